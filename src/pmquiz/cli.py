@@ -1,0 +1,293 @@
+"""The typer app: parse arguments, call one function, render, map errors to exit codes.
+
+Exit codes: 0 ok, 1 error (bad deck, database problem...), 2 usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from pmquiz import paths
+from pmquiz.errors import DeckErrors, PmquizError, StoreError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pmquiz.store import Scope
+    from pmquiz.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    help="Spaced-repetition quizzes for the product-management course.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class Options:
+    """Options given before the command name."""
+
+    home: Path
+    decks: list[Path] = field(default_factory=list)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console; highlighting off so numbers in card text are not recoloured."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `pmquiz: message` on stderr and return the exit to raise."""
+    err = console(stderr=True)
+    err.print(f"pmquiz: {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def reports_errors(func: F) -> F:
+    """Turn pmquiz's own errors, SQLite failures and Ctrl-C into messages and exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DeckErrors as exc:
+            count = len(exc.errors)
+            raise fail(f"{count} problem{'s' if count != 1 else ''} in deck files:\n"
+                       + "\n".join(e.describe() for e in exc.errors)) from None
+        except PmquizError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except sqlite3.Error as exc:
+            from pmquiz.store import describe_sqlite_error
+
+            home = paths.home_dir()
+            raise fail(describe_sqlite_error(paths.database_path(home), exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def options(ctx: typer.Context) -> Options:
+    """The options given before the command (or their defaults)."""
+    found = ctx.find_object(Options)
+    return found if found is not None else Options(home=paths.home_dir())
+
+
+def workspace(ctx: typer.Context, **overrides: object) -> Workspace:
+    """Open the learner's home with decks synced."""
+    from pmquiz.workspace import open_workspace
+
+    opts = options(ctx)
+    return open_workspace(opts.home, opts.decks, overrides)
+
+
+def scope_of(phase: int | None, module: str | None) -> Scope:
+    """The cards a command is narrowed to."""
+    from pmquiz.store import Scope
+
+    return Scope(phase=phase, module=module)
+
+
+def print_json(data: object) -> None:
+    """Raw figures for scripts: ISO dates, fractions, counts."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+PhaseOpt = Annotated[int | None, typer.Option("--phase", "-p", help="Only this phase.")]
+ModuleOpt = Annotated[str | None, typer.Option("--module", "-m", help="Only this module (slug).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    home: Annotated[Path | None, typer.Option(
+        "--home", help="Folder for the database, config and your decks "
+                       "(default: $PMQUIZ_HOME or the user data folder).")] = None,
+    decks: Annotated[list[Path] | None, typer.Option(
+        "--decks", help="Also load deck files from this folder (repeatable).")] = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
+) -> None:
+    """Today at a glance when no command is given."""
+    if version:
+        from pmquiz import __version__
+
+        typer.echo(f"pmquiz {__version__}")
+        raise typer.Exit
+    ctx.obj = Options(home=home.expanduser() if home else paths.home_dir(), decks=decks or [])
+    if ctx.invoked_subcommand is None:
+        overview(ctx)
+
+
+@reports_errors
+def overview(ctx: typer.Context) -> None:
+    """What is due today, per phase and module."""
+    from pmquiz.today import today
+    from pmquiz.ui.render import today_table
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx)
+    now = make_clock()()
+    try:
+        result = today(ws.store, ws.settings, now, scope_of(None, None))
+    finally:
+        ws.close()
+    today_table(console(), result, now)
+
+
+@app.command()
+@reports_errors
+def due(ctx: typer.Context, phase: PhaseOpt = None, module: ModuleOpt = None,
+        as_json: JsonOpt = False) -> None:
+    """Counts of new, learning and due cards for today."""
+    from pmquiz.today import today
+    from pmquiz.ui.render import today_table
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx)
+    now = make_clock()()
+    try:
+        result = today(ws.store, ws.settings, now, scope_of(phase, module))
+    finally:
+        ws.close()
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        today_table(console(), result, now)
+
+
+def interactive() -> bool:
+    """Both ends are a terminal: use questionary and single keys, else the line protocol."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@app.command()
+@reports_errors
+def study(
+    ctx: typer.Context,
+    phase: PhaseOpt = None,
+    module: ModuleOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1,
+                                              help="Ask at most this many cards.")] = None,
+    new_per_day: Annotated[int | None, typer.Option("--new-per-day", min=0)] = None,
+    reviews_per_day: Annotated[int | None, typer.Option("--reviews-per-day", min=0)] = None,
+    retention: Annotated[float | None, typer.Option(
+        "--retention", help="Desired retention, 0.70-0.99 (default 0.90).")] = None,
+) -> None:
+    """The daily session: due reviews first, then new cards; failed cards come back."""
+    from pmquiz.session import Study, plan_session
+    from pmquiz.ui.render import summary_panel
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx, new_per_day=new_per_day, reviews_per_day=reviews_per_day,
+                   desired_retention=retention)
+    clock = make_clock()
+    out = console()
+    scope = scope_of(phase, module)
+    try:
+        plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
+        ui: Any
+        if interactive():
+            from pmquiz.ui.study import TerminalStudyUI
+
+            ui = TerminalStudyUI(out)
+        else:
+            from pmquiz.ui.study import LineStudyUI
+
+            ui = LineStudyUI()
+        summary = Study(ws.store, ws.scheduler(), ui, clock).run(plan, scope)
+    finally:
+        ws.close()
+    summary_panel(out, summary, clock())
+    if summary.stopped_by == "interrupt":
+        raise typer.Exit(130)
+
+
+@app.command()
+@reports_errors
+def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Phases, modules and card counts."""
+    from pmquiz.ui.render import decks_table
+
+    ws = workspace(ctx)
+    try:
+        modules = ws.store.modules()
+    finally:
+        ws.close()
+    if as_json:
+        print_json({"modules": modules})
+    else:
+        decks_table(console(), modules)
+
+
+@app.command()
+@reports_errors
+def check(
+    ctx: typer.Context,
+    targets: Annotated[list[Path] | None, typer.Argument(
+        help="Deck files or folders (default: every deck pmquiz loads).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate deck files; exit 1 with path:line errors if any is wrong."""
+    from pmquiz.deck import discover, load_decks
+    from pmquiz.workspace import deck_dirs
+
+    opts = options(ctx)
+    files = discover(targets or deck_dirs(opts.home, opts.decks))
+    missing = [t for t in targets or [] if not t.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder", 2)
+    try:
+        loaded = load_decks(files)
+    except DeckErrors as exc:
+        if as_json:
+            print_json({"ok": False, "errors": [
+                {"path": str(e.path), "line": e.line, "card": e.card_id, "message": e.detail}
+                for e in exc.errors]})
+            raise typer.Exit(1) from None
+        raise
+    cards = sum(len(d.cards) for d in loaded)
+    if as_json:
+        print_json({"ok": True, "decks": len(loaded), "cards": cards,
+                    "files": [str(f) for f in files]})
+    else:
+        console().print(f"ok: {len(loaded)} deck{'s' if len(loaded) != 1 else ''}, "
+                        f"{cards} cards")
+
+
+@app.command()
+@reports_errors
+def undo(ctx: typer.Context) -> None:
+    """Undo the last answer: its review is removed and the card's state restored."""
+    ws = workspace(ctx)
+    try:
+        last = ws.store.last_review()
+        if last is None:
+            raise StoreError("nothing to undo: no answers recorded yet")
+        review_id, _, key, when, rating = last
+        scheduler = ws.scheduler()
+        ws.store.undo(review_id, scheduler.replay)
+    finally:
+        ws.close()
+    console().print(f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
+                    markup=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

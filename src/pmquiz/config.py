@@ -1,0 +1,125 @@
+"""Settings: defaults, overridden by `$PMQUIZ_HOME/config.toml`, overridden by flags."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from pmquiz.errors import ConfigError
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a session. Field names are the keys of config.toml."""
+
+    desired_retention: float = 0.90
+    learning_steps: tuple[str, ...] = ("1m", "10m")
+    relearning_steps: tuple[str, ...] = ("10m",)
+    new_per_day: int = 10
+    reviews_per_day: int = 200
+    day_starts_at: int = 4
+    learn_ahead_minutes: int = 20
+    maximum_interval: int = 36500
+    fuzz: bool = True
+    timezone: str = ""
+    leech_lapses: int = 8
+    parameters: tuple[float, ...] = ()
+
+    def learning_deltas(self) -> tuple[timedelta, ...]:
+        """`learning_steps` as durations."""
+        return tuple(parse_duration(s) for s in self.learning_steps)
+
+    def relearning_deltas(self) -> tuple[timedelta, ...]:
+        """`relearning_steps` as durations."""
+        return tuple(parse_duration(s) for s in self.relearning_steps)
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with the flags the user gave (None means not given)."""
+        given = {k: v for k, v in values.items() if v is not None}
+        return check(replace(self, **given), "command line")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`90s`, `1m`, `10m`, `1h`, `1d` -> timedelta."""
+    match = DURATION.match(text)
+    if not match:
+        raise ConfigError(f'"{text}" is not a step; write a number and s, m, h or d, e.g. "10m"')
+    return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2)])
+
+
+def check(settings: Settings, where: str) -> Settings:
+    """Reject values FSRS or the session cannot use, naming the key."""
+    problems = []
+    if not 0.7 <= settings.desired_retention <= 0.99:
+        problems.append("desired_retention must be between 0.70 and 0.99")
+    if settings.new_per_day < 0 or settings.reviews_per_day < 0:
+        problems.append("new_per_day and reviews_per_day must be 0 or more")
+    if not 0 <= settings.day_starts_at <= 23:
+        problems.append("day_starts_at must be an hour from 0 to 23")
+    if settings.learn_ahead_minutes < 0:
+        problems.append("learn_ahead_minutes must be 0 or more")
+    if settings.parameters and len(settings.parameters) not in (17, 19, 21):
+        problems.append("parameters must hold 21 FSRS weights")
+    for steps in (settings.learning_steps, settings.relearning_steps):
+        for step in steps:
+            try:
+                parse_duration(step)
+            except ConfigError as exc:
+                problems.append(str(exc))
+    if settings.timezone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f'timezone "{settings.timezone}" is not a known time zone name')
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
+    return settings
+
+
+def load_settings(path: Path) -> Settings:
+    """Defaults, then whatever config.toml sets. A missing file means all defaults."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc}); fix or remove the file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    known = {f.name: f for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f'{path}: unknown setting "{key}"; known: ' + ", ".join(known))
+        default = getattr(Settings(), key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list):
+                raise ConfigError(f'{path}: "{key}" must be a list')
+            values[key] = tuple(value)
+            continue
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f'{path}: "{key}" must be true or false')
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f'{path}: "{key}" must be a number')
+            values[key] = float(value)
+            continue
+        elif isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f'{path}: "{key}" must be a whole number')
+        elif not isinstance(value, str):
+            raise ConfigError(f'{path}: "{key}" must be a string')
+        values[key] = value
+    return check(replace(Settings(), **values), str(path))

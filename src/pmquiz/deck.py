@@ -1,0 +1,448 @@
+"""Deck files: one module per TOML file. Load, validate with `path:line` errors, write.
+
+A deck file looks like this::
+
+    [module]
+    slug = "intro-pm"
+    title = "Introduction to Product Management"
+    phase = 0
+
+    [sets]
+    pm-vs-project = ["Product management", "Project management"]
+
+    [[cards]]
+    id = "pm-vs-project/owns-vision"
+    kind = "classify"
+    categories = "pm-vs-project"
+    prompt = "Owns the vision and strategy."
+    answer = "Product management"
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pmquiz.errors import DeckError, DeckErrors
+from pmquiz.model import CLOZE_GAP, Card, Deck, Kind, Module
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
+MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "resources",
+               "next_module"}
+CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
+             "source"}
+TOP_KEYS = {"module", "sets", "cards"}
+REQUIRED = {
+    Kind.BASIC: ("answer",),
+    Kind.CHOICE: ("answer",),
+    Kind.CLASSIFY: ("categories", "answer"),
+    Kind.LIST: ("items",),
+    Kind.CLOZE: (),
+}
+CARDS_HEADER = re.compile(r"^\s*\[\[\s*cards\s*\]\]")
+TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+class _Lines:
+    """Finds the line of a card or a key in the raw text, since tomllib gives no positions."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.card_headers = [i + 1 for i, line in enumerate(self.lines) if CARDS_HEADER.match(line)]
+
+    def of_card(self, index: int) -> int | None:
+        return self.card_headers[index] if index < len(self.card_headers) else None
+
+    def of_key(self, key: str, card_index: int | None = None,
+               section: str | None = None) -> int | None:
+        start, end = 0, len(self.lines)
+        if card_index is not None:
+            first = self.of_card(card_index)
+            if first is None:
+                return None
+            start = first
+            following = self.card_headers[card_index + 1:]
+            end = following[0] - 1 if following else len(self.lines)
+        elif section is not None:
+            header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
+            found = [i for i, line in enumerate(self.lines) if header.match(line)]
+            if not found:
+                return None
+            start = found[0] + 1
+        pattern = re.compile(rf'^\s*(?:"{re.escape(key)}"|{re.escape(key)})\s*=')
+        for i in range(start, end):
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return self.of_card(card_index) if card_index is not None else None
+
+
+def _text_of(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DeckError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+
+
+def parse_deck(path: Path, raw: bytes) -> Deck:
+    """Parse and validate one deck file's bytes. Raises `DeckErrors` listing every problem."""
+    text = _text_of(path, raw)
+    if "\x00" in text:
+        nul_line = text[: text.index("\x00")].count("\n") + 1
+        raise DeckErrors([DeckError(path, nul_line, "the file holds a NUL byte; "
+                                    "it is not a deck file")])
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = TOML_POSITION.search(str(exc))
+        line = int(match.group(1)) if match else None
+        what = TOML_POSITION.sub("", str(exc)).strip()
+        hint = "fix the syntax (strings in double quotes, one key = value a line)"
+        raise DeckErrors([DeckError(path, line, f"not valid TOML: {what}; {hint}")]) from None
+    except RecursionError:
+        raise DeckErrors([DeckError(path, None, "not valid TOML: nested too deeply")]) from None
+    return _validate(path, data, _Lines(text))
+
+
+def _validate(path: Path, data: dict[str, Any], lines: _Lines) -> Deck:
+    errors: list[DeckError] = []
+    for key in sorted(set(data) - TOP_KEYS):
+        errors.append(DeckError(path, lines.of_key(key), f'unknown table "{key}"; a deck has '
+                                '[module], [sets] and [[cards]]'))
+    module = _module(path, data.get("module"), lines, errors)
+    sets = _sets(path, data.get("sets", {}), lines, errors)
+    raw_cards = data.get("cards", [])
+    cards: list[Card] = []
+    if not isinstance(raw_cards, list) or not raw_cards:
+        errors.append(DeckError(path, None, "no cards: add at least one [[cards]] table"))
+        raw_cards = []
+    seen: dict[str, int] = {}
+    slug = module.slug if module else "?"
+    for index, raw in enumerate(raw_cards):
+        card = _card(path, slug, index, raw, sets, lines, errors)
+        if card is None:
+            continue
+        if card.id in seen:
+            errors.append(DeckError(path, card.line, f"duplicate id (first used at line "
+                                    f"{seen[card.id]}); give each card its own id", card.id))
+            continue
+        seen[card.id] = card.line
+        cards.append(card)
+    for card in cards:
+        if card.kind is Kind.CHOICE and not card.options and len(_sibling_answers(card, cards)) < 1:
+            errors.append(DeckError(path, card.line, 'kind "choice" needs "options" (wrong '
+                                    "answers to show), or other cards in the deck to draw them "
+                                    "from", card.id))
+    if errors:
+        raise DeckErrors(errors)
+    assert module is not None
+    return Deck(module=module, cards=tuple(cards), path=str(path), category_sets=sets)
+
+
+def _module(path: Path, raw: Any, lines: _Lines, errors: list[DeckError]) -> Module | None:
+    if not isinstance(raw, dict):
+        errors.append(DeckError(path, 1, "missing [module] table with slug, title and phase"))
+        return None
+    before = len(errors)
+
+    def line(key: str) -> int | None:
+        return lines.of_key(key, section="module")
+
+    for key in sorted(set(raw) - MODULE_KEYS):
+        errors.append(DeckError(path, line(key), f'[module] has unknown key "{key}"; known keys: '
+                                + ", ".join(sorted(MODULE_KEYS))))
+    slug, title, phase = raw.get("slug"), raw.get("title"), raw.get("phase")
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        errors.append(DeckError(path, line("slug") or 1, '[module] needs "slug": lower-case '
+                                'letters, digits and dashes, e.g. slug = "intro-pm"'))
+    if not isinstance(title, str) or not title.strip():
+        errors.append(DeckError(path, line("title") or 1, '[module] needs a "title"'))
+    if isinstance(phase, bool) or not isinstance(phase, int) or phase < 0:
+        errors.append(DeckError(path, line("phase") or 1, '[module] needs "phase": a whole '
+                                "number, 0 or more"))
+    for key in ("phase_title", "source", "next_module"):
+        if key in raw and not isinstance(raw[key], str):
+            errors.append(DeckError(path, line(key), f'[module] "{key}" must be a string'))
+    order = raw.get("order", 0)
+    if isinstance(order, bool) or not isinstance(order, int):
+        errors.append(DeckError(path, line("order"), '[module] "order" must be a whole number'))
+    resources = raw.get("resources", [])
+    if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
+        errors.append(DeckError(path, line("resources"), '[module] "resources" must be a list '
+                                "of strings"))
+    if len(errors) > before:
+        return None
+    assert isinstance(slug, str) and isinstance(title, str) and isinstance(phase, int)
+    return Module(slug=slug, title=title.strip(), phase=phase,
+                  phase_title=raw.get("phase_title", ""), order=order,
+                  source=raw.get("source", ""), resources=tuple(resources),
+                  next_module=raw.get("next_module", ""))
+
+
+def _sets(path: Path, raw: Any, lines: _Lines,
+          errors: list[DeckError]) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        errors.append(DeckError(path, lines.of_key("sets"), "[sets] must be a table of "
+                                'name = ["Category A", "Category B"]'))
+        return {}
+    sets: dict[str, tuple[str, ...]] = {}
+    for name, value in raw.items():
+        if (not isinstance(value, list) or len(value) < 2
+                or not all(isinstance(v, str) and v.strip() for v in value)
+                or len(set(value)) != len(value)):
+            errors.append(DeckError(path, lines.of_key(name, section="sets"), f'set "{name}" '
+                                    "needs two or more different category names"))
+            continue
+        sets[name] = tuple(v.strip() for v in value)
+    return sets
+
+
+def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str, ...]],
+          lines: _Lines, errors: list[DeckError]) -> Card | None:
+    card_line = lines.of_card(index)
+    if not isinstance(raw, dict):
+        errors.append(DeckError(path, card_line, "each card must be a [[cards]] table"))
+        return None
+    card_id = raw.get("id")
+    label = card_id if isinstance(card_id, str) else f"#{index + 1}"
+    before = len(errors)
+
+    def fail(message: str, key: str | None = None) -> None:
+        where = lines.of_key(key, card_index=index) if key else card_line
+        errors.append(DeckError(path, where or card_line, message, label))
+
+    if not isinstance(card_id, str) or not CARD_ID.match(card_id):
+        fail('needs an "id": letters, digits and - _ . /, e.g. id = "principles/deliver-value"',
+             "id")
+    for key in sorted(set(raw) - CARD_KEYS):
+        fail(f'unknown key "{key}"; known keys: ' + ", ".join(sorted(CARD_KEYS)), key)
+    kind_value = raw.get("kind")
+    try:
+        kind = Kind(str(kind_value))
+    except ValueError:
+        fail(f'unknown kind "{kind_value}"; use one of: ' + ", ".join(k.value for k in Kind),
+             "kind")
+        return None
+    for key in ("prompt", "answer", "explain", "source"):
+        if key in raw and not isinstance(raw[key], str):
+            fail(f'"{key}" must be a string', key)
+    prompt = raw.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        fail('needs a "prompt"', "prompt")
+    for key in REQUIRED[kind]:
+        if key not in raw:
+            fail(f'kind "{kind.value}" needs "{key}"')
+    answer = raw.get("answer", "")
+    if kind in (Kind.BASIC, Kind.CHOICE, Kind.CLASSIFY) and isinstance(answer, str) \
+            and "answer" in raw and not answer.strip():
+        fail('"answer" is empty', "answer")
+    options = _strings(raw, "options", fail)
+    items = _strings(raw, "items", fail)
+    if kind is Kind.LIST and "items" in raw and not items:
+        fail('"items" is empty: a list card needs at least one item', "items")
+    categories: tuple[str, ...] = ()
+    if kind is Kind.CLASSIFY and "categories" in raw:
+        value = raw["categories"]
+        if isinstance(value, str):
+            if value not in sets:
+                fail(f'categories "{value}" is not a set in [sets]; define it there or list '
+                     "the categories inline", "categories")
+            categories = sets.get(value, ())
+        else:
+            categories = _strings(raw, "categories", fail)
+            if len(categories) < 2:
+                fail('"categories" needs two or more names', "categories")
+        if categories and isinstance(answer, str) and answer.strip() not in categories:
+            fail(f'answer "{answer}" is not one of its categories: ' + ", ".join(categories),
+                 "answer")
+    if kind is Kind.CLOZE and isinstance(prompt, str) and not CLOZE_GAP.search(prompt):
+        fail('kind "cloze" needs at least one {{gap}} in its prompt', "prompt")
+    if kind is Kind.CHOICE and isinstance(answer, str) and answer in options:
+        fail('"options" lists the wrong answers only; remove the right one', "options")
+    if len(errors) > before:
+        return None
+    assert isinstance(card_id, str) and isinstance(prompt, str)
+    return Card(deck=deck, id=card_id, kind=kind, prompt=prompt.strip(),
+                answer=answer.strip() if isinstance(answer, str) else "",
+                options=options, categories=categories, items=items,
+                explain=str(raw.get("explain", "")).strip(),
+                source=str(raw.get("source", "")).strip(), line=card_line or 0)
+
+
+def _strings(raw: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        fail(f'"{key}" must be a list of strings', key)
+        return ()
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _sibling_answers(card: Card, cards: Iterable[Card]) -> list[str]:
+    return sorted({c.answer for c in cards if c.kind in (Kind.CHOICE, Kind.BASIC)
+                   and c.answer and c.answer != card.answer and len(c.answer) < 200})
+
+
+def distractors(card: Card, deck_cards: Iterable[Card]) -> tuple[str, ...]:
+    """The wrong options of a choice card: its own, else answers of sibling cards."""
+    return card.options or tuple(_sibling_answers(card, deck_cards)[:3])
+
+
+def discover(dirs: Iterable[Path]) -> list[Path]:
+    """Every `*.toml` deck file below the given folders (or the files themselves), sorted."""
+    found: list[Path] = []
+    for item in dirs:
+        if item.is_file():
+            found.append(item)
+        elif item.is_dir():
+            found.extend(sorted(p for p in item.rglob("*.toml") if p.is_file()))
+    return found
+
+
+def load_file(path: Path) -> Deck:
+    """Read and validate one deck file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DeckErrors([DeckError(path, None, f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        return parse_deck(path, raw)
+    except DeckError as exc:
+        raise DeckErrors([exc]) from None
+
+
+def load_decks(paths: Iterable[Path]) -> list[Deck]:
+    """Load every file, collecting all errors; modules must have different slugs."""
+    decks: list[Deck] = []
+    errors: list[DeckError] = []
+    slugs: dict[str, str] = {}
+    for path in paths:
+        try:
+            deck = load_file(path)
+        except DeckErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        other = slugs.get(deck.module.slug)
+        if other is not None:
+            errors.append(DeckError(path, 1, f'module slug "{deck.module.slug}" is already used '
+                                    f"by {other}; give each module its own slug"))
+            continue
+        slugs[deck.module.slug] = str(path)
+        decks.append(deck)
+    if errors:
+        raise DeckErrors(errors)
+    return decks
+
+
+def _toml_string(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = [_toml_value(v) for v in value]
+        if sum(len(i) for i in inner) < 70:
+            return "[" + ", ".join(inner) + "]"
+        return "[\n" + "".join(f"    {i},\n" for i in inner) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _key(name: str) -> str:
+    return name if re.match(r"^[A-Za-z0-9_-]+$", name) else _toml_string(name)
+
+
+def render_deck(deck: Deck, header: str = "") -> str:
+    """The deck as TOML text: deterministic, so the same deck always gives the same bytes."""
+    module = deck.module
+    parts: list[str] = []
+    if header:
+        parts.extend(f"# {line}".rstrip() for line in header.splitlines())
+        parts.append("")
+    parts.append("[module]")
+    fields: list[tuple[str, Any]] = [("slug", module.slug), ("title", module.title),
+                                     ("phase", module.phase)]
+    if module.phase_title:
+        fields.append(("phase_title", module.phase_title))
+    fields.append(("order", module.order))
+    if module.source:
+        fields.append(("source", module.source))
+    if module.resources:
+        fields.append(("resources", list(module.resources)))
+    if module.next_module:
+        fields.append(("next_module", module.next_module))
+    parts.extend(f"{k} = {_toml_value(v)}" for k, v in fields)
+    set_names = {cats: name for name, cats in deck.category_sets.items()}
+    if deck.category_sets:
+        parts.append("")
+        parts.append("[sets]")
+        parts.extend(f"{_key(name)} = {_toml_value(list(cats))}"
+                     for name, cats in deck.category_sets.items())
+    for card in deck.cards:
+        parts.append("")
+        parts.append("[[cards]]")
+        parts.append(f"id = {_toml_string(card.id)}")
+        parts.append(f"kind = {_toml_string(card.kind.value)}")
+        if card.categories:
+            name = set_names.get(card.categories)
+            value = _toml_string(name) if name else _toml_value(list(card.categories))
+            parts.append(f"categories = {value}")
+        parts.append(f"prompt = {_toml_string(card.prompt)}")
+        if card.answer:
+            parts.append(f"answer = {_toml_string(card.answer)}")
+        if card.options:
+            parts.append(f"options = {_toml_value(list(card.options))}")
+        if card.items:
+            parts.append(f"items = {_toml_value(list(card.items))}")
+        if card.explain:
+            parts.append(f"explain = {_toml_string(card.explain)}")
+        if card.source:
+            parts.append(f"source = {_toml_string(card.source)}")
+    return "\n".join(parts) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_deck(deck: Deck, path: Path, header: str = "") -> None:
+    """Write a deck file atomically."""
+    write_atomic(path, render_deck(deck, header))

@@ -1,0 +1,66 @@
+"""The database schema as named migrations, applied once each, in a transaction each.
+
+Never edit a migration after release: add a new one. `NAMES` lets the store see whether
+anything is pending without importing sqlite-utils (which costs ~130 ms at start-up).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.db import Table
+    from sqlite_utils.migrations import Migrations
+
+SET_NAME = "pmquiz"
+
+
+def initial_schema(db: Database) -> None:
+    """Decks, cards, card states, the review log and sessions."""
+    _table(db, "decks").create({"slug": str, "title": str, "phase": int, "phase_title": str,
+                        "ord": int, "path": str, "meta": str}, pk="slug", not_null={"title"})
+    _table(db, "deck_files").create({"path": str, "size": int, "mtime_ns": int, "sha256": str,
+                             "deck": str}, pk="path")
+    _table(db, "cards").create({"id": int, "deck": str, "card_id": str, "kind": str, "phase": int,
+                        "position": int, "category_set": str, "body": str, "retired": int},
+                       pk="id", not_null={"deck", "card_id", "kind", "body"},
+                       defaults={"retired": 0})
+    _table(db, "cards").create_index(["deck", "card_id"], unique=True)
+    _table(db, "cards").create_index(["phase", "deck"])
+    _table(db, "card_state").create({"card": int, "state": int, "step": int, "stability": float,
+                             "difficulty": float, "due": float, "last_review": float,
+                             "reps": int, "lapses": int}, pk="card",
+                            foreign_keys=[("card", "cards", "id")],
+                            defaults={"state": 0, "reps": 0, "lapses": 0})
+    _table(db, "card_state").create_index(["state", "due"])
+    _table(db, "sessions").create({"id": int, "uid": str, "mode": str, "started": float,
+                           "ended": float, "answered": int, "correct": int}, pk="id",
+                          defaults={"answered": 0, "correct": 0})
+    _table(db, "reviews").create({"id": int, "uid": str, "card": int, "time": float, "rating": int,
+                          "duration_ms": int, "answer": str, "correct": int, "grade": str,
+                          "state_before": int, "session": int, "mode": str}, pk="id",
+                         not_null={"uid", "card", "time", "rating"},
+                         foreign_keys=[("card", "cards", "id"), ("session", "sessions", "id")])
+    _table(db, "reviews").create_index(["uid"], unique=True)
+    _table(db, "reviews").create_index(["card", "time"])
+    _table(db, "reviews").create_index(["time", "state_before"])
+    _table(db, "meta").create({"key": str, "value": str}, pk="key")
+
+
+def _table(db: Database, name: str) -> Table:
+    return db.table(name)
+
+
+MIGRATIONS = (initial_schema,)
+NAMES = tuple(m.__name__ for m in MIGRATIONS)
+
+
+def migrations() -> Migrations:
+    """The sqlite-utils migration set, built on demand."""
+    from sqlite_utils.migrations import Migrations
+
+    found = Migrations(SET_NAME)
+    for step in MIGRATIONS:
+        found()(step)
+    return found

@@ -1,0 +1,195 @@
+"""Plain data: modules, cards, card states, reviews, ratings. Standard library only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """How a card asks and how its answer is graded."""
+
+    BASIC = "basic"
+    CHOICE = "choice"
+    CLASSIFY = "classify"
+    LIST = "list"
+    CLOZE = "cloze"
+
+
+class Rating(IntEnum):
+    """FSRS ratings, numbered as Anki and FSRS number them."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        """The word shown to the learner."""
+        return self.name.capitalize()
+
+
+class Phase(IntEnum):
+    """FSRS card states plus NEW for a card never reviewed (state 0 in the database)."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module of the course: the metadata part of a deck file."""
+
+    slug: str
+    title: str
+    phase: int
+    phase_title: str = ""
+    order: int = 0
+    source: str = ""
+    resources: tuple[str, ...] = ()
+    next_module: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "phase": self.phase,
+            "phase_title": self.phase_title,
+            "order": self.order,
+            "source": self.source,
+            "resources": list(self.resources),
+            "next_module": self.next_module,
+        }
+
+
+CLOZE_GAP = re.compile(r"\{\{(.+?)\}\}")
+
+
+@dataclass(frozen=True)
+class Card:
+    """One question. `id` is unique within its deck and carries the card's history."""
+
+    deck: str
+    id: str
+    kind: Kind
+    prompt: str
+    answer: str = ""
+    options: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    explain: str = ""
+    source: str = ""
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        """The card's identity across decks: `module-slug/card-id`."""
+        return f"{self.deck}/{self.id}"
+
+    @property
+    def gaps(self) -> list[list[str]]:
+        """For a cloze card, the accepted answers of each gap (`{{a|b}}` accepts a or b)."""
+        return [[alt.strip() for alt in m.split("|")] for m in CLOZE_GAP.findall(self.prompt)]
+
+    @property
+    def category_set(self) -> str:
+        """The name of a classify card's category set, e.g. `A/B`."""
+        return "/".join(self.categories)
+
+    def expected_answer(self) -> str:
+        """The answer as shown to the learner after they tried."""
+        if self.kind is Kind.LIST:
+            return "; ".join(self.items)
+        if self.kind is Kind.CLOZE:
+            return "; ".join(gap[0] for gap in self.gaps)
+        return self.answer
+
+    def question_text(self) -> str:
+        """The prompt as asked: cloze gaps blanked out."""
+        if self.kind is Kind.CLOZE:
+            return CLOZE_GAP.sub("_____", self.prompt)
+        return self.prompt
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form, kept in the database so unchanged decks need no parsing."""
+        data: dict[str, Any] = {"deck": self.deck, "id": self.id, "kind": self.kind.value,
+                                "prompt": self.prompt}
+        for name in ("answer", "explain", "source"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        for name in ("options", "categories", "items"):
+            if getattr(self, name):
+                data[name] = list(getattr(self, name))
+        if self.line:
+            data["line"] = self.line
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Card:
+        """The inverse of `to_dict`."""
+        return cls(
+            deck=data["deck"],
+            id=data["id"],
+            kind=Kind(data["kind"]),
+            prompt=data["prompt"],
+            answer=data.get("answer", ""),
+            options=tuple(data.get("options", ())),
+            categories=tuple(data.get("categories", ())),
+            items=tuple(data.get("items", ())),
+            explain=data.get("explain", ""),
+            source=data.get("source", ""),
+            line=data.get("line", 0),
+        )
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A module and its cards, as read from one deck file."""
+
+    module: Module
+    cards: tuple[Card, ...]
+    path: str = ""
+    category_sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Where a card stands in FSRS terms. A card never reviewed is `Phase.NEW`."""
+
+    phase: Phase = Phase.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """A card as the database knows it: its row id, content and current state."""
+
+    row: int
+    card: Card
+    phase_number: int
+    module_title: str
+    state: CardState
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the learner gave for one card and how it was graded."""
+
+    rating: Rating
+    response: str
+    correct: bool | None
+    grade: str
+    duration_ms: int

@@ -1,0 +1,109 @@
+"""FSRS scheduling. The only module that imports `fsrs`.
+
+Fuzz is applied here rather than inside py-fsrs, from a seed derived from the review's id,
+so replaying the review log gives exactly the stored state (py-fsrs draws from the global
+random generator, which a replay cannot reproduce).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from pmquiz.config import Settings
+from pmquiz.model import CardState, Phase, Rating
+
+if TYPE_CHECKING:
+    import fsrs
+
+# Anki's fuzz: the interval may move by a share of itself that shrinks as it grows.
+FUZZ_BANDS = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, float("inf"), 0.05))
+
+
+class Scheduler:
+    """Turns a card state and a rating into the next state, with the learner's settings."""
+
+    def __init__(self, settings: Settings):
+        import fsrs
+
+        self.settings = settings
+        options: dict[str, object] = {}
+        if settings.parameters:
+            options["parameters"] = tuple(settings.parameters)
+        self._fsrs = fsrs.Scheduler(
+            desired_retention=settings.desired_retention,
+            learning_steps=settings.learning_deltas(),
+            relearning_steps=settings.relearning_deltas(),
+            maximum_interval=settings.maximum_interval,
+            enable_fuzzing=False,
+            **options,  # type: ignore[arg-type]
+        )
+
+    @property
+    def parameters(self) -> tuple[float, ...]:
+        """The FSRS weights in use."""
+        return tuple(self._fsrs.parameters)
+
+    def _to_fsrs(self, state: CardState) -> fsrs.Card:
+        import fsrs
+
+        if state.phase is Phase.NEW:
+            return fsrs.Card(card_id=1)
+        return fsrs.Card(card_id=1, state=fsrs.State(int(state.phase)), step=state.step,
+                         stability=state.stability, difficulty=state.difficulty,
+                         due=state.due, last_review=state.last_review)
+
+    def review(self, state: CardState, rating: Rating, when: datetime, seed: str) -> CardState:
+        """The state after answering with `rating` at `when`. Never moves time backwards."""
+        import fsrs
+
+        if state.last_review is not None and when < state.last_review:
+            when = state.last_review  # the clock went back: treat it as no time passed
+        card, _ = self._fsrs.review_card(self._to_fsrs(state), fsrs.Rating(int(rating)), when)
+        due = card.due
+        if self.settings.fuzz and card.state == fsrs.State.Review:
+            due = when + self._fuzzed(due - when, seed)
+        lapses = state.lapses + (1 if state.phase is Phase.REVIEW and rating is Rating.AGAIN else 0)
+        return CardState(phase=Phase(int(card.state)), step=card.step, stability=card.stability,
+                         difficulty=card.difficulty, due=due, last_review=when,
+                         reps=state.reps + 1, lapses=lapses)
+
+    def _fuzzed(self, interval: timedelta, seed: str) -> timedelta:
+        days = interval.days
+        if days < 2.5:
+            return interval
+        delta = 1.0 + sum(factor * max(min(float(days), end) - start, 0.0)
+                          for start, end, factor in FUZZ_BANDS)
+        low = max(2, round(days - delta))
+        high = min(round(days + delta), self.settings.maximum_interval)
+        low = min(low, high)
+        draw = random.Random(hashlib.sha256(seed.encode()).digest()).random()
+        return timedelta(days=min(round(draw * (high - low + 1) + low),
+                                  self.settings.maximum_interval))
+
+    def retrievability(self, state: CardState, now: datetime) -> float:
+        """Predicted chance of recalling the card now (0 for a card never seen)."""
+        if state.phase is Phase.NEW or state.stability is None or state.last_review is None:
+            return 0.0
+        return float(self._fsrs.get_card_retrievability(self._to_fsrs(state), now))
+
+    def replay(self, log: Iterable[tuple[Rating, datetime, str]]) -> CardState:
+        """Rebuild a card's state from its reviews (rating, time, review id) in time order."""
+        state = CardState()
+        for rating, when, seed in log:
+            state = self.review(state, rating, when, seed)
+        return state
+
+
+def forgetting_curve_constants(parameters: tuple[float, ...]) -> tuple[float, float]:
+    """DECAY and FACTOR of FSRS's power forgetting curve, for computing recall in SQL."""
+    decay = -parameters[20] if len(parameters) > 20 else -0.5
+    return decay, 0.9 ** (1 / decay) - 1
+
+
+def utc(moment: datetime) -> datetime:
+    """The same instant in UTC (FSRS needs aware UTC datetimes)."""
+    return moment.astimezone(UTC)

@@ -1,0 +1,517 @@
+"""The SQLite store: schema, deck sync, queue queries, and one transaction per answer.
+
+Hot paths use the standard `sqlite3` module directly (sqlite-utils re-reads the table layout
+on every write, about 4x slower); sqlite-utils runs the migrations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pmquiz import migrations
+from pmquiz.errors import DeckError, DeckErrors, StoreError
+from pmquiz.model import Card, CardState, Deck, Phase, Rating, StoredCard
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 15000
+
+
+def to_ts(moment: datetime | None) -> float | None:
+    """A datetime as unix seconds (how the database keeps time)."""
+    return None if moment is None else moment.timestamp()
+
+
+def from_ts(value: float | None) -> datetime | None:
+    """Unix seconds back to an aware UTC datetime."""
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which cards a command looks at: everything, one phase, or one module."""
+
+    phase: int | None = None
+    module: str | None = None
+
+    def where(self, alias: str = "c") -> tuple[str, list[object]]:
+        """SQL conditions (always including `not retired`) and their parameters."""
+        clauses = [f"{alias}.retired = 0"]
+        params: list[object] = []
+        if self.phase is not None:
+            clauses.append(f"{alias}.phase = ?")
+            params.append(self.phase)
+        if self.module is not None:
+            clauses.append(f"{alias}.deck = ?")
+            params.append(self.module)
+        return " AND ".join(clauses), params
+
+
+@dataclass
+class SyncReport:
+    """What a deck sync did."""
+
+    parsed: list[str] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One row of the review log, as written by `record_answer`."""
+
+    uid: str
+    time: datetime
+    rating: Rating
+    duration_ms: int
+    answer: str
+    correct: bool | None
+    grade: str
+    mode: str = "study"
+
+
+class Store:
+    """An open pmquiz database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.conn = conn
+        self.path = path
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating if needed) and migrate. A file that is not ours is left untouched."""
+        existed = path.exists() and path.stat().st_size > 0
+        if existed:
+            _check_file(path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            applied = _applied_migrations(conn)
+            newer = [name for name in applied if name not in migrations.NAMES]
+            if newer:
+                conn.close()
+                raise StoreError(f"{path} was written by a newer pmquiz (schema step "
+                                 f"{newer[-1]!r}); upgrade pmquiz to use it. The file was "
+                                 "not changed.")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(conn, path)
+            if len(applied) < len(migrations.NAMES):
+                store._migrate(backup=existed and bool(applied))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(describe_sqlite_error(path, exc)) from None
+        return store
+
+    def _migrate(self, backup: bool) -> None:
+        if backup:
+            target = self.path.with_name(f"{self.path.name}.backup-{int(time.time())}")
+            dest = sqlite3.connect(target)
+            with dest:
+                self.conn.backup(dest)
+            dest.close()
+        from sqlite_utils import Database
+
+        db = Database(self.conn)
+        migrations.migrations().apply(db)
+
+    def close(self) -> None:
+        """Close the connection (WAL content is checkpointed by SQLite)."""
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: taken at once so two processes queue instead of failing."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ---- deck sync -----------------------------------------------------------------------
+
+    def sync(self, paths: list[Path], parse: Callable[[Path, bytes], Deck]) -> SyncReport:
+        """Bring the cards table in line with the deck files, parsing only changed files.
+
+        Invalid decks raise `DeckErrors` and nothing is written. Cards that left their deck,
+        and decks whose file is gone, are retired (their reviews stay).
+        """
+        report = SyncReport()
+        known = {row[0]: row for row in self.conn.execute(
+            "SELECT path, size, mtime_ns, sha256, deck FROM deck_files")}
+        unchanged: dict[str, str] = {}
+        changed: list[tuple[Path, os.stat_result, str, Deck]] = []
+        touched: list[tuple[str, os.stat_result, str]] = []
+        errors: list[DeckError] = []
+        for path in paths:
+            key = str(path.resolve())
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                errors.append(DeckError(path, None, f"cannot read the file: {exc.strerror}"))
+                continue
+            row = known.get(key)
+            if row and row[1] == stat.st_size and row[2] == stat.st_mtime_ns:
+                unchanged[key] = row[4]
+                continue
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                errors.append(DeckError(path, None, f"cannot read the file: {exc.strerror}"))
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            if row and row[3] == digest:
+                unchanged[key] = row[4]
+                touched.append((key, stat, digest))
+                continue
+            try:
+                deck = parse(path, raw)
+            except DeckErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            except DeckError as exc:
+                errors.append(exc)
+                continue
+            changed.append((path, stat, digest, deck))
+        slugs: dict[str, str] = {slug: key for key, slug in unchanged.items()}
+        for path, _, _, deck in changed:
+            other = slugs.get(deck.module.slug)
+            if other is not None and other != str(path.resolve()):
+                errors.append(DeckError(path, 1, f'module slug "{deck.module.slug}" is already '
+                                        f"used by {other}; give each module its own slug"))
+            slugs[deck.module.slug] = str(path.resolve())
+        if errors:
+            raise DeckErrors(errors)
+        gone = [key for key in known if key not in unchanged
+                and key not in {str(p.resolve()) for p, *_ in changed}]
+        if not changed and not touched and not gone:
+            return report
+        with self.write() as conn:
+            for key, stat, digest in touched:
+                conn.execute("UPDATE deck_files SET size = ?, mtime_ns = ?, sha256 = ? "
+                             "WHERE path = ?", (stat.st_size, stat.st_mtime_ns, digest, key))
+            for path, stat, digest, deck in changed:
+                key = str(path.resolve())
+                conn.execute("INSERT OR REPLACE INTO deck_files (path, size, mtime_ns, sha256, "
+                             "deck) VALUES (?, ?, ?, ?, ?)",
+                             (key, stat.st_size, stat.st_mtime_ns, digest, deck.module.slug))
+                self._store_deck(conn, deck, key, report)
+                report.parsed.append(str(path))
+            for key in gone:
+                slug = known[key][4]
+                conn.execute("DELETE FROM deck_files WHERE path = ?", (key,))
+                if slug not in slugs:
+                    report.retired += conn.execute(
+                        "UPDATE cards SET retired = 1 WHERE deck = ? AND retired = 0",
+                        (slug,)).rowcount
+        return report
+
+    def _store_deck(self, conn: sqlite3.Connection, deck: Deck, path: str,
+                    report: SyncReport) -> None:
+        module = deck.module
+        conn.execute("INSERT OR REPLACE INTO decks (slug, title, phase, phase_title, ord, path, "
+                     "meta) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (module.slug, module.title, module.phase, module.phase_title, module.order,
+                      path, json.dumps(module.to_dict(), ensure_ascii=False)))
+        existing = {card_id: (row, body, retired) for row, card_id, body, retired in conn.execute(
+            "SELECT id, card_id, body, retired FROM cards WHERE deck = ?", (module.slug,))}
+        for position, card in enumerate(deck.cards):
+            body = json.dumps(card.to_dict(), ensure_ascii=False, sort_keys=True)
+            old = existing.pop(card.id, None)
+            if old is None:
+                cursor = conn.execute(
+                    "INSERT INTO cards (deck, card_id, kind, phase, position, category_set, "
+                    "body, retired) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                    (module.slug, card.id, card.kind.value, module.phase, position,
+                     card.category_set or None, body))
+                conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)",
+                             (cursor.lastrowid,))
+                report.added += 1
+            else:
+                conn.execute("UPDATE cards SET kind = ?, phase = ?, position = ?, "
+                             "category_set = ?, body = ?, retired = 0 WHERE id = ?",
+                             (card.kind.value, module.phase, position,
+                              card.category_set or None, body, old[0]))
+                if old[1] != body or old[2]:
+                    report.updated += 1
+        for row, _, retired in existing.values():
+            if not retired:
+                conn.execute("UPDATE cards SET retired = 1 WHERE id = ?", (row,))
+                report.retired += 1
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def modules(self) -> list[dict[str, object]]:
+        """Every module that has live cards, in course order, with card counts by kind."""
+        rows = self.conn.execute(
+            "SELECT d.slug, d.title, d.phase, d.phase_title, d.ord, d.path, c.kind, count(*) "
+            "FROM decks d JOIN cards c ON c.deck = d.slug AND c.retired = 0 "
+            "GROUP BY d.slug, c.kind ORDER BY d.phase, d.ord, d.slug, c.kind").fetchall()
+        found: dict[str, dict[str, object]] = {}
+        for slug, title, phase, phase_title, order, path, kind, count in rows:
+            entry = found.setdefault(slug, {"slug": slug, "title": title, "phase": phase,
+                                            "phase_title": phase_title or "", "order": order,
+                                            "path": path, "cards": 0, "kinds": {}})
+            entry["kinds"][kind] = count  # type: ignore[index]
+            entry["cards"] = int(entry["cards"]) + count  # type: ignore[call-overload]
+        return list(found.values())
+
+    def stored_card(self, row: int) -> StoredCard:
+        """One card with its module and state."""
+        found = self._stored_cards("c.id = ?", [row])
+        if not found:
+            raise StoreError(f"card #{row} is not in the database")
+        return found[0]
+
+    def _stored_cards(self, where: str, params: list[object], tail: str = "") -> list[StoredCard]:
+        sql = ("SELECT c.id, c.body, c.phase, d.title, s.state, s.step, s.stability, "
+               "s.difficulty, s.due, s.last_review, s.reps, s.lapses FROM cards c "
+               "JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
+               f"WHERE {where} {tail}")
+        return [StoredCard(row=r[0], card=Card.from_dict(json.loads(r[1])), phase_number=r[2],
+                           module_title=r[3], state=_state(r[4:]))
+                for r in self.conn.execute(sql, params)]
+
+    def cards_in_scope(self, scope: Scope, kinds: Iterable[str] = ()) -> list[StoredCard]:
+        """Every live card of the scope, in course order."""
+        where, params = scope.where()
+        kinds = list(kinds)
+        if kinds:
+            where += f" AND c.kind IN ({', '.join('?' * len(kinds))})"
+            params += kinds
+        return self._stored_cards(where, params, "ORDER BY c.phase, d.ord, c.deck, c.position")
+
+    def due_reviews(self, scope: Scope, until: datetime, now: datetime,
+                    limit: int) -> list[StoredCard]:
+        """Review cards due before `until`, lowest predicted recall first.
+
+        FSRS recall falls as elapsed time / stability grows, whatever the weights, so
+        sorting by that ratio orders cards by retrievability without computing it.
+        """
+        where, params = scope.where()
+        return self._stored_cards(
+            f"s.state = 2 AND s.due < ? AND {where}", [to_ts(until), *params, to_ts(now), limit],
+            "ORDER BY (? - s.last_review) / s.stability DESC, c.id LIMIT ?")
+
+    def learning_cards(self, scope: Scope, until: datetime) -> list[StoredCard]:
+        """Learning and relearning cards due before `until`, soonest first."""
+        where, params = scope.where()
+        return self._stored_cards(f"s.state IN (1, 3) AND s.due < ? AND {where}",
+                                  [to_ts(until), *params], "ORDER BY s.due, c.id")
+
+    def new_cards(self, scope: Scope, per_module: int) -> list[StoredCard]:
+        """Up to `per_module` unseen cards of each module, in deck order."""
+        if per_module <= 0:
+            return []
+        where, params = scope.where()
+        ranked = self.conn.execute(
+            "SELECT id FROM (SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.deck ORDER BY "
+            f"c.position) AS n FROM cards c JOIN card_state s ON s.card = c.id WHERE "
+            f"s.state = 0 AND {where}) WHERE n <= ?", [*params, per_module]).fetchall()
+        if not ranked:
+            return []
+        ids = [r[0] for r in ranked]
+        marks = ", ".join("?" * len(ids))
+        return self._stored_cards(f"c.id IN ({marks})", list(ids),
+                                  "ORDER BY c.phase, d.ord, c.deck, c.position")
+
+    def answered_since(self, since: datetime, state_before: Phase) -> int:
+        """How many reviews of cards in `state_before` were recorded since a moment."""
+        return int(self.conn.execute(
+            "SELECT count(*) FROM reviews WHERE time >= ? AND state_before = ?",
+            (to_ts(since), int(state_before))).fetchone()[0])
+
+    def state_counts(self, scope: Scope, day_end: datetime, now_ahead: datetime
+                     ) -> list[tuple[int, str, str, int, int, int, int]]:
+        """Per module: (phase, slug, title, new, learning due, reviews due, total)."""
+        where, params = scope.where()
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT c.phase, c.deck, d.title, "
+            "sum(s.state = 0), sum(s.state IN (1, 3) AND s.due < ?), "
+            "sum(s.state = 2 AND s.due < ?), count(*) "
+            "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
+            f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
+            [to_ts(now_ahead), to_ts(day_end), *params])]
+
+    def next_due(self, scope: Scope) -> datetime | None:
+        """When the next seen card falls due."""
+        where, params = scope.where()
+        row = self.conn.execute(
+            "SELECT min(s.due) FROM card_state s JOIN cards c ON c.id = s.card "
+            f"WHERE s.state > 0 AND {where}", params).fetchone()
+        return from_ts(row[0]) if row else None
+
+    def reviews_of(self, row: int) -> list[tuple[Rating, datetime, str]]:
+        """A card's review log in time order, as the scheduler replays it."""
+        return [(Rating(r), from_ts(t), uid) for r, t, uid in self.conn.execute(  # type: ignore[misc]
+            "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, id", (row,))]
+
+    def review_count(self) -> int:
+        """How many reviews the log holds."""
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def card_state(self, row: int) -> CardState:
+        """The stored state of one card."""
+        found = self.conn.execute(
+            "SELECT state, step, stability, difficulty, due, last_review, reps, lapses "
+            "FROM card_state WHERE card = ?", (row,)).fetchone()
+        if found is None:
+            raise StoreError(f"card #{row} has no state")
+        return _state(found)
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the key-value table (stored parameters and the like)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a key-value pair."""
+        with self.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def start_session(self, uid: str, mode: str, started: datetime) -> int:
+        """Record that a session began; returns its id."""
+        with self.write() as conn:
+            cursor = conn.execute("INSERT INTO sessions (uid, mode, started) VALUES (?, ?, ?)",
+                                  (uid, mode, to_ts(started)))
+        return int(cursor.lastrowid or 0)
+
+    def end_session(self, session: int, ended: datetime) -> None:
+        """Record when a session ended."""
+        with self.write() as conn:
+            conn.execute("UPDATE sessions SET ended = ? WHERE id = ?", (to_ts(ended), session))
+
+    def record_answer(self, row: int, before: CardState, after: CardState,
+                      review: ReviewRecord, session: int | None) -> int:
+        """Append the review and store the new state in one transaction; returns the review id."""
+        with self.write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
+                "grade, state_before, session, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (review.uid, row, to_ts(review.time), int(review.rating), review.duration_ms,
+                 review.answer, None if review.correct is None else int(review.correct),
+                 review.grade, int(before.phase), session, review.mode))
+            _write_state(conn, row, after)
+            if session is not None:
+                conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
+                             "WHERE id = ?", (int(bool(review.correct)), session))
+        return int(cursor.lastrowid or 0)
+
+    def last_review(self) -> tuple[int, int, str, datetime, Rating] | None:
+        """The newest review: (review id, card row, card key, time, rating)."""
+        row = self.conn.execute(
+            "SELECT r.id, r.card, c.deck || '/' || c.card_id, r.time, r.rating FROM reviews r "
+            "JOIN cards c ON c.id = r.card ORDER BY r.id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], row[2], from_ts(row[3]), Rating(row[4])  # type: ignore[return-value]
+
+    def undo(self, review_id: int, rebuild: Callable[[list[tuple[Rating, datetime, str]]],
+                                                      CardState]) -> CardState:
+        """Delete one review and restore its card's state by replaying what remains."""
+        with self.write() as conn:
+            found = conn.execute("SELECT card, session, correct FROM reviews WHERE id = ?",
+                                 (review_id,)).fetchone()
+            if found is None:
+                raise StoreError(f"review #{review_id} is not in the log")
+            card, session, correct = found
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            remaining = [(Rating(r), from_ts(t), uid) for r, t, uid in conn.execute(
+                "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, id",
+                (card,))]
+            state = rebuild(remaining)  # type: ignore[arg-type]
+            _write_state(conn, card, state)
+            if session is not None:
+                conn.execute("UPDATE sessions SET answered = max(answered - 1, 0), "
+                             "correct = max(correct - ?, 0) WHERE id = ?",
+                             (int(bool(correct)), session))
+        return state
+
+    def rebuild_states(self, rebuild: Callable[[list[tuple[Rating, datetime, str]]], CardState],
+                       progress: Callable[[int, int], None] | None = None) -> int:
+        """Replay the whole log into `card_state` (after merging logs or new parameters)."""
+        logs: dict[int, list[tuple[Rating, datetime, str]]] = {}
+        for card, rating, when, uid in self.conn.execute(
+                "SELECT card, rating, time, uid FROM reviews ORDER BY card, time, id"):
+            logs.setdefault(card, []).append((Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
+        cards = [r[0] for r in self.conn.execute("SELECT card FROM card_state")]
+        with self.write() as conn:
+            for done, card in enumerate(cards, 1):
+                _write_state(conn, card, rebuild(logs.get(card, [])))
+                if progress and done % 500 == 0:
+                    progress(done, len(cards))
+        return len(cards)
+
+
+def _write_state(conn: sqlite3.Connection, row: int, state: CardState) -> None:
+    conn.execute("UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, "
+                 "due = ?, last_review = ?, reps = ?, lapses = ? WHERE card = ?",
+                 (int(state.phase), state.step, state.stability, state.difficulty,
+                  to_ts(state.due), to_ts(state.last_review), state.reps, state.lapses, row))
+
+
+def _state(r: tuple[object, ...]) -> CardState:
+    return CardState(phase=Phase(r[0]), step=r[1], stability=r[2],  # type: ignore[arg-type]
+                     difficulty=r[3], due=from_ts(r[4]), last_review=from_ts(r[5]),  # type: ignore[arg-type]
+                     reps=r[6] or 0, lapses=r[7] or 0)  # type: ignore[arg-type]
+
+
+def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                          "name = '_sqlite_migrations'").fetchone()
+    if not exists:
+        return []
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        (migrations.SET_NAME,))]
+
+
+def _check_file(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a pmquiz database (not SQLite). The file was not "
+                         "changed; move it away or point PMQUIZ_HOME elsewhere.")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(f"{path} is read-only: pmquiz records every answer, so it needs write "
+                         "access to the file and its folder. The file was not changed.")
+
+
+def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
+    """A user-facing sentence for a SQLite failure."""
+    text = str(exc)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (f"{path} is damaged ({text}). It was left as it is; restore a backup "
+                f"(pmquiz.db.backup-*) or move it away to start fresh.")
+    if "readonly" in text or "read-only" in text:
+        return f"{path} cannot be written ({text}); check permissions."
+    if "disk is full" in text or "full" in text:
+        return f"the disk holding {path} is full ({text}); the last answer was not saved."
+    if "locked" in text or "busy" in text:
+        return f"{path} is busy in another pmquiz for too long ({text}); try again."
+    return f"{path}: database error: {text}"
+

@@ -1,0 +1,1 @@
+"""Rendering and prompts: rich and questionary in a terminal, a plain line protocol otherwise."""

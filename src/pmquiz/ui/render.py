@@ -1,0 +1,95 @@
+"""Rich renderings of command results. Card and deck text always goes through `literal`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pmquiz.ui.text import literal
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pmquiz.session import Summary
+    from pmquiz.today import Today
+
+
+def when(moment: datetime | None, now: datetime) -> str:
+    """`in 3 h`, `in 2 days (Mon 2 Mar)`, `now`."""
+    if moment is None:
+        return "nothing scheduled yet"
+    seconds = (moment - now).total_seconds()
+    if seconds <= 60:
+        return "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    if seconds < 86400:
+        return f"in {round(seconds / 3600)} h"
+    local = moment.astimezone()
+    return f"in {round(seconds / 86400)} days ({local:%a %d %b})"
+
+
+def today_table(console: Console, today: Today, now: datetime) -> None:
+    """Today at a glance: new, learning and due cards per phase and module."""
+    from rich.table import Table
+
+    if not today.modules:
+        console.print("No decks found. Add deck files to your decks folder, or run "
+                      "`pmquiz check` to see why none loaded.")
+        return
+    table = Table(title="Today", title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("Module")
+    for name in ("New", "Learning", "Due", "Cards"):
+        table.add_column(name, justify="right")
+    phase = None
+    for m in today.modules:
+        if m.phase != phase:
+            phase = m.phase
+            table.add_row(f"[bold]Phase {phase}[/bold]", "", "", "", "")
+        table.add_row(literal(f"  {m.title}"), str(m.new), str(m.learning), str(m.review),
+                      str(m.total))
+    table.add_section()
+    table.add_row("[bold]Total today[/bold]", str(today.new), str(today.learning),
+                  str(today.review), str(sum(m.total for m in today.modules)))
+    console.print(table)
+    if today.new or today.learning or today.review:
+        console.print("\nStart with [bold]pmquiz study[/bold].")
+    else:
+        console.print(f"\nNothing due today. Next card due {when(today.next_due, now)}.")
+
+
+def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
+    """The end-of-session summary."""
+    from rich.panel import Panel
+
+    if summary.nothing_due:
+        console.print(f"Nothing to study right now. Next card due {when(summary.next_due, now)}.")
+        return
+    lines = [f"Answered [bold]{summary.answered}[/bold]"]
+    if summary.accuracy is not None:
+        lines[0] += f", {summary.correct} correct ({summary.accuracy:.0%})"
+    minutes, seconds = divmod(round(summary.seconds), 60)
+    lines.append(f"Time {minutes} min {seconds:02d} s")
+    if summary.ratings:
+        lines.append("Ratings " + ", ".join(f"{k} {v}" for k, v in summary.ratings.items()))
+    lines.append(f"Next card due {when(summary.next_due, now)}")
+    if summary.stopped_by == "interrupt":
+        lines.append("[dim]Stopped with Ctrl-C: every answer given is saved.[/dim]")
+    elif summary.stopped_by == "eof":
+        lines.append("[dim]Input ended: every answer given is saved.[/dim]")
+    console.print(Panel("\n".join(lines), title="Session", title_align="left"))
+
+
+def decks_table(console: Console, modules: list[dict[str, Any]]) -> None:
+    """Phases, modules and their card counts by kind."""
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    for name, justify in (("Phase", "right"), ("Module", "left"), ("Title", "left"),
+                          ("Cards", "right"), ("Kinds", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for m in modules:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(m["kinds"].items()))
+        table.add_row(str(m["phase"]), literal(m["slug"]), literal(m["title"]),
+                      str(m["cards"]), kinds)
+    console.print(table)

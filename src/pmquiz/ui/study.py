@@ -1,0 +1,215 @@
+"""The two faces of a study session: a terminal UI and the plain line protocol.
+
+Line protocol (stdin or stdout not a terminal), one answer per line:
+- typed cards: the attempt (an empty line is allowed for basic cards);
+- list cards: items on one line separated by commas, or one per line ending with an empty line;
+- choice and classify cards: the option's number or its text (or a category's first letter);
+- basic cards are then rated: 1-4 or again/hard/good/easy (empty = good);
+- after a right auto-graded answer: empty = good, `easy` (or e, 4) = easy.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, TYPE_CHECKING
+
+from pmquiz.grading import Outcome, normalize
+from pmquiz.model import Kind, Rating
+from pmquiz.session import Question, Verdict
+from pmquiz.ui.text import clean, literal
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+RATING_WORDS = {"1": Rating.AGAIN, "again": Rating.AGAIN, "a": Rating.AGAIN,
+                "2": Rating.HARD, "hard": Rating.HARD, "h": Rating.HARD,
+                "3": Rating.GOOD, "good": Rating.GOOD, "g": Rating.GOOD, "": Rating.GOOD,
+                "4": Rating.EASY, "easy": Rating.EASY, "e": Rating.EASY}
+KIND_HINT = {
+    Kind.BASIC: "type your answer (or just Enter), then rate yourself",
+    Kind.CLOZE: "fill the gap(s); several gaps: separate with ;",
+    Kind.LIST: "name every item: comma-separated, or one per line and an empty line to end",
+}
+VERDICT_WORDS = {Outcome.RIGHT: "right", Outcome.CLOSE: "close", Outcome.PARTIAL: "partly right",
+                 Outcome.WRONG: "wrong"}
+
+
+def option_keys(options: tuple[str, ...]) -> list[str]:
+    """First letters when they are all different (p/r for Product/Project), else 1, 2, 3..."""
+    letters = [normalize(o)[:1] for o in options]
+    if all(letters) and len(set(letters)) == len(letters) and \
+            not set(letters) & {"j", "k"} and all(ch.isalpha() for ch in letters):
+        return letters
+    return [str(i) for i in range(1, len(options) + 1)]
+
+
+def match_option(text: str, options: tuple[str, ...]) -> str | None:
+    """The option a typed line names: its number, its key letter, or its text."""
+    typed = text.strip()
+    if typed.isdigit() and 1 <= int(typed) <= len(options):
+        return options[int(typed) - 1]
+    keys = option_keys(options)
+    if typed.lower() in keys:
+        return options[keys.index(typed.lower())]
+    wanted = normalize(typed)
+    for option in options:
+        if wanted and normalize(option) == wanted:
+            return option
+    return None
+
+
+def header(question: Question) -> str:
+    """`Phase 0 · Module title · card 3 · 12 left`."""
+    stored = question.stored
+    return (f"Phase {stored.phase_number} · {stored.module_title} · card {question.number}"
+            f" · {question.remaining} left")
+
+
+def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
+    """(text, style) lines telling the learner how they did and what was expected."""
+    card = verdict.question.card
+    lines: list[tuple[str, str]] = []
+    grade = verdict.grade
+    if grade is None:
+        if verdict.hint is Outcome.RIGHT:
+            lines.append(("Your answer matches.", "green"))
+        elif verdict.hint is Outcome.CLOSE:
+            lines.append(("Your answer is close.", "yellow"))
+        lines.append((f"Answer: {card.expected_answer()}", "bold"))
+    else:
+        style = {Outcome.RIGHT: "bold green", Outcome.CLOSE: "bold yellow",
+                 Outcome.PARTIAL: "bold yellow", Outcome.WRONG: "bold red"}[grade.outcome]
+        mark = {Outcome.RIGHT: "✓", Outcome.WRONG: "✗"}.get(grade.outcome, "~")
+        text = f"{mark} {VERDICT_WORDS[grade.outcome]}"
+        if card.kind is Kind.LIST:
+            text += f" ({len(grade.matched)} of {len(card.items)})"
+        lines.append((text, style))
+        if card.kind is Kind.LIST and grade.missed:
+            lines.append(("Missed: " + "; ".join(grade.missed), "yellow"))
+        if grade.outcome is not Outcome.RIGHT or card.kind is Kind.CLOZE:
+            lines.append((f"Answer: {card.expected_answer()}", "bold"))
+    if card.explain and (grade is None or grade.outcome is not Outcome.RIGHT):
+        lines.append((card.explain, "dim"))
+    return lines
+
+
+class LineStudyUI:
+    """The plain protocol: prompts on stdout, one answer per line from stdin."""
+
+    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None):
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def _print(self, text: str = "") -> None:
+        self.stdout.write(clean(text) + "\n")
+        self.stdout.flush()
+
+    def _read(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.stdout.write("\n")
+            raise EOFError
+        return line.rstrip("\r\n")
+
+    def ask(self, question: Question) -> str:
+        """Print the card; read its answer."""
+        card = question.card
+        self._print()
+        self._print(f"[{header(question)}] {card.kind.value}")
+        self._print(card.question_text())
+        if question.options:
+            for key, option in zip(option_keys(question.options), question.options, strict=True):
+                self._print(f"  {key}) {option}")
+            while True:
+                chosen = match_option(self._read("answer> "), question.options)
+                if chosen is not None:
+                    return chosen
+                self._print("  type a number or an option's text")
+        if card.kind is Kind.LIST:
+            first = self._read("items> ")
+            if "," in first or ";" in first or not first.strip():
+                return first
+            items = [first]
+            while line := self._read("more> ").strip():
+                items.append(line)
+            return "\n".join(items)
+        return self._read("answer> ")
+
+    def rate(self, verdict: Verdict) -> Rating:
+        """Print the verdict; read a self-rating or the Good/Easy choice."""
+        for text, _ in feedback_lines(verdict):
+            self._print(text)
+        if verdict.grade is None:
+            while True:
+                word = self._read("rate [1 again, 2 hard, 3 good, 4 easy]> ").strip().lower()
+                if word in RATING_WORDS:
+                    return RATING_WORDS[word]
+                self._print("  type 1-4 or again, hard, good, easy")
+        if verdict.grade.outcome is Outcome.RIGHT:
+            word = self._read("next [Enter = good, e = easy]> ").strip().lower()
+            return Rating.EASY if word in ("e", "easy", "4") else Rating.GOOD
+        return verdict.grade.rating
+
+
+class TerminalStudyUI:
+    """Rich panels, questionary text prompts and single-key choices."""
+
+    def __init__(self, console: Console):
+        self.console = console
+
+    def ask(self, question: Question) -> str:
+        """Show the card in a panel; read the answer with the right kind of prompt."""
+        from rich.panel import Panel
+        from rich.text import Text
+
+        card = question.card
+        body = Text()
+        body.append_text(literal(card.question_text(), "bold"))
+        keys = option_keys(question.options) if question.options else []
+        for key, option in zip(keys, question.options, strict=True):
+            body.append(f"\n  {key}  ", style="cyan bold")
+            body.append_text(literal(option))
+        hint = KIND_HINT.get(card.kind, "press a key")
+        self.console.print()
+        self.console.print(Panel(body, title=literal(header(question)), title_align="left",
+                                 subtitle=Text(hint, style="dim"), subtitle_align="left"))
+        if question.options:
+            from pmquiz.ui.keys import read_key
+
+            mapping = dict(zip(keys, question.options, strict=True))
+            chosen = read_key(f"  your answer [{'/'.join(keys)}] ", mapping)
+            self.console.print(f"  → {clean(chosen)}", highlight=False, markup=False)
+            return chosen
+        import questionary
+
+        if card.kind is Kind.LIST:
+            first = questionary.text("Items:", qmark="›").unsafe_ask() or ""
+            if "," in first or ";" in first or not first.strip():
+                return str(first)
+            items = [first]
+            while more := (questionary.text("  next (Enter to finish):", qmark=" ")
+                           .unsafe_ask() or "").strip():
+                items.append(more)
+            return "\n".join(items)
+        return str(questionary.text("Answer:", qmark="›").unsafe_ask() or "")
+
+    def rate(self, verdict: Verdict) -> Rating:
+        """Show the verdict and explanation; one key for the rating."""
+        from pmquiz.ui.keys import read_key
+
+        for text, style in feedback_lines(verdict):
+            self.console.print(literal(text, style))
+        if verdict.grade is None:
+            keys = {"1": Rating.AGAIN, "a": Rating.AGAIN, "2": Rating.HARD, "h": Rating.HARD,
+                    "3": Rating.GOOD, "g": Rating.GOOD, "enter": Rating.GOOD, " ": Rating.GOOD,
+                    "4": Rating.EASY, "e": Rating.EASY}
+            rating = read_key("  rate: 1 again · 2 hard · 3/Enter good · 4 easy ", keys)
+        elif verdict.grade.outcome is Outcome.RIGHT:
+            rating = read_key("  Enter next · e easy ", {"enter": Rating.GOOD, " ": Rating.GOOD,
+                                                        "e": Rating.EASY, "4": Rating.EASY})
+        else:
+            rating = verdict.grade.rating
+        self.console.print(f"  rated {rating.label}", style="dim", highlight=False)
+        return rating

@@ -1,0 +1,93 @@
+"""Everything a command needs, opened in one call: home, settings, decks in sync, the store."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmquiz import paths
+from pmquiz.config import Settings, load_settings
+from pmquiz.deck import discover, parse_deck
+from pmquiz.errors import UsageError
+from pmquiz.store import Store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pmquiz.scheduler import Scheduler
+
+NOW_ENV = "PMQUIZ_NOW"
+
+
+@dataclass
+class Workspace:
+    """An open home: its settings and its synced store."""
+
+    home: Path
+    settings: Settings
+    store: Store
+    deck_dirs: list[Path] = field(default_factory=list)
+
+    def scheduler(self) -> Scheduler:
+        """The FSRS scheduler with this learner's settings (fsrs is imported here, lazily)."""
+        from pmquiz.scheduler import Scheduler
+
+        return Scheduler(self.settings)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+
+def deck_dirs(home: Path, extra: list[Path]) -> list[Path]:
+    """Shipped decks, the user's own folder, then any `--decks` folders."""
+    found = [paths.shipped_decks_dir(), paths.user_decks_dir(home)]
+    for item in extra:
+        if not item.exists():
+            raise UsageError(f"--decks {item}: no such file or folder")
+        found.append(item)
+    return found
+
+
+def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, object] | None = None,
+                   sync: bool = True) -> Workspace:
+    """Load settings, open (and migrate) the database, and sync the deck files into it."""
+    settings = load_settings(paths.config_path(home))
+    if overrides:
+        settings = settings.with_overrides(**overrides)
+    store = Store.open(paths.database_path(home))
+    dirs = deck_dirs(home, extra_decks)
+    try:
+        if sync:
+            store.sync(discover(dirs), parse_deck)
+    except BaseException:
+        store.close()
+        raise
+    return Workspace(home=home, settings=settings, store=store, deck_dirs=dirs)
+
+
+def parse_now(text: str) -> datetime:
+    """`PMQUIZ_NOW` as an aware datetime; a value without offset is local time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f'{NOW_ENV}="{text}" is not an ISO 8601 time, e.g. '
+                         "2026-03-02T09:00:00+01:00") from None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.astimezone().astimezone(UTC)
+
+
+def make_clock() -> Callable[[], datetime]:
+    """The clock every command passes down: real time, or `PMQUIZ_NOW` plus time elapsed."""
+    import time
+
+    fixed = os.environ.get(NOW_ENV)
+    if not fixed:
+        return lambda: datetime.now(UTC)
+    base = parse_now(fixed)
+    started = time.monotonic()
+    from datetime import timedelta
+
+    return lambda: base + timedelta(seconds=time.monotonic() - started)
