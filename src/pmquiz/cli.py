@@ -117,10 +117,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 def main_callback(
     ctx: typer.Context,
     home: Annotated[Path | None, typer.Option(
-        "--home", help="Folder for the database, config and your decks "
+        "--home", metavar="DIR", help="Folder for the database, config and your decks "
                        "(default: $PMQUIZ_HOME or the user data folder).")] = None,
     decks: Annotated[list[Path] | None, typer.Option(
-        "--decks", help="Also load deck files from this folder (repeatable).")] = None,
+        "--decks", metavar="DIR", help="Also load deck files from this folder (repeatable).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
 ) -> None:
     """Today at a glance when no command is given."""
@@ -244,11 +244,13 @@ def check(
     as_json: JsonOpt = False,
 ) -> None:
     """Validate deck files; exit 1 with path:line errors if any is wrong."""
+    from pmquiz.config import load_settings
     from pmquiz.deck import discover, load_decks
     from pmquiz.workspace import deck_dirs
 
     opts = options(ctx)
-    files = discover(targets or deck_dirs(opts.home, opts.decks))
+    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
+    files = discover(targets or deck_dirs(opts.home, opts.decks, shipped))
     missing = [t for t in targets or [] if not t.exists()]
     if missing:
         raise fail(f"{missing[0]}: no such file or folder", 2)

@@ -30,6 +30,7 @@ class Settings:
     fuzz: bool = True
     timezone: str = ""
     leech_lapses: int = 8
+    shipped_decks: bool = True
     parameters: tuple[float, ...] = ()
 
     def learning_deltas(self) -> tuple[timedelta, ...]:

@@ -42,9 +42,10 @@ class Workspace:
         self.store.close()
 
 
-def deck_dirs(home: Path, extra: list[Path]) -> list[Path]:
-    """Shipped decks, the user's own folder, then any `--decks` folders."""
-    found = [paths.shipped_decks_dir(), paths.user_decks_dir(home)]
+def deck_dirs(home: Path, extra: list[Path], shipped: bool = True) -> list[Path]:
+    """Shipped decks (unless turned off), the user's own folder, then any `--decks` folders."""
+    found = [paths.shipped_decks_dir()] if shipped else []
+    found.append(paths.user_decks_dir(home))
     for item in extra:
         if not item.exists():
             raise UsageError(f"--decks {item}: no such file or folder")
@@ -59,7 +60,7 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
     if overrides:
         settings = settings.with_overrides(**overrides)
     store = Store.open(paths.database_path(home))
-    dirs = deck_dirs(home, extra_decks)
+    dirs = deck_dirs(home, extra_decks, settings.shipped_decks)
     try:
         if sync:
             store.sync(discover(dirs), parse_deck)

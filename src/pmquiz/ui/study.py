@@ -44,7 +44,7 @@ def option_keys(options: tuple[str, ...]) -> list[str]:
 
 
 def match_option(text: str, options: tuple[str, ...]) -> str | None:
-    """The option a typed line names: its number, its key letter, or its text."""
+    """The option a typed line names: its number, its key letter, its text or a unique start."""
     typed = text.strip()
     if typed.isdigit() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1]
@@ -52,10 +52,13 @@ def match_option(text: str, options: tuple[str, ...]) -> str | None:
     if typed.lower() in keys:
         return options[keys.index(typed.lower())]
     wanted = normalize(typed)
-    for option in options:
-        if wanted and normalize(option) == wanted:
-            return option
-    return None
+    if not wanted:
+        return None
+    exact = [o for o in options if normalize(o) == wanted]
+    starting = [o for o in options if normalize(o).startswith(wanted)]
+    if exact:
+        return exact[0]
+    return starting[0] if len(starting) == 1 else None
 
 
 def header(question: Question) -> str:

@@ -1,0 +1,32 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def write_deck(folder: Path, slug: str, cards: str, phase: int = 0, title: str | None = None,
+               extra: str = "") -> Path:
+    """Write a small deck file and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.toml"
+    path.write_text(
+        f'[module]\nslug = "{slug}"\ntitle = "{title or slug.title()}"\nphase = {phase}\n'
+        f"{extra}\n{cards}", encoding="utf-8")
+    return path
+
+
+def basic_cards(count: int, prefix: str = "q") -> str:
+    """`count` basic cards with ids q1, q2..."""
+    return "".join(
+        f'[[cards]]\nid = "{prefix}{i}"\nkind = "basic"\nprompt = "Question {i}?"\n'
+        f'answer = "answer {i}"\n\n' for i in range(1, count + 1))
+
+
+def own_decks_only(home: Path) -> Path:
+    """Turn the shipped decks off for this home; returns the user's deck folder."""
+    (home / "config.toml").write_text("shipped_decks = false\n", encoding="utf-8")
+    return home / "decks"

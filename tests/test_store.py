@@ -1,0 +1,219 @@
+"""The SQLite store: exact schema from a blank database, sync, one transaction per answer,
+replay equals the stored state, and damaged files left untouched."""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from helpers import T0, basic_cards, write_deck
+
+from pmquiz.config import Settings
+from pmquiz.deck import discover, parse_deck
+from pmquiz.errors import DeckErrors, StoreError
+from pmquiz.model import Answer, Rating
+from pmquiz.scheduler import Scheduler
+from pmquiz.session import Study
+from pmquiz.store import Scope, Store
+
+EXPECTED_SCHEMA = {
+    "_sqlite_migrations": ["id", "migration_set", "name", "applied_at"],
+    "decks": ["slug", "title", "phase", "phase_title", "ord", "path", "meta"],
+    "deck_files": ["path", "size", "mtime_ns", "sha256", "deck"],
+    "cards": ["id", "deck", "card_id", "kind", "phase", "position", "category_set", "body",
+              "retired"],
+    "card_state": ["card", "state", "step", "stability", "difficulty", "due", "last_review",
+                   "reps", "lapses"],
+    "sessions": ["id", "uid", "mode", "started", "ended", "answered", "correct"],
+    "reviews": ["id", "uid", "card", "time", "rating", "duration_ms", "answer", "correct",
+                "grade", "state_before", "session", "mode"],
+    "meta": ["key", "value"],
+}
+
+
+def open_synced(tmp_path: Path, cards: int = 5) -> Store:
+    decks = tmp_path / "decks"
+    write_deck(decks, "alpha", basic_cards(cards))
+    store = Store.open(tmp_path / "pmquiz.db")
+    store.sync(discover([decks]), parse_deck)
+    return store
+
+
+def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
+    Store.open(tmp_path / "pmquiz.db").close()
+    conn = sqlite3.connect(tmp_path / "pmquiz.db")
+    tables = {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == set(EXPECTED_SCHEMA)
+    for table, columns in EXPECTED_SCHEMA.items():
+        assert [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] == columns
+    indexes = {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")}
+    assert {"idx_card_state_state_due", "idx_reviews_uid", "idx_reviews_card_time",
+            "idx_cards_deck_card_id"} <= indexes
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")] == \
+        ["initial_schema"]
+
+
+def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_synced(tmp_path)
+    scheduler = Scheduler(Settings())
+    [first, *_] = store.cards_in_scope(Scope())
+    study = Study(store, scheduler, ui=None, clock=lambda: T0)  # type: ignore[arg-type]
+    import pmquiz.store as store_module
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store_module, "_write_state", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        study.record(first, Answer(Rating.GOOD, "x", True, "right", 100), T0)
+    assert store.review_count() == 0  # the review insert was rolled back with the state
+    monkeypatch.undo()
+    after = study.record(first, Answer(Rating.GOOD, "x", True, "right", 100), T0)
+    assert store.review_count() == 1
+    assert store.card_state(first.row) == after.state
+
+
+def test_replay_of_the_log_equals_the_stored_state(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=8)
+    scheduler = Scheduler(Settings())
+    study = Study(store, scheduler, ui=None, clock=lambda: T0)  # type: ignore[arg-type]
+    rng = random.Random(7)
+    when = T0
+    cards = store.cards_in_scope(Scope())
+    for _ in range(120):
+        stored = store.stored_card(rng.choice(cards).row)
+        when += timedelta(hours=rng.choice([0.1, 2, 30, 200]))
+        study.record(stored, Answer(Rating(rng.randint(1, 4)), "", None, "self", 1000), when)
+    stored_states = {c.row: store.card_state(c.row) for c in cards}
+    for c in cards:
+        assert scheduler.replay(store.reviews_of(c.row)) == stored_states[c.row]
+    store.conn.execute("UPDATE card_state SET stability = 99, due = 0")
+    store.rebuild_states(scheduler.replay)
+    assert {c.row: store.card_state(c.row) for c in cards} == stored_states
+
+
+def test_sync_parses_only_changed_files_and_keeps_history_by_id(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=3)
+    calls: list[Path] = []
+
+    def counting(path: Path, raw: bytes):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return parse_deck(path, raw)
+
+    deck = tmp_path / "decks" / "alpha.toml"
+    assert store.sync([deck], counting).parsed == []
+    assert calls == []
+    os.utime(deck, ns=(1, 1))  # touched, same bytes: hashed, not parsed
+    assert store.sync([deck], counting).parsed == []
+    assert calls == []
+    [q1, *_] = store.cards_in_scope(Scope())
+    Study(store, Scheduler(Settings()), None, lambda: T0).record(  # type: ignore[arg-type]
+        q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
+    deck.write_text(deck.read_text().replace("Question 1?", "Question one, reworded?")
+                    .replace('[[cards]]\nid = "q3"', '[[cards]]\nid = "q3x"'))
+    report = store.sync([deck], counting)
+    assert calls == [deck]
+    assert (report.added, report.retired) == (1, 1)
+    reworded = store.stored_card(q1.row)
+    assert reworded.card.prompt == "Question one, reworded?"
+    assert reworded.state.reps == 1  # the same id keeps its history
+    assert len(store.cards_in_scope(Scope())) == 3
+
+
+def test_invalid_deck_writes_nothing(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=2)
+    before = store.conn.execute("SELECT count(*), group_concat(body) FROM cards").fetchone()
+    deck = tmp_path / "decks" / "alpha.toml"
+    deck.write_text(deck.read_text() + '\n[[cards]]\nid = "bad"\nkind = "nope"\nprompt = "x"\n')
+    with pytest.raises(DeckErrors, match=r'alpha.toml:\d+: card "bad": unknown kind'):
+        store.sync([deck], parse_deck)
+    assert store.conn.execute("SELECT count(*), group_concat(body) FROM cards").fetchone() == before
+
+
+def test_deck_file_removed_retires_its_cards_but_keeps_reviews(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=2)
+    [q1, _] = store.cards_in_scope(Scope())
+    Study(store, Scheduler(Settings()), None, lambda: T0).record(  # type: ignore[arg-type]
+        q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
+    report = store.sync([], parse_deck)
+    assert report.retired == 2
+    assert store.cards_in_scope(Scope()) == []
+    assert store.review_count() == 1
+
+
+def test_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "pmquiz.db"
+    junk = bytes(random.Random(1).randrange(256) for _ in range(4096))
+    path.write_bytes(junk)
+    with pytest.raises(StoreError, match="not a pmquiz database"):
+        Store.open(path)
+    assert path.read_bytes() == junk
+    assert not (tmp_path / "pmquiz.db-wal").exists()
+
+
+def test_damaged_database_is_reported_and_untouched(tmp_path: Path) -> None:
+    open_synced(tmp_path).close()
+    path = tmp_path / "pmquiz.db"
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="damaged"):
+        Store.open(path)
+    assert path.read_bytes() == bytes(data)
+
+
+def test_database_from_a_newer_pmquiz_is_refused(tmp_path: Path) -> None:
+    open_synced(tmp_path).close()
+    path = tmp_path / "pmquiz.db"
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                 "VALUES ('pmquiz', 'from_the_future', 'x')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer pmquiz"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_read_only_database_is_refused(tmp_path: Path) -> None:
+    open_synced(tmp_path).close()
+    path = tmp_path / "pmquiz.db"
+    path.chmod(0o444)
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open(path)
+
+
+def test_read_only_database_is_refused_even_for_root(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    open_synced(tmp_path).close()
+    path = tmp_path / "pmquiz.db"
+    before = path.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path and
+                        mode == os.W_OK else real_access(p, mode))
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=1)
+    scheduler = Scheduler(Settings())
+    study = Study(store, scheduler, None, lambda: T0)  # type: ignore[arg-type]
+    [card] = store.cards_in_scope(Scope())
+    once = study.record(card, Answer(Rating.GOOD, "", True, "self", 10), T0)
+    study.record(once, Answer(Rating.AGAIN, "", False, "self", 10), T0 + timedelta(minutes=10))
+    last = store.last_review()
+    assert last is not None and last[4] is Rating.AGAIN
+    restored = store.undo(last[0], scheduler.replay)
+    assert restored == once.state == store.card_state(card.row)
+    assert store.review_count() == 1

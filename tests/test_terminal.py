@@ -1,0 +1,121 @@
+"""The real interactive session in a real terminal (pexpect): keys, Ctrl-C, kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from helpers import basic_cards, own_decks_only, write_deck
+
+CLASSIFY = ('[[cards]]\nid = "c1"\nkind = "classify"\ncategories = "pp"\n'
+            'prompt = "Tracks the budget"\nanswer = "Project management"\n'
+            'explain = "Budgets are delivery."\n\n')
+SETS = '[sets]\npp = ["Product management", "Project management"]\n'
+
+
+def spawn(home: Path, *args: str, dimensions: tuple[int, int] = (40, 100)) -> pexpect.spawn:
+    env = dict(os.environ, PMQUIZ_HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+               PMQUIZ_NOW="2026-03-02T09:00:00+00:00")
+    env.pop("NO_COLOR", None)
+    env.pop("COLUMNS", None)
+    return pexpect.spawn(sys.executable, ["-m", "pmquiz", *args], env=env, encoding="utf-8",
+                         timeout=20, dimensions=dimensions)
+
+
+def reviews(home: Path) -> list[tuple[str, int]]:
+    conn = sqlite3.connect(home / "pmquiz.db")
+    try:
+        return conn.execute("SELECT c.card_id, r.rating FROM reviews r JOIN cards c "
+                            "ON c.id = r.card ORDER BY r.id").fetchall()
+    finally:
+        conn.close()
+
+
+def answer_basic(child: pexpect.spawn, text: str, key: str) -> None:
+    child.expect("Answer:")
+    child.sendline(text)
+    child.expect("rate:")
+    child.send(key)
+    child.expect("rated")
+
+
+@pytest.fixture
+def deck_home(home: Path) -> Path:
+    write_deck(own_decks_only(home), "alpha", CLASSIFY + basic_cards(4), extra=SETS)
+    return home
+
+
+def test_interactive_session_with_single_keys(deck_home: Path) -> None:
+    child = spawn(deck_home, "study")
+    child.expect("Tracks the budget")
+    child.expect(r"your answer \[1/2\]")
+    child.send("1")  # wrong: Product management
+    child.expect("wrong")
+    child.expect("Budgets are delivery.")
+    answer_basic(child, "answer 1", "3")
+    answer_basic(child, "", "4")
+    answer_basic(child, "nope", "1")
+    answer_basic(child, "answer 4", "\r")  # Enter means Good
+    child.expect("Tracks the budget")  # the failed card comes back after its step
+    child.send("2")
+    child.expect("right")
+    child.expect("Enter next")
+    child.send("e")
+    child.expect("rated Easy")
+    child.sendcontrol("c")
+    child.expect("Session")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert reviews(deck_home)[:6] == [("c1", 1), ("q1", 3), ("q2", 4), ("q3", 1), ("q4", 3),
+                                      ("c1", 4)]
+
+
+def test_ctrl_c_mid_session_keeps_answers(deck_home: Path) -> None:
+    child = spawn(deck_home, "study")
+    child.expect(r"your answer \[1/2\]")
+    child.send("2")
+    child.expect("Enter next")
+    child.send("\r")
+    answer_basic(child, "answer 1", "3")
+    child.expect("Answer:")
+    child.sendcontrol("c")
+    child.expect("Stopped with Ctrl-C: every answer given is saved.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert reviews(deck_home) == [("c1", 3), ("q1", 3)]
+    conn = sqlite3.connect(deck_home / "pmquiz.db")
+    assert conn.execute("SELECT answered, ended IS NOT NULL FROM sessions").fetchone() == (2, 1)
+
+
+def test_kill_9_loses_at_most_the_card_on_screen(deck_home: Path) -> None:
+    child = spawn(deck_home, "study")
+    child.expect(r"your answer \[1/2\]")
+    child.send("2")
+    child.expect("Enter next")
+    child.send("\r")
+    answer_basic(child, "a", "3")
+    answer_basic(child, "b", "2")
+    child.expect("Answer:")
+    child.sendline("typed but not rated")
+    child.expect("rate:")
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert reviews(deck_home) == [("c1", 3), ("q1", 3), ("q2", 2)]
+    conn = sqlite3.connect(deck_home / "pmquiz.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    # the next session starts normally and continues where the learner was
+    child = spawn(deck_home, "study")
+    child.expect("Question 3")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
