@@ -7,10 +7,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import basic_cards, own_decks_only, write_deck
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
+
+from helpers import basic_cards, own_decks_only, write_deck
 
 runner = CliRunner()
 
@@ -124,7 +125,8 @@ def test_list_and_cloze_are_auto_graded(home: Path, db: sqlite3.Connection) -> N
                '[[cards]]\nid = "l"\nkind = "list"\nprompt = "Name them"\n'
                'items = ["Deliver value fast", "Build recurring value", "Drive virality", '
                '"Create high switching costs"]\n\n'
-               '[[cards]]\nid = "z"\nkind = "cloze"\nprompt = "The {{product}} drives {{growth}}"\n')
+               '[[cards]]\nid = "z"\nkind = "cloze"\n'
+               'prompt = "The {{product}} drives {{growth}}"\n')
     out = run("study", input="drive virality, deliver value fast\nproduct; growth\n\n",
               now="2026-03-02T09:00:00+00:00", code=0)
     assert "partly right (2 of 4)" in out

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmquiz.deck import discover, load_decks, load_file, parse_deck, render_deck, write_deck
 from pmquiz.errors import DeckErrors
 from pmquiz.model import Kind
+
+from conftest import SHIPPED
 
 HEAD = '[module]\nslug = "m"\ntitle = "M"\nphase = 1\n\n'
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from helpers import T0
 
 from pmquiz.config import Settings
 from pmquiz.model import CardState, Phase, Rating
 from pmquiz.scheduler import Scheduler
+
+from helpers import T0
 
 GOLDEN = [  # offset from T0, rating -> phase, step, stability, difficulty, due, lapses
     (timedelta(0), Rating.GOOD, Phase.LEARNING, 1, 2.3065, 2.1181, "2026-03-02T09:10", 0),

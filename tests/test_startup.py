@@ -11,10 +11,10 @@ HEAVY = ("questionary", "prompt_toolkit", "sqlite_utils", "fsrs", "genanki", "fs
 
 
 def imported_by(*args: str) -> set[str]:
-    code = ("import sys, runpy; sys.argv = ['pmquiz', *%r]\n"
+    code = (f"import sys, runpy; sys.argv = ['pmquiz', *{list(args)!r}]\n"
             "try:\n    runpy.run_module('pmquiz', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
-            "import json; print('\\n' + json.dumps(sorted(sys.modules)))" % (list(args),))
+            "import json; print('\\n' + json.dumps(sorted(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=dict(os.environ), check=True, stdin=subprocess.DEVNULL).stdout
     return set(json.loads(out.strip().splitlines()[-1]))

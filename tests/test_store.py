@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import T0, basic_cards, write_deck
 
 from pmquiz.config import Settings
 from pmquiz.deck import discover, parse_deck
@@ -19,6 +18,8 @@ from pmquiz.model import Answer, Rating
 from pmquiz.scheduler import Scheduler
 from pmquiz.session import Study
 from pmquiz.store import Scope, Store
+
+from helpers import T0, basic_cards, write_deck
 
 EXPECTED_SCHEMA = {
     "_sqlite_migrations": ["id", "migration_set", "name", "applied_at"],

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+
 from helpers import basic_cards, own_decks_only, write_deck
 
 CLASSIFY = ('[[cards]]\nid = "c1"\nkind = "classify"\ncategories = "pp"\n'

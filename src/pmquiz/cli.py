@@ -120,7 +120,8 @@ def main_callback(
         "--home", metavar="DIR", help="Folder for the database, config and your decks "
                        "(default: $PMQUIZ_HOME or the user data folder).")] = None,
     decks: Annotated[list[Path] | None, typer.Option(
-        "--decks", metavar="DIR", help="Also load deck files from this folder (repeatable).")] = None,
+        "--decks", metavar="DIR",
+        help="Also load deck files from this folder (repeatable).")] = None,
     version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False,
 ) -> None:
     """Today at a glance when no command is given."""
