@@ -8,8 +8,11 @@ learn-ahead window is shown early when nothing else is left.
 from __future__ import annotations
 
 import random
+import signal
+import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -230,17 +233,18 @@ class Study:
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
         """Schedule and store one answer; the same path for study and drills."""
         uid = uuid.uuid4().hex
-        after = self.scheduler.review(stored.state, answer.rating, when, uid)
-        self.store.record_answer(stored.row, stored.state, after, ReviewRecord(
-            uid=uid, time=when, rating=answer.rating, duration_ms=answer.duration_ms,
-            answer=answer.response, correct=answer.correct, grade=answer.grade,
-            mode=self.mode), self.session)
-        summary = self.summary
-        summary.answered += 1
-        summary.correct += int(bool(answer.correct))
-        summary.ratings[answer.rating.label] = summary.ratings.get(answer.rating.label, 0) + 1
-        if not answer.correct:
-            summary.missed.append(stored)
+        with interrupts_deferred():
+            after = self.scheduler.review(stored.state, answer.rating, when, uid)
+            self.store.record_answer(stored.row, stored.state, after, ReviewRecord(
+                uid=uid, time=when, rating=answer.rating, duration_ms=answer.duration_ms,
+                answer=answer.response, correct=answer.correct, grade=answer.grade,
+                mode=self.mode), self.session)
+            summary = self.summary
+            summary.answered += 1
+            summary.correct += int(bool(answer.correct))
+            summary.ratings[answer.rating.label] = summary.ratings.get(answer.rating.label, 0) + 1
+            if not answer.correct:
+                summary.missed.append(stored)
         return StoredCard(row=stored.row, card=stored.card, phase_number=stored.phase_number,
                           module_title=stored.module_title, state=after)
 
@@ -259,6 +263,23 @@ def judge(question: Question, response: str) -> Verdict:
     gaps = card.gaps
     return Verdict(question, response,
                    grading.grade_cloze(grading.split_gaps(response, len(gaps)), gaps))
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while an answer is being committed, then deliver it: an answer given is
+    never lost to a badly timed Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
 
 
 def _soonest(learning: dict[int, StoredCard], until: datetime) -> StoredCard | None:
