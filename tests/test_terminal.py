@@ -38,7 +38,7 @@ def reviews(home: Path) -> list[tuple[str, int]]:
 
 
 def answer_basic(child: pexpect.spawn, text: str, key: str) -> None:
-    child.expect("Answer:")
+    child.expect("Your answer:")
     child.sendline(text)
     child.expect("rate:")
     child.send(key)
@@ -84,7 +84,7 @@ def test_ctrl_c_mid_session_keeps_answers(deck_home: Path) -> None:
     child.expect("Enter next")
     child.send("\r")
     answer_basic(child, "answer 1", "3")
-    child.expect("Answer:")
+    child.expect("Your answer:")
     child.sendcontrol("c")
     child.expect("Stopped with Ctrl-C: every answer given is saved.")
     child.expect(pexpect.EOF)
@@ -103,7 +103,7 @@ def test_kill_9_loses_at_most_the_card_on_screen(deck_home: Path) -> None:
     child.send("\r")
     answer_basic(child, "a", "3")
     answer_basic(child, "b", "2")
-    child.expect("Answer:")
+    child.expect("Your answer:")
     child.sendline("typed but not rated")
     child.expect("rate:")
     os.kill(child.pid, signal.SIGKILL)

@@ -273,6 +273,75 @@ def check(
                         f"{cards} cards")
 
 
+@app.command("compile")
+@reports_errors
+def compile_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(
+        help="A course page copied as text, or a Markdown module (with --check: a folder "
+             "of decks).")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Deck file to write (default: your decks folder, "
+                               "phase-N/<module>.toml). An existing deck keeps its ids.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", "-p", min=0,
+                                              help="Phase number, if the text has none.")] = None,
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 if a deck differs from what its source compiles to.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compile module text into a deck you can study at once."""
+    from pmquiz.compile import check_decks, compile_module, existing_deck
+    from pmquiz.deck import write_atomic
+
+    if check_only:
+        if not source.is_dir():
+            raise fail(f"--check takes a folder of decks; {source} is not one", 2)
+        results = check_decks(source)
+        stale = [r for r in results if not r.ok]
+        if as_json:
+            print_json({"ok": not stale, "decks": [
+                {"deck": str(r.deck), "source": str(r.source) if r.source else None,
+                 "ok": r.ok, "message": r.message} for r in results]})
+        else:
+            for r in results:
+                console().print(f"{'ok  ' if r.ok else 'FAIL'} {r.deck}: {r.message}",
+                                markup=False)
+        if stale:
+            raise typer.Exit(1)
+        return
+    if not source.is_file():
+        raise fail(f"{source}: no such file", 2)
+    target = output
+    if target is None:
+        first = compile_module(source, phase=phase)
+        target = paths.user_decks_dir(options(ctx).home) / \
+            f"phase-{first.deck.module.phase}" / f"{first.deck.module.slug}.toml"
+    existing = existing_deck(target)
+    source_name = source.name if source.resolve().parent == target.resolve().parent \
+        else str(source.resolve())
+    compiled = compile_module(source, phase=phase, existing=existing, source_name=source_name)
+    write_atomic(target, compiled.text)
+    report = compiled.report
+    if as_json:
+        print_json({"deck": str(target), "module": compiled.deck.module.to_dict(),
+                    "cards": len(compiled.deck.cards), "kinds": compiled.kinds,
+                    "added": report.added, "changed": report.changed, "kept": report.kept,
+                    "retired": report.retired, "hand_written": report.hand_written,
+                    "warnings": [w.describe(str(source)) for w in compiled.warnings]})
+        return
+    out = console()
+    kinds = ", ".join(f"{k} {v}" for k, v in compiled.kinds.items())
+    out.print(f"Wrote {target}: {len(compiled.deck.cards)} cards ({kinds})", markup=False)
+    if existing is not None:
+        out.print(f"  ids kept: {len(report.kept)} unchanged, {len(report.changed)} reworded; "
+                  f"{len(report.added)} added; {len(report.hand_written)} hand-written kept; "
+                  f"{len(report.retired)} retired", markup=False)
+        for card_id in report.retired:
+            out.print(f"  retired: {card_id}", markup=False)
+    for warning in compiled.warnings:
+        out.print(f"warning: {warning.describe(str(source))}", markup=False, style="yellow")
+
+
 @app.command()
 @reports_errors
 def undo(ctx: typer.Context) -> None:

@@ -36,7 +36,7 @@ CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "resources",
                "next_module"}
 CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
-             "source"}
+             "source", "keep"}
 TOP_KEYS = {"module", "sets", "cards"}
 REQUIRED = {
     Kind.BASIC: ("answer",),
@@ -263,6 +263,8 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
                  "answer")
     if kind is Kind.CLOZE and isinstance(prompt, str) and not CLOZE_GAP.search(prompt):
         fail('kind "cloze" needs at least one {{gap}} in its prompt', "prompt")
+    if "keep" in raw and not isinstance(raw["keep"], bool):
+        fail('"keep" must be true or false', "keep")
     if kind is Kind.CHOICE and isinstance(answer, str) and answer in options:
         fail('"options" lists the wrong answers only; remove the right one', "options")
     if len(errors) > before:
@@ -272,7 +274,8 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
                 answer=answer.strip() if isinstance(answer, str) else "",
                 options=options, categories=categories, items=items,
                 explain=str(raw.get("explain", "")).strip(),
-                source=str(raw.get("source", "")).strip(), line=card_line or 0)
+                source=str(raw.get("source", "")).strip(), line=card_line or 0,
+                keep=raw.get("keep") is True)
 
 
 def _strings(raw: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
@@ -425,6 +428,8 @@ def render_deck(deck: Deck, header: str = "") -> str:
             parts.append(f"explain = {_toml_string(card.explain)}")
         if card.source:
             parts.append(f"source = {_toml_string(card.source)}")
+        if card.keep:
+            parts.append("keep = true")
     return "\n".join(parts) + "\n"
 
 

@@ -87,6 +87,7 @@ class Card:
     explain: str = ""
     source: str = ""
     line: int = 0
+    keep: bool = False
 
     @property
     def key(self) -> str:
@@ -129,6 +130,8 @@ class Card:
                 data[name] = list(getattr(self, name))
         if self.line:
             data["line"] = self.line
+        if self.keep:
+            data["keep"] = True
         return data
 
     @classmethod
@@ -146,6 +149,7 @@ class Card:
             explain=data.get("explain", ""),
             source=data.get("source", ""),
             line=data.get("line", 0),
+            keep=bool(data.get("keep", False)),
         )
 
 

@@ -196,7 +196,7 @@ class TerminalStudyUI:
                            .unsafe_ask() or "").strip():
                 items.append(more)
             return "\n".join(items)
-        return str(questionary.text("Answer:", qmark="›").unsafe_ask() or "")
+        return str(questionary.text("Your answer:", qmark="›").unsafe_ask() or "")
 
     def rate(self, verdict: Verdict) -> Rating:
         """Show the verdict and explanation; one key for the rating."""

@@ -1,0 +1,305 @@
+"""Rules that turn a Document into cards. General rules, not tied to one page's wording:
+
+- comparison: a heading `A vs B` followed by headings `A` and `B`, each with a bullet list ->
+  one classify card per bullet (categories A and B) and a choice card per category;
+- definition: a sentence `X is …` opening the page or a section -> a basic card
+  (What is X?) and a cloze card on the definition's key phrase;
+- list: a sentence ending in `:` followed by bullets -> a list card (name all of them) and,
+  when items have a term and a description, a basic and a choice card per item.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from pmquiz.compile.document import (
+    Block,
+    Document,
+    Item,
+    Warning_,
+    sentence_case,
+    sentences,
+    slugify,
+)
+from pmquiz.compile.glued import split_explicit, split_glued
+from pmquiz.grading import normalize
+from pmquiz.model import Card, Kind
+
+VERSUS = re.compile(r"^(.+?)\s+(?:vs\.?|versus)\s+(.+?)\??$", re.IGNORECASE)
+DEFINITION = re.compile(
+    r"^(?:(?P<lead>At its (?:core|heart)|In short|Simply put|Put simply|In essence),\s+)?"
+    r"(?P<term>[A-Za-z][\w’'\- ]{1,60}?)\s+(?:is|are|refers to|means)\s+"
+    r"(?P<definition>(?:an?|the)\s+.+)$")
+NOT_A_TERM = {"it", "this", "that", "there", "here", "which", "what", "he", "she", "they",
+              "ultimately", "the goal", "the idea", "the result", "the point"}
+NUMBER_WORDS = {"a", "few", "the", "these", "those", "its", "their", "our", "several", "some",
+                "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "main",
+                "key", "following"}
+INTRO = "Introduction"
+
+
+@dataclass
+class Extraction:
+    """Cards in page order, the category sets they use, and warnings."""
+
+    cards: list[Card] = field(default_factory=list)
+    sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+    def add(self, card: Card) -> None:
+        """Add a card, making its id unique within the deck."""
+        base, n = card.id, 2
+        new_id = base
+        while new_id in self.ids:
+            new_id = f"{base}-{n}"
+            n += 1
+        self.ids.add(new_id)
+        if new_id != card.id:
+            from dataclasses import replace
+
+            card = replace(card, id=new_id)
+        self.cards.append(card)
+
+
+def extract(doc: Document, slug: str) -> Extraction:
+    """Apply every rule to the document's sections."""
+    out = Extraction()
+    known = _known_words(doc)
+    sections = _sections(doc.blocks)
+    used: set[int] = set()
+    for i, (heading, _) in enumerate(sections):
+        if heading is not None and id(heading) not in used:
+            _comparison(sections, i, slug, out, used)
+    for heading, blocks in sections:
+        name = heading.text if heading is not None else INTRO
+        if heading is not None and id(heading) in used:
+            continue
+        _definitions(name, blocks, slug, out)
+        _lists(name, blocks, slug, out, known)
+    _dedupe_definitions(out)
+    return out
+
+
+def _sections(blocks: list[Block]) -> list[tuple[Block | None, list[Block]]]:
+    sections: list[tuple[Block | None, list[Block]]] = [(None, [])]
+    for block in blocks:
+        if block.kind == "heading":
+            sections.append((block, []))
+        else:
+            sections[-1][1].append(block)
+    return [s for s in sections if s[0] is not None or s[1]]
+
+
+def _same(a: str, b: str) -> bool:
+    na, nb = normalize(a), normalize(b)
+    return na == nb or na.startswith(nb) or nb.startswith(na)
+
+
+def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, slug: str,
+                out: Extraction, used: set[int]) -> None:
+    heading = sections[index][0]
+    assert heading is not None
+    match = VERSUS.match(heading.text)
+    if not match:
+        return
+    names = [match.group(1).strip(), match.group(2).strip()]
+    found: dict[int, tuple[Block, list[Item]]] = {}
+    for sub_heading, blocks in sections[index + 1: index + 1 + 2 * len(names)]:
+        if sub_heading is None:
+            continue
+        for n, name in enumerate(names):
+            bullets = [b for b in blocks if b.kind == "bullets"]
+            if n not in found and _same(sub_heading.text, name) and bullets:
+                found[n] = (sub_heading, [item for b in bullets for item in b.items])
+    if len(found) != len(names):
+        out.warnings.append(Warning_(heading.line, f'"{heading.text}" looks like a comparison '
+                                     f"but is not followed by a heading and a bullet list for "
+                                     f"each side; no classify cards made"))
+        return
+    used.add(id(heading))
+    for sub_heading, _ in found.values():
+        used.add(id(sub_heading))
+    categories = tuple(sentence_case(found[n][0].text) for n in range(len(names)))
+    set_name = slugify(heading.text)
+    out.sets[set_name] = categories
+    section = heading.text
+    prefix = slugify(heading.text, words=8)
+    for n, category in enumerate(categories):
+        for item in found[n][1]:
+            out.add(Card(deck=slug, id=f"{prefix}/{slugify(item.text)}", kind=Kind.CLASSIFY,
+                         prompt=item.text, answer=category, categories=categories,
+                         source=section, explain=f"{category}: {item.text}"))
+    for n, category in enumerate(categories):
+        own = found[n][1]
+        others = [item.text for m in range(len(names)) if m != n for item in found[m][1]]
+        if not own or not others:
+            continue
+        out.add(Card(deck=slug, id=f"{prefix}/which-is-{slugify(category, 3)}",
+                     kind=Kind.CHOICE, prompt=f"Which of these belongs to {category.lower()}?"
+                     if category[:1].isupper() and category[1:2].islower() else
+                     f"Which of these belongs to {category}?",
+                     answer=own[0].text, options=tuple(others[:3]), source=section,
+                     explain=f"{category}: {own[0].text}"))
+
+
+def _definitions(section: str, blocks: list[Block], slug: str, out: Extraction) -> None:
+    paragraphs = [b for b in blocks if b.kind == "paragraph"]
+    if not paragraphs:
+        return
+    first = sentences(paragraphs[0].text)
+    if not first:
+        return
+    sentence = first[0]
+    clause = re.split(r"[:;]|\s[—–]\s", sentence)[0].rstrip(" .")
+    match = DEFINITION.match(clause)
+    if not match:
+        return
+    term = match.group("term").strip()
+    if term.lower() in NOT_A_TERM or len(term.split()) > 6:
+        return
+    definition = match.group("definition").strip()
+    answer = definition[:1].upper() + definition[1:] + "."
+    term_text = term if term.isupper() else term[:1].lower() + term[1:]
+    section_slug = slugify(section, 4)
+    lead = match.group("lead")
+    prompt = f"{lead}, what is {term_text}?" if lead else f"What is {term_text}?"
+    out.add(Card(deck=slug, id=f"{section_slug}/what-is-{slugify(term, 4)}", kind=Kind.BASIC,
+                 prompt=prompt, answer=answer, source=section,
+                 explain=sentence))
+    gap = _key_phrase(definition, term)
+    if gap:
+        cloze = clause.replace(gap, "{{" + gap + "}}", 1) + "."
+        out.add(Card(deck=slug, id=f"{section_slug}/{slugify(term, 4)}-key-phrase",
+                     kind=Kind.CLOZE, prompt=cloze[:1].upper() + cloze[1:], source=section,
+                     explain=sentence))
+
+
+def _key_phrase(definition: str, term: str) -> str:
+    """The words that carry a definition: its head noun phrase when it says something on its
+    own ("strategic practice"), else the term being defined (a bare "approach" or "stage"
+    would make a guessing game, not a card)."""
+    body = re.sub(r"^(?:an?|the)\s+", "", definition)
+    head = re.split(r"\s+(?:of|where|that|which|in|to|for|by|with|whose|when|during|from|"
+                    r"on|at|as|into|through)\s+|,", body)[0]
+    words = head.split()
+    if 1 < len(words) <= 4 and words[-1].lower() not in {"way", "kind", "type", "part", "set"}:
+        return head
+    return term
+
+
+def _dedupe_definitions(out: Extraction) -> None:
+    """Two sections defining the same term: say which in the second prompt."""
+    seen: set[str] = set()
+    cards = []
+    from dataclasses import replace
+
+    for card in out.cards:
+        fixed = card
+        if card.kind is Kind.BASIC and card.id.split("/")[-1].startswith("what-is-"):
+            if card.prompt in seen:
+                fixed = replace(card, prompt=f"{card.prompt[:-1]} (see “{card.source}”)?")
+            seen.add(fixed.prompt)
+        cards.append(fixed)
+    out.cards = cards
+
+
+def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
+           known: set[str]) -> None:
+    section_slug = slugify(section, 4)
+    for before, block in itertools.pairwise(blocks):
+        if block.kind != "bullets" or before.kind != "paragraph":
+            continue
+        intro = sentences(before.text)[-1] if sentences(before.text) else before.text
+        if not intro.endswith(":"):
+            continue
+        items = _split_items(block.items, known, out)
+        with_terms = [i for i in items if i.term]
+        names = [i.term for i in with_terms] if len(with_terms) == len(items) else \
+            [i.text for i in items]
+        if any(len(n.split()) > 10 for n in names):
+            out.warnings.append(Warning_(block.line, "list items are long sentences without "
+                                         "terms; no list card made"))
+            continue
+        subject = _list_subject(intro)
+        singular = _singular(subject)
+        list_id = f"{section_slug}/{slugify(subject, 4)}"
+        prompt = f"Name the {len(names)} {subject} ({section})."
+        out.add(Card(deck=slug, id=list_id, kind=Kind.LIST, prompt=prompt,
+                     items=tuple(names), source=section, explain=intro))
+        if len(with_terms) != len(items):
+            continue
+        terms = [i.term for i in items]
+        for item in items:
+            item_id = f"{section_slug}/{slugify(item.term, 5)}"
+            out.add(Card(deck=slug, id=item_id, kind=Kind.BASIC,
+                         prompt=f"{section}: what does “{item.term}” mean?",
+                         answer=item.description, source=section,
+                         explain=f"{item.term} — {item.description}"))
+            others = [t for t in terms if t != item.term][:3]
+            if others:
+                out.add(Card(deck=slug, id=f"{item_id}-which", kind=Kind.CHOICE,
+                             prompt=f"Which {singular} is this: {item.description}",
+                             answer=item.term, options=tuple(others), source=section,
+                             explain=f"{item.term}: {item.description}"))
+
+
+def _list_subject(intro: str) -> str:
+    """What the items are: `…are a few core principles:` -> `core principles`;
+    `Its four canonical stages, in order, are:` -> `canonical stages`."""
+    text = intro.rstrip(": ").strip()
+    after = re.search(r"\b(?:are|include|includes|has|have|through|follows?|into)\s+(.+)$", text)
+    phrase = after.group(1) if after else ""
+    if not phrase:
+        before = re.match(r"^(.+?)(?:,[^,]*,)?\s+(?:are|is|include|includes)$", text)
+        phrase = before.group(1) if before else text
+    words = re.findall(r"[\w’'-]+", phrase)
+    while words and words[0].lower() in NUMBER_WORDS:
+        words.pop(0)
+    return " ".join(words[-3:]).lower() if words else "items"
+
+
+def _singular(phrase: str) -> str:
+    words = phrase.split()
+    last = words[-1] if words else "item"
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    return " ".join([*words[:-1], last])
+
+
+def _split_items(items: list[Item], known: set[str], out: Extraction) -> list[Item]:
+    """Give items their term and description: explicit separators first, glued terms second.
+
+    Glued splitting is used only when most items of the list split that way, so a list of
+    plain sentences is never cut up by accident.
+    """
+    explicit = [split_explicit(i.text) if not i.term else None for i in items]
+    if all(i.term or e for i, e in zip(items, explicit, strict=True)):
+        return [i if i.term else Item(i.text, i.line, e.term, e.description)  # type: ignore[union-attr]
+                for i, e in zip(items, explicit, strict=True)]
+    glued = [split_glued(i.text, known) for i in items]
+    if sum(1 for g in glued if g) * 2 <= len(items):
+        return items
+    result = []
+    for item, split in zip(items, glued, strict=True):
+        if split is None:
+            out.warnings.append(Warning_(item.line, f'could not find where the term ends in '
+                                         f'"{item.text[:50]}"; kept as one item'))
+            result.append(item)
+            continue
+        if not split.sure:
+            out.warnings.append(Warning_(item.line, f'unsure where the term ends: read as '
+                                         f'"{split.term}" + "{split.description[:40]}" '
+                                         f"({split.reason}); check this card"))
+        result.append(Item(item.text, item.line, split.term, split.description))
+    return result
+
+
+def _known_words(doc: Document) -> set[str]:
+    text = " ".join([doc.title] + [b.text for b in doc.blocks] +
+                    [i.text for b in doc.blocks for i in b.items])
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
