@@ -3,8 +3,9 @@
 The site shows `**Deliver value fast** help users…`; selecting the page gives
 `Deliver value fasthelp users…`. The method: in the first words of the item, find a word that
 ends with an instruction verb from a shipped list (`fast|help`), where the part before the verb
-is itself a word (seen elsewhere on the page, or in a shipped list of common words). If more
-than one split fits, or the term side is unknown, the split is reported as unsure.
+is itself a word (seen elsewhere on the page, in a shipped list of common words, or at least
+reading like one). If more than one split fits, or the term side does not read like a word,
+the split is reported as unsure.
 """
 
 from __future__ import annotations
@@ -54,18 +55,25 @@ def split_glued(text: str, known_words: set[str]) -> Split | None:
         return None
 
     def known(head: str) -> bool:
-        return head in known_words or head in COMMON_WORDS
+        stems = {head, head.removesuffix("s"), head.removesuffix("es"), head.removesuffix("ly"),
+                 head.removesuffix("ed"), head.removesuffix("ing")}
+        if any(s in known_words or s in COMMON_WORDS for s in stems if len(s) > 1):
+            return True
+        # Not in the lists: accept what reads like an English word (vowels, no long
+        # consonant runs); a dictionary would be better, but this keeps the wheel small.
+        return len(head) >= 3 and re.search(r"[aeiouy]", head) is not None and \
+            re.search(r"[^aeiouy]{4,}", head) is None
 
-    good = [c for c in candidates if known(c[2])]
-    chosen = good[0] if good else candidates[0]
+    # The term ends at the first glued word; the description after it is ordinary text.
+    first = min(c[0] for c in candidates)
+    in_word = [c for c in candidates if c[0] == first]
+    good = [c for c in in_word if known(c[2])]
     # Several ways to split one word: prefer the longest verb (viralitydesign -> design).
-    same_word = [c for c in (good or candidates) if c[0] == chosen[0]]
-    chosen = min(same_word, key=lambda c: c[1])
-    index, cut, head = chosen
+    index, cut, head = min(good or in_word, key=lambda c: c[1])
     word = words[index]
     term = " ".join([*words[:index], word[:cut]])
     description = " ".join([word[cut:], *words[index + 1:]])
-    sure = bool(good) and len({c[0] for c in good}) == 1
+    sure = len(good) == 1
     reason = "" if sure else (
         f'"{head}" is not a known word' if not good else "more than one place could split")
     return Split(term, description[:1].upper() + description[1:], sure, reason)

@@ -1,0 +1,333 @@
+"""`pmquiz compile`: the real page, pages it has never seen, recompiles that keep ids."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.compile import compile_module
+from pmquiz.compile.glued import split_glued
+from pmquiz.errors import CompileError
+from pmquiz.model import Kind
+
+from conftest import SHARED, SHIPPED
+from helpers import own_decks_only
+
+runner = CliRunner()
+PAGE = SHIPPED / "phase-0" / "intro-pm.page.txt"
+NAVIGATION = ("Open Resource", "Done with this module", "Back to Phase", "Next module",
+              "Next Module", "Phase progress", "Home /", "completed", "Resources")
+
+OTHER_PAGE = """Home / Phase-3 / Discovery and Delivery
+
+Phase 3
+
+Discovery and Delivery
+
+Phase progress1 / 4 completed
+Product discovery is the work of deciding what to build before building it. Teams skip it.
+
+Discovery versus Delivery
+
+Discovery
+
+  • Tests ideas with customers before code is written.
+  • Reduces the risk that nobody wants the feature.
+
+Delivery
+
+  • Ships working software to production.
+  • Tracks velocity and release dates.
+
+Habits of strong teams
+
+Strong teams keep three habits:
+
+  • Talk to customers weeklyshare what you learn with the whole team.
+  • Prototype cheaplytest the riskiest assumption first.
+  • Measure outcomesreplace output targets with customer behaviour.
+
+Resources
+
+Acme
+
+A Guide to Discovery
+
+Open Resource
+Done with this module?
+Back to Phase 3
+
+Next module:
+
+Roadmaps
+
+Next Module"""
+
+
+def compiled_page(path: Path = PAGE):  # type: ignore[no-untyped-def]
+    return compile_module(path)
+
+
+def test_the_real_page_gives_eight_classify_cards_with_the_right_category() -> None:
+    deck = compiled_page().deck
+    classify = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.CLASSIFY}
+    product = [p for p, a in classify.items() if a == "Product management"]
+    project = [p for p, a in classify.items() if a == "Project management"]
+    assert len(product) == 4 and len(project) == 4
+    assert any(p.startswith("Owns the vision and strategy") for p in product)
+    assert any(p.startswith("Leads through influence") for p in product)
+    assert any(p.startswith("Owns the execution") for p in project)
+    assert any(p.startswith("Ensures workflows, tasks, and dependencies") for p in project)
+
+
+def test_the_four_principles_are_split_from_their_glued_descriptions() -> None:
+    deck = compiled_page().deck
+    [principles] = [c for c in deck.cards if c.kind is Kind.LIST and "principles" in c.prompt]
+    assert principles.items == ("Deliver value fast", "Build recurring value", "Drive virality",
+                                "Create high switching costs")
+    meanings = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.BASIC}
+    assert meanings["Product-Led Thinking: what does “Deliver value fast” mean?"] == \
+        "Help users reach the “aha!” moment within minutes."
+    assert meanings["Product-Led Thinking: what does “Build recurring value” mean?"] == \
+        "Ensure customers keep coming back as the product proves its worth."
+    assert meanings["Product-Led Thinking: what does “Drive virality” mean?"] == \
+        "Design for natural sharing, network effects, and organic growth."
+    assert meanings["Product-Led Thinking: what does “Create high switching costs” mean?"] == \
+        "Make the product integral to workflows so leaving is costly."
+
+
+def test_both_definitions_are_there() -> None:
+    deck = compiled_page().deck
+    answers = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.BASIC}
+    assert answers["What is product management?"].startswith(
+        "The strategic practice of guiding a product from idea to launch and beyond")
+    assert answers["What is product-led thinking?"] == \
+        "An approach where the product itself becomes the primary engine of growth."
+    clozes = [c.prompt for c in deck.cards if c.kind is Kind.CLOZE]
+    assert any("{{strategic practice}}" in c for c in clozes)
+
+
+def test_navigation_and_widgets_never_reach_card_text() -> None:
+    result = compiled_page()
+    for card in result.deck.cards:
+        text = " ".join([card.prompt, card.answer, card.explain, *card.options, *card.items])
+        for marker in NAVIGATION:
+            assert marker not in text, (card.id, marker)
+    module = result.deck.module
+    assert module.phase == 0
+    assert module.title == "Introduction to Product Management and Product-Led Thinking"
+    assert module.next_module == "The Product Lifecycle"
+    assert module.resources[0] == "IBM: What is Product Management"
+    assert len(module.resources) == 4
+
+
+def test_shipped_decks_are_what_their_sources_compile_to() -> None:
+    result = runner.invoke(app, ["compile", "--check", str(SHIPPED)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("up to date") == 2
+
+
+def test_shipped_page_is_the_course_page_unedited() -> None:
+    original = SHARED / "course" / "phase-0" / "intro-pm.page.txt"
+    if original.exists():
+        assert PAGE.read_bytes() == original.read_bytes()
+
+
+def test_a_page_it_has_never_seen(tmp_path: Path) -> None:
+    page = tmp_path / "discovery.page.txt"
+    page.write_text(OTHER_PAGE, encoding="utf-8")
+    result = compile_module(page)
+    deck = result.deck
+    assert deck.module.phase == 3
+    assert deck.module.title == "Discovery and Delivery"
+    assert deck.module.next_module == "Roadmaps"
+    assert deck.module.resources == ("Acme: A Guide to Discovery",)
+    classify = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.CLASSIFY}
+    assert classify == {
+        "Tests ideas with customers before code is written.": "Discovery",
+        "Reduces the risk that nobody wants the feature.": "Discovery",
+        "Ships working software to production.": "Delivery",
+        "Tracks velocity and release dates.": "Delivery",
+    }
+    [habits] = [c for c in deck.cards if c.kind is Kind.LIST]
+    assert habits.items == ("Talk to customers weekly", "Prototype cheaply", "Measure outcomes")
+    meanings = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.BASIC}
+    assert meanings["Habits of strong teams: what does “Prototype cheaply” mean?"] == \
+        "Test the riskiest assumption first."
+    assert meanings["What is product discovery?"] == \
+        "The work of deciding what to build before building it."
+    for card in deck.cards:
+        assert "Open Resource" not in card.prompt + card.answer
+
+
+def test_unsure_glue_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    page = tmp_path / "x.page.txt"
+    page.write_text(OTHER_PAGE.replace("Prototype cheaplytest", "Prototype zqxwtest"))
+    result = compile_module(page)
+    warnings = [w.describe(str(page)) for w in result.warnings]
+    assert len(warnings) == 1
+    assert ":27: unsure where the term ends" in warnings[0] and "zqxw" in warnings[0]
+
+
+def test_glue_splitting_rules() -> None:
+    assert split_glued("Deliver value fasthelp users win", set()).term == "Deliver value fast"  # type: ignore[union-attr]
+    split = split_glued("Drive viralitydesign for sharing", set())
+    assert split is not None and split.term == "Drive virality" and split.sure
+    assert split.description == "Design for sharing"
+    assert split_glued("Owns the vision and strategy", set()) is None
+
+
+def test_markdown_module_with_terms_and_comparison(tmp_path: Path) -> None:
+    source = tmp_path / "pricing.md"
+    source.write_text("""---
+phase: 2
+---
+# Pricing
+
+Value-based pricing is a pricing strategy that sets prices by the value customers perceive.
+
+## Freemium vs Free trial
+
+### Freemium
+
+- Free forever for a limited plan.
+
+### Free trial
+
+- Full product for a limited time.
+
+## Levers
+
+Pricing has three levers:
+
+- **Price point**: what one unit costs.
+- **Packaging** — which features go together.
+- **Metric**: what the customer pays per.
+""", encoding="utf-8")
+    deck = compile_module(source).deck
+    assert deck.module.phase == 2 and deck.module.title == "Pricing"
+    assert {c.prompt: c.answer for c in deck.cards if c.kind is Kind.CLASSIFY} == {
+        "Free forever for a limited plan.": "Freemium",
+        "Full product for a limited time.": "Free trial"}
+    [levers] = [c for c in deck.cards if c.kind is Kind.LIST]
+    assert levers.items == ("Price point", "Packaging", "Metric")
+    assert any(c.answer == "Which features go together." for c in deck.cards)
+
+
+def test_output_is_deterministic_and_studyable(home: Path, tmp_path: Path) -> None:
+    out1, out2 = tmp_path / "a.toml", tmp_path / "b.toml"
+    for out in (out1, out2):
+        result = runner.invoke(app, ["compile", str(PAGE), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    assert out1.read_bytes() == out2.read_bytes()
+    assert "Wrote" in result.output and "classify 8" in result.output
+
+
+def test_default_output_goes_to_the_users_decks(home: Path, tmp_path: Path) -> None:
+    own_decks_only(home)
+    page = tmp_path / "discovery.page.txt"
+    page.write_text(OTHER_PAGE, encoding="utf-8")
+    result = runner.invoke(app, ["compile", str(page)])
+    assert result.exit_code == 0, result.output
+    assert (home / "decks" / "phase-3" / "discovery.toml").exists()
+    due = json.loads(runner.invoke(app, ["due", "--json"]).output)
+    assert due["phases"][0]["phase"] == 3 and due["new"] > 0
+
+
+def test_recompile_keeps_ids_reports_retired_and_keeps_reviews(home: Path,
+                                                               tmp_path: Path) -> None:
+    own_decks_only(home)
+    page = tmp_path / "discovery.page.txt"
+    page.write_text(OTHER_PAGE, encoding="utf-8")
+    deck_path = home / "decks" / "discovery.toml"
+    assert runner.invoke(app, ["compile", str(page), "-o", str(deck_path)]).exit_code == 0
+    first = compile_module(page).deck
+    ships = next(c for c in first.cards if c.prompt.startswith("Ships working"))
+    # answer everything once, so every card has history
+    answers = "\n".join(["x\n1\n"] * 40)
+    runner.invoke(app, ["study", "--new-per-day", "50"], input=answers,
+                  env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
+    conn = sqlite3.connect(home / "pmquiz.db")
+    before = dict(conn.execute("SELECT c.card_id, count(*) FROM reviews r JOIN cards c "
+                               "ON c.id = r.card GROUP BY c.card_id").fetchall())
+    assert before.get(ships.id)
+    page.write_text(OTHER_PAGE.replace("Ships working software to production.",
+                                       "Ships working software to production quickly.")
+                    .replace("  • Tracks velocity and release dates.\n", ""), encoding="utf-8")
+    result = runner.invoke(app, ["compile", str(page), "-o", str(deck_path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert ships.id in report["changed"]
+    assert any("tracks-velocity" in r for r in report["retired"])
+    assert report["added"] == []
+    runner.invoke(app, ["due"])
+    kept = conn.execute("SELECT c.retired, json_extract(c.body, '$.prompt'), count(r.id) FROM "
+                        "cards c JOIN reviews r ON r.card = c.id WHERE c.card_id = ?",
+                        (ships.id,)).fetchone()
+    assert kept == (0, "Ships working software to production quickly.", before[ships.id])
+    retired = conn.execute("SELECT retired FROM cards WHERE card_id LIKE '%tracks-velocity%'"
+                           ).fetchone()
+    assert retired == (1,)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "the file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
+    (b"just some words\nand more words\n", "no cards could be made"),
+    (b"# Title\n\nSome prose that defines nothing at all. More prose here.\n",
+     "no cards could be made"),
+    (b"\xff\xfe bad", "not UTF-8"),
+])
+def test_bad_input_is_a_clear_error_and_writes_nothing(tmp_path: Path, content: bytes,
+                                                       message: str) -> None:
+    source = tmp_path / "module.md"
+    source.write_bytes(content)
+    out = tmp_path / "deck.toml"
+    result = runner.invoke(app, ["compile", str(source), "-o", str(out), "--phase", "1"])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "module.md"]
+
+
+PIECES = ["a", "b", " ", "•", "\n", "\n\n", ":", ".", "#", "- ", "* ", "X is the thing", "Phase 1",
+          "Home / Phase-1 / T", "A vs B", "A", "B", "**t** — d", "Resources", "Open Resource",
+          "Next module:", "growthhelp", "\x1b[31m", "é"]
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), max_size=60), st.sampled_from([".md", ".txt"]))
+def test_any_text_gives_a_deck_or_a_clear_error(tmp_path: Path, pieces: list[str],
+                                               suffix: str) -> None:
+    source = tmp_path / f"any{suffix}"
+    source.write_text("".join(pieces), encoding="utf-8")
+    try:
+        result = compile_module(source, phase=1)
+    except CompileError as exc:
+        assert str(exc)
+    else:
+        assert result.deck.cards
+        from pmquiz.deck import parse_deck
+
+        parse_deck(Path("x.toml"), result.text.encode())
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_any_bytes_give_a_deck_or_a_clear_error(tmp_path: Path, data: bytes) -> None:
+    source = tmp_path / "any.txt"
+    source.write_bytes(data)
+    try:
+        compile_module(source, phase=0)
+    except CompileError as exc:
+        assert str(exc).startswith(str(source))
