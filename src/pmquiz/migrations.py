@@ -39,12 +39,17 @@ def initial_schema(db: Database) -> None:
                           defaults={"answered": 0, "correct": 0})
     _table(db, "reviews").create({"id": int, "uid": str, "card": int, "time": float, "rating": int,
                           "duration_ms": int, "answer": str, "correct": int, "grade": str,
-                          "state_before": int, "session": int, "mode": str}, pk="id",
+                          "state_before": int, "session": int, "mode": str,
+                          # the card's state right after this review, so figures over time
+                          # (score history) need no replay of the whole log
+                          "stability": float, "difficulty": float, "due": float}, pk="id",
                          not_null={"uid", "card", "time", "rating"},
                          foreign_keys=[("card", "cards", "id"), ("session", "sessions", "id")])
     _table(db, "reviews").create_index(["uid"], unique=True)
     _table(db, "reviews").create_index(["card", "time"])
     _table(db, "reviews").create_index(["time", "state_before"])
+    _table(db, "reviews").create_index(["card", "time", "stability"],
+                                       index_name="idx_reviews_card_time_stability")
     _table(db, "meta").create({"key": str, "value": str}, pk="key")
 
 

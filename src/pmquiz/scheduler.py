@@ -92,10 +92,17 @@ class Scheduler:
 
     def replay(self, log: Iterable[tuple[Rating, datetime, str]]) -> CardState:
         """Rebuild a card's state from its reviews (rating, time, review id) in time order."""
+        steps = self.replay_steps(log)
+        return steps[-1] if steps else CardState()
+
+    def replay_steps(self, log: Iterable[tuple[Rating, datetime, str]]) -> list[CardState]:
+        """The state after each review of a card's log, in order."""
+        steps: list[CardState] = []
         state = CardState()
         for rating, when, seed in log:
             state = self.review(state, rating, when, seed)
-        return state
+            steps.append(state)
+        return steps
 
 
 def forgetting_curve_constants(parameters: tuple[float, ...]) -> tuple[float, float]:

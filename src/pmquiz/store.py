@@ -408,10 +408,12 @@ class Store:
         with self.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
-                "grade, state_before, session, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grade, state_before, session, mode, stability, difficulty, due) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (review.uid, row, to_ts(review.time), int(review.rating), review.duration_ms,
                  review.answer, None if review.correct is None else int(review.correct),
-                 review.grade, int(before.phase), session, review.mode))
+                 review.grade, int(before.phase), session, review.mode, after.stability,
+                 after.difficulty, to_ts(after.due)))
             _write_state(conn, row, after)
             if session is not None:
                 conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
@@ -448,18 +450,30 @@ class Store:
                              (int(bool(correct)), session))
         return state
 
-    def rebuild_states(self, rebuild: Callable[[list[tuple[Rating, datetime, str]]], CardState],
+    def rebuild_states(self, replay_steps: Callable[[list[tuple[Rating, datetime, str]]],
+                                                    list[CardState]],
                        progress: Callable[[int, int], None] | None = None) -> int:
-        """Replay the whole log into `card_state` (after merging logs or new parameters)."""
-        logs: dict[int, list[tuple[Rating, datetime, str]]] = {}
-        for card, rating, when, uid in self.conn.execute(
-                "SELECT card, rating, time, uid FROM reviews ORDER BY card, time, id"):
-            logs.setdefault(card, []).append((Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
+        """Replay the whole log into `card_state` and each review's before/after columns
+        (after merging logs or new parameters). One transaction: all or nothing."""
+        logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
+        for review_id, card, rating, when, uid in self.conn.execute(
+                "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, id"):
+            logs.setdefault(card, []).append(
+                (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
         cards = [r[0] for r in self.conn.execute("SELECT card FROM card_state")]
         with self.write() as conn:
             for done, card in enumerate(cards, 1):
-                _write_state(conn, card, rebuild(logs.get(card, [])))
-                if progress and done % 500 == 0:
+                log = logs.get(card, [])
+                steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
+                befores = [CardState(), *steps[:-1]]
+                conn.executemany(
+                    "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
+                    "due = ? WHERE id = ?",
+                    [(int(before.phase), after.stability, after.difficulty, to_ts(after.due),
+                      entry[0]) for entry, before, after in zip(log, befores, steps,
+                                                               strict=True)])
+                _write_state(conn, card, steps[-1] if steps else CardState())
+                if progress and (done % 1000 == 0 or done == len(cards)):
                     progress(done, len(cards))
         return len(cards)
 
