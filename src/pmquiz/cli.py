@@ -221,6 +221,35 @@ def study(
 
 @app.command()
 @reports_errors
+def stats(
+    ctx: typer.Context,
+    phase: PhaseOpt = None,
+    module: ModuleOpt = None,
+    days: Annotated[int, typer.Option("--days", "-d", min=1, max=3650,
+                                      help="Window for accuracy, retention and history.")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Scores per phase and module, readiness over time, calendar, forecast, hardest cards."""
+    from pmquiz.stats import report
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx)
+    now = make_clock()()
+    try:
+        result = report(ws.store, ws.settings, ws.scheduler().parameters, now,
+                        scope_of(phase, module), days)
+    finally:
+        ws.close()
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from pmquiz.ui.stats_view import show_stats
+
+    show_stats(console(), result)
+
+
+@app.command()
+@reports_errors
 def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Phases, modules and card counts."""
     from pmquiz.ui.render import decks_table

@@ -1,0 +1,369 @@
+"""Scores per phase and module, history, calendar, forecast, hardest cards, confusion.
+
+Returns data; never prints. Definitions (also in the README):
+- accuracy: share of correct answers among reviews in the window;
+- true retention: among reviews of cards that were due (the card was in review state and its
+  due date had come by the end of that learning day), counting only a card's first review each
+  learning day, the share rated Hard or better (Anki's definition; learning reviews excluded);
+- mastery: mean predicted recall now (FSRS retrievability) over cards seen;
+- readiness: mean predicted recall now over all cards, unseen cards counting 0;
+- history: readiness at the end of each day (windows up to 14 days) or week, from the state
+  each card had after its last review before that moment.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from pmquiz.config import Settings
+from pmquiz.days import day_bounds, day_start, learning_day, local_zone
+from pmquiz.scheduler import forgetting_curve_constants
+from pmquiz.store import Scope, Store, to_ts
+
+CALENDAR_WEEKS = 26
+FORECAST_DAYS = 7
+HARDEST = 10
+
+
+@dataclass
+class Scores:
+    """The figures of one phase or module."""
+
+    cards: int = 0
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+    reviews: int = 0
+    correct: int = 0
+    retention_reviews: int = 0
+    retention_passed: int = 0
+    recall_sum: float = 0.0
+    seen: int = 0
+    due_today: int = 0
+    due_week: int = 0
+
+    def add(self, other: Scores) -> None:
+        """Accumulate a module into its phase."""
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    @property
+    def accuracy(self) -> float | None:
+        """Share of correct answers in the window."""
+        return self.correct / self.reviews if self.reviews else None
+
+    @property
+    def true_retention(self) -> float | None:
+        """Passed share of due reviews (first of the day)."""
+        return self.retention_passed / self.retention_reviews if self.retention_reviews else None
+
+    @property
+    def mastery(self) -> float | None:
+        """Mean predicted recall over cards seen."""
+        return self.recall_sum / self.seen if self.seen else None
+
+    @property
+    def readiness(self) -> float:
+        """Mean predicted recall over all cards, unseen counting 0."""
+        return self.recall_sum / self.cards if self.cards else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """Raw figures for JSON."""
+        return {"cards": self.cards, "new": self.new, "learning": self.learning,
+                "review": self.review, "reviews": self.reviews, "correct": self.correct,
+                "accuracy": self.accuracy, "retention_reviews": self.retention_reviews,
+                "retention_passed": self.retention_passed,
+                "true_retention": self.true_retention, "mastery": self.mastery,
+                "readiness": self.readiness, "seen": self.seen, "due_today": self.due_today,
+                "due_next_7_days": self.due_week}
+
+
+@dataclass
+class ModuleStats:
+    """A module's scores."""
+
+    phase: int
+    slug: str
+    title: str
+    scores: Scores
+
+
+@dataclass
+class PhaseStats:
+    """A phase's scores and its modules."""
+
+    phase: int
+    scores: Scores
+    modules: list[ModuleStats] = field(default_factory=list)
+    history: list[tuple[date, float]] = field(default_factory=list)
+
+
+@dataclass
+class HardCard:
+    """A card that gives trouble."""
+
+    key: str
+    module: str
+    prompt: str
+    lapses: int
+    leech: bool
+    recall: float
+
+
+@dataclass
+class Report:
+    """Everything `pmquiz stats` shows."""
+
+    now: datetime
+    days: int
+    total_reviews: int
+    phases: list[PhaseStats]
+    calendar: list[tuple[date, int]]
+    streak_current: int
+    streak_longest: int
+    forecast: list[tuple[date, int]]
+    hardest: list[HardCard]
+    leeches: int
+    confusion: dict[str, dict[str, dict[str, int]]]
+
+    @property
+    def empty(self) -> bool:
+        """No review has been recorded yet (in scope)."""
+        return self.total_reviews == 0
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form (fields documented in the README)."""
+        return {
+            "now": self.now.isoformat(), "days": self.days,
+            "total_reviews": self.total_reviews,
+            "phases": [{"phase": p.phase, **p.scores.to_dict(),
+                        "history": [{"date": d.isoformat(), "readiness": r}
+                                    for d, r in p.history],
+                        "modules": [{"module": m.slug, "title": m.title, **m.scores.to_dict()}
+                                    for m in p.modules]} for p in self.phases],
+            "calendar": [{"date": d.isoformat(), "reviews": n} for d, n in self.calendar],
+            "streak": {"current": self.streak_current, "longest": self.streak_longest},
+            "forecast": [{"date": d.isoformat(), "due": n} for d, n in self.forecast],
+            "hardest": [asdict(h) for h in self.hardest],
+            "leeches": self.leeches,
+            "confusion": self.confusion,
+        }
+
+
+def _ensure_math(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("SELECT pow(2, 2)").fetchone()
+    except sqlite3.OperationalError:  # SQLite built without math functions
+        conn.create_function("pow", 2, math.pow, deterministic=True)
+
+
+def _recall_sql(decay: float, factor: float, at: str, last: str, stability: str) -> str:
+    """FSRS recall in SQL; elapsed time in whole days, as py-fsrs counts it."""
+    return (f"pow(1 + {factor!r} * max(0, cast(({at} - {last}) / 86400 AS INTEGER)) / "
+            f"{stability}, {decay!r})")
+
+
+class _Days:
+    """Learning-day arithmetic for one report (the zone and the day start hour)."""
+
+    def __init__(self, settings: Settings):
+        self.hour = settings.day_starts_at
+        self.zone = local_zone(settings.timezone)
+
+    def of(self, ts: float) -> date:
+        return learning_day(datetime.fromtimestamp(ts, UTC), self.hour, self.zone)
+
+    def start(self, day: date) -> datetime:
+        return day_start(day, self.hour, self.zone)
+
+
+def report(store: Store, settings: Settings, parameters: tuple[float, ...], now: datetime,
+           scope: Scope, days: int = 30) -> Report:
+    """Compute every figure for the scope and window."""
+    conn = store.conn
+    _ensure_math(conn)
+    decay, factor = forgetting_curve_constants(parameters)
+    calendar_days = _Days(settings)
+    _, today_end = day_bounds(now, settings.day_starts_at, calendar_days.zone)
+    since = today_end - timedelta(days=days)
+    where, params = scope.where()
+    recall = _recall_sql(decay, factor, "?", "s.last_review", "s.stability")
+    modules: dict[str, ModuleStats] = {}
+    for row in conn.execute(
+            "SELECT c.phase, c.deck, d.title, count(*), sum(s.state = 0), "
+            "sum(s.state IN (1, 3)), sum(s.state = 2), sum(s.state > 0), "
+            f"total(CASE WHEN s.state > 0 THEN {recall} END), "
+            "sum(s.state > 0 AND s.due < ?), sum(s.state > 0 AND s.due < ?) "
+            "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
+            f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
+            [to_ts(now), to_ts(today_end), to_ts(today_end + timedelta(days=7)), *params]):
+        modules[row[1]] = ModuleStats(row[0], row[1], row[2], Scores(
+            cards=row[3], new=row[4], learning=row[5], review=row[6], seen=row[7],
+            recall_sum=row[8], due_today=row[9], due_week=row[10]))
+    for deck, count, correct in conn.execute(
+            "SELECT c.deck, count(*), total(r.correct) FROM reviews r JOIN cards c "
+            f"ON c.id = r.card WHERE r.time >= ? AND {where} GROUP BY c.deck",
+            [to_ts(since), *params]):
+        if deck in modules:
+            modules[deck].scores.reviews = count
+            modules[deck].scores.correct = int(correct)
+    _true_retention(conn, modules, calendar_days, since, where, params)
+    phases: dict[int, PhaseStats] = {}
+    for module in modules.values():
+        phase = phases.setdefault(module.phase, PhaseStats(module.phase, Scores()))
+        phase.modules.append(module)
+        phase.scores.add(module.scores)
+    _history(conn, phases, calendar_days, decay, factor, now, days, where, params)
+    total = conn.execute(f"SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card "
+                         f"WHERE {where}", params).fetchone()[0]
+    calendar, current, longest = _calendar(conn, calendar_days, now, where, params)
+    hardest, leeches = _hardest(conn, settings, recall, now, where, params)
+    return Report(now=now, days=days, total_reviews=total,
+                  phases=sorted(phases.values(), key=lambda p: p.phase), calendar=calendar,
+                  streak_current=current, streak_longest=longest,
+                  forecast=_forecast(conn, calendar_days, now, where, params),
+                  hardest=hardest, leeches=leeches,
+                  confusion=_confusion(conn, since, where, params))
+
+
+def _true_retention(conn: sqlite3.Connection, modules: dict[str, ModuleStats], days: _Days,
+                    since: datetime, where: str, params: list[object]) -> None:
+    rows = conn.execute(
+        "SELECT c.deck, r.card, r.time, r.rating, (SELECT p.due FROM reviews p WHERE "
+        "p.card = r.card AND (p.time < r.time OR (p.time = r.time AND p.id < r.id)) "
+        "ORDER BY p.time DESC, p.id DESC LIMIT 1) FROM reviews r JOIN cards c ON c.id = r.card "
+        f"WHERE r.time >= ? AND r.state_before = 2 AND {where} ORDER BY r.time, r.id",
+        [to_ts(since), *params])
+    seen: set[tuple[int, date]] = set()
+    ends: dict[date, float] = {}
+    for deck, card, when, rating, previous_due in rows:
+        day = days.of(when)
+        if (card, day) in seen or deck not in modules:
+            continue
+        seen.add((card, day))
+        if day not in ends:
+            ends[day] = days.start(day + timedelta(days=1)).timestamp()
+        if previous_due is None or previous_due >= ends[day]:
+            continue  # reviewed ahead of time (a drill): not a due review
+        scores = modules[deck].scores
+        scores.retention_reviews += 1
+        scores.retention_passed += int(rating >= 2)
+
+
+def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime]:
+    """Ends of each day (windows up to 14 days) or week in the window, then now."""
+    step = 1 if days <= 14 else 7
+    today = learning_day(now, calendar_days.hour, calendar_days.zone)
+    points = []
+    for back in range(days - step, 0, -step):
+        points.append(calendar_days.start(today - timedelta(days=back - 1)))
+    points.append(now)
+    return points
+
+
+def _history(conn: sqlite3.Connection, phases: dict[int, PhaseStats], days: _Days,
+             decay: float, factor: float, now: datetime, window: int, where: str,
+             params: list[object]) -> None:
+    recall = _recall_sql(decay, factor, "?", "r.time", "r.stability")
+    for point in checkpoints(now, window, days):
+        ts = to_ts(point)
+        sums = dict(conn.execute(
+            f"SELECT c.phase, total({recall}) FROM (SELECT card, max(time) AS last FROM reviews "
+            "WHERE time <= ? GROUP BY card) l JOIN reviews r ON r.card = l.card AND "
+            f"r.time = l.last JOIN cards c ON c.id = r.card WHERE {where} GROUP BY c.phase",
+            [ts, ts, *params]).fetchall())
+        label = learning_day(point - timedelta(seconds=1), days.hour, days.zone)
+        for number, phase in phases.items():
+            phase.history.append((label, sums.get(number, 0.0) / phase.scores.cards
+                                  if phase.scores.cards else 0.0))
+
+
+def _calendar(conn: sqlite3.Connection, days: _Days, now: datetime, where: str,
+              params: list[object]) -> tuple[list[tuple[date, int]], int, int]:
+    offset = _utc_offset(now, days)
+    day_sql = f"cast((r.time + {offset} - {days.hour * 3600}) / 86400 AS INTEGER)"
+    counts = {int(d): n for d, n in conn.execute(
+        f"SELECT {day_sql} AS d, count(*) FROM reviews r JOIN cards c ON c.id = r.card "
+        f"WHERE {where} GROUP BY d", params)}
+    epoch = date(1970, 1, 1)
+    today = learning_day(now, days.hour, days.zone)
+    first = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
+    calendar = [(first + timedelta(days=i),
+                 counts.get((first + timedelta(days=i) - epoch).days, 0))
+                for i in range((today - first).days + 1)]
+    studied = sorted(counts)
+    longest = run = 0
+    previous = None
+    for day in studied:
+        run = run + 1 if previous is not None and day == previous + 1 else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    cursor = (today - epoch).days
+    if cursor not in counts:
+        cursor -= 1  # today not studied yet: the streak still counts up to yesterday
+    while cursor in counts:
+        current += 1
+        cursor -= 1
+    return calendar, current, longest
+
+
+def _utc_offset(now: datetime, days: _Days) -> int:
+    local = now.astimezone(days.zone) if days.zone else now.astimezone()
+    offset = local.utcoffset()
+    return int(offset.total_seconds()) if offset else 0
+
+
+def _forecast(conn: sqlite3.Connection, days: _Days, now: datetime, where: str,
+              params: list[object]) -> list[tuple[date, int]]:
+    today = learning_day(now, days.hour, days.zone)
+    ends = [days.start(today + timedelta(days=i + 1)) for i in range(FORECAST_DAYS)]
+    due = [row[0] for row in conn.execute(
+        f"SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card WHERE s.state > 0 AND "
+        f"s.due < ? AND {where}", [to_ts(ends[-1]), *params])]
+    counts = [0] * FORECAST_DAYS
+    bounds = [e.timestamp() for e in ends]
+    for value in due:
+        for i, end in enumerate(bounds):
+            if value < end:
+                counts[i] += 1
+                break
+    return [(today + timedelta(days=i), counts[i]) for i in range(FORECAST_DAYS)]
+
+
+def _hardest(conn: sqlite3.Connection, settings: Settings, recall: str, now: datetime,
+             where: str, params: list[object]) -> tuple[list[HardCard], int]:
+    import json
+
+    leeches = conn.execute(
+        f"SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card WHERE s.lapses >= ? "
+        f"AND {where}", [settings.leech_lapses, *params]).fetchone()[0]
+    rows = conn.execute(
+        f"SELECT c.deck || '/' || c.card_id, d.title, c.body, s.lapses, {recall} AS r "
+        "FROM card_state s JOIN cards c ON c.id = s.card JOIN decks d ON d.slug = c.deck "
+        f"WHERE s.state > 0 AND {where} AND (s.lapses > 0 OR {recall} < ?) "
+        "ORDER BY s.lapses DESC, r ASC, c.id LIMIT ?",
+        [to_ts(now), *params, to_ts(now), settings.desired_retention, HARDEST]).fetchall()
+    hardest = [HardCard(key=k, module=t, prompt=json.loads(b)["prompt"], lapses=lapses,
+                        leech=lapses >= settings.leech_lapses, recall=r)
+               for k, t, b, lapses, r in rows]
+    return hardest, leeches
+
+
+def _confusion(conn: sqlite3.Connection, since: datetime, where: str,
+               params: list[object]) -> dict[str, dict[str, dict[str, int]]]:
+    table: dict[str, dict[str, dict[str, int]]] = {}
+    for category_set, truth, chosen, count in conn.execute(
+            "SELECT c.category_set, json_extract(c.body, '$.answer'), r.answer, count(*) "
+            "FROM reviews r JOIN cards c ON c.id = r.card WHERE c.kind = 'classify' AND "
+            f"r.time >= ? AND {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            [to_ts(since), *params]):
+        categories = category_set.split("/")
+        rows = table.setdefault(category_set, {t: dict.fromkeys(categories, 0)
+                                               for t in categories})
+        if truth in rows and chosen in rows[truth]:
+            rows[truth][chosen] += count
+    return table

@@ -1,0 +1,181 @@
+"""The `pmquiz stats` screen: tables, a sparkline per phase, a calendar heatmap, bars."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from pmquiz.ui.text import literal
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from pmquiz.stats import Report, Scores
+
+SPARK = "▁▂▃▄▅▆▇█"
+HEAT = " ░▒▓█"
+HEAT_STYLES = ("grey23", "green4", "green3", "green1", "bold bright_green")
+
+
+def percent(value: float | None) -> str:
+    """`87%`, or a dash when there is nothing to measure yet."""
+    return "–" if value is None else f"{value:.0%}"
+
+
+def sparkline(values: list[float]) -> str:
+    """Readiness 0..1 as block characters."""
+    return "".join(SPARK[min(len(SPARK) - 1, int(v * len(SPARK)))] for v in values)
+
+
+def _row(scores: Scores) -> list[str]:
+    return [str(scores.cards), str(scores.new), str(scores.learning), str(scores.review),
+            percent(scores.accuracy), percent(scores.true_retention), percent(scores.mastery),
+            percent(scores.readiness), str(scores.due_today), str(scores.due_week)]
+
+
+def scores_table(report: Report) -> RenderableType:
+    """Per phase, then per module."""
+    from rich.table import Table
+
+    table = Table(title=f"Scores (accuracy and retention over {report.days} days)",
+                  title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("Phase / module", overflow="fold", min_width=14)
+    for name in ("Cards", "New", "Lrn", "Rev", "Acc", "Ret", "Mastery", "Ready", "Due",
+                 "7 d"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for phase in report.phases:
+        table.add_row(f"[bold]Phase {phase.phase}[/bold]", *_row(phase.scores), style="bold")
+        for module in phase.modules:
+            table.add_row(literal(f"  {module.title}"), *_row(module.scores))
+    return table
+
+
+def history_lines(report: Report) -> RenderableType:
+    """Readiness over time per phase, as a sparkline with its first and last values."""
+    from rich.text import Text
+
+    text = Text()
+    text.append("Readiness over time\n", style="bold")
+    for phase in report.phases:
+        values = [v for _, v in phase.history]
+        if not values:
+            continue
+        first, last = phase.history[0], phase.history[-1]
+        text.append(f"  Phase {phase.phase}  ")
+        text.append(sparkline(values), style="cyan")
+        text.append(f"  {first[0]:%d %b} {values[0]:.0%} → {last[0]:%d %b} {values[-1]:.0%}\n")
+    return text
+
+
+def calendar_heatmap(report: Report) -> RenderableType:
+    """Reviews per day for the last 26 weeks: one column a week, Monday at the top."""
+    from rich.text import Text
+
+    counts = [n for _, n in report.calendar]
+    peak = max(counts, default=0)
+    text = Text()
+    text.append("Reviews per day, last 26 weeks", style="bold")
+    text.append(f"   streak {report.streak_current} days · longest {report.streak_longest}\n")
+    if not report.calendar:
+        return text
+    first = report.calendar[0][0]
+    weeks = (len(report.calendar) + 6) // 7
+    for weekday, label in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        text.append(f"  {label:<4}")
+        for week in range(weeks):
+            index = week * 7 + weekday
+            if index >= len(report.calendar):
+                text.append(" ")
+                continue
+            n = report.calendar[index][1]
+            level = 0 if n == 0 else 1 + min(3, int(3 * n / peak)) if peak else 0
+            text.append(HEAT[level] if n else "·", style=HEAT_STYLES[level])
+        text.append("\n")
+    last = first + timedelta(days=len(report.calendar) - 1)
+    text.append(f"      {first:%d %b %Y} … {last:%d %b %Y}   less ", style="dim")
+    for level in range(1, 5):
+        text.append(HEAT[level], style=HEAT_STYLES[level])
+    text.append(" more\n", style="dim")
+    return text
+
+
+def forecast_bars(report: Report, width: int = 30) -> RenderableType:
+    """Reviews due on each of the next 7 days."""
+    from rich.text import Text
+
+    peak = max((n for _, n in report.forecast), default=0)
+    text = Text()
+    text.append("Due in the next 7 days\n", style="bold")
+    for day, n in report.forecast:
+        bar = "█" * (round(width * n / peak) if peak else 0)
+        text.append(f"  {day:%a %d %b}  ")
+        text.append(bar or "·", style="magenta")
+        text.append(f" {n}\n")
+    return text
+
+
+def hardest_table(report: Report) -> RenderableType:
+    """Most lapses first, then lowest predicted recall."""
+    from rich.table import Table
+
+    table = Table(title=f"Hardest cards ({report.leeches} leech"
+                        f"{'es' if report.leeches != 1 else ''}: 8+ lapses)",
+                  title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("Card", overflow="fold", ratio=3)
+    table.add_column("Module", overflow="fold", ratio=2)
+    table.add_column("Lapses", justify="right")
+    table.add_column("Recall", justify="right")
+    for card in report.hardest:
+        label = literal(card.prompt[:70])
+        if card.leech:
+            label.append("  leech", style="bold red")
+        table.add_row(label, literal(card.module), str(card.lapses), percent(card.recall))
+    return table
+
+
+def confusion_tables(report: Report) -> list[RenderableType]:
+    """For classify cards: the true category (rows) against the chosen one (columns)."""
+    from rich.table import Table
+
+    tables: list[RenderableType] = []
+    for category_set, rows in report.confusion.items():
+        categories = list(rows)
+        total = sum(sum(r.values()) for r in rows.values())
+        right = sum(rows[c][c] for c in categories)
+        table = Table(title=f"Classification: {category_set} ({right}/{total} right)",
+                      title_justify="left", show_edge=False, pad_edge=False)
+        table.add_column("true \\ chosen")
+        for category in categories:
+            table.add_column(literal(category), justify="right")
+        for truth in categories:
+            cells = [f"[green]{rows[truth][c]}[/green]" if c == truth else
+                     (f"[red]{rows[truth][c]}[/red]" if rows[truth][c] else "0")
+                     for c in categories]
+            table.add_row(literal(truth), *cells)
+        tables.append(table)
+    return tables
+
+
+def show_stats(console: Console, report: Report) -> None:
+    """The whole screen."""
+    if report.empty:
+        cards = sum(p.scores.cards for p in report.phases)
+        console.print(f"No reviews yet: {cards} cards are waiting in "
+                      f"{len(report.phases)} phase{'s' if len(report.phases) != 1 else ''}.")
+        console.print("Run [bold]pmquiz study[/bold] (about 10 new cards a day), or "
+                      "[bold]pmquiz classify[/bold] for a quick product-vs-project drill; "
+                      "your scores, streak and readiness per phase will appear here.")
+        return
+    console.print(scores_table(report))
+    console.print()
+    console.print(history_lines(report))
+    console.print(calendar_heatmap(report))
+    console.print(forecast_bars(report))
+    if report.hardest:
+        console.print(hardest_table(report))
+    for table in confusion_tables(report):
+        console.print()
+        console.print(table)
+    console.print("\n[dim]Acc: correct answers · Ret: true retention of due reviews · "
+                  "Mastery: mean predicted recall of cards seen · Ready: mean predicted recall "
+                  "of all cards (unseen = 0)[/dim]")
