@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import basic_cards, write_deck
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -19,6 +18,8 @@ from pmquiz.scheduler import Scheduler
 from pmquiz.session import Study
 from pmquiz.stats import report
 from pmquiz.store import Scope, Store
+
+from helpers import basic_cards, write_deck
 
 SETTINGS = Settings(fuzz=False, timezone="UTC", day_starts_at=4)
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -133,13 +134,16 @@ class Study:
     """One session: asks, grades, schedules and records, one transaction per answer."""
 
     def __init__(self, store: Store, scheduler: Scheduler, ui: StudyUI, clock: Clock,
-                 mode: str = "study", rng: random.Random | None = None):
+                 mode: str = "study", rng: random.Random | None = None,
+                 timer: Callable[[], float] = time.monotonic):
         self.store = store
         self.scheduler = scheduler
         self.ui = ui
         self.clock = clock
         self.mode = mode
         self.rng = rng or random.Random()
+        self.timer = timer  # durations: a stopwatch, independent of the (maybe frozen) clock
+        self._started = 0.0
         self.session: int | None = None
         self.summary = Summary()
         self._deck_cache: dict[str, list[StoredCard]] = {}
@@ -148,6 +152,7 @@ class Study:
         """Open the session record."""
         now = self.clock()
         self.summary.started = now
+        self._started = self.timer()
         self.session = self.store.start_session(uuid.uuid4().hex, self.mode, now)
 
     def finish(self, scope: Scope, stopped_by: str = "") -> Summary:
@@ -155,8 +160,7 @@ class Study:
         now = self.clock()
         self.summary.ended = now
         self.summary.stopped_by = stopped_by
-        if self.summary.started:
-            self.summary.seconds = (now - self.summary.started).total_seconds()
+        self.summary.seconds = self.timer() - self._started
         if self.session is not None:
             self.store.end_session(self.session, now)
         self.summary.next_due = self.store.next_due(scope)
@@ -219,15 +223,16 @@ class Study:
     def ask_and_record(self, stored: StoredCard, number: int, remaining: int) -> StoredCard:
         """Ask one card, grade it, get the rating, and commit the review with the new state."""
         question = self.question_for(stored, number, remaining)
-        shown = self.clock()
+        shown = self.timer()
         response = self.ui.ask(question)
         verdict = judge(question, response)
         rating = self.ui.rate(verdict)
         answered = self.clock()
+        took = self.timer() - shown
         correct = verdict.grade.correct if verdict.grade else rating is not Rating.AGAIN
         grade = verdict.grade.outcome.value if verdict.grade else "self"
         answer = Answer(rating=rating, response=response, correct=correct, grade=grade,
-                        duration_ms=max(0, int((answered - shown).total_seconds() * 1000)))
+                        duration_ms=max(0, int(took * 1000)))
         return self.record(stored, answer, answered)
 
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:

@@ -81,14 +81,10 @@ def parse_now(text: str) -> datetime:
 
 
 def make_clock() -> Callable[[], datetime]:
-    """The clock every command passes down: real time, or `PMQUIZ_NOW` plus time elapsed."""
-    import time
-
+    """The clock every command passes down: real time, or `PMQUIZ_NOW` frozen (so a what-if
+    session or a test gives the same result every run)."""
     fixed = os.environ.get(NOW_ENV)
     if not fixed:
         return lambda: datetime.now(UTC)
-    base = parse_now(fixed)
-    started = time.monotonic()
-    from datetime import timedelta
-
-    return lambda: base + timedelta(seconds=time.monotonic() - started)
+    moment = parse_now(fixed)
+    return lambda: moment
