@@ -191,3 +191,40 @@ def grade_cloze(attempts: list[str], gaps: list[list[str]]) -> Grade:
 def grade_choice(chosen: str, answer: str) -> Grade:
     """Multiple choice and classification: the chosen option is the answer or it is not."""
     return Grade(Outcome.RIGHT, 1.0) if chosen == answer else Grade(Outcome.WRONG, 0.0)
+
+
+STOPWORDS = frozenset("""a an the and or of to for in on by with as at from that this these
+those it its is are be being been their our your who whom which what when where how why does
+do not so than then into over under""".split())
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """The meaningful words of a statement, lightly stemmed (timelines -> timeline)."""
+    return [_stem(w) for w in normalize(text).split() if w not in STOPWORDS]
+
+
+def statement_similarity(a: str, b: str) -> float:
+    """How close two statements are in meaning-bearing words (0..1), tolerant of rewording:
+    the Dice overlap of their content words (words within a typo count as the same), or the
+    plain text similarity when that is higher."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa or not wb:
+        return similarity(a, b)
+    unmatched = list(wb)
+    shared = 0
+    for word in wa:
+        hit = next((w for w in unmatched if w == word or (
+            min(len(w), len(word)) > 4 and
+            1 - edit_distance(w, word) / max(len(w), len(word)) >= 0.8)), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            shared += 1
+    dice = 2 * shared / (len(wa) + len(wb))
+    return max(dice, similarity(a, b))

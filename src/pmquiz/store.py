@@ -231,7 +231,9 @@ class Store:
         conn.execute("INSERT OR REPLACE INTO decks (slug, title, phase, phase_title, ord, path, "
                      "meta) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (module.slug, module.title, module.phase, module.phase_title, module.order,
-                      path, json.dumps(module.to_dict(), ensure_ascii=False)))
+                      path, json.dumps(module.to_dict() | {"sets": {
+                          name: "/".join(cats) for name, cats in deck.category_sets.items()}},
+                          ensure_ascii=False)))
         existing = {card_id: (row, body, retired) for row, card_id, body, retired in conn.execute(
             "SELECT id, card_id, body, retired FROM cards WHERE deck = ?", (module.slug,))}
         for position, card in enumerate(deck.cards):

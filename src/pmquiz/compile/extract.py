@@ -131,7 +131,8 @@ def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, sl
         for item in found[n][1]:
             out.add(Card(deck=slug, id=f"{prefix}/{slugify(item.text)}", kind=Kind.CLASSIFY,
                          prompt=item.text, answer=category, categories=categories,
-                         source=section, explain=f"{category}: {item.text}"))
+                         source=section,
+                         explain=f"The course lists this under {category} in “{section}”."))
     for n, category in enumerate(categories):
         own = found[n][1]
         others = [item.text for m in range(len(names)) if m != n for item in found[m][1]]

@@ -133,12 +133,12 @@ def hardest_table(report: Report) -> RenderableType:
     return table
 
 
-def confusion_tables(report: Report) -> list[RenderableType]:
+def confusion_tables(confusion: dict[str, dict[str, dict[str, int]]]) -> list[RenderableType]:
     """For classify cards: the true category (rows) against the chosen one (columns)."""
     from rich.table import Table
 
     tables: list[RenderableType] = []
-    for category_set, rows in report.confusion.items():
+    for category_set, rows in confusion.items():
         categories = list(rows)
         total = sum(sum(r.values()) for r in rows.values())
         right = sum(rows[c][c] for c in categories)
@@ -173,7 +173,7 @@ def show_stats(console: Console, report: Report) -> None:
     console.print(forecast_bars(report))
     if report.hardest:
         console.print(hardest_table(report))
-    for table in confusion_tables(report):
+    for table in confusion_tables(report.confusion):
         console.print()
         console.print(table)
     console.print("\n[dim]Acc: correct answers · Ret: true retention of due reviews · "

@@ -1,0 +1,162 @@
+"""`pmquiz classify`: drills recorded as real reviews, confusion tables, statement checks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pexpect
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.config import Settings
+from pmquiz.model import Rating
+from pmquiz.scheduler import Scheduler
+
+from helpers import own_decks_only, write_deck
+
+runner = CliRunner()
+NOW = "2026-03-02T09:00:00+00:00"
+SETS = '[sets]\npp = ["Product management", "Project management"]\nab = ["Alpha", "Beta"]\n'
+
+
+def classify_card(card_id: str, prompt: str, answer: str, categories: str = "pp") -> str:
+    return (f'[[cards]]\nid = "{card_id}"\nkind = "classify"\ncategories = "{categories}"\n'
+            f'prompt = "{prompt}"\nanswer = "{answer}"\nexplain = "Because {card_id}."\n\n')
+
+
+def drill_home(home: Path) -> None:
+    cards = (classify_card("vision", "Owns the vision and strategy", "Product management")
+             + classify_card("budget", "Tracks the budget and the deadlines",
+                             "Project management")
+             + classify_card("influence", "Leads through influence", "Product management")
+             + classify_card("tasks", "Keeps tasks and dependencies on track",
+                             "Project management")
+             + classify_card("a1", "First letter A", "Alpha", "ab"))
+    write_deck(own_decks_only(home), "alpha", cards, extra=SETS)
+
+
+def reviews(home: Path) -> list[tuple[str, int, str, int, str]]:
+    conn = sqlite3.connect(home / "pmquiz.db")
+    try:
+        return conn.execute("SELECT c.card_id, r.rating, r.answer, r.correct, r.mode FROM "
+                            "reviews r JOIN cards c ON c.id = r.card ORDER BY r.id").fetchall()
+    finally:
+        conn.close()
+
+
+def test_drill_through_a_pipe_records_reviews_like_study(home: Path) -> None:
+    drill_home(home)
+    out = runner.invoke(app, ["classify", "--set", "Product management/Project management"],
+                        input="product management\n2\n1\nproject\nn\n", env={"PMQUIZ_NOW": NOW})
+    assert out.exit_code == 0, out.output
+    log = reviews(home)
+    assert len(log) == 4
+    truth = {"vision": "Product management", "influence": "Product management",
+             "budget": "Project management", "tasks": "Project management"}
+    assert [r[2] for r in log] == ["Product management", "Project management",
+                                   "Product management", "Project management"]
+    assert all(r[3] == (r[2] == truth[r[0]]) for r in log)
+    right = sum(r[3] for r in log)
+    assert f"Score {right}/4" in out.output
+    assert ("✗ wrong: not" in out.output) == (right < 4)
+    assert {r[4] for r in log} == {"classify"}
+    assert all(r[1] == (Rating.GOOD if r[3] else Rating.AGAIN) for r in log)
+    # the card states are exactly what replaying the log through FSRS gives (same path as study)
+    conn = sqlite3.connect(home / "pmquiz.db")
+    scheduler = Scheduler(Settings())
+    from pmquiz.store import Store
+
+    store = Store(conn, home / "pmquiz.db")
+    for row, in conn.execute("SELECT DISTINCT card FROM reviews"):
+        assert scheduler.replay(store.reviews_of(row)) == store.card_state(row)
+
+
+def test_confusion_table_and_missed_list(home: Path) -> None:
+    drill_home(home)
+    result = runner.invoke(app, ["classify", "--set", "pp", "--json"],
+                           input="1\n1\n1\n1\nn\n", env={"PMQUIZ_NOW": NOW})
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["rounds"] == 4 and data["score"] == 2
+    assert data["confusion"] == {"Product management/Project management": {
+        "Product management": {"Product management": 2, "Project management": 0},
+        "Project management": {"Product management": 2, "Project management": 0}}}
+    assert {m["statement"] for m in data["missed"]} == {
+        "Tracks the budget and the deadlines", "Keeps tasks and dependencies on track"}
+    assert data["seconds_per_item"] is not None
+
+
+def test_missed_ones_can_be_drilled_again(home: Path) -> None:
+    drill_home(home)
+    result = runner.invoke(app, ["classify", "--set", "pp", "--json"],
+                           input="1\n1\n1\n1\ny\n2\n2\n", env={"PMQUIZ_NOW": NOW})
+    data = json.loads(result.stdout)
+    assert data["rounds"] == 6 and data["score"] == 4
+    assert data["missed"] == [] or len(data["missed"]) == 2  # missed once, then right
+    assert len(reviews(home)) == 6
+
+
+def test_due_and_weak_cards_come_first(home: Path) -> None:
+    drill_home(home)
+    # Answer "Product management" to everything: the two project cards are failed.
+    first = runner.invoke(app, ["classify", "--set", "pp", "--json"],
+                          input="1\n1\n1\n1\nn\n", env={"PMQUIZ_NOW": NOW})
+    missed = {m["card"] for m in json.loads(first.stdout)["missed"]}
+    second = runner.invoke(app, ["classify", "--set", "pp", "--json", "--rounds", "2"],
+                           input="2\n2\nn\n", env={"PMQUIZ_NOW": "2026-03-02T09:30:00+00:00"})
+    asked = {a["card"] for a in json.loads(second.stdout)["answers"]}
+    assert asked == missed
+
+
+def test_check_exact_reworded_and_unrelated(home: Path) -> None:
+    drill_home(home)
+    exact = json.loads(runner.invoke(app, ["classify", "--json",
+                                           "Owns the vision and strategy"]).stdout)
+    assert exact["category"] == "Product management" and exact["score"] == 1.0
+    assert exact["match"]["card"] == "alpha/vision"
+    reworded = json.loads(runner.invoke(app, ["classify", "--json",
+                                              "keeps the budget and deadline on track"]).stdout)
+    assert reworded["category"] == "Project management"
+    unrelated = runner.invoke(app, ["classify", "--json", "Bakes sourdough bread on Sundays"])
+    data = json.loads(unrelated.stdout)
+    assert data["match"] is None and data["category"] is None
+    assert len(data["nearest"]) == 3
+    text = runner.invoke(app, ["classify", "Bakes sourdough bread on Sundays"]).output
+    assert "No card is close enough" in text and "Nearest cards" in text
+
+
+def test_shipped_deck_check_of_the_issue_example() -> None:
+    result = runner.invoke(app, ["classify", "--json",
+                                 "Defines the sprint timeline and tracks the budget"])
+    data = json.loads(result.stdout)
+    assert data["category"] in (None, "Project management")
+    assert data["nearest"]
+
+
+def test_unknown_set_is_a_usage_error(home: Path) -> None:
+    drill_home(home)
+    result = runner.invoke(app, ["classify", "--set", "nothing"], input="")
+    assert result.exit_code == 2
+    assert "available: Alpha/Beta; Product management/Project management" in result.output
+
+
+def test_drill_in_a_real_terminal_with_single_keys(home: Path) -> None:
+    drill_home(home)
+    env = dict(os.environ, PMQUIZ_HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+               PMQUIZ_NOW=NOW)
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "classify", "--set", "ab"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect("First letter A")
+    child.expect(r"\[a/b\]")
+    child.send("a")
+    child.expect("✓ Alpha")
+    child.expect(r"Score \S*1/1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert reviews(home) == [("a1", 3, "Alpha", 1, "classify")]
