@@ -209,6 +209,9 @@ def test_stats_json_after_two_weeks(home: Path) -> None:
     assert phase0["cards"] == 6 and phase0["modules"][0]["module"] == "alpha"
     assert 0 < phase0["readiness"] <= 1 and 0 < phase0["accuracy"] < 1
     assert len(phase0["history"]) == 14
+    for phase in data["phases"]:
+        assert all(0 <= h["readiness"] <= 1 for h in phase["history"])
+        assert phase["history"][-1]["readiness"] == pytest.approx(phase["readiness"])
     assert data["streak"]["longest"] >= 10
     assert len(data["forecast"]) == 7
     assert {"total_reviews", "calendar", "hardest", "leeches", "confusion"} <= set(data)

@@ -422,6 +422,25 @@ class Store:
                              "WHERE id = ?", (int(bool(review.correct)), session))
         return int(cursor.lastrowid or 0)
 
+    def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
+                       states: dict[int, CardState] | None = None) -> int:
+        """Append many reviews (card row, review, state before, state after) and optionally
+        set card states, in one transaction; reviews whose id is already present are skipped.
+        Returns how many were added. Used by imports, merges and the benchmark generator."""
+        with self.write() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO reviews (uid, card, time, rating, duration_ms, answer, "
+                "correct, grade, state_before, session, mode, stability, difficulty, due) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+                ((r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
+                  None if r.correct is None else int(r.correct), r.grade, int(b.phase), r.mode,
+                  a.stability, a.difficulty, to_ts(a.due)) for row, r, b, a in rows))
+            added = conn.total_changes - before
+            for row, state in (states or {}).items():
+                _write_state(conn, row, state)
+        return added
+
     def last_review(self) -> tuple[int, int, str, datetime, Rating] | None:
         """The newest review: (review id, card row, card key, time, rating)."""
         row = self.conn.execute(

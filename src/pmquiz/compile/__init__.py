@@ -11,7 +11,7 @@ from pmquiz.compile.extract import extract
 from pmquiz.compile.markdown import read_markdown
 from pmquiz.compile.merge import MergeReport, merge
 from pmquiz.compile.page import looks_like_page, read_page
-from pmquiz.deck import load_file, render_deck
+from pmquiz.deck import load_file, parse_deck, render_deck
 from pmquiz.errors import CompileError, DeckErrors
 from pmquiz.model import Deck, Module
 
@@ -105,6 +105,11 @@ def compile_module(path: Path, phase: int | None = None, existing: Deck | None =
     deck = Deck(module=module, cards=tuple(cards), path="", category_sets=dict(sorted(
         sets.items())))
     text = render_deck(deck, HEADER.format(source=module.source))
+    try:  # the compiler must only ever write decks that load
+        parse_deck(Path(module.source), text.encode("utf-8"))
+    except DeckErrors as exc:
+        raise CompileError(f"{path}: the cards made from this text do not form a valid deck:\n"
+                           f"{exc}") from None
     return Compiled(deck=deck, text=text, warnings=warnings, report=report)
 
 

@@ -216,7 +216,9 @@ def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
         intro = sentences(before.text)[-1] if sentences(before.text) else before.text
         if not intro.endswith(":"):
             continue
-        items = _split_items(block.items, known, out)
+        items = _split_items([i for i in block.items if i.text.strip()], known, out)
+        if not items:
+            continue
         with_terms = [i for i in items if i.term]
         names = [i.term for i in with_terms] if len(with_terms) == len(items) else \
             [i.text for i in items]

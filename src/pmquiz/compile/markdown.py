@@ -55,7 +55,8 @@ def read_markdown(text: str) -> Document:
             if not in_list or not doc.blocks or doc.blocks[-1].kind != "bullets":
                 doc.blocks.append(Block("bullets", "", i + 1))
             in_list = True
-            doc.blocks[-1].items.append(_item(item.group(1).strip(), i + 1))
+            if item.group(1).strip():
+                doc.blocks[-1].items.append(_item(item.group(1).strip(), i + 1))
             continue
         if in_list and raw[:1].isspace() and doc.blocks and doc.blocks[-1].items:
             last = doc.blocks[-1].items[-1]  # a wrapped list item continues

@@ -29,6 +29,9 @@ def when(moment: datetime | None, now: datetime) -> str:
     return f"in {round(seconds / 86400)} days ({local:%a %d %b})"
 
 
+MAX_MODULE_ROWS = 24
+
+
 def today_table(console: Console, today: Today, now: datetime) -> None:
     """Today at a glance: new, learning and due cards per phase and module."""
     from rich.table import Table
@@ -41,13 +44,21 @@ def today_table(console: Console, today: Today, now: datetime) -> None:
     table.add_column("Module")
     for name in ("New", "Learning", "Due", "Cards"):
         table.add_column(name, justify="right")
-    phase = None
-    for m in today.modules:
-        if m.phase != phase:
-            phase = m.phase
-            table.add_row(f"[bold]Phase {phase}[/bold]", "", "", "", "")
-        table.add_row(literal(f"  {m.title}"), str(m.new), str(m.learning), str(m.review),
-                      str(m.total))
+    phases = sorted({m.phase for m in today.modules})
+    folded = len(today.modules) > MAX_MODULE_ROWS and len(phases) > 1
+    for phase in phases:
+        rows = [m for m in today.modules if m.phase == phase]
+        if folded:
+            table.add_row(f"[bold]Phase {phase}[/bold] ({len(rows)} modules)",
+                          *(str(sum(getattr(m, k) for m in rows))
+                            for k in ("new", "learning", "review", "total")))
+            continue
+        table.add_row(f"[bold]Phase {phase}[/bold]", "", "", "", "")
+        for m in rows:
+            table.add_row(literal(f"  {m.title}"), str(m.new), str(m.learning), str(m.review),
+                          str(m.total))
+    if folded:
+        table.caption = "`pmquiz due --phase N` lists a phase's modules"
     table.add_section()
     table.add_row("[bold]Total today[/bold]", str(today.new), str(today.learning),
                   str(today.review), str(sum(m.total for m in today.modules)))

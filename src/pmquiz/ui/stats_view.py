@@ -33,10 +33,15 @@ def _row(scores: Scores) -> list[str]:
             percent(scores.readiness), str(scores.due_today), str(scores.due_week)]
 
 
+MAX_MODULE_ROWS = 24
+
+
 def scores_table(report: Report) -> RenderableType:
-    """Per phase, then per module."""
+    """Per phase, then per module (modules folded away when there are too many to read)."""
     from rich.table import Table
 
+    modules = sum(len(p.modules) for p in report.phases)
+    folded = modules > MAX_MODULE_ROWS and len(report.phases) > 1
     table = Table(title=f"Scores (accuracy and retention over {report.days} days)",
                   title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("Phase / module", overflow="fold", min_width=14)
@@ -45,8 +50,12 @@ def scores_table(report: Report) -> RenderableType:
         table.add_column(name, justify="right", no_wrap=True)
     for phase in report.phases:
         table.add_row(f"[bold]Phase {phase.phase}[/bold]", *_row(phase.scores), style="bold")
+        if folded:
+            continue
         for module in phase.modules:
             table.add_row(literal(f"  {module.title}"), *_row(module.scores))
+    if folded:
+        table.caption = f"{modules} modules: `pmquiz stats --phase N` shows a phase's modules"
     return table
 
 

@@ -1,0 +1,267 @@
+"""pmquiz benchmarks: start-up, due, stats, first question, queue, answers, drills, sync,
+compile, at 1k, 10k and 100k cards. Prints a Markdown table and writes bench/RESULTS.md.
+
+    python bench/run.py              # all sizes (generates bench/out/* on first run)
+    python bench/run.py --sizes 1000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.progress import Progress
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OUT = BENCH / "out"
+NOW = "2026-11-27T09:00:00+00:00"
+PMQUIZ = [sys.executable, "-m", "pmquiz"]
+
+
+def stats_of(samples: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile, in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def run_command(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   stdin=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def first_question(env: dict[str, str]) -> float:
+    """Seconds from starting `pmquiz study` to its first answer prompt (line protocol)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([*PMQUIZ, "study"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    seen = b""
+    while b"> " not in seen:
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+    elapsed = time.perf_counter() - started
+    proc.kill()
+    proc.wait()
+    if b"> " not in seen:
+        raise RuntimeError("study showed no question")
+    return elapsed
+
+
+def home_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ, PMQUIZ_HOME=str(home), PMQUIZ_NOW=NOW, COLUMNS="120")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def ensure_home(cards: int) -> Path:
+    home = OUT / f"{cards // 1000}k"
+    if not (home / "pmquiz.db").exists():
+        shutil.rmtree(home, ignore_errors=True)
+        subprocess.run([sys.executable, str(BENCH / "generate.py"), "--cards", str(cards),
+                        "--home", str(home)], check=True)
+    return home
+
+
+def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Queue build, one answer, a drill answer and deck sync, timed inside one process."""
+    from pmquiz.classify import Drill
+    from pmquiz.config import load_settings
+    from pmquiz.deck import discover, parse_deck
+    from pmquiz.model import Answer, Rating
+    from pmquiz.scheduler import Scheduler
+    from pmquiz.session import Question, Study, plan_session
+    from pmquiz.store import Scope, Store
+    from pmquiz.workspace import parse_now
+
+    results: dict[str, tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "pmquiz.db"
+        source = sqlite3.connect(home / "pmquiz.db")
+        target = sqlite3.connect(copy)
+        source.backup(target)
+        source.close()
+        target.close()
+        settings = load_settings(home / "config.toml")
+        store = Store.open(copy)
+        now = parse_now(NOW)
+        files = discover([home / "decks"])
+        store.sync(files, parse_deck)  # paths in the copy point at the same deck files
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            plan = plan_session(store, settings, now, Scope())
+            samples.append(time.perf_counter() - started)
+        results["build the session queue"] = stats_of(samples)
+        scheduler = Scheduler(settings)
+        study = Study(store, scheduler, None, lambda: now)  # type: ignore[arg-type]
+        study.begin()
+        samples = []
+        rng = random.Random(3)
+        for stored in plan.queue[:300]:
+            rating = Rating.AGAIN if rng.random() < 0.2 else Rating.GOOD
+            started = time.perf_counter()
+            study.record(stored, Answer(rating, "", rating > 1, "self", 1000),
+                         now + timedelta(seconds=1))
+            samples.append(time.perf_counter() - started)
+        ordered = sorted(samples)
+        results["record one answer (p50 / p99)"] = (
+            statistics.median(ordered) * 1000, ordered[int(0.99 * (len(ordered) - 1))] * 1000)
+
+        class InstantUI:
+            def __init__(self) -> None:
+                self.marks: list[float] = []
+                self.answered = 0.0
+
+            def ask(self, question: Question, score: int, streak: int) -> str:  # noqa: ARG002
+                self.answered = time.perf_counter()
+                return question.options[0]
+
+            def verdict(self, question: Question, chosen: str,  # noqa: ARG002
+                        correct: bool) -> None:  # noqa: ARG002
+                self.marks.append(time.perf_counter() - self.answered)
+
+            def again(self, missed: object) -> bool:  # noqa: ARG002
+                return False
+
+        cards = store.cards_in_scope(Scope(), kinds=["classify"])[:200]
+        ui = InstantUI()
+        Drill(Study(store, scheduler, None, lambda: now, mode="classify"), ui).run(cards)
+        results["classify: key press to verdict shown and recorded"] = stats_of(ui.marks)
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            store.sync(files, parse_deck)
+            samples.append(time.perf_counter() - started)
+        results["deck sync, nothing changed"] = stats_of(samples)
+        samples = []
+        victim = files[0]
+        original = victim.read_bytes()
+        try:
+            for i in range(repeat):
+                victim.write_bytes(original + f"\n# edit {i}\n".encode())
+                started = time.perf_counter()
+                store.sync(files, parse_deck)
+                samples.append(time.perf_counter() - started)
+        finally:
+            victim.write_bytes(original)
+            store.sync(files, parse_deck)
+        results["deck sync, one file changed"] = stats_of(samples)
+        store.close()
+    return results
+
+
+def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[str, str]]]:
+    rows: dict[str, dict[str, str]] = {}
+    columns: list[str] = []
+
+    def put(name: str, column: str, value: tuple[float, float]) -> None:
+        rows.setdefault(name, {})[column] = f"{value[0]:.1f} / {value[1]:.1f}"
+
+    with Progress() as progress:
+        task = progress.add_task("benchmarks", total=2 + len(sizes))
+        # Start-up: pmquiz --help against a minimal typer app with as many commands.
+        from typer.main import get_command
+
+        from pmquiz.cli import app
+
+        commands = len(get_command(app).commands)  # type: ignore[attr-defined]
+        env = dict(os.environ)
+        ours, minimal = [], []
+        for _ in range(repeat * 2):
+            ours.append(run_command([*PMQUIZ, "--help"], env))
+            minimal.append(run_command([sys.executable, str(BENCH / "minimal_app.py"),
+                                        str(commands), "--help"], env))
+        columns.append("start-up")
+        put("`pmquiz --help`", "start-up", stats_of(ours))
+        put(f"minimal typer app, {commands} commands, `--help`", "start-up", stats_of(minimal))
+        rows["ratio pmquiz / minimal (medians)"] = {
+            "start-up": f"{statistics.median(ours) / statistics.median(minimal):.2f}"}
+        progress.advance(task)
+        # The shipped decks, as a new user has them.
+        with tempfile.TemporaryDirectory() as tmp:
+            env = home_env(Path(tmp))
+            run_command([*PMQUIZ, "due"], env)  # creates and migrates the database
+            columns.append("shipped decks")
+            put("`pmquiz due`", "shipped decks",
+                stats_of([run_command([*PMQUIZ, "due"], env) for _ in range(repeat)]))
+            put("first question of `pmquiz study`", "shipped decks",
+                stats_of([first_question(env) for _ in range(repeat)]))
+            started = time.perf_counter()
+            from pmquiz.compile import compile_module
+
+            samples = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                for source in ("intro-pm.page.txt", "the-product-lifecycle.md"):
+                    compile_module(REPO / "decks" / "phase-0" / source)
+                samples.append(time.perf_counter() - started)
+            put("compile both Phase 0 modules (in process)", "shipped decks", stats_of(samples))
+        progress.advance(task)
+        for cards in sizes:
+            home = ensure_home(cards)
+            column = f"{cards // 1000}k cards"
+            columns.append(column)
+            env = home_env(home)
+            reviews = sqlite3.connect(home / "pmquiz.db").execute(
+                "SELECT count(*) FROM reviews").fetchone()[0]
+            rows.setdefault("reviews in the log", {})[column] = f"{reviews:,}"
+            for label, args in (("`pmquiz due`", ["due"]), ("`pmquiz stats`", ["stats"]),
+                                ("`pmquiz stats --phase 0`", ["stats", "--phase", "0"])):
+                run_command([*PMQUIZ, *args], env)  # warm the page cache
+                put(label, column, stats_of([run_command([*PMQUIZ, *args], env)
+                                             for _ in range(repeat)]))
+            put("first question of `pmquiz study`", column,
+                stats_of([first_question(env) for _ in range(repeat)]))
+            for name, value in in_process(home, max(repeat, 20)).items():
+                put(name, column, value)
+            progress.advance(task)
+    return columns, rows
+
+
+def table(columns: list[str], rows: dict[str, dict[str, str]]) -> str:
+    lines = ["| measurement (ms: median / p95) | " + " | ".join(columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for name, values in rows.items():
+        lines.append(f"| {name} | " + " | ".join(values.get(c, "") for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    columns, rows = measure(args.sizes, args.repeat)
+    machine = (f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+               f"{os.cpu_count()} CPUs, {platform.machine()}, "
+               f"{datetime.now(UTC):%Y-%m-%d}; {args.repeat} runs each "
+               f"(in-process timings: at least 20); took {time.perf_counter() - started:.0f} s")
+    text = f"{table(columns, rows)}\n\n{machine}\n"
+    print(text)
+    (BENCH / "RESULTS.md").write_text(
+        "# Benchmark results\n\nMade by `python bench/run.py`; generated collections come "
+        "from `bench/generate.py` (cards of all five kinds over 5 phases, modules of 500 "
+        "cards, 10 reviews per card, the last ones in the final 45 days).\n\n" + text,
+        encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
