@@ -28,5 +28,6 @@ def basic_cards(count: int, prefix: str = "q") -> str:
 
 def own_decks_only(home: Path) -> Path:
     """Turn the shipped decks off for this home; returns the user's deck folder."""
+    home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text("shipped_decks = false\n", encoding="utf-8")
     return home / "decks"

@@ -22,6 +22,7 @@ from pmquiz.errors import DeckErrors, PmquizError, StoreError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from pmquiz.model import Deck
     from pmquiz.store import Scope
     from pmquiz.workspace import Workspace
 
@@ -475,6 +476,168 @@ def undo(ctx: typer.Context) -> None:
         ws.close()
     console().print(f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
                     markup=False)
+
+
+export_app = typer.Typer(help="Export decks for Anki.", add_completion=False,
+                         rich_markup_mode=None)
+progress_app = typer.Typer(help="Move your review history between machines.",
+                           add_completion=False, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+app.add_typer(progress_app, name="progress")
+
+
+def decks_in_scope(ctx: typer.Context, phase: int | None) -> list[Deck]:
+    """The decks pmquiz loads (validated), narrowed to a phase."""
+    from pmquiz.config import load_settings
+    from pmquiz.deck import discover, load_decks
+    from pmquiz.workspace import deck_dirs
+
+    opts = options(ctx)
+    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
+    found = load_decks(discover(deck_dirs(opts.home, opts.decks, shipped)))
+    chosen = [d for d in found if phase is None or d.module.phase == phase]
+    if not chosen:
+        raise StoreError(f"no decks{f' in phase {phase}' if phase is not None else ''} "
+                         "to export")
+    return sorted(chosen, key=lambda d: (d.module.phase, d.module.order, d.module.slug))
+
+
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")]
+
+
+@export_app.command("anki")
+@reports_errors
+def export_anki(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = None) -> None:
+    """An Anki package (.apkg): one deck per module under pmquiz::Phase N."""
+    from pmquiz.interop.apkg import write_package
+
+    chosen = decks_in_scope(ctx, phase)
+    target = output or Path(f"pmquiz{f'-phase-{phase}' if phase is not None else ''}.apkg")
+    notes = write_package(chosen, target)
+    console().print(f"Wrote {target}: {notes} notes in {len(chosen)} decks.", markup=False)
+
+
+@export_app.command("text")
+@reports_errors
+def export_text(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = None) -> None:
+    """Anki "notes in plain text" with #guid, #deck, #notetype and #tags columns."""
+    from pmquiz.deck import write_atomic
+    from pmquiz.interop.anki_text import write_text_export
+
+    text = write_text_export(decks_in_scope(ctx, phase))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    console(stderr=True).print(f"Wrote {output}.", markup=False)
+
+
+def progress_bar() -> Any:
+    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    return Progress(console=console(stderr=True), transient=True)
+
+
+def _with_progress(label: str, work: Callable[[Callable[[int, int], None] | None], Any]) -> Any:
+    bar = progress_bar()
+    if bar is None:
+        return work(None)
+    with bar:
+        task = bar.add_task(label, total=None)
+        return work(lambda done, total: bar.update(task, completed=done, total=total))
+
+
+@app.command("import")
+@reports_errors
+def import_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(
+        help="An Anki text export, an .apkg package, or a Markdown Q/A file.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Deck file to write (default: your decks folder, "
+                               "imported/<name>.toml). An existing deck keeps its ids.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", "-p", min=0)] = None,
+    module: Annotated[str | None, typer.Option("--module", "-m",
+                                               help="Module title for the deck.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Turn an Anki export or a Q/A file into a pmquiz deck you can study and edit."""
+    from pmquiz.interop.importer import import_file
+
+    if not source.is_file():
+        raise fail(f"{source}: no such file", 2)
+    home_decks = paths.user_decks_dir(options(ctx).home)
+    result = _with_progress("notes", lambda progress: import_file(
+        source, output, home_decks, phase, module, progress))
+    report = result.report
+    warnings = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
+                for w in result.warnings]
+    if as_json:
+        print_json({"deck": str(result.path), "format": result.format,
+                    "cards": len(result.deck.cards), "added": len(report.added),
+                    "updated": len(report.changed), "unchanged": len(report.kept),
+                    "retired": report.retired, "warnings": warnings})
+        return
+    kinds: dict[str, int] = {}
+    for card in result.deck.cards:
+        kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
+    out = console()
+    out.print(f"Wrote {result.path}: {len(result.deck.cards)} cards ("
+              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") from a "
+              f"{result.format} file; {len(report.added)} new, {len(report.changed)} updated, "
+              f"{len(report.retired)} retired.", markup=False, soft_wrap=True)
+    for warning in warnings:
+        out.print(f"warning: {warning}", markup=False, style="yellow", soft_wrap=True)
+
+
+@progress_app.command("export")
+@reports_errors
+def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
+    """Your review log as JSON Lines (one review a line), for another machine."""
+    from pmquiz.deck import write_atomic
+    from pmquiz.interop.progress import export_lines
+
+    ws = workspace(ctx)
+    try:
+        text = "".join(line + "\n" for line in export_lines(ws.store))
+    finally:
+        ws.close()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        console(stderr=True).print(f"Wrote {output}: {text.count(chr(10))} reviews.",
+                                   markup=False)
+
+
+@progress_app.command("import")
+@reports_errors
+def progress_import(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="A file made by `pmquiz progress export`.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge another machine's review log; card states are rebuilt from the merged log."""
+    from pmquiz.interop.progress import import_progress
+
+    if not source.is_file():
+        raise fail(f"{source}: no such file", 2)
+    ws = workspace(ctx)
+    try:
+        scheduler = ws.scheduler()
+        result = _with_progress("cards", lambda progress: import_progress(
+            ws.store, source, scheduler.replay_steps, progress))
+    finally:
+        ws.close()
+    if as_json:
+        print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
+                    "cards_rebuilt": result.cards})
+        return
+    console().print(f"Read {result.read} reviews: {result.added} new, {result.skipped} already "
+                    f"here; {result.cards} cards rescheduled.", markup=False)
 
 
 def main() -> None:

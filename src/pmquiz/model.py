@@ -96,8 +96,10 @@ class Card:
 
     @property
     def gaps(self) -> list[list[str]]:
-        """For a cloze card, the accepted answers of each gap (`{{a|b}}` accepts a or b)."""
-        return [[alt.strip() for alt in m.split("|")] for m in CLOZE_GAP.findall(self.prompt)]
+        """For a cloze card, the accepted answers of each gap (`{{a|b}}` accepts a or b;
+        `{{a::hint}}` shows the hint)."""
+        return [[alt.strip() for alt in m.split("::")[0].split("|")]
+                for m in CLOZE_GAP.findall(self.prompt)]
 
     @property
     def category_set(self) -> str:
@@ -115,7 +117,11 @@ class Card:
     def question_text(self) -> str:
         """The prompt as asked: cloze gaps blanked out."""
         if self.kind is Kind.CLOZE:
-            return CLOZE_GAP.sub("_____", self.prompt)
+            def blank(match: re.Match[str]) -> str:
+                hint = match.group(1).split("::", 1)[1].strip() if "::" in match.group(1) else ""
+                return f"_____ ({hint})" if hint else "_____"
+
+            return CLOZE_GAP.sub(blank, self.prompt)
         return self.prompt
 
     def to_dict(self) -> dict[str, Any]:

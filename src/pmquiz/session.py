@@ -238,6 +238,11 @@ class Study:
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
         """Schedule and store one answer; the same path for study and drills."""
         uid = uuid.uuid4().hex
+        last = stored.state.last_review
+        if last is not None and when <= last:
+            # Keep each card's reviews strictly ordered in time (a frozen or backward clock),
+            # so replaying the log always meets them in the order they were given.
+            when = last + timedelta(milliseconds=1)
         with interrupts_deferred():
             after = self.scheduler.review(stored.state, answer.rating, when, uid)
             self.store.record_answer(stored.row, stored.state, after, ReviewRecord(

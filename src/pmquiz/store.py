@@ -365,7 +365,7 @@ class Store:
     def reviews_of(self, row: int) -> list[tuple[Rating, datetime, str]]:
         """A card's review log in time order, as the scheduler replays it."""
         return [(Rating(r), from_ts(t), uid) for r, t, uid in self.conn.execute(  # type: ignore[misc]
-            "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, id", (row,))]
+            "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, uid", (row,))]
 
     def review_count(self) -> int:
         """How many reviews the log holds."""
@@ -441,6 +441,39 @@ class Store:
                 _write_state(conn, row, state)
         return added
 
+    def card_rows(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Rows of cards by (module slug, card id); cards not known yet get a retired
+        placeholder (so reviews of a deck this machine lacks are kept, and attach to the
+        deck's cards once it is added)."""
+        found: dict[tuple[str, str], int] = {}
+        wanted = set(keys)
+        for row, deck, card_id in self.conn.execute("SELECT id, deck, card_id FROM cards"):
+            if (deck, card_id) in wanted:
+                found[(deck, card_id)] = row
+        missing = sorted(wanted - set(found))
+        if missing:
+            with self.write() as conn:
+                for deck, card_id in missing:
+                    body = json.dumps({"deck": deck, "id": card_id, "kind": "basic",
+                                       "prompt": f"(card {card_id} of {deck}, not in your "
+                                                 "decks)", "answer": "?"})
+                    cursor = conn.execute(
+                        "INSERT INTO cards (deck, card_id, kind, phase, position, body, "
+                        "retired) VALUES (?, ?, 'basic', 0, 0, ?, 1)", (deck, card_id, body))
+                    conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)",
+                                 (cursor.lastrowid,))
+                    found[(deck, card_id)] = int(cursor.lastrowid or 0)
+        return found
+
+    def export_reviews(self) -> Iterator[tuple[str, str, str, float, int, int, str,
+                                               int | None, str, str]]:
+        """The whole log in time order: uid, module, card id, time, rating, duration,
+        answer, correct, grade, mode."""
+        yield from self.conn.execute(
+            "SELECT r.uid, c.deck, c.card_id, r.time, r.rating, r.duration_ms, r.answer, "
+            "r.correct, r.grade, r.mode FROM reviews r JOIN cards c ON c.id = r.card "
+            "ORDER BY r.time, r.uid")
+
     def last_review(self) -> tuple[int, int, str, datetime, Rating] | None:
         """The newest review: (review id, card row, card key, time, rating)."""
         row = self.conn.execute(
@@ -461,7 +494,7 @@ class Store:
             card, session, correct = found
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             remaining = [(Rating(r), from_ts(t), uid) for r, t, uid in conn.execute(
-                "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, id",
+                "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, uid",
                 (card,))]
             state = rebuild(remaining)  # type: ignore[arg-type]
             _write_state(conn, card, state)
@@ -473,15 +506,21 @@ class Store:
 
     def rebuild_states(self, replay_steps: Callable[[list[tuple[Rating, datetime, str]]],
                                                     list[CardState]],
-                       progress: Callable[[int, int], None] | None = None) -> int:
-        """Replay the whole log into `card_state` and each review's before/after columns
-        (after merging logs or new parameters). One transaction: all or nothing."""
+                       progress: Callable[[int, int], None] | None = None,
+                       only: Iterable[int] | None = None) -> int:
+        """Replay the log into `card_state` and each review's before/after columns (after
+        merging logs or new parameters), for every card or `only` these. Reviews are ordered
+        by time, then review id, so every machine replays a merged log the same way. One
+        transaction: all or nothing."""
         logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
+        wanted = None if only is None else set(only)
         for review_id, card, rating, when, uid in self.conn.execute(
-                "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, id"):
-            logs.setdefault(card, []).append(
-                (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
-        cards = [r[0] for r in self.conn.execute("SELECT card FROM card_state")]
+                "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
+            if wanted is None or card in wanted:
+                logs.setdefault(card, []).append(
+                    (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
+        cards = [r[0] for r in self.conn.execute("SELECT card FROM card_state")
+                 if wanted is None or r[0] in wanted]
         with self.write() as conn:
             for done, card in enumerate(cards, 1):
                 log = logs.get(card, [])

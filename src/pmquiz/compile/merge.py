@@ -35,8 +35,11 @@ def _same_content(a: Card, b: Card) -> bool:
     return replace(a, line=0) == replace(b, id=a.id, line=0)
 
 
-def merge(new: list[Card], old: list[Card]) -> tuple[list[Card], MergeReport]:
-    """Give new cards the ids of the old cards they continue; report the differences."""
+def merge(new: list[Card], old: list[Card],
+          by_similarity: bool = True) -> tuple[list[Card], MergeReport]:
+    """Give new cards the ids of the old cards they continue; report the differences.
+    `by_similarity=False` matches by id only (for sources whose ids are authoritative, such
+    as Anki GUIDs)."""
     report = MergeReport()
     manual = [c for c in old if c.keep]
     pool = {c.id: c for c in old if not c.keep}
@@ -48,7 +51,7 @@ def merge(new: list[Card], old: list[Card]) -> tuple[list[Card], MergeReport]:
     # Pass 2: most similar unclaimed card of the same kind and section, best pairs first.
     pairs = []
     for index, card in enumerate(new):
-        if index in claimed:
+        if index in claimed or not by_similarity:
             continue
         for old_card in pool.values():
             if old_card.kind is card.kind and normalize(old_card.source) == normalize(card.source):

@@ -1,0 +1,1 @@
+"""Anki packages and text, Markdown Q/A files, and progress between machines."""

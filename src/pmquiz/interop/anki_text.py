@@ -1,0 +1,195 @@
+"""Anki's "notes in plain text" format: import with every header Anki writes, and export.
+
+Headers: `#separator:` (tab, comma, semicolon, space, pipe, colon or a literal character),
+`#html:`, `#columns:`, `#notetype:`/`#deck:`/`#tags:` (fixed values), `#notetype column:`,
+`#deck column:`, `#tags column:`, `#guid column:`; values are case-insensitive, a BOM is
+ignored, other `#` lines are comments (unknown headers give a warning). Fields may be
+quoted, span lines, and double their quotes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmquiz.compile.document import Warning_
+from pmquiz.errors import ImportFormatError
+from pmquiz.interop.html import looks_like_html, to_text
+from pmquiz.interop.records import EXPLAIN_RULE, gaps_to_anki_cloze, note_card
+from pmquiz.model import Card, Deck, Kind
+
+SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
+              "colon": ":"}
+HEADER = re.compile(r"^#([a-zA-Z ]+):(.*)$")
+ANSWER_RULE = re.compile(r"<hr\s+id=[\"']?answer[\"']?\s*/?>", re.IGNORECASE)
+
+
+@dataclass
+class TextImport:
+    """Cards read from an Anki text file, with what was skipped and why."""
+
+    cards: list[Card] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    decks: list[str] = field(default_factory=list)
+    guided: bool = False  # ids come from a GUID column
+
+
+def _column(value: str, name: str, line: int) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImportFormatError(f"line {line}: #{name} needs a column number, got "
+                                f"{value.strip()!r}") from None
+    if number < 1:
+        raise ImportFormatError(f"line {line}: #{name} column numbers start at 1")
+    return number - 1
+
+
+def read_text_export(path: Path, deck_slug: str) -> TextImport:
+    """Parse an Anki text export into cards."""
+    raw = path.read_bytes()
+    if b"\x00" in raw[:4096]:
+        raise ImportFormatError(f"{path}: this is a binary file, not an Anki text export")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFormatError(f"{path}:{bad_line}: not UTF-8 text (Anki exports UTF-8)") from None
+    lines = text.splitlines(keepends=True)
+    separator, html_mode = "\t", None
+    columns: dict[str, int] = {}
+    fixed: dict[str, str] = {}
+    result = TextImport()
+    body_start = 0
+    for index, line in enumerate(lines):
+        match = HEADER.match(line.rstrip("\r\n"))
+        if not line.startswith("#"):
+            break
+        body_start = index + 1
+        if not match:
+            continue  # a comment
+        key, value = match.group(1).strip().lower(), match.group(2).strip()
+        if key == "separator":
+            separator = SEPARATORS.get(value.lower(), value[:1] if value else "\t")
+        elif key == "html":
+            html_mode = value.lower() == "true"
+        elif key in ("notetype column", "deck column", "tags column", "guid column"):
+            columns[key.split()[0]] = _column(value, key, index + 1)
+        elif key in ("notetype", "deck", "tags"):
+            fixed[key] = value
+        elif key == "columns":
+            continue  # field names; positions are what matter
+        else:
+            result.warnings.append(Warning_(index + 1, f'unknown header "#{key}" ignored'))
+    reader = csv.reader(io.StringIO("".join(lines[body_start:])), delimiter=separator,
+                        quotechar='"', doublequote=True, strict=False)
+    meta = set(columns.values())
+    result.guided = "guid" in columns
+    first_line = body_start + 1
+    widths: dict[int, int] = {}
+    rows = []
+    try:
+        for row in reader:
+            row_line = first_line
+            first_line = body_start + reader.line_num + 1
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            if row[0].startswith("#"):
+                continue
+            rows.append((row_line, row))
+            widths[len(row)] = widths.get(len(row), 0) + 1
+    except csv.Error as exc:
+        raise ImportFormatError(f"{path}:{body_start + reader.line_num}: {exc}") from None
+    expected = max(widths, key=lambda w: (widths[w], w)) if widths else 0
+    for row_line, row in rows:
+        if len(row) != expected:
+            result.warnings.append(Warning_(row_line, f"{len(row)} fields where most rows have "
+                                            f"{expected}; " + ("extra fields ignored"
+                                                               if len(row) > expected else
+                                                               "row skipped")))
+            if len(row) < expected and len([i for i in range(len(row)) if i not in meta]) < 2:
+                continue
+        fields = [cell for i, cell in enumerate(row) if i not in meta][: max(2, expected -
+                                                                             len(meta))]
+
+        def meta_value(name: str, row: list[str] = row) -> str:
+            position = columns.get(name)
+            if position is not None and position < len(row):
+                return row[position].strip()
+            return fixed.get(name, "")
+
+        as_html = html_mode if html_mode is not None else any(looks_like_html(f) for f in fields)
+        if as_html:
+            fields = [to_text(ANSWER_RULE.split(f)[-1] if i else f) for i, f in enumerate(fields)]
+        front = fields[0] if fields else ""
+        back = fields[1] if len(fields) > 1 else ""
+        notetype = meta_value("notetype")
+        deck_name = meta_value("deck")
+        if deck_name and deck_name not in result.decks:
+            result.decks.append(deck_name)
+        card = note_card(deck_slug, meta_value("guid") or None, front, back,
+                         source=deck_name, cloze="cloze" in notetype.lower(),
+                         tags=meta_value("tags"))
+        if card is None:
+            result.warnings.append(Warning_(row_line, "no question or no answer; row skipped"))
+            continue
+        result.cards.append(card)
+    return result
+
+
+def _quote(value: str) -> str:
+    if any(ch in value for ch in ('\t', '"', "\n", "\r")):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def front_and_back(card: Card) -> tuple[str, str]:
+    """How a pmquiz card reads as a two-sided note (plain text); the explanation follows the
+    answer after a `---` line."""
+    explain = f"{EXPLAIN_RULE}{card.explain}" if card.explain else ""
+    if card.kind is Kind.CLOZE:
+        return gaps_to_anki_cloze(card.prompt), card.explain
+    if card.kind is Kind.CHOICE:
+        options = sorted([*card.options, card.answer]) if card.options else [card.answer]
+        return (card.prompt + "\n" + "\n".join(f"- {o}" for o in options),
+                card.answer + explain)
+    if card.kind is Kind.CLASSIFY:
+        return (f"{card.prompt}\n({' or '.join(card.categories)}?)", card.answer + explain)
+    if card.kind is Kind.LIST:
+        return card.prompt, "\n".join(f"- {item}" for item in card.items) + explain
+    return card.prompt, card.answer + explain
+
+
+def anki_deck_name(deck: Deck) -> str:
+    """`pmquiz::Phase 0::Module title` (Anki's `::` nests decks)."""
+    title = deck.module.title.replace("::", ":")
+    return f"pmquiz::Phase {deck.module.phase}::{title}"
+
+
+def note_tags(deck: Deck, card: Card) -> list[str]:
+    """Tags for phase, module and kind (Anki tags cannot hold spaces)."""
+    return ["pmquiz", f"phase-{deck.module.phase}", f"module-{deck.module.slug}",
+            f"kind-{card.kind.value}"]
+
+
+def note_guid(card: Card) -> str:
+    """A stable GUID from the card's identity (`pmquiz:module/card-id`), so re-importing
+    into Anki updates notes, and importing back into pmquiz restores the card id."""
+    return f"pmquiz:{card.key}"
+
+
+def write_text_export(decks: list[Deck]) -> str:
+    """Anki text with headers: guid, notetype, deck, front, back, tags."""
+    out = ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2",
+           "#deck column:3", "#tags column:6"]
+    for deck in decks:
+        for card in deck.cards:
+            front, back = front_and_back(card)
+            notetype = "Cloze" if card.kind is Kind.CLOZE else "Basic"
+            fields = [note_guid(card), notetype, anki_deck_name(deck), front, back,
+                      " ".join(note_tags(deck, card))]
+            out.append("\t".join(_quote(f) for f in fields))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,177 @@
+"""Anki packages: export with genanki; import the legacy `collection.anki2`, the newer
+`collection.anki21` (preferred when present) and the zstd-compressed `collection.anki21b`.
+
+Nothing from the archive is written to disk under its own name: the collection is read into a
+temporary file pmquiz names itself, so paths inside the zip can never escape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmquiz.compile.document import Warning_
+from pmquiz.errors import ImportFormatError
+from pmquiz.interop.anki_text import anki_deck_name, front_and_back, note_guid, note_tags
+from pmquiz.interop.html import to_html, to_text
+from pmquiz.interop.records import has_anki_cloze, note_card
+from pmquiz.model import Card, Deck, Kind
+
+COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
+BASIC_MODEL_ID = 1_607_392_319
+CLOZE_MODEL_ID = 1_607_392_320
+
+
+@dataclass
+class PackageImport:
+    """Cards read from a package."""
+
+    cards: list[Card] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    decks: list[str] = field(default_factory=list)
+    collection: str = ""
+    guided: bool = True  # every Anki note has a GUID
+
+
+def _collection_bytes(path: Path) -> tuple[str, bytes]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFormatError(f"{path}: not an Anki package (.apkg is a zip file): "
+                                f"{exc}") from None
+    with archive:
+        names = set(archive.namelist())
+        for name in COLLECTIONS:
+            if name not in names:
+                continue
+            data = archive.read(name)
+            if name.endswith("anki21b"):
+                try:
+                    import zstandard
+                except ImportError:
+                    raise ImportFormatError(
+                        f"{path} holds a collection.anki21b (zstd-compressed), which needs the "
+                        "zstandard package: pip install zstandard") from None
+                data = zstandard.ZstdDecompressor().stream_reader(data).read()
+            return name, data
+    raise ImportFormatError(f"{path}: no collection.anki2/anki21/anki21b inside; not an Anki "
+                            "package")
+
+
+def _models(conn: sqlite3.Connection) -> dict[int, tuple[str, bool, list[str]]]:
+    """note type id -> (name, is cloze, field names), from either schema."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    found: dict[int, tuple[str, bool, list[str]]] = {}
+    if "notetypes" in tables:
+        for ntid, name in conn.execute("SELECT id, name FROM notetypes"):
+            names = [r[0] for r in conn.execute(
+                "SELECT name FROM fields WHERE ntid = ? ORDER BY ord", (ntid,))]
+            found[ntid] = (name, "cloze" in name.lower(), names)
+        return found
+    row = conn.execute("SELECT models FROM col").fetchone()
+    for key, model in json.loads(row[0] if row and row[0] else "{}").items():
+        found[int(key)] = (model.get("name", ""), model.get("type") == 1,
+                           [f.get("name", "") for f in model.get("flds", [])])
+    return found
+
+
+def _decks(conn: sqlite3.Connection) -> dict[int, str]:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "decks" in tables:
+        return {int(i): n for i, n in conn.execute("SELECT id, name FROM decks")}
+    row = conn.execute("SELECT decks FROM col").fetchone()
+    return {int(k): v.get("name", "") for k, v in json.loads(row[0] if row and row[0]
+                                                             else "{}").items()}
+
+
+def read_package(path: Path, deck_slug: str,
+                 progress: Callable[[int, int], None] | None = None) -> PackageImport:
+    """Read every note of a package as a pmquiz card."""
+    name, data = _collection_bytes(path)
+    result = PackageImport(collection=name)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "collection.sqlite"
+        copy.write_bytes(data)
+        try:
+            conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+            models = _models(conn)
+            decks = _decks(conn)
+            note_deck = dict(conn.execute("SELECT nid, min(did) FROM cards GROUP BY nid"))
+            notes = conn.execute("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id"
+                                 ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ImportFormatError(f"{path}: {name} is not a readable Anki collection "
+                                    f"({exc})") from None
+        conn.close()
+    for done, (nid, guid, mid, flds, tags) in enumerate(notes, 1):
+        model_name, is_cloze, _ = models.get(mid, ("", False, []))
+        fields = flds.split("\x1f")
+        deck_name = decks.get(note_deck.get(nid, 0), "")
+        if deck_name and deck_name not in result.decks:
+            result.decks.append(deck_name)
+        if is_cloze or any(has_anki_cloze(f) for f in fields[:1]):
+            index = next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
+            extra = next((to_text(f) for f in fields[index + 1:]
+                          if to_text(f) and not to_text(f).isdigit()), "")
+            card = note_card(deck_slug, guid, to_text(fields[index]), extra, deck_name,
+                             cloze=True, tags=tags)
+        else:
+            front = to_text(fields[0]) if fields else ""
+            back = to_text(fields[1]) if len(fields) > 1 else ""
+            card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
+        if card is None:
+            result.warnings.append(Warning_(0, f"note {nid} ({model_name or 'unknown type'}) "
+                                            "has no question or answer; skipped"))
+        elif name == "collection.anki2" and len(notes) == 1 and \
+                "newer version of Anki" in f"{card.prompt} {card.answer}":
+            raise ImportFormatError(f"{path}: this package needs a newer Anki to read; it has "
+                                    "no collection.anki21 or anki21b pmquiz can use")
+        else:
+            result.cards.append(card)
+        if progress and (done % 200 == 0 or done == len(notes)):
+            progress(done, len(notes))
+    return result
+
+
+def _stable_int(text: str) -> int:
+    """An id in genanki's range, the same for the same text."""
+    return (1 << 30) + int(hashlib.sha1(text.encode()).hexdigest()[:7], 16)
+
+
+def write_package(decks: list[Deck], target: Path) -> int:
+    """An .apkg with one Anki deck per module under `pmquiz::Phase N`; returns note count."""
+    import genanki
+
+    basic = genanki.Model(
+        BASIC_MODEL_ID, "pmquiz Basic", fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                    "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}])
+    cloze = genanki.Model(
+        CLOZE_MODEL_ID, "pmquiz Cloze", fields=[{"name": "Text"}, {"name": "Back Extra"}],
+        templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}",
+                    "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}],
+        model_type=genanki.Model.CLOZE)
+    anki_decks = []
+    notes = 0
+    for deck in decks:
+        name = anki_deck_name(deck)
+        anki_deck = genanki.Deck(_stable_int(f"pmquiz:{deck.module.slug}"), name)
+        for card in deck.cards:
+            front, back = front_and_back(card)
+            model = cloze if card.kind is Kind.CLOZE else basic
+            anki_deck.add_note(genanki.Note(model=model, fields=[to_html(front), to_html(back)],
+                                            guid=note_guid(card), tags=note_tags(deck, card)))
+            notes += 1
+        anki_decks.append(anki_deck)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
+        temporary = Path(folder) / "package.apkg"
+        genanki.Package(anki_decks).write_to_file(str(temporary))
+        temporary.replace(target)
+    return notes

@@ -1,0 +1,105 @@
+"""`pmquiz import`: any supported file -> one pmquiz deck file, keeping ids of a deck that
+is already there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pmquiz.compile import existing_deck
+from pmquiz.compile.document import Warning_, slugify
+from pmquiz.compile.merge import MergeReport, merge
+from pmquiz.deck import parse_deck, render_deck, write_atomic
+from pmquiz.errors import DeckErrors, ImportFormatError
+from pmquiz.model import Card, Deck, Module
+
+
+@dataclass
+class Imported:
+    """The deck written and what happened on the way."""
+
+    deck: Deck
+    path: Path
+    format: str
+    warnings: list[Warning_] = field(default_factory=list)
+    report: MergeReport = field(default_factory=MergeReport)
+
+
+def detect(path: Path) -> str:
+    """`apkg`, `markdown` or `text`, from the file's first bytes and name."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
+    if head.startswith(b"PK\x03\x04"):
+        return "apkg"
+    if path.suffix.lower() == ".apkg":
+        raise ImportFormatError(f"{path}: named .apkg but not a zip file, so not an Anki "
+                                "package")
+    if path.suffix.lower() in (".md", ".markdown"):
+        return "markdown"
+    return "text"
+
+
+def _unique(cards: list[Card]) -> list[Card]:
+    seen: set[str] = set()
+    out = []
+    for card in cards:
+        card_id, n = card.id, 2
+        while card_id in seen:
+            card_id = f"{card.id}-{n}"
+            n += 1
+        seen.add(card_id)
+        out.append(replace(card, id=card_id, line=0))
+    return out
+
+
+def import_file(source: Path, target: Path | None, home_decks: Path, phase: int | None,
+                title: str | None,
+                progress: Callable[[int, int], None] | None = None) -> Imported:
+    """Read `source`, write the deck (atomically), return the report."""
+    kind = detect(source)
+    existing = existing_deck(target) if target else None
+    provisional_slug = existing.module.slug if existing else slugify(title or source.stem, 6)
+    if kind == "apkg":
+        from pmquiz.interop.apkg import read_package
+
+        read: object = read_package(source, provisional_slug, progress)
+    elif kind == "markdown":
+        from pmquiz.interop.markdown_qa import read_qa
+
+        read = read_qa(source, provisional_slug)
+    else:
+        from pmquiz.interop.anki_text import read_text_export
+
+        read = read_text_export(source, provisional_slug)
+    cards: list[Card] = read.cards  # type: ignore[attr-defined]
+    warnings: list[Warning_] = read.warnings  # type: ignore[attr-defined]
+    decks: list[str] = read.decks  # type: ignore[attr-defined]
+    if not cards:
+        raise ImportFormatError(f"{source}: no cards found ({kind} format); nothing written")
+    module_title = title or (existing.module.title if existing else "") or \
+        (decks[-1].split("::")[-1].strip() if decks else "") or source.stem
+    slug = existing.module.slug if existing else slugify(title or source.stem, 6)
+    if target is None:
+        target = home_decks / "imported" / f"{slug}.toml"
+        existing = existing_deck(target)
+    cards = [replace(c, deck=slug) for c in _unique(cards)]
+    merged, report = merge(cards, list(existing.cards) if existing else [],
+                           by_similarity=not read.guided)  # type: ignore[attr-defined]
+    module = Module(slug=slug, title=module_title,
+                    phase=phase if phase is not None else (existing.module.phase
+                                                           if existing else 0),
+                    order=existing.module.order if existing else 0, source=source.name)
+    deck = Deck(module=module, cards=tuple(merged), category_sets=dict(
+        existing.category_sets) if existing else {})
+    text = render_deck(deck, f"Imported by `pmquiz import` from {source.name}.")
+    try:
+        parse_deck(target, text.encode("utf-8"))
+    except DeckErrors as exc:
+        raise ImportFormatError(f"{source}: the imported cards do not form a valid deck:\n"
+                                f"{exc}") from None
+    write_atomic(target, text)
+    return Imported(deck=deck, path=target, format=kind, warnings=warnings, report=report)
