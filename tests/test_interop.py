@@ -8,8 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, SHIPPED
-from helpers import basic_cards, own_decks_only, write_deck
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -19,6 +17,9 @@ from pmquiz.interop.anki_text import read_text_export
 from pmquiz.interop.apkg import read_package
 from pmquiz.interop.markdown_qa import read_qa
 from pmquiz.model import Kind
+
+from conftest import SHARED, SHIPPED
+from helpers import basic_cards, own_decks_only, write_deck
 
 runner = CliRunner()
 MOJE = SHARED / "data" / "anki" / "MojeKarticky"

@@ -64,6 +64,9 @@ class StudyUI(Protocol):
     def rate(self, verdict: Verdict) -> Rating:
         """Show the verdict; return the rating (self-rated, or Good/Easy after a right answer)."""
 
+    def saved(self, rating: Rating) -> None:
+        """The answer is in the database (shown only once it is)."""
+
 
 @dataclass
 class Summary:
@@ -233,7 +236,9 @@ class Study:
         grade = verdict.grade.outcome.value if verdict.grade else "self"
         answer = Answer(rating=rating, response=response, correct=correct, grade=grade,
                         duration_ms=max(0, int(took * 1000)))
-        return self.record(stored, answer, answered)
+        after = self.record(stored, answer, answered)
+        self.ui.saved(rating)
+        return after
 
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
         """Schedule and store one answer; the same path for study and drills."""

@@ -155,6 +155,9 @@ class LineStudyUI:
             return Rating.EASY if word in ("e", "easy", "4") else Rating.GOOD
         return verdict.grade.rating
 
+    def saved(self, rating: Rating) -> None:
+        """Nothing to print: the next prompt follows."""
+
 
 class TerminalStudyUI:
     """Rich panels, questionary text prompts and single-key choices."""
@@ -214,5 +217,8 @@ class TerminalStudyUI:
                                                         "e": Rating.EASY, "4": Rating.EASY})
         else:
             rating = verdict.grade.rating
-        self.console.print(f"  rated {rating.label}", style="dim", highlight=False)
         return rating
+
+    def saved(self, rating: Rating) -> None:
+        """Confirm the rating once it is stored."""
+        self.console.print(f"  rated {rating.label} · saved", style="dim", highlight=False)
