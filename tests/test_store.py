@@ -31,7 +31,8 @@ EXPECTED_SCHEMA = {
                    "reps", "lapses"],
     "sessions": ["id", "uid", "mode", "started", "ended", "answered", "correct"],
     "reviews": ["id", "uid", "card", "time", "rating", "duration_ms", "answer", "correct",
-                "grade", "state_before", "session", "mode", "stability", "difficulty", "due"],
+                "grade", "state_before", "session", "mode", "stability", "difficulty", "due",
+                "due_before", "next_time"],
     "meta": ["key", "value"],
 }
 
@@ -95,10 +96,12 @@ def test_replay_of_the_log_equals_the_stored_state(tmp_path: Path) -> None:
     stored_states = {c.row: store.card_state(c.row) for c in cards}
     for c in cards:
         assert scheduler.replay(store.reviews_of(c.row)) == stored_states[c.row]
-    columns = "SELECT id, state_before, stability, difficulty, due FROM reviews ORDER BY id"
+    columns = ("SELECT id, state_before, stability, difficulty, due, due_before, next_time "
+               "FROM reviews ORDER BY id")
     logged = store.conn.execute(columns).fetchall()
     store.conn.execute("UPDATE card_state SET stability = 99, due = 0")
-    store.conn.execute("UPDATE reviews SET stability = 1, state_before = 0")
+    store.conn.execute("UPDATE reviews SET stability = 1, state_before = 0, due_before = 0, "
+                       "next_time = NULL")
     store.rebuild_states(scheduler.replay_steps)
     assert {c.row: store.card_state(c.row) for c in cards} == stored_states
     assert store.conn.execute(columns).fetchall() == logged

@@ -3,14 +3,11 @@
 Exit codes: 0 ok, 1 error (bad deck, database problem...), 2 usage, 130 interrupted.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer would then evaluate every annotation
+# string at start-up (about 20 ms of `--help`); names only for type checking are quoted.
 import functools
-import json
-import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -37,15 +34,15 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class Options:
     """Options given before the command name."""
 
-    home: Path
-    decks: list[Path] = field(default_factory=list)
+    def __init__(self, home: Path, decks: list[Path] | None = None):
+        self.home = home
+        self.decks = decks or []
 
 
-def console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> "Console":
     """A rich console; highlighting off so numbers in card text are not recoloured."""
     from rich.console import Console
 
@@ -72,13 +69,17 @@ def reports_errors(func: F) -> F:
                        + "\n".join(e.describe() for e in exc.errors)) from None
         except PmquizError as exc:
             raise fail(str(exc), exc.exit_code) from None
-        except sqlite3.Error as exc:
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except Exception as exc:
+            import sqlite3  # imported here: start-up does not pay for it
+
+            if not isinstance(exc, sqlite3.Error):
+                raise
             from pmquiz.store import describe_sqlite_error
 
             home = paths.home_dir()
             raise fail(describe_sqlite_error(paths.database_path(home), exc)) from None
-        except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -89,7 +90,7 @@ def options(ctx: typer.Context) -> Options:
     return found if found is not None else Options(home=paths.home_dir())
 
 
-def workspace(ctx: typer.Context, **overrides: object) -> Workspace:
+def workspace(ctx: typer.Context, **overrides: object) -> "Workspace":
     """Open the learner's home with decks synced."""
     from pmquiz.workspace import open_workspace
 
@@ -97,7 +98,7 @@ def workspace(ctx: typer.Context, **overrides: object) -> Workspace:
     return open_workspace(opts.home, opts.decks, overrides)
 
 
-def scope_of(phase: int | None, module: str | None) -> Scope:
+def scope_of(phase: int | None, module: str | None) -> "Scope":
     """The cards a command is narrowed to."""
     from pmquiz.store import Scope
 
@@ -106,6 +107,8 @@ def scope_of(phase: int | None, module: str | None) -> Scope:
 
 def print_json(data: object) -> None:
     """Raw figures for scripts: ISO dates, fractions, counts."""
+    import json
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
@@ -478,6 +481,88 @@ def undo(ctx: typer.Context) -> None:
                     markup=False)
 
 
+ReviewsOpt = Annotated[Path | None, typer.Option(
+    "--reviews", help="A review history CSV (card_id, review_time, review_rating, "
+                      "review_duration) to use instead of your own; your data is not touched.")]
+
+
+def fitting_items(ctx: typer.Context, reviews: Path | None) -> tuple[list[Any], str, Any]:
+    """Items from a CSV, or from the learner's own log (with the workspace, still open)."""
+    from pmquiz.optimize import items_from, own_items, read_revlog_csv, twenty_four_hour_days
+
+    if reviews is not None:
+        if not reviews.is_file():
+            raise fail(f"{reviews}: no such file", 2)
+        return items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
+    ws = workspace(ctx)
+    return (own_items(ws.store.review_rows(), ws.settings.day_starts_at, ws.settings.timezone),
+            "your reviews", ws)
+
+
+@app.command("evaluate")
+@reports_errors
+def evaluate_command(ctx: typer.Context, reviews: ReviewsOpt = None,
+                     as_json: JsonOpt = False) -> None:
+    """How well does the scheduler predict recall? Log loss, RMSE(bins), AUC."""
+    from pmquiz.optimize import default_parameters, evaluate
+
+    items, source, ws = fitting_items(ctx, reviews)
+    try:
+        current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
+            default_parameters()
+        result = _with_progress("folds", lambda progress: evaluate(items, current, progress))
+    finally:
+        if ws:
+            ws.close()
+    if as_json:
+        print_json(result.to_dict() | {"source": source})
+        return
+    from pmquiz.ui.fit_view import show_evaluation
+
+    show_evaluation(console(), result, source)
+
+
+@app.command("optimize")
+@reports_errors
+def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
+                     as_json: JsonOpt = False) -> None:
+    """Fit FSRS parameters to your review log, keep them if better, and reschedule."""
+    import json as json_module
+    from dataclasses import replace
+
+    from pmquiz.optimize import default_parameters, optimize
+    from pmquiz.workspace import PARAMETERS_KEY, make_clock
+
+    items, source, ws = fitting_items(ctx, reviews)
+    rescheduled = 0
+    try:
+        current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
+            default_parameters()
+        fitted = optimize(items, current)
+        if fitted.adopted and ws is not None and fitted.new is not None:
+            from pmquiz.scheduler import Scheduler
+
+            ws.store.set_meta(PARAMETERS_KEY, json_module.dumps({
+                "parameters": fitted.new, "fitted": make_clock()().isoformat(),
+                "reviews": fitted.items}))
+            scheduler = Scheduler(replace(ws.settings, parameters=tuple(fitted.new)))
+            rescheduled = _with_progress("cards", lambda progress: ws.store.rebuild_states(
+                scheduler.replay_steps, progress))
+    finally:
+        if ws:
+            ws.close()
+    if as_json:
+        print_json(fitted.to_dict() | {"source": source, "rescheduled": rescheduled})
+        return
+    from pmquiz.ui.fit_view import show_fit
+
+    show_fit(console(), fitted, source)
+    if rescheduled:
+        console().print(f"Saved; {rescheduled} cards rescheduled with the new parameters.")
+    elif reviews is not None and fitted.new is not None:
+        console().print("(fitted on a file: your own parameters were not changed)")
+
+
 export_app = typer.Typer(help="Export decks for Anki.", add_completion=False,
                          rich_markup_mode=None)
 progress_app = typer.Typer(help="Move your review history between machines.",
@@ -486,7 +571,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(progress_app, name="progress")
 
 
-def decks_in_scope(ctx: typer.Context, phase: int | None) -> list[Deck]:
+def decks_in_scope(ctx: typer.Context, phase: int | None) -> list["Deck"]:
     """The decks pmquiz loads (validated), narrowed to a phase."""
     from pmquiz.config import load_settings
     from pmquiz.deck import discover, load_decks

@@ -42,7 +42,11 @@ def initial_schema(db: Database) -> None:
                           "state_before": int, "session": int, "mode": str,
                           # the card's state right after this review, so figures over time
                           # (score history) need no replay of the whole log
-                          "stability": float, "difficulty": float, "due": float}, pk="id",
+                          "stability": float, "difficulty": float, "due": float,
+                          # when the card was due at this review, and when it was next
+                          # reviewed (NULL: not yet): true retention and score history
+                          # become plain SQL aggregates
+                          "due_before": float, "next_time": float}, pk="id",
                          not_null={"uid", "card", "time", "rating"},
                          foreign_keys=[("card", "cards", "id"), ("session", "sessions", "id")])
     _table(db, "reviews").create_index(["uid"], unique=True)
@@ -50,6 +54,8 @@ def initial_schema(db: Database) -> None:
     _table(db, "reviews").create_index(["time", "state_before"])
     _table(db, "reviews").create_index(["card", "time", "stability"],
                                        index_name="idx_reviews_card_time_stability")
+    _table(db, "reviews").create_index(["next_time", "time", "stability", "card"],
+                                       index_name="idx_reviews_next_time")
     _table(db, "meta").create({"key": str, "value": str}, pk="key")
 
 

@@ -28,6 +28,9 @@ from pmquiz.scheduler import Scheduler
 from pmquiz.store import ReviewRecord, Scope, Store
 
 Clock = Callable[[], datetime]
+# Learning cards are loaded this many at a time, as they come due (a learner back from a
+# break may have thousands waiting; the first question must not wait for all of them).
+LEARNING_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class Plan:
     queue: list[StoredCard]
     learning: dict[int, StoredCard]
     day_end: datetime
+    scope: Scope = field(default_factory=Scope)
 
 
 def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
@@ -129,8 +133,9 @@ def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
     queue = reviews + new
     if limit is not None:
         queue = queue[:limit]
-    learning = {s.row: s for s in store.learning_cards(scope, end)}
-    return Plan(queue=queue, learning=learning, day_end=end)
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    learning = {s.row: s for s in store.learning_cards(scope, ahead, LEARNING_BATCH)}
+    return Plan(queue=queue, learning=learning, day_end=end, scope=scope)
 
 
 class Study:
@@ -186,6 +191,11 @@ class Study:
                 if stored is None and queue:
                     stored = queue.pop(0)
                 if stored is None:
+                    stored = _soonest(learning, now + learn_ahead)
+                if stored is None:
+                    for waiting in self.store.learning_cards(plan.scope, now + learn_ahead,
+                                                             LEARNING_BATCH):
+                        learning.setdefault(waiting.row, waiting)
                     stored = _soonest(learning, now + learn_ahead)
                 if stored is None:
                     break

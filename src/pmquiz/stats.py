@@ -13,7 +13,6 @@ Returns data; never prints. Definitions (also in the README):
 
 from __future__ import annotations
 
-import bisect
 import math
 import sqlite3
 from dataclasses import asdict, dataclass, field
@@ -211,7 +210,7 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
         if deck in modules:
             modules[deck].scores.reviews = count
             modules[deck].scores.correct = int(correct)
-    _true_retention(conn, modules, calendar_days, since, where, params)
+    _true_retention(conn, modules, calendar_days, since, now, where, params)
     phases: dict[int, PhaseStats] = {}
     for module in modules.values():
         phase = phases.setdefault(module.phase, PhaseStats(module.phase, Scores()))
@@ -232,27 +231,23 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
 
 
 def _true_retention(conn: sqlite3.Connection, modules: dict[str, ModuleStats], days: _Days,
-                    since: datetime, where: str, params: list[object]) -> None:
-    rows = conn.execute(
-        "SELECT c.deck, r.card, r.time, r.rating, (SELECT p.due FROM reviews p WHERE "
-        "p.card = r.card AND (p.time < r.time OR (p.time = r.time AND p.id < r.id)) "
-        "ORDER BY p.time DESC, p.id DESC LIMIT 1) FROM reviews r JOIN cards c ON c.id = r.card "
-        f"WHERE r.time >= ? AND r.state_before = 2 AND {where} ORDER BY r.time, r.id",
-        [to_ts(since), *params])
-    seen: set[tuple[int, date]] = set()
-    ends: dict[date, float] = {}
-    for deck, card, when, rating, previous_due in rows:
-        day = days.of(when)
-        if (card, day) in seen or deck not in modules:
-            continue
-        seen.add((card, day))
-        if day not in ends:
-            ends[day] = days.start(day + timedelta(days=1)).timestamp()
-        if previous_due is None or previous_due >= ends[day]:
-            continue  # reviewed ahead of time (a drill): not a due review
-        scores = modules[deck].scores
-        scores.retention_reviews += 1
-        scores.retention_passed += int(rating >= 2)
+                    since: datetime, now: datetime, where: str, params: list[object]) -> None:
+    """Reviews of cards in review state that were due by the end of that learning day.
+
+    Each review keeps the due date it was answered against (`due_before`). A card reviewed
+    twice on one day is in review state and due only at the first of the two (a pass moves
+    its due date past the day's end; a lapse puts it in relearning), so this also counts
+    only the first review of a card each day. Day ends use the UTC offset in force now."""
+    offset = _utc_offset(now, days) - days.hour * 3600
+    day_end = f"((cast((r.time + {offset}) / 86400 AS INTEGER) + 1) * 86400 - {offset})"
+    for deck, count, passed in conn.execute(
+            "SELECT c.deck, count(*), sum(r.rating >= 2) FROM reviews r JOIN cards c "
+            f"ON c.id = r.card WHERE r.time >= ? AND r.state_before = 2 AND "
+            f"r.due_before < {day_end} AND {where} GROUP BY c.deck",
+            [to_ts(since), *params]):
+        if deck in modules:
+            modules[deck].scores.retention_reviews = count
+            modules[deck].scores.retention_passed = passed
 
 
 def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime]:
@@ -287,28 +282,18 @@ def _history(conn: sqlite3.Connection, phases: dict[int, PhaseStats], days: _Day
             f"WHERE s.state > 0 AND {where} GROUP BY c.phase", params):
         for index, total in enumerate(totals):
             sums[(index, phase)] = total
-    first = points[0]
-    logs: dict[int, tuple[int, list[tuple[float, float]]]] = {}
-    for card, phase, when, stability in conn.execute(
-            "SELECT r.card, c.phase, r.time, r.stability FROM reviews r JOIN cards c "
-            f"ON c.id = r.card WHERE r.time > ? AND {where} UNION ALL "
-            "SELECT r.card, c.phase, max(r.time), r.stability FROM reviews r JOIN cards c "
-            f"ON c.id = r.card WHERE r.time <= ? AND {where} AND r.card IN "
-            "(SELECT card FROM reviews WHERE time > ?) GROUP BY r.card ORDER BY 1, 3",
-            [first, *params, first, *params, first]):
-        logs.setdefault(card, (phase, []))[1].append((when, stability))
-    for phase, log in logs.values():
-        last = log[-1][0]
-        times = [t for t, _ in log]
-        for index, point in enumerate(points):
-            if point >= last:
-                continue  # counted from card_state above
-            at = bisect.bisect_right(times, point) - 1
-            if at < 0 or not log[at][1]:
-                continue  # not seen yet at that moment
-            elapsed = max(0, int((point - log[at][0]) / 86400))
-            sums[(index, phase)] = sums.get((index, phase), 0.0) + \
-                (1 + factor * elapsed / log[at][1]) ** decay
+    # Cards reviewed again after a checkpoint: the review in force at that moment is the
+    # one with time <= T < next_time.
+    part_b = ", ".join(
+        f"total(CASE WHEN r.time <= {t!r} AND r.next_time > {t!r} THEN "
+        f"{_recall_sql(decay, factor, repr(t), 'r.time', 'r.stability')} END)"
+        for t in points)
+    for phase, *totals in conn.execute(
+            f"SELECT c.phase, {part_b} FROM reviews r JOIN cards c ON c.id = r.card "
+            f"WHERE r.next_time > ? AND r.time <= ? AND {where} GROUP BY c.phase",
+            [points[0], points[-1], *params]):
+        for index, total in enumerate(totals):
+            sums[(index, phase)] = sums.get((index, phase), 0.0) + total
     for number, phase_stats in phases.items():
         for index, point in enumerate(points):
             label = learning_day(datetime.fromtimestamp(point - 1, UTC), days.hour, days.zone)

@@ -314,11 +314,11 @@ class Store:
             f"s.state = 2 AND s.due < ? AND {where}", [to_ts(until), *params, to_ts(now), limit],
             "ORDER BY (? - s.last_review) / s.stability DESC, c.id LIMIT ?")
 
-    def learning_cards(self, scope: Scope, until: datetime) -> list[StoredCard]:
+    def learning_cards(self, scope: Scope, until: datetime, limit: int = -1) -> list[StoredCard]:
         """Learning and relearning cards due before `until`, soonest first."""
         where, params = scope.where()
         return self._stored_cards(f"s.state IN (1, 3) AND s.due < ? AND {where}",
-                                  [to_ts(until), *params], "ORDER BY s.due, c.id")
+                                  [to_ts(until), *params, limit], "ORDER BY s.due, c.id LIMIT ?")
 
     def new_cards(self, scope: Scope, per_module: int) -> list[StoredCard]:
         """Up to `per_module` unseen cards of each module, in deck order."""
@@ -367,6 +367,12 @@ class Store:
         return [(Rating(r), from_ts(t), uid) for r, t, uid in self.conn.execute(  # type: ignore[misc]
             "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, uid", (row,))]
 
+    def review_rows(self) -> list[tuple[str, float, int]]:
+        """(card key, unix time, rating) of every review, for fitting parameters."""
+        return self.conn.execute(
+            "SELECT c.deck || '/' || c.card_id, r.time, r.rating FROM reviews r "
+            "JOIN cards c ON c.id = r.card").fetchall()
+
     def review_count(self) -> int:
         """How many reviews the log holds."""
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
@@ -408,14 +414,16 @@ class Store:
                       review: ReviewRecord, session: int | None) -> int:
         """Append the review and store the new state in one transaction; returns the review id."""
         with self.write() as conn:
+            conn.execute("UPDATE reviews SET next_time = ? WHERE card = ? AND next_time IS NULL",
+                         (to_ts(review.time), row))
             cursor = conn.execute(
                 "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
-                "grade, state_before, session, mode, stability, difficulty, due) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grade, state_before, session, mode, stability, difficulty, due, due_before) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (review.uid, row, to_ts(review.time), int(review.rating), review.duration_ms,
                  review.answer, None if review.correct is None else int(review.correct),
                  review.grade, int(before.phase), session, review.mode, after.stability,
-                 after.difficulty, to_ts(after.due)))
+                 after.difficulty, to_ts(after.due), to_ts(before.due)))
             _write_state(conn, row, after)
             if session is not None:
                 conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
@@ -429,14 +437,22 @@ class Store:
         Returns how many were added. Used by imports, merges and the benchmark generator."""
         with self.write() as conn:
             before = conn.total_changes
+            touched: set[int] = set()
+
+            def values() -> Iterator[tuple[object, ...]]:
+                for row, r, b, a in rows:
+                    touched.add(row)
+                    yield (r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
+                           None if r.correct is None else int(r.correct), r.grade,
+                           int(b.phase), r.mode, a.stability, a.difficulty, to_ts(a.due),
+                           to_ts(b.due))
+
             conn.executemany(
                 "INSERT OR IGNORE INTO reviews (uid, card, time, rating, duration_ms, answer, "
-                "correct, grade, state_before, session, mode, stability, difficulty, due) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
-                ((r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
-                  None if r.correct is None else int(r.correct), r.grade, int(b.phase), r.mode,
-                  a.stability, a.difficulty, to_ts(a.due)) for row, r, b, a in rows))
+                "correct, grade, state_before, session, mode, stability, difficulty, due, "
+                "due_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)", values())
             added = conn.total_changes - before
+            _link_next_times(conn, touched)
             for row, state in (states or {}).items():
                 _write_state(conn, row, state)
         return added
@@ -498,6 +514,7 @@ class Store:
                 (card,))]
             state = rebuild(remaining)  # type: ignore[arg-type]
             _write_state(conn, card, state)
+            _link_next_times(conn, {card})
             if session is not None:
                 conn.execute("UPDATE sessions SET answered = max(answered - 1, 0), "
                              "correct = max(correct - ?, 0) WHERE id = ?",
@@ -526,16 +543,31 @@ class Store:
                 log = logs.get(card, [])
                 steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
                 befores = [CardState(), *steps[:-1]]
+                nexts = [to_ts(entry[2]) for entry in log[1:]] + [None]
                 conn.executemany(
                     "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
-                    "due = ? WHERE id = ?",
+                    "due = ?, due_before = ?, next_time = ? WHERE id = ?",
                     [(int(before.phase), after.stability, after.difficulty, to_ts(after.due),
-                      entry[0]) for entry, before, after in zip(log, befores, steps,
-                                                               strict=True)])
+                      to_ts(before.due), following, entry[0])
+                     for entry, before, after, following in zip(log, befores, steps, nexts,
+                                                                strict=True)])
                 _write_state(conn, card, steps[-1] if steps else CardState())
                 if progress and (done % 1000 == 0 or done == len(cards)):
                     progress(done, len(cards))
         return len(cards)
+
+
+def _link_next_times(conn: sqlite3.Connection, cards: Iterable[int]) -> None:
+    """Set each review's `next_time` (the time of the card's following review) for cards
+    whose log changed outside `record_answer`."""
+    rows = sorted(set(cards))
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        conn.execute(
+            "UPDATE reviews SET next_time = n.following FROM (SELECT id, LEAD(time) OVER "
+            "(PARTITION BY card ORDER BY time, uid) AS following FROM reviews WHERE card IN "
+            f"({marks})) AS n WHERE reviews.id = n.id", chunk)
 
 
 def _write_state(conn: sqlite3.Connection, row: int, state: CardState) -> None:

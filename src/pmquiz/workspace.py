@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +60,8 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
     if overrides:
         settings = settings.with_overrides(**overrides)
     store = Store.open(paths.database_path(home))
+    if not settings.parameters:  # config.toml wins over fitted parameters
+        settings = replace(settings, parameters=stored_parameters(store))
     dirs = deck_dirs(home, extra_decks, settings.shipped_decks)
     try:
         if sync:
@@ -68,6 +70,22 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
         store.close()
         raise
     return Workspace(home=home, settings=settings, store=store, deck_dirs=dirs)
+
+
+PARAMETERS_KEY = "fsrs_parameters"
+
+
+def stored_parameters(store: Store) -> tuple[float, ...]:
+    """Parameters `pmquiz optimize` fitted and kept (empty: FSRS defaults)."""
+    import json
+
+    raw = store.get_meta(PARAMETERS_KEY)
+    if not raw:
+        return ()
+    try:
+        return tuple(float(w) for w in json.loads(raw)["parameters"])
+    except (ValueError, KeyError, TypeError):
+        return ()
 
 
 def parse_now(text: str) -> datetime:

@@ -1,0 +1,373 @@
+"""Personal FSRS parameters and how well they predict recall, without torch (fsrs-rs-python).
+
+Training items follow fsrs-rs and Anki: for each card, in time order, every review after the
+first that comes at least a day after the one before is one item (its history is every
+earlier review of the card, same-day ones included). Days are learning days (the configured
+day start and zone) for the learner's own log, and 24-hour periods for a CSV without zone.
+
+Metrics, as srs-benchmark computes them:
+- log loss: mean binary cross-entropy of predicted recall against passed (rating > 1); on all
+  history it is weighted towards recent items as fsrs-rs and Anki weight it
+  (0.25 + 0.75·(i/(n-1))³), and also given unweighted;
+- RMSE(bins): items binned by elapsed days, review count and lapse count (fsrs-rs's bins);
+  the weighted root mean square gap between mean prediction and mean outcome per bin;
+- AUC: the chance a passed item is predicted higher than a failed one;
+- 5-fold time-series split: items in time order cut into 6 segments; fold k fits on segments
+  0..k and scores segment k+1 (constant weights), as fsrs-rs's evaluate_with_time_series_splits.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pmquiz.errors import ImportFormatError, PmquizError
+
+MIN_ITEMS = 100
+SPLITS = 5
+
+
+@dataclass(frozen=True)
+class Item:
+    """One scored review with the card's history: (rating, days since previous) pairs."""
+
+    time: float
+    card: str
+    reviews: tuple[tuple[int, int], ...]
+
+    @property
+    def passed(self) -> float:
+        """1.0 when the scored review was not Again."""
+        return 1.0 if self.reviews[-1][0] > 1 else 0.0
+
+    def bin(self) -> tuple[int, int, int]:
+        """fsrs-rs's RMSE bin: elapsed days, long-term review count, lapses."""
+        elapsed = self.reviews[-1][1]
+        long_term = sum(1 for _, days in self.reviews if days > 0)
+        lapses = sum(1 for rating, days in self.reviews[:-1] if rating == 1 and days > 0)
+        elapsed_bin = round(2.48 * 3.62 ** math.floor(math.log(elapsed, 3.62)) * 100)
+        length_bin = round(1.99 * 1.89 ** math.floor(math.log(long_term + 1, 1.89)))
+        lapse_bin = 0 if lapses == 0 else round(1.65 * 1.73 ** math.floor(math.log(lapses,
+                                                                                    1.73)))
+        return elapsed_bin, length_bin, lapse_bin
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """How well predictions matched outcomes."""
+
+    log_loss: float
+    log_loss_unweighted: float
+    rmse_bins: float
+    rmse_bins_unweighted: float
+    auc: float | None
+    items: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return asdict(self)
+
+
+Review = tuple[str, float, int]  # card, unix time, rating
+
+
+def items_from(reviews: Iterable[Review], days_between: Callable[[float, float], int]
+               ) -> list[Item]:
+    """Scored items in time order (see the module docstring)."""
+    by_card: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for card, when, rating in reviews:
+        by_card[card].append((when, rating))
+    items: list[Item] = []
+    for card, log in by_card.items():
+        log.sort()
+        history: list[tuple[int, int]] = []
+        previous: float | None = None
+        for when, rating in log:
+            days = 0 if previous is None else max(0, days_between(previous, when))
+            history.append((rating, days))
+            previous = when
+            if len(history) > 1 and days > 0:
+                items.append(Item(when, card, tuple(history)))
+    items.sort(key=lambda item: (item.time, item.card))
+    return [item for item in items if usable(item)]
+
+
+def usable(item: Item) -> bool:
+    """fsrs-rs panics (a BaseException) on an item whose first review has days > 0, or with
+    ratings outside 1-4: such items are left out."""
+    return item.reviews[0][1] == 0 and all(1 <= r <= 4 for r, _ in item.reviews)
+
+
+def twenty_four_hour_days(earlier: float, later: float) -> int:
+    """Whole 24-hour periods between two unix times (for logs without a time zone)."""
+    return int((later - earlier) // 86400)
+
+
+def _fsrs_items(items: Sequence[Item]) -> list[Any]:
+    import fsrs_rs_python as fsrs_rs
+
+    return [fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(r, d) for r, d in item.reviews])
+            for item in items]
+
+
+def _call_fsrs_rs(what: str, call: Callable[[], Any]) -> Any:
+    """Run a fsrs-rs call; its Rust panics arrive as BaseException, turned into an error."""
+    try:
+        return call()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pyo3 delivers Rust panics as BaseException
+        raise PmquizError(f"fsrs-rs could not {what}: {exc}") from None
+
+
+def default_parameters() -> list[float]:
+    """FSRS-6 default weights."""
+    import fsrs_rs_python as fsrs_rs
+
+    return list(fsrs_rs.DEFAULT_PARAMETERS)
+
+
+def predictions(items: Sequence[Item], parameters: Sequence[float]) -> list[float]:
+    """Predicted recall for each item: the memory state after its history (fsrs-rs), then
+    the power forgetting curve at the item's elapsed days."""
+    import fsrs_rs_python as fsrs_rs
+
+    model = fsrs_rs.FSRS(list(parameters))
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    longest: dict[str, Item] = {}
+    for item in items:
+        if len(item.reviews) > len(longest.get(item.card, item).reviews) or \
+                item.card not in longest:
+            longest[item.card] = item
+    states: dict[str, list[float]] = {}
+    for card, item in longest.items():
+        history = fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(r, d) for r, d in item.reviews])
+
+        def replay(h: Any = history) -> Any:
+            return model.historical_memory_states(h)
+
+        states[card] = [s.stability for s in _call_fsrs_rs("replay a card", replay)]
+    out = []
+    for item in items:
+        stability = states[item.card][len(item.reviews) - 2]
+        recall = (1 + factor * item.reviews[-1][1] / stability) ** decay
+        out.append(min(max(recall, 1e-6), 1 - 1e-6))
+    return out
+
+
+def recency_weights(count: int) -> list[float]:
+    """fsrs-rs's evaluation weights: later items count more."""
+    span = max(1, count - 1)
+    return [0.25 + 0.75 * (i / span) ** 3 for i in range(count)]
+
+
+def auc(scores: Sequence[float], labels: Sequence[float]) -> float | None:
+    """Area under the ROC curve by ranks (ties share their mean rank)."""
+    positives = sum(1 for y in labels if y > 0.5)
+    negatives = len(labels) - positives
+    if not positives or not negatives:
+        return None
+    order = sorted(range(len(scores)), key=lambda i: scores[i])
+    ranks = [0.0] * len(scores)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and scores[order[j + 1]] == scores[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    rank_sum = sum(r for r, y in zip(ranks, labels, strict=True) if y > 0.5)
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def metrics(items: Sequence[Item], predicted: Sequence[float],
+            weights: Sequence[float]) -> Metrics:
+    """Log loss (weighted and not), RMSE(bins) and AUC."""
+    labels = [item.passed for item in items]
+
+    def loss(p: float, y: float) -> float:
+        return -(y * math.log(p) + (1 - y) * math.log(1 - p))
+
+    weighted = sum(w * loss(p, y) for p, y, w in zip(predicted, labels, weights, strict=True))
+    plain = sum(loss(p, y) for p, y in zip(predicted, labels, strict=True))
+    bins: dict[tuple[int, int, int], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for item, p, y, w in zip(items, predicted, labels, weights, strict=True):
+        cell = bins[item.bin()]
+        cell[0] += p
+        cell[1] += y
+        cell[2] += 1
+        cell[3] += w
+    def rmse(weight: int) -> float:
+        total = sum(c[weight] for c in bins.values())
+        return math.sqrt(sum(c[weight] * (c[0] / c[2] - c[1] / c[2]) ** 2
+                             for c in bins.values()) / total)
+
+    return Metrics(log_loss=weighted / sum(weights), log_loss_unweighted=plain / len(items),
+                   rmse_bins=rmse(3), rmse_bins_unweighted=rmse(2), auc=auc(predicted, labels),
+                   items=len(items))
+
+
+def evaluate_all(items: Sequence[Item], parameters: Sequence[float]) -> Metrics:
+    """Every item scored with one set of parameters (recency-weighted, as fsrs-rs does)."""
+    return metrics(items, predictions(items, parameters), recency_weights(len(items)))
+
+
+def fit(items: Sequence[Item]) -> list[float]:
+    """FSRS parameters fitted to the items (fsrs-rs, no torch)."""
+    import fsrs_rs_python as fsrs_rs
+
+    batch = _fsrs_items(items)
+    return [float(w) for w in _call_fsrs_rs(
+        "fit parameters", lambda: fsrs_rs.FSRS([]).compute_parameters(batch))]
+
+
+def evaluate_split(items: Sequence[Item], parameters: Sequence[float] | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Metrics | None:
+    """5-fold time-series split: fit on the past (or use fixed `parameters`), score the next
+    segment; None when there are too few items for six segments."""
+    segment = len(items) // (SPLITS + 1)
+    if segment == 0:
+        return None
+    scored: list[Item] = []
+    predicted: list[float] = []
+    for fold in range(SPLITS):
+        start = (fold + 1) * segment
+        end = len(items) if fold == SPLITS - 1 else (fold + 2) * segment
+        weights = list(parameters) if parameters is not None else fit(items[:start])
+        test = items[start:end]
+        scored.extend(test)
+        predicted.extend(predictions(test, weights))
+        if progress:
+            progress(fold + 1, SPLITS)
+    return metrics(scored, predicted, [1.0] * len(scored))
+
+
+def read_revlog_csv(path: Path) -> list[Review]:
+    """The CSV of py-fsrs / fsrs-optimizer: card_id, review_time, review_rating[, duration]."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
+    reviews: list[Review] = []
+    with handle:
+        reader = csv.DictReader(handle)
+        needed = {"card_id", "review_time", "review_rating"}
+        if not reader.fieldnames or not needed <= set(reader.fieldnames):
+            raise ImportFormatError(f"{path}:1: needs the columns card_id, review_time, "
+                                    f"review_rating (found {reader.fieldnames})")
+        for row in reader:
+            try:
+                when = datetime.fromisoformat(row["review_time"].replace("Z", "+00:00"))
+                rating = int(row["review_rating"])
+                if not 1 <= rating <= 4:
+                    raise ValueError("rating must be 1-4")
+            except (ValueError, TypeError) as exc:
+                raise ImportFormatError(f"{path}:{reader.line_num}: {exc}") from None
+            if when.tzinfo is None:
+                from datetime import UTC
+
+                when = when.replace(tzinfo=UTC)
+            reviews.append((row["card_id"], when.timestamp(), rating))
+    return reviews
+
+
+@dataclass
+class Evaluation:
+    """Default and given parameters on all history and on a time-series split."""
+
+    items: int
+    default_all: Metrics | None
+    default_split: Metrics | None
+    current_all: Metrics | None
+    fitted_split: Metrics | None
+    parameters: list[float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        def dump(m: Metrics | None) -> dict[str, Any] | None:
+            return m.to_dict() if m else None
+
+        return {"items": self.items, "parameters": self.parameters,
+                "default": {"all": dump(self.default_all), "split": dump(self.default_split)},
+                "current": {"all": dump(self.current_all)},
+                "trained_on_past": {"split": dump(self.fitted_split)}}
+
+
+def evaluate(items: Sequence[Item], parameters: Sequence[float],
+             progress: Callable[[int, int], None] | None = None) -> Evaluation:
+    """Everything `pmquiz evaluate` reports."""
+    if not items:
+        return Evaluation(0, None, None, None, None, list(parameters))
+    defaults = default_parameters()
+    return Evaluation(
+        items=len(items), default_all=evaluate_all(items, defaults),
+        default_split=evaluate_split(items, defaults),
+        current_all=evaluate_all(items, parameters),
+        fitted_split=evaluate_split(items, None, progress) if len(items) >= MIN_ITEMS else None,
+        parameters=list(parameters))
+
+
+@dataclass
+class Fitted:
+    """What `optimize` found: the old and new parameters and how each predicts."""
+
+    items: int
+    old: list[float]
+    new: list[float] | None
+    old_all: Metrics | None
+    new_all: Metrics | None
+    adopted: bool
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {"items": self.items, "adopted": self.adopted, "reason": self.reason,
+                "old_parameters": self.old, "new_parameters": self.new,
+                "old": self.old_all.to_dict() if self.old_all else None,
+                "new": self.new_all.to_dict() if self.new_all else None}
+
+
+def optimize(items: Sequence[Item], current: Sequence[float]) -> Fitted:
+    """Fit new parameters; adopt them only if they predict this history better (log loss)."""
+    old = list(current)
+    if len(items) < MIN_ITEMS:
+        return Fitted(len(items), old, None, None, None, adopted=False, reason=(
+            f"only {len(items)} reviews count for fitting (reviews after a card's first, at "
+            f"least a day after the one before); {MIN_ITEMS} are needed. Keeping the "
+            f"{'current' if old != default_parameters() else 'default'} parameters."))
+    new = fit(items)
+    old_all = evaluate_all(items, old)
+    new_all = evaluate_all(items, new)
+    better = new_all.log_loss < old_all.log_loss
+    return Fitted(len(items), old, new, old_all, new_all, adopted=better,
+                  reason="the fitted parameters predict your history better" if better else
+                  "the fitted parameters do not predict your history better; keeping the "
+                  "current ones")
+
+
+def own_items(rows: Iterable[tuple[str, float, int]], day_start_hour: int,
+              zone_name: str) -> list[Item]:
+    """Items from the learner's own log, counting days as learning days."""
+    from datetime import UTC
+
+    from pmquiz.days import learning_day, local_zone
+
+    zone = local_zone(zone_name)
+    cache: dict[int, int] = {}
+
+    def day(ts: float) -> int:
+        hour_key = int(ts // 3600)
+        if hour_key not in cache:
+            cache[hour_key] = learning_day(datetime.fromtimestamp(ts, UTC), day_start_hour,
+                                           zone).toordinal()
+        return cache[hour_key]
+
+    return items_from(rows, lambda earlier, later: day(later) - day(earlier))
