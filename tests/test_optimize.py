@@ -1,0 +1,227 @@
+"""Personal parameters and evaluation: agreement with fsrs-rs on the real review history,
+hand-checked metrics, the panic case, and the learner-facing commands."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.config import Settings
+from pmquiz.deck import discover, parse_deck
+from pmquiz.errors import PmquizError
+from pmquiz.model import CardState, Rating
+from pmquiz.optimize import (
+    Item,
+    _call_fsrs_rs,
+    auc,
+    default_parameters,
+    evaluate,
+    evaluate_all,
+    evaluate_split,
+    fit,
+    items_from,
+    metrics,
+    read_revlog_csv,
+    twenty_four_hour_days,
+    usable,
+)
+from pmquiz.scheduler import Scheduler
+from pmquiz.store import ReviewRecord, Store
+
+from conftest import SHARED
+from helpers import basic_cards, own_decks_only, write_deck
+
+runner = CliRunner()
+REVLOG = SHARED / "data" / "revlogs" / "review_logs_josh_1711744352250_to_1728234780857.csv"
+needs_revlog = pytest.mark.skipif(not REVLOG.exists(), reason="shared review log not present")
+
+
+@pytest.fixture(scope="module")
+def josh() -> list[Item]:
+    return items_from(read_revlog_csv(REVLOG), twenty_four_hour_days)
+
+
+@needs_revlog
+def test_all_history_agrees_with_fsrs_rs_evaluate(josh: list[Item]) -> None:
+    import fsrs_rs_python as fsrs_rs
+
+    from pmquiz.optimize import _fsrs_items
+
+    ours = evaluate_all(josh, default_parameters())
+    theirs = fsrs_rs.FSRS(default_parameters()).evaluate(_fsrs_items(josh))
+    assert abs(ours.log_loss - theirs.log_loss) < 0.005
+    assert abs(ours.rmse_bins - theirs.rmse_bins) < 0.005
+    # the reference figures for this file (unweighted, as srs-benchmark scores)
+    assert ours.log_loss_unweighted == pytest.approx(0.459, abs=0.005)
+    assert ours.auc == pytest.approx(0.71, abs=0.01)
+    assert ours.items == 5329
+
+
+@needs_revlog
+def test_time_series_split_agrees_with_fsrs_rs_and_beats_defaults(josh: list[Item]) -> None:
+    import fsrs_rs_python as fsrs_rs
+
+    from pmquiz.optimize import _fsrs_items
+
+    ours = evaluate_split(josh)
+    theirs = fsrs_rs.evaluate_with_time_series_splits(_fsrs_items(josh))
+    assert ours is not None
+    assert abs(ours.log_loss - theirs.log_loss) < 0.005
+    assert abs(ours.rmse_bins - theirs.rmse_bins) < 0.005
+    assert ours.log_loss == pytest.approx(0.433, abs=0.005)
+    assert ours.rmse_bins == pytest.approx(0.039, abs=0.005)
+    defaults = evaluate_split(josh, default_parameters())
+    assert defaults is not None and ours.rmse_bins < defaults.rmse_bins
+
+
+def test_metrics_on_a_hand_made_log() -> None:
+    items = [Item(float(i), f"c{i}", ((3, 0), (3 if i % 2 else 1, 2))) for i in range(4)]
+    predicted = [0.9, 0.8, 0.3, 0.6]  # items 1 and 3 passed, 0 and 2 failed
+    result = metrics(items, predicted, [1.0] * 4)
+    expected = -(math.log(1 - 0.9) + math.log(0.8) + math.log(1 - 0.3) + math.log(0.6)) / 4
+    assert result.log_loss == pytest.approx(expected)
+    assert result.log_loss_unweighted == pytest.approx(expected)
+    # all four share one bin: mean prediction 0.65 against mean outcome 0.5
+    assert result.rmse_bins == pytest.approx(0.15)
+    assert auc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1]) == 1.0
+    assert auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]) == 0.0
+    assert auc([0.5, 0.5], [0, 1]) == 0.5
+    assert auc([0.5, 0.5], [1, 1]) is None
+
+
+def test_items_skip_first_and_same_day_reviews() -> None:
+    day = 86400.0
+    reviews = [("a", 0.0, 3), ("a", 600.0, 3), ("a", 2 * day, 1), ("a", 2 * day + 60, 3),
+               ("a", 5 * day, 3), ("b", 0.0, 1)]
+    items = items_from(reviews, twenty_four_hour_days)
+    assert [item.reviews for item in items] == [
+        ((3, 0), (3, 0), (1, 1)),
+        ((3, 0), (3, 0), (1, 1), (3, 0), (3, 2)),
+    ]
+    assert items[0].passed == 0.0 and items[1].passed == 1.0
+
+
+def test_items_fsrs_rs_cannot_take_are_filtered_and_panics_are_errors() -> None:
+    bad = Item(0.0, "x", ((3, 4), (3, 2)))  # first review with delta_t > 0 makes fsrs-rs panic
+    assert not usable(bad)
+
+    class Panic(BaseException):
+        pass
+
+    def explode() -> None:
+        raise Panic("called `Option::unwrap()` on a `None` value")
+
+    with pytest.raises(PmquizError, match="fsrs-rs could not fit"):
+        _call_fsrs_rs("fit", explode)
+    with pytest.raises(KeyboardInterrupt):
+        _call_fsrs_rs("fit", lambda: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+
+def synthetic_items(count: int, seed: int = 5) -> list[Item]:
+    """A learner who forgets more when intervals are long: fitting should find it."""
+    rng = random.Random(seed)
+    reviews = []
+    for card in range(count):
+        when = 0.0
+        interval = 1
+        reviews.append((f"c{card}", when, 3))
+        for _ in range(6):
+            when += interval * 86400
+            passed = rng.random() < math.exp(-interval / 40)
+            reviews.append((f"c{card}", when, 3 if passed else 1))
+            interval = interval * 3 if passed else 1
+    return items_from(reviews, twenty_four_hour_days)
+
+
+def test_fitting_a_synthetic_log_improves_its_log_loss() -> None:
+    items = synthetic_items(300)
+    fitted = fit(items)
+    assert len(fitted) == 21
+    assert evaluate_all(items, fitted).log_loss < evaluate_all(items, default_parameters()
+                                                               ).log_loss
+    report = evaluate(items, default_parameters())
+    assert report.fitted_split is not None and report.default_split is not None
+
+
+def test_optimize_on_a_fresh_user_says_why_it_kept_the_defaults(home: Path) -> None:
+    result = runner.invoke(app, ["optimize"])
+    assert result.exit_code == 0, result.output
+    assert "only 0 reviews count for fitting" in result.output
+    assert "Keeping the default parameters" in result.output
+    data = json.loads(runner.invoke(app, ["optimize", "--json"]).output)
+    assert data["adopted"] is False and data["new_parameters"] is None
+
+
+def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) -> None:
+    decks = own_decks_only(home)
+    write_deck(decks, "alpha", basic_cards(150))
+    store = Store.open(home / "pmquiz.db")
+    store.sync(discover([decks]), parse_deck)
+    scheduler = Scheduler(Settings())
+    rng = random.Random(11)
+    start = datetime(2025, 1, 1, 9, tzinfo=UTC)
+    rows = []
+    for (row,) in store.conn.execute("SELECT id FROM cards"):
+        state, when = CardState(), start + timedelta(days=rng.uniform(0, 30))
+        for _ in range(7):
+            overdue = rng.uniform(1, 3)  # this learner studies late: recall is lower
+            rating = Rating.GOOD if rng.random() < 0.7 else Rating.AGAIN
+            uid = uuid.uuid4().hex
+            after = scheduler.review(state, rating, when, uid)
+            rows.append((row, ReviewRecord(uid, when, rating, 1000, "", rating > 1, "self"),
+                         state, after))
+            state = after
+            assert after.due is not None
+            when = when + (after.due - when) * overdue
+    store.insert_reviews(rows)
+    store.rebuild_states(scheduler.replay_steps)
+    store.close()
+    result = runner.invoke(app, ["optimize", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["items"] >= 100
+    conn = sqlite3.connect(home / "pmquiz.db")
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'fsrs_parameters'").fetchone()
+    assert data["adopted"], data["reason"]  # this learner's log is not what the defaults expect
+    assert data["new"]["log_loss"] < data["old"]["log_loss"]
+    assert json.loads(stored[0])["parameters"] == data["new_parameters"]
+    assert data["rescheduled"] == 150
+    tuned = Scheduler(Settings(parameters=tuple(data["new_parameters"])))
+    store = Store(conn, home / "pmquiz.db")
+    for (row,) in conn.execute("SELECT id FROM cards LIMIT 5").fetchall():
+        assert tuned.replay(store.reviews_of(row)) == store.card_state(row)
+    # the next session schedules with the kept parameters
+    due = json.loads(runner.invoke(app, ["due", "--json"]).output)
+    assert due["phases"][0]["cards"] == 150
+
+
+@needs_revlog
+def test_reviews_file_leaves_the_learners_data_alone(home: Path) -> None:
+    result = runner.invoke(app, ["evaluate", "--reviews", str(REVLOG), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["items"] == 5329
+    assert data["trained_on_past"]["split"]["rmse_bins"] < \
+        data["default"]["split"]["rmse_bins"]
+    result = runner.invoke(app, ["optimize", "--reviews", str(REVLOG)])
+    assert result.exit_code == 0 and "your own parameters were not changed" in result.output
+    assert not (home / "pmquiz.db").exists()
+
+
+def test_bad_csv_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "log.csv"
+    bad.write_text("id,when\n1,2\n")
+    result = runner.invoke(app, ["evaluate", "--reviews", str(bad)])
+    assert result.exit_code == 1 and "needs the columns card_id, review_time" in result.output
+    bad.write_text("card_id,review_time,review_rating\n1,yesterday,3\n")
+    result = runner.invoke(app, ["evaluate", "--reviews", str(bad)])
+    assert result.exit_code == 1 and "log.csv:2:" in result.output
