@@ -59,7 +59,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
             "idx_cards_deck_card_id"} <= indexes
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")] == \
-        ["initial_schema"]
+        ["initial_schema", "review_history_columns"]
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,11 +42,7 @@ def initial_schema(db: Database) -> None:
                           "state_before": int, "session": int, "mode": str,
                           # the card's state right after this review, so figures over time
                           # (score history) need no replay of the whole log
-                          "stability": float, "difficulty": float, "due": float,
-                          # when the card was due at this review, and when it was next
-                          # reviewed (NULL: not yet): true retention and score history
-                          # become plain SQL aggregates
-                          "due_before": float, "next_time": float}, pk="id",
+                          "stability": float, "difficulty": float, "due": float}, pk="id",
                          not_null={"uid", "card", "time", "rating"},
                          foreign_keys=[("card", "cards", "id"), ("session", "sessions", "id")])
     _table(db, "reviews").create_index(["uid"], unique=True)
@@ -54,16 +50,29 @@ def initial_schema(db: Database) -> None:
     _table(db, "reviews").create_index(["time", "state_before"])
     _table(db, "reviews").create_index(["card", "time", "stability"],
                                        index_name="idx_reviews_card_time_stability")
-    _table(db, "reviews").create_index(["next_time", "time", "stability", "card"],
-                                       index_name="idx_reviews_next_time")
     _table(db, "meta").create({"key": str, "value": str}, pk="key")
+
+
+def review_history_columns(db: Database) -> None:
+    """Each review also keeps when the card was due at that moment and when it was next
+    reviewed, so true retention and score history are plain SQL aggregates. Filled in for
+    the reviews already there."""
+    reviews = _table(db, "reviews")
+    reviews.add_column("due_before", float)
+    reviews.add_column("next_time", float)
+    db.execute(
+        "UPDATE reviews SET due_before = w.before, next_time = w.following FROM (SELECT id, "
+        "LAG(due) OVER c AS before, LEAD(time) OVER c AS following FROM reviews "
+        "WINDOW c AS (PARTITION BY card ORDER BY time, uid)) AS w WHERE reviews.id = w.id")
+    reviews.create_index(["next_time", "time", "stability", "card"],
+                         index_name="idx_reviews_next_time")
 
 
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
-MIGRATIONS = (initial_schema,)
+MIGRATIONS = (initial_schema, review_history_columns)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

@@ -239,7 +239,14 @@ class Study:
         shown = self.timer()
         response = self.ui.ask(question)
         verdict = judge(question, response)
-        rating = self.ui.rate(verdict)
+        stop: BaseException | None = None
+        try:
+            rating = self.ui.rate(verdict)
+        except (EOFError, KeyboardInterrupt) as exc:
+            if verdict.grade is None:
+                raise  # a self-rated card is answered only once it is rated
+            # The answer was given and graded; only the optional Easy upgrade was not.
+            rating, stop = verdict.grade.rating, exc
         answered = self.clock()
         took = self.timer() - shown
         correct = verdict.grade.correct if verdict.grade else rating is not Rating.AGAIN
@@ -247,6 +254,8 @@ class Study:
         answer = Answer(rating=rating, response=response, correct=correct, grade=grade,
                         duration_ms=max(0, int(took * 1000)))
         after = self.record(stored, answer, answered)
+        if stop is not None:
+            raise stop
         self.ui.saved(rating)
         return after
 
