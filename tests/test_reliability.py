@@ -70,7 +70,7 @@ def test_two_sessions_answering_at_once_lose_nothing(home: Path) -> None:
             proc.stdin.flush()
         time.sleep(0.01)
     outputs = [proc.communicate(timeout=60) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs, strict=True):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
         assert "locked" not in err and "Traceback" not in err
     answered = sum(int(out.split("Answered ")[1].split(",")[0]) for out, _ in outputs)
@@ -236,7 +236,8 @@ def test_a_non_utf8_locale(home: Path) -> None:
                'prompt = "Owns the “why” — and é"\nanswer = "yes"\n')
     result = subprocess.run([sys.executable, "-m", "pmquiz", "study"], input="yes\ngood\n",
                             env=env_for(home, LANG="C", LC_ALL="C", PYTHONIOENCODING=""),
-                            capture_output=True, text=True, encoding="utf-8", timeout=60)
+                            capture_output=True, text=True, encoding="utf-8", timeout=60,
+                            check=False)
     assert result.returncode == 0, result.stderr
     assert "Answered 1" in result.stdout
     assert count_reviews(home) == 1
@@ -257,7 +258,8 @@ def test_end_of_input_at_every_kind_of_prompt(home: Path, answers: str, saved: i
     write_deck(own_decks_only(home), "alpha", KINDS[1], extra=KINDS[0])
     (home / "config.toml").write_text("shipped_decks = false\n")
     result = subprocess.run([sys.executable, "-m", "pmquiz", "study"], input=answers,
-                            env=env_for(home), capture_output=True, text=True, timeout=60)
+                            env=env_for(home), capture_output=True, text=True, timeout=60,
+                            check=False)
     assert result.returncode == 0, result.stderr
     assert "Input ended: every answer given is saved." in result.stdout or saved == 0
     assert count_reviews(home) == saved
