@@ -203,14 +203,7 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
         modules[row[1]] = ModuleStats(row[0], row[1], row[2], Scores(
             cards=row[3], new=row[4], learning=row[5], review=row[6], seen=row[7],
             recall_sum=row[8], due_today=row[9], due_week=row[10]))
-    for deck, count, correct in conn.execute(
-            "SELECT c.deck, count(*), total(r.correct) FROM reviews r JOIN cards c "
-            f"ON c.id = r.card WHERE r.time >= ? AND {where} GROUP BY c.deck",
-            [to_ts(since), *params]):
-        if deck in modules:
-            modules[deck].scores.reviews = count
-            modules[deck].scores.correct = int(correct)
-    _true_retention(conn, modules, calendar_days, since, now, where, params)
+    _window_counts(conn, modules, calendar_days, since, now, where, params)
     phases: dict[int, PhaseStats] = {}
     for module in modules.values():
         phase = phases.setdefault(module.phase, PhaseStats(module.phase, Scores()))
@@ -230,24 +223,27 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
                   confusion=_confusion(conn, since, where, params))
 
 
-def _true_retention(conn: sqlite3.Connection, modules: dict[str, ModuleStats], days: _Days,
-                    since: datetime, now: datetime, where: str, params: list[object]) -> None:
-    """Reviews of cards in review state that were due by the end of that learning day.
+def _window_counts(conn: sqlite3.Connection, modules: dict[str, ModuleStats], days: _Days,
+                   since: datetime, now: datetime, where: str, params: list[object]) -> None:
+    """Accuracy and true retention over the window, in one pass over its reviews.
 
-    Each review keeps the due date it was answered against (`due_before`). A card reviewed
-    twice on one day is in review state and due only at the first of the two (a pass moves
-    its due date past the day's end; a lapse puts it in relearning), so this also counts
-    only the first review of a card each day. Day ends use the UTC offset in force now."""
+    True retention counts reviews of cards in review state that were due by the end of that
+    learning day: each review keeps the due date it was answered against (`due_before`). A
+    card reviewed twice on one day is in review state and due only at the first of the two
+    (a pass moves its due date past the day's end; a lapse puts it in relearning), so this
+    also counts only the first review of a card each day. Day ends use the UTC offset in
+    force now."""
     offset = _utc_offset(now, days) - days.hour * 3600
     day_end = f"((cast((r.time + {offset}) / 86400 AS INTEGER) + 1) * 86400 - {offset})"
-    for deck, count, passed in conn.execute(
-            "SELECT c.deck, count(*), sum(r.rating >= 2) FROM reviews r JOIN cards c "
-            f"ON c.id = r.card WHERE r.time >= ? AND r.state_before = 2 AND "
-            f"r.due_before < {day_end} AND {where} GROUP BY c.deck",
-            [to_ts(since), *params]):
+    due = f"(r.state_before = 2 AND r.due_before < {day_end})"
+    for deck, count, correct, retention, passed in conn.execute(
+            f"SELECT c.deck, count(*), total(r.correct), total({due}), "
+            f"total({due} AND r.rating >= 2) FROM reviews r JOIN cards c ON c.id = r.card "
+            f"WHERE r.time >= ? AND {where} GROUP BY c.deck", [to_ts(since), *params]):
         if deck in modules:
-            modules[deck].scores.retention_reviews = count
-            modules[deck].scores.retention_passed = passed
+            scores = modules[deck].scores
+            scores.reviews, scores.correct = count, int(correct)
+            scores.retention_reviews, scores.retention_passed = int(retention), int(passed)
 
 
 def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime]:
