@@ -222,3 +222,14 @@ def test_help_lists_commands(flag: str) -> None:
     out = run(flag)
     for command in ("study", "due", "decks", "check", "undo"):
         assert command in out
+
+
+def test_study_flags_override_settings(home: Path, db: sqlite3.Connection) -> None:
+    own = own_decks_only(home)
+    write_deck(own, "alpha", basic_cards(3))
+    out = run("study", "--new-per-day", "1", "--learning-steps", "5m", "--no-fuzz",
+              input="\ngood\n", now="2026-03-02T09:00:00+00:00")
+    assert "Answered 1" in out  # one new card; Good on the only step graduates it
+    assert db.execute("SELECT state FROM card_state WHERE state > 0").fetchall() == [(2,)]
+    result = runner.invoke(app, ["study", "--learning-steps", "soon"], input="")
+    assert result.exit_code == 1 and '"soon" is not a step' in result.output

@@ -193,6 +193,15 @@ def study(
     reviews_per_day: Annotated[int | None, typer.Option("--reviews-per-day", min=0)] = None,
     retention: Annotated[float | None, typer.Option(
         "--retention", help="Desired retention, 0.70-0.99 (default 0.90).")] = None,
+    learning_steps: Annotated[str | None, typer.Option(
+        "--learning-steps", help='Steps for new cards, e.g. "1m 10m".')] = None,
+    relearning_steps: Annotated[str | None, typer.Option(
+        "--relearning-steps", help='Steps after a lapse, e.g. "10m".')] = None,
+    day_starts_at: Annotated[int | None, typer.Option(
+        "--day-starts-at", min=0, max=23, help="Hour the learning day starts (default 4).")
+    ] = None,
+    fuzz: Annotated[bool | None, typer.Option("--fuzz/--no-fuzz",
+                                              help="Anki's interval fuzz.")] = None,
 ) -> None:
     """The daily session: due reviews first, then new cards; failed cards come back."""
     from pmquiz.session import Study, plan_session
@@ -200,7 +209,10 @@ def study(
     from pmquiz.workspace import make_clock
 
     ws = workspace(ctx, new_per_day=new_per_day, reviews_per_day=reviews_per_day,
-                   desired_retention=retention)
+                   desired_retention=retention, day_starts_at=day_starts_at, fuzz=fuzz,
+                   learning_steps=tuple(learning_steps.split()) if learning_steps else None,
+                   relearning_steps=tuple(relearning_steps.split())
+                   if relearning_steps is not None else None)
     clock = make_clock()
     out = console()
     scope = scope_of(phase, module)
