@@ -226,6 +226,20 @@ def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[st
                     compile_module(REPO / "decks" / "phase-0" / source)
                 samples.append(time.perf_counter() - started)
             put("compile both Phase 0 modules (in process)", "shipped decks", stats_of(samples))
+            shared = REPO.parent / "shared" / "data"
+            package = shared / "anki" / "mauriciopoppe-anki-decks" / \
+                "My_french_words_and_phrases_20260328.apkg"
+            revlog = next((shared / "revlogs").glob("review_logs_*.csv"), None)
+            if package.exists():
+                put("`pmquiz import` of the 1,639-note .apkg", "shipped decks", stats_of(
+                    [run_command([*PMQUIZ, "import", str(package), "-o",
+                                  str(Path(tmp) / "french.toml")], env)
+                     for _ in range(repeat)]))
+            if revlog is not None:
+                for command in ("evaluate", "optimize"):
+                    put(f"`pmquiz {command} --reviews` (12,580 reviews)", "shipped decks",
+                        stats_of([run_command([*PMQUIZ, command, "--reviews", str(revlog)],
+                                              env) for _ in range(repeat)]))
         progress.advance(task)
         for cards in sizes:
             home = ensure_home(cards)

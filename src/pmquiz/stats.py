@@ -191,28 +191,38 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
     since = today_end - timedelta(days=days)
     where, params = scope.where()
     recall = _recall_sql(decay, factor, "?", "s.last_review", "s.stability")
+    points = [to_ts(p) or 0.0 for p in checkpoints(now, days, calendar_days)]
+    # Readiness history, part one, in the same scan: a card not reviewed since a checkpoint
+    # still has its current state then (one column per checkpoint).
+    history_columns = ", ".join(
+        f"total(CASE WHEN s.state > 0 AND s.last_review <= {t!r} THEN "
+        f"{_recall_sql(decay, factor, repr(t), 's.last_review', 's.stability')} END)"
+        for t in points)
     modules: dict[str, ModuleStats] = {}
+    history_sums: dict[tuple[int, int], float] = {}
+    total = 0
     for row in conn.execute(
             "SELECT c.phase, c.deck, d.title, count(*), sum(s.state = 0), "
             "sum(s.state IN (1, 3)), sum(s.state = 2), sum(s.state > 0), "
             f"total(CASE WHEN s.state > 0 THEN {recall} END), "
-            "sum(s.state > 0 AND s.due < ?), sum(s.state > 0 AND s.due < ?) "
+            "sum(s.state > 0 AND s.due < ?), sum(s.state > 0 AND s.due < ?), "
+            f"total(s.reps), {history_columns} "
             "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
             f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
             [to_ts(now), to_ts(today_end), to_ts(today_end + timedelta(days=7)), *params]):
         modules[row[1]] = ModuleStats(row[0], row[1], row[2], Scores(
             cards=row[3], new=row[4], learning=row[5], review=row[6], seen=row[7],
             recall_sum=row[8], due_today=row[9], due_week=row[10]))
+        total += int(row[11])  # every review adds one to its card's `reps`
+        for index, value in enumerate(row[12:]):
+            history_sums[(index, row[0])] = history_sums.get((index, row[0]), 0.0) + value
     _window_counts(conn, modules, calendar_days, since, now, where, params)
     phases: dict[int, PhaseStats] = {}
     for module in modules.values():
         phase = phases.setdefault(module.phase, PhaseStats(module.phase, Scores()))
         phase.modules.append(module)
         phase.scores.add(module.scores)
-    _history(conn, phases, calendar_days, decay, factor, now, days, where, params)
-    # Every review adds one to its card's `reps` (undo and replays keep that true).
-    total = conn.execute(f"SELECT total(s.reps) FROM card_state s JOIN cards c ON c.id = s.card "
-                         f"WHERE {where}", params).fetchone()[0]
+    _history(conn, phases, calendar_days, decay, factor, points, history_sums, where, params)
     calendar, current, longest = _calendar(conn, calendar_days, now)
     hardest, leeches = _hardest(conn, settings, recall, now, where, params)
     return Report(now=now, days=days, total_reviews=int(total),
@@ -258,26 +268,13 @@ def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime
 
 
 def _history(conn: sqlite3.Connection, phases: dict[int, PhaseStats], days: _Days,
-             decay: float, factor: float, now: datetime, window: int, where: str,
-             params: list[object]) -> None:
+             decay: float, factor: float, points: list[float],
+             sums: dict[tuple[int, int], float], where: str, params: list[object]) -> None:
     """Readiness at each checkpoint, from the state each card had after its last review
     before that moment (the review log keeps the stability after every answer).
 
-    A card not reviewed since a checkpoint still has that state now, so its share comes from
-    `card_state` in SQL; only cards reviewed inside the window are looked up in the log."""
-    points = [to_ts(p) or 0.0 for p in checkpoints(now, window, days)]
-    # One scan of card_state with a column per checkpoint (3x faster than joining a table
-    # of checkpoints).
-    columns = ", ".join(
-        f"total(CASE WHEN s.last_review <= {t!r} THEN "
-        f"{_recall_sql(decay, factor, repr(t), 's.last_review', 's.stability')} END)"
-        for t in points)
-    sums: dict[tuple[int, int], float] = {}
-    for phase, *totals in conn.execute(
-            f"SELECT c.phase, {columns} FROM card_state s JOIN cards c ON c.id = s.card "
-            f"WHERE s.state > 0 AND {where} GROUP BY c.phase", params):
-        for index, total in enumerate(totals):
-            sums[(index, phase)] = total
+    `sums` already holds the cards not reviewed since a checkpoint (from `card_state`); this
+    adds the cards reviewed after it, from the review in force at that moment."""
     # Cards reviewed again after a checkpoint: the review in force at that moment is the
     # one with time <= T < next_time.
     part_b = ", ".join(
@@ -377,8 +374,9 @@ def _confusion(conn: sqlite3.Connection, since: datetime, where: str,
                params: list[object]) -> dict[str, dict[str, dict[str, int]]]:
     table: dict[str, dict[str, dict[str, int]]] = {}
     for category_set, truth, chosen, count in conn.execute(
+            # classify cards first, then their reviews by the (card, time) index
             "SELECT c.category_set, json_extract(c.body, '$.answer'), r.answer, count(*) "
-            "FROM reviews r JOIN cards c ON c.id = r.card WHERE c.kind = 'classify' AND "
+            "FROM cards c CROSS JOIN reviews r ON r.card = c.id WHERE c.kind = 'classify' AND "
             f"r.time >= ? AND {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
             [to_ts(since), *params]):
         categories = category_set.split("/")

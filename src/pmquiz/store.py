@@ -414,7 +414,10 @@ class Store:
                       review: ReviewRecord, session: int | None) -> int:
         """Append the review and store the new state in one transaction; returns the review id."""
         with self.write() as conn:
-            conn.execute("UPDATE reviews SET next_time = ? WHERE card = ? AND next_time IS NULL",
+            # Find the card's latest review through the (card, time) index: a plain
+            # "card = ? AND next_time IS NULL" lets SQLite walk every card's open review.
+            conn.execute("UPDATE reviews SET next_time = ? WHERE id = (SELECT id FROM reviews "
+                         "WHERE card = ? ORDER BY time DESC LIMIT 1) AND next_time IS NULL",
                          (to_ts(review.time), row))
             cursor = conn.execute(
                 "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
