@@ -70,13 +70,13 @@ def extract(doc: Document, slug: str) -> Extraction:
     known = _known_words(doc)
     sections = _sections(doc.blocks)
     used: set[int] = set()
-    for i, (heading, _) in enumerate(sections):
-        if heading is not None and id(heading) not in used:
-            _comparison(sections, i, slug, out, used)
-    for heading, blocks in sections:
-        name = heading.text if heading is not None else INTRO
+    # Cards follow the page: a learner meets the opening definition before the comparisons.
+    for i, (heading, blocks) in enumerate(sections):
         if heading is not None and id(heading) in used:
+            continue  # a side of a comparison already made into cards
+        if heading is not None and _comparison(sections, i, slug, out, used):
             continue
+        name = heading.text if heading is not None else INTRO
         _definitions(name, blocks, slug, out)
         _lists(name, blocks, slug, out, known)
     _dedupe_definitions(out)
@@ -99,12 +99,13 @@ def _same(a: str, b: str) -> bool:
 
 
 def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, slug: str,
-                out: Extraction, used: set[int]) -> None:
+                out: Extraction, used: set[int]) -> bool:
+    """Cards for an `A vs B` section; False when the section is not a comparison."""
     heading = sections[index][0]
     assert heading is not None
     match = VERSUS.match(heading.text)
     if not match:
-        return
+        return False
     names = [match.group(1).strip(), match.group(2).strip()]
     found: dict[int, tuple[Block, list[Item]]] = {}
     for sub_heading, blocks in sections[index + 1: index + 1 + 2 * len(names)]:
@@ -118,7 +119,7 @@ def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, sl
         out.warnings.append(Warning_(heading.line, f'"{heading.text}" looks like a comparison '
                                      f"but is not followed by a heading and a bullet list for "
                                      f"each side; no classify cards made"))
-        return
+        return False
     used.add(id(heading))
     for sub_heading, _ in found.values():
         used.add(id(sub_heading))
@@ -144,6 +145,7 @@ def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, sl
                      f"Which of these belongs to {category}?",
                      answer=own[0].text, options=tuple(others[:3]), source=section,
                      explain=f"{category}: {own[0].text}"))
+    return True
 
 
 def _definitions(section: str, blocks: list[Block], slug: str, out: Extraction) -> None:
