@@ -139,20 +139,9 @@ def main_callback(
         overview(ctx)
 
 
-@reports_errors
 def overview(ctx: typer.Context) -> None:
-    """What is due today, per phase and module."""
-    from pmquiz.today import today
-    from pmquiz.ui.render import today_table
-    from pmquiz.workspace import make_clock
-
-    ws = workspace(ctx)
-    now = make_clock()()
-    try:
-        result = today(ws.store, ws.settings, now, scope_of(None, None))
-    finally:
-        ws.close()
-    today_table(console(), result, now)
+    """What is due today, per phase and module (`pmquiz` with no command)."""
+    due(ctx, phase=None, module=None, as_json=False)
 
 
 @app.command()

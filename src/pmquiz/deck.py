@@ -291,6 +291,16 @@ def _sibling_answers(card: Card, cards: Iterable[Card]) -> list[str]:
                    and c.answer and c.answer != card.answer and len(c.answer) < 200})
 
 
+def free_id(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`… whichever is not taken yet; marks it taken."""
+    card_id, n = wanted, 2
+    while card_id in taken:
+        card_id = f"{wanted}-{n}"
+        n += 1
+    taken.add(card_id)
+    return card_id
+
+
 def distractors(card: Card, deck_cards: Iterable[Card]) -> tuple[str, ...]:
     """The wrong options of a choice card: its own, else answers of sibling cards."""
     return card.options or tuple(_sibling_answers(card, deck_cards)[:3])

@@ -22,8 +22,10 @@ def initial_schema(db: Database) -> None:
                         "ord": int, "path": str, "meta": str}, pk="slug", not_null={"title"})
     _table(db, "deck_files").create({"path": str, "size": int, "mtime_ns": int, "sha256": str,
                              "deck": str}, pk="path")
+    # `body` (the card's JSON) last: SQLite reads a row's columns in order, so the small ones
+    # every query filters on stay in front of the long text.
     _table(db, "cards").create({"id": int, "deck": str, "card_id": str, "kind": str, "phase": int,
-                        "position": int, "category_set": str, "body": str, "retired": int},
+                        "position": int, "category_set": str, "retired": int, "body": str},
                        pk="id", not_null={"deck", "card_id", "kind", "body"},
                        defaults={"retired": 0})
     _table(db, "cards").create_index(["deck", "card_id"], unique=True)

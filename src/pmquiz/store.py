@@ -310,15 +310,27 @@ class Store:
         sorting by that ratio orders cards by retrievability without computing it.
         """
         where, params = scope.where()
-        return self._stored_cards(
+        return self._ranked(
             f"s.state = 2 AND s.due < ? AND {where}", [to_ts(until), *params, to_ts(now), limit],
-            "ORDER BY (? - s.last_review) / s.stability DESC, c.id LIMIT ?")
+            "ORDER BY (? - s.last_review) / s.stability DESC, s.card LIMIT ?")
+
+    def _ranked(self, where: str, params: list[object], order: str) -> list[StoredCard]:
+        """Rank by ids only, then load the chosen cards: sorting thousands of rows with their
+        JSON bodies attached costs 5-10x more."""
+        ids = [r[0] for r in self.conn.execute(
+            f"SELECT c.id FROM cards c JOIN card_state s ON s.card = c.id WHERE {where} {order}",
+            params)]
+        if not ids:
+            return []
+        found = {s.row: s for s in self._stored_cards(
+            f"c.id IN ({', '.join('?' * len(ids))})", list(ids))}
+        return [found[i] for i in ids if i in found]
 
     def learning_cards(self, scope: Scope, until: datetime, limit: int = -1) -> list[StoredCard]:
         """Learning and relearning cards due before `until`, soonest first."""
         where, params = scope.where()
-        return self._stored_cards(f"s.state IN (1, 3) AND s.due < ? AND {where}",
-                                  [to_ts(until), *params, limit], "ORDER BY s.due, c.id LIMIT ?")
+        return self._ranked(f"s.state IN (1, 3) AND s.due < ? AND {where}",
+                            [to_ts(until), *params, limit], "ORDER BY s.due, s.card LIMIT ?")
 
     def new_cards(self, scope: Scope, per_module: int) -> list[StoredCard]:
         """Up to `per_module` unseen cards of each module, in deck order."""

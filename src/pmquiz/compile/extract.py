@@ -24,6 +24,7 @@ from pmquiz.compile.document import (
     slugify,
 )
 from pmquiz.compile.glued import split_explicit, split_glued
+from pmquiz.deck import free_id
 from pmquiz.grading import normalize
 from pmquiz.model import Card, Kind
 
@@ -51,17 +52,9 @@ class Extraction:
 
     def add(self, card: Card) -> None:
         """Add a card, making its id unique within the deck."""
-        base, n = card.id, 2
-        new_id = base
-        while new_id in self.ids:
-            new_id = f"{base}-{n}"
-            n += 1
-        self.ids.add(new_id)
-        if new_id != card.id:
-            from dataclasses import replace
+        from dataclasses import replace
 
-            card = replace(card, id=new_id)
-        self.cards.append(card)
+        self.cards.append(replace(card, id=free_id(card.id, self.ids)))
 
 
 def extract(doc: Document, slug: str) -> Extraction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from pmquiz.deck import free_id
 from pmquiz.grading import normalize, similarity
 from pmquiz.model import Card
 
@@ -66,11 +67,7 @@ def merge(new: list[Card], old: list[Card],
     for index, card in enumerate(new):
         previous = claimed.get(index)
         if previous is None:
-            card_id, n = card.id, 2
-            while card_id in taken:
-                card_id = f"{card.id}-{n}"
-                n += 1
-            taken.add(card_id)
+            card_id = free_id(card.id, taken)
             result.append(replace(card, id=card_id))
             report.added.append(card_id)
             continue

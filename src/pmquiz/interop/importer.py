@@ -10,7 +10,7 @@ from pathlib import Path
 from pmquiz.compile import existing_deck
 from pmquiz.compile.document import Warning_, slugify
 from pmquiz.compile.merge import MergeReport, merge
-from pmquiz.deck import parse_deck, render_deck, write_atomic
+from pmquiz.deck import free_id, parse_deck, render_deck, write_atomic
 from pmquiz.errors import DeckErrors, ImportFormatError
 from pmquiz.model import Card, Deck, Module
 
@@ -44,16 +44,8 @@ def detect(path: Path) -> str:
 
 
 def _unique(cards: list[Card]) -> list[Card]:
-    seen: set[str] = set()
-    out = []
-    for card in cards:
-        card_id, n = card.id, 2
-        while card_id in seen:
-            card_id = f"{card.id}-{n}"
-            n += 1
-        seen.add(card_id)
-        out.append(replace(card, id=card_id, line=0))
-    return out
+    taken: set[str] = set()
+    return [replace(card, id=free_id(card.id, taken), line=0) for card in cards]
 
 
 def import_file(source: Path, target: Path | None, home_decks: Path, phase: int | None,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from pmquiz.session import Question
-from pmquiz.ui.study import header, match_option, option_keys
-from pmquiz.ui.text import clean, literal
+from pmquiz.ui.study import LineProtocol, header, match_option, option_keys
+from pmquiz.ui.text import literal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,25 +15,8 @@ if TYPE_CHECKING:
     from pmquiz.model import StoredCard
 
 
-class LineDrillUI:
+class LineDrillUI(LineProtocol):
     """Plain protocol: the statement and numbered categories, one answer per line."""
-
-    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None):
-        self.stdin = stdin or sys.stdin
-        self.stdout = stdout or sys.stdout
-
-    def _print(self, text: str = "") -> None:
-        self.stdout.write(clean(text) + "\n")
-        self.stdout.flush()
-
-    def _read(self, prompt: str) -> str:
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        line = self.stdin.readline()
-        if not line:
-            self.stdout.write("\n")
-            raise EOFError
-        return line.rstrip("\r\n")
 
     def ask(self, question: Question, score: int, streak: int) -> str:
         """Print the statement; read a category by number, letter or name."""

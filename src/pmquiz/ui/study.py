@@ -96,8 +96,9 @@ def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
     return lines
 
 
-class LineStudyUI:
-    """The plain protocol: prompts on stdout, one answer per line from stdin."""
+class LineProtocol:
+    """Prompts on stdout (card text cleaned), one answer per line from stdin; end of input
+    raises EOFError."""
 
     def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None):
         self.stdin = stdin or sys.stdin
@@ -115,6 +116,10 @@ class LineStudyUI:
             self.stdout.write("\n")
             raise EOFError
         return line.rstrip("\r\n")
+
+
+class LineStudyUI(LineProtocol):
+    """The plain protocol for study sessions."""
 
     def ask(self, question: Question) -> str:
         """Print the card; read its answer."""
