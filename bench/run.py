@@ -110,12 +110,23 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
         now = parse_now(NOW)
         files = discover([home / "decks"])
         store.sync(files, parse_deck)  # paths in the copy point at the same deck files
+        # A learner who has not studied yet today: a full day's queue (200 reviews, 10 new),
+        # whatever the generated log already holds for today.
+        from dataclasses import replace
+
+        from pmquiz.days import day_bounds
+        from pmquiz.model import Phase
+
+        start, _ = day_bounds(now, settings.day_starts_at)
+        settings = replace(settings,
+                           reviews_per_day=200 + store.answered_since(start, Phase.REVIEW),
+                           new_per_day=10 + store.answered_since(start, Phase.NEW))
         samples = []
         for _ in range(repeat):
             started = time.perf_counter()
-            plan_session(store, settings, now, Scope())
+            plan = plan_session(store, settings, now, Scope())
             samples.append(time.perf_counter() - started)
-        results["build the session queue"] = stats_of(samples)
+        results[f"build the session queue ({len(plan.queue)} cards)"] = stats_of(samples)
         scheduler = Scheduler(settings)
         study = Study(store, scheduler, None, lambda: now)  # type: ignore[arg-type]
         study.begin()

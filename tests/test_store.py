@@ -55,7 +55,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
         assert [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] == columns
     indexes = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")}
-    assert {"idx_card_state_state_due", "idx_reviews_uid", "idx_reviews_card_time",
+    assert {"idx_card_state_queue", "idx_reviews_uid", "idx_reviews_card_time",
             "idx_cards_deck_card_id"} <= indexes
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")] == \

@@ -35,7 +35,10 @@ def initial_schema(db: Database) -> None:
                              "reps": int, "lapses": int}, pk="card",
                             foreign_keys=[("card", "cards", "id")],
                             defaults={"state": 0, "reps": 0, "lapses": 0})
-    _table(db, "card_state").create_index(["state", "due"])
+    # Covers the queue: due cards are ranked by (now - last_review) / stability from the
+    # index alone.
+    _table(db, "card_state").create_index(["state", "due", "last_review", "stability"],
+                                          index_name="idx_card_state_queue")
     _table(db, "sessions").create({"id": int, "uid": str, "mode": str, "started": float,
                            "ended": float, "answered": int, "correct": int}, pk="id",
                           defaults={"answered": 0, "correct": 0})

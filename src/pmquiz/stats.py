@@ -192,6 +192,12 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
     where, params = scope.where()
     recall = _recall_sql(decay, factor, "?", "s.last_review", "s.stability")
     points = [to_ts(p) or 0.0 for p in checkpoints(now, days, calendar_days)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    side_future = pool.submit(_side_figures, str(store.path), settings, calendar_days, since,
+                              now, recall, where, params)
+    pool.shutdown(wait=False)
     # Readiness history, part one, in the same scan: a card not reviewed since a checkpoint
     # still has its current state then (one column per checkpoint).
     history_columns = ", ".join(
@@ -216,25 +222,57 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
         total += int(row[11])  # every review adds one to its card's `reps`
         for index, value in enumerate(row[12:]):
             history_sums[(index, row[0])] = history_sums.get((index, row[0]), 0.0) + value
-    _window_counts(conn, modules, calendar_days, since, now, where, params)
+    later_reviews = _later_reviews(conn, decay, factor, points, where, params)
+    side = side_future.result()
+    for deck, (count, correct, retention, passed) in side.window.items():
+        if deck in modules:
+            scores = modules[deck].scores
+            scores.reviews, scores.correct = count, correct
+            scores.retention_reviews, scores.retention_passed = retention, passed
     phases: dict[int, PhaseStats] = {}
     for module in modules.values():
         phase = phases.setdefault(module.phase, PhaseStats(module.phase, Scores()))
         phase.modules.append(module)
         phase.scores.add(module.scores)
-    _history(conn, phases, calendar_days, decay, factor, points, history_sums, where, params)
-    calendar, current, longest = _calendar(conn, calendar_days, now)
-    hardest, leeches = _hardest(conn, settings, recall, now, where, params)
+    for key, value in later_reviews.items():
+        history_sums[key] = history_sums.get(key, 0.0) + value
+    _history(phases, calendar_days, points, history_sums)
     return Report(now=now, days=days, total_reviews=int(total),
-                  phases=sorted(phases.values(), key=lambda p: p.phase), calendar=calendar,
-                  streak_current=current, streak_longest=longest,
-                  forecast=_forecast(conn, calendar_days, now, where, params),
-                  hardest=hardest, leeches=leeches,
-                  confusion=_confusion(conn, since, where, params))
+                  phases=sorted(phases.values(), key=lambda p: p.phase),
+                  calendar=side.calendar[0], streak_current=side.calendar[1],
+                  streak_longest=side.calendar[2], forecast=side.forecast,
+                  hardest=side.hardest[0], leeches=side.hardest[1], confusion=side.confusion)
 
 
-def _window_counts(conn: sqlite3.Connection, modules: dict[str, ModuleStats], days: _Days,
-                   since: datetime, now: datetime, where: str, params: list[object]) -> None:
+@dataclass
+class _Side:
+    """The figures computed on a second connection while the first does the rest."""
+
+    window: dict[str, tuple[int, int, int, int]]
+    calendar: tuple[list[tuple[date, int]], int, int]
+    hardest: tuple[list[HardCard], int]
+    forecast: list[tuple[date, int]]
+    confusion: dict[str, dict[str, dict[str, int]]]
+
+
+def _side_figures(path: str, settings: Settings, days: _Days, since: datetime, now: datetime,
+                  recall: str, where: str, params: list[object]) -> _Side:
+    # SQLite releases the GIL while it works, so on a second connection these queries run
+    # on the other core (WAL lets readers work side by side).
+    conn = sqlite3.connect(path, timeout=15)
+    try:
+        _ensure_math(conn)
+        return _Side(window=_window_counts(conn, days, since, now, where, params),
+                     calendar=_calendar(conn, days, now),
+                     hardest=_hardest(conn, settings, recall, now, where, params),
+                     forecast=_forecast(conn, days, now, where, params),
+                     confusion=_confusion(conn, since, where, params))
+    finally:
+        conn.close()
+
+
+def _window_counts(conn: sqlite3.Connection, days: _Days, since: datetime, now: datetime,
+                   where: str, params: list[object]) -> dict[str, tuple[int, int, int, int]]:
     """Accuracy and true retention over the window, in one pass over its reviews.
 
     True retention counts reviews of cards in review state that were due by the end of that
@@ -246,14 +284,11 @@ def _window_counts(conn: sqlite3.Connection, modules: dict[str, ModuleStats], da
     offset = _utc_offset(now, days) - days.hour * 3600
     day_end = f"((cast((r.time + {offset}) / 86400 AS INTEGER) + 1) * 86400 - {offset})"
     due = f"(r.state_before = 2 AND r.due_before < {day_end})"
-    for deck, count, correct, retention, passed in conn.execute(
-            f"SELECT c.deck, count(*), total(r.correct), total({due}), "
-            f"total({due} AND r.rating >= 2) FROM reviews r JOIN cards c ON c.id = r.card "
-            f"WHERE r.time >= ? AND {where} GROUP BY c.deck", [to_ts(since), *params]):
-        if deck in modules:
-            scores = modules[deck].scores
-            scores.reviews, scores.correct = count, int(correct)
-            scores.retention_reviews, scores.retention_passed = int(retention), int(passed)
+    return {deck: (count, int(correct), int(retention), int(passed))
+            for deck, count, correct, retention, passed in conn.execute(
+                f"SELECT c.deck, count(*), total(r.correct), total({due}), "
+                f"total({due} AND r.rating >= 2) FROM reviews r JOIN cards c ON c.id = r.card "
+                f"WHERE r.time >= ? AND {where} GROUP BY c.deck", [to_ts(since), *params])}
 
 
 def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime]:
@@ -267,16 +302,11 @@ def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime
     return points
 
 
-def _history(conn: sqlite3.Connection, phases: dict[int, PhaseStats], days: _Days,
-             decay: float, factor: float, points: list[float],
-             sums: dict[tuple[int, int], float], where: str, params: list[object]) -> None:
-    """Readiness at each checkpoint, from the state each card had after its last review
-    before that moment (the review log keeps the stability after every answer).
-
-    `sums` already holds the cards not reviewed since a checkpoint (from `card_state`); this
-    adds the cards reviewed after it, from the review in force at that moment."""
-    # Cards reviewed again after a checkpoint: the review in force at that moment is the
-    # one with time <= T < next_time.
+def _later_reviews(conn: sqlite3.Connection, decay: float, factor: float, points: list[float],
+                   where: str, params: list[object]) -> dict[tuple[int, int], float]:
+    """Readiness history, part two: cards reviewed again after a checkpoint count with the
+    review in force at that moment, the one with time <= T < next_time."""
+    sums: dict[tuple[int, int], float] = {}
     part_b = ", ".join(
         f"total(CASE WHEN r.time <= {t!r} AND r.next_time > {t!r} THEN "
         f"{_recall_sql(decay, factor, repr(t), 'r.time', 'r.stability')} END)"
@@ -286,7 +316,14 @@ def _history(conn: sqlite3.Connection, phases: dict[int, PhaseStats], days: _Day
             f"WHERE r.next_time > ? AND r.time <= ? AND {where} GROUP BY c.phase",
             [points[0], points[-1], *params]):
         for index, total in enumerate(totals):
-            sums[(index, phase)] = sums.get((index, phase), 0.0) + total
+            sums[(index, phase)] = total
+    return sums
+
+
+def _history(phases: dict[int, PhaseStats], days: _Days, points: list[float],
+             sums: dict[tuple[int, int], float]) -> None:
+    """Readiness per phase at each checkpoint, from the summed predicted recall of its cards
+    (each in the state it had after its last review before that moment)."""
     for number, phase_stats in phases.items():
         for index, point in enumerate(points):
             label = learning_day(datetime.fromtimestamp(point - 1, UTC), days.hour, days.zone)
