@@ -225,3 +225,32 @@ def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
     restored = store.undo(last[0], scheduler.replay)
     assert restored == once.state == store.card_state(card.row)
     assert store.review_count() == 1
+
+
+def test_queue_ranking_fast_path_matches_the_general_one(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=12)
+    scheduler = Scheduler(Settings(fuzz=False))
+    study = Study(store, scheduler, None, lambda: T0)  # type: ignore[arg-type]
+    rng = random.Random(3)
+    for stored in store.cards_in_scope(Scope()):
+        when = T0 - timedelta(days=rng.uniform(20, 90))
+        state = stored
+        for rating in (Rating.GOOD, Rating.GOOD, rng.choice([Rating.AGAIN, Rating.GOOD])):
+            state = study.record(state, Answer(rating, "", True, "self", 10), when)
+            when += timedelta(minutes=rng.choice([10, 20, 2000]))
+    store.conn.execute("UPDATE cards SET retired = 1 WHERE card_id IN ('q1', 'q5')")
+    now = T0 + timedelta(days=30)
+    order = "ORDER BY (? - s.last_review) / s.stability DESC, s.card LIMIT ?"
+    for limit in (3, 50):
+        fast = store.due_reviews(Scope(), now, now, limit)
+        general = store._ranked("s.state = 2 AND s.due < ? AND c.retired = 0",
+                                [now.timestamp(), now.timestamp(), limit], order)
+        assert fast and [s.row for s in fast] == [s.row for s in general]
+        assert {s.card.id for s in fast}.isdisjoint({"q1", "q5"})
+        learning = store.learning_cards(Scope(), now, limit)
+        assert learning and [s.row for s in learning] == [s.row for s in store._ranked(
+            "s.state IN (1, 3) AND s.due < ? AND c.retired = 0", [now.timestamp(), limit],
+            "ORDER BY s.due, s.card LIMIT ?")]
+    recall = [scheduler.retrievability(s.state, now) for s in store.due_reviews(
+        Scope(), now, now, 50)]
+    assert recall == sorted(recall)  # lowest predicted recall first
