@@ -151,6 +151,19 @@ def test_apkg_anki21b_zstd_and_unsafe_zip_entries(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "new.apkg"]
 
 
+@needs_shared
+def test_anki21b_without_zstandard_says_what_it_needs(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    crafted = tmp_path / "new.apkg"
+    with zipfile.ZipFile(crafted, "w") as archive:
+        archive.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if it were not installed
+    with pytest.raises(ImportFormatError, match="needs the zstandard package"):
+        read_package(crafted, "x")
+
+
 def test_old_package_with_only_the_dummy_note(tmp_path: Path) -> None:
     db = tmp_path / "c.anki2"
     conn = sqlite3.connect(db)
