@@ -91,9 +91,16 @@ def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
             lines.append(("Missed: " + "; ".join(grade.missed), "yellow"))
         if grade.outcome is not Outcome.RIGHT or card.kind is Kind.CLOZE:
             lines.append((f"Answer: {card.expected_answer()}", "bold"))
-    if card.explain and (grade is None or grade.outcome is not Outcome.RIGHT):
+    if card.explain and (grade is None or grade.outcome is not Outcome.RIGHT) and \
+            not _restates(card.explain, card.expected_answer()):
         lines.append((card.explain, "dim"))
     return lines
+
+
+def _restates(explain: str, answer: str) -> bool:
+    """The explanation only says the answer again (a definition quoted in full)."""
+    said, expected = normalize(explain), normalize(answer)
+    return bool(expected) and expected in said and len(said) < 1.5 * len(expected) + 30
 
 
 class LineProtocol:
