@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pmquiz.config import Settings
@@ -109,8 +109,3 @@ def forgetting_curve_constants(parameters: tuple[float, ...]) -> tuple[float, fl
     """DECAY and FACTOR of FSRS's power forgetting curve, for computing recall in SQL."""
     decay = -parameters[20] if len(parameters) > 20 else -0.5
     return decay, 0.9 ** (1 / decay) - 1
-
-
-def utc(moment: datetime) -> datetime:
-    """The same instant in UTC (FSRS needs aware UTC datetimes)."""
-    return moment.astimezone(UTC)

@@ -88,7 +88,18 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
         lines.append("[dim]Stopped with Ctrl-C: every answer given is saved.[/dim]")
     elif summary.stopped_by == "eof":
         lines.append("[dim]Input ended: every answer given is saved.[/dim]")
-    console.print(Panel("\n".join(lines), title="Session", title_align="left"))
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[Text] = [Text.from_markup("\n".join(lines))]
+    missed = list({s.row: s for s in summary.missed}.values())
+    if missed:
+        parts.append(Text(f"\nMissed, and coming back soon ({len(missed)}):", style="bold"))
+        for stored in missed[:5]:
+            parts.append(literal(f"  · {stored.card.question_text()[:90]}"))
+        if len(missed) > 5:
+            parts.append(Text(f"  … and {len(missed) - 5} more", style="dim"))
+    console.print(Panel(Group(*parts), title="Session", title_align="left"))
 
 
 def decks_table(console: Console, modules: list[dict[str, Any]]) -> None:
