@@ -94,7 +94,7 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
     parts: list[Text] = [Text.from_markup("\n".join(lines))]
     missed = list({s.row: s for s in summary.missed}.values())
     if missed:
-        parts.append(Text(f"\nMissed, and coming back soon ({len(missed)}):", style="bold"))
+        parts.append(Text(f"\nMissed this session ({len(missed)}):", style="bold"))
         for stored in missed[:5]:
             parts.append(literal(f"  · {stored.card.question_text()[:90]}"))
         if len(missed) > 5:
