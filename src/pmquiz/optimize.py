@@ -287,6 +287,7 @@ class Evaluation:
     default_all: Metrics | None
     default_split: Metrics | None
     current_all: Metrics | None
+    current_split: Metrics | None
     fitted_split: Metrics | None
     parameters: list[float]
 
@@ -297,7 +298,7 @@ class Evaluation:
 
         return {"items": self.items, "parameters": self.parameters,
                 "default": {"all": dump(self.default_all), "split": dump(self.default_split)},
-                "current": {"all": dump(self.current_all)},
+                "current": {"all": dump(self.current_all), "split": dump(self.current_split)},
                 "trained_on_past": {"split": dump(self.fitted_split)}}
 
 
@@ -305,12 +306,13 @@ def evaluate(items: Sequence[Item], parameters: Sequence[float],
              progress: Callable[[int, int], None] | None = None) -> Evaluation:
     """Everything `pmquiz evaluate` reports."""
     if not items:
-        return Evaluation(0, None, None, None, None, list(parameters))
+        return Evaluation(0, None, None, None, None, None, list(parameters))
     defaults = default_parameters()
     return Evaluation(
         items=len(items), default_all=evaluate_all(items, defaults),
         default_split=evaluate_split(items, defaults),
         current_all=evaluate_all(items, parameters),
+        current_split=evaluate_split(items, parameters),
         fitted_split=evaluate_split(items, None, progress) if len(items) >= MIN_ITEMS else None,
         parameters=list(parameters))
 

@@ -40,6 +40,7 @@ def show_evaluation(console: Console, ev: Evaluation, source: str) -> None:
         ("default parameters, all history", ev.default_all),
         ("default parameters, test folds", ev.default_split),
         ("current parameters, all history", ev.current_all),
+        ("current parameters, test folds", ev.current_split),
         ("fitted on the past, 5-fold split", ev.fitted_split)],
         f"How well FSRS predicts recall in {source}"))
     console.print("[dim]Lower log loss and RMSE(bins) are better; AUC: higher is better. "
