@@ -160,3 +160,25 @@ def test_drill_in_a_real_terminal_with_single_keys(home: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert reviews(home) == [("a1", 3, "Alpha", 1, "classify")]
+
+
+def test_drill_asks_which_set_in_a_terminal(home: Path) -> None:
+    drill_home(home)
+    env = dict(os.environ, PMQUIZ_HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
+               PMQUIZ_NOW=NOW)
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "classify", "--rounds", "1"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child.expect("Which categories")
+    child.expect("All of them")
+    child.send("\r")  # the first set: Alpha/Beta
+    child.expect("First letter A")
+    child.send("b")
+    child.expect("it is Alpha")
+    child.expect(r"Drill the 1 missed again")
+    child.send("n")
+    child.expect(r"Score \S*0/1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert reviews(home) == [("a1", 1, "Beta", 0, "classify")]
