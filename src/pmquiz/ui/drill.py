@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pmquiz.session import Question
-from pmquiz.ui.study import LineProtocol, header, match_option, option_keys
+from pmquiz.ui.study import LineProtocol, header, option_keys
 from pmquiz.ui.text import literal
 
 if TYPE_CHECKING:
@@ -23,13 +23,7 @@ class LineDrillUI(LineProtocol):
         self._print()
         self._print(f"[{question.number} · score {score} · streak {streak}] "
                     f"{question.card.prompt}")
-        for key, option in zip(option_keys(question.options), question.options, strict=True):
-            self._print(f"  {key}) {option}")
-        while True:
-            chosen = match_option(self._read("answer> "), question.options)
-            if chosen is not None:
-                return chosen
-            self._print("  type a number, a letter or a category")
+        return self._choose(question.options)
 
     def verdict(self, question: Question, chosen: str, correct: bool) -> None:
         """Right, or wrong with the right category and the explanation."""

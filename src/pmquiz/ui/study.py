@@ -124,6 +124,16 @@ class LineProtocol:
             raise EOFError
         return line.rstrip("\r\n")
 
+    def _choose(self, options: tuple[str, ...]) -> str:
+        """List the options with their keys; read until a line names one of them."""
+        for key, option in zip(option_keys(options), options, strict=True):
+            self._print(f"  {key}) {option}")
+        while True:
+            chosen = match_option(self._read("answer> "), options)
+            if chosen is not None:
+                return chosen
+            self._print("  type an option's number, key letter or text")
+
 
 class LineStudyUI(LineProtocol):
     """The plain protocol for study sessions."""
@@ -135,13 +145,7 @@ class LineStudyUI(LineProtocol):
         self._print(f"[{header(question)}] {card.kind.value}")
         self._print(card.question_text())
         if question.options:
-            for key, option in zip(option_keys(question.options), question.options, strict=True):
-                self._print(f"  {key}) {option}")
-            while True:
-                chosen = match_option(self._read("answer> "), question.options)
-                if chosen is not None:
-                    return chosen
-                self._print("  type a number or an option's text")
+            return self._choose(question.options)
         if card.kind is Kind.LIST:
             first = self._read("items> ")
             if "," in first or ";" in first or not first.strip():
