@@ -233,3 +233,15 @@ def test_study_flags_override_settings(home: Path, db: sqlite3.Connection) -> No
     assert db.execute("SELECT state FROM card_state WHERE state > 0").fetchall() == [(2,)]
     result = runner.invoke(app, ["study", "--learning-steps", "soon"], input="")
     assert result.exit_code == 1 and '"soon" is not a step' in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["study", "--module", "nope"], "--module nope: no such module; modules: intro-pm"),
+    (["due", "--phase", "7"], "--phase 7: no cards in that phase; phases: 0"),
+    (["stats", "--module", "nope"], "no such module"),
+    (["classify", "--phase", "7"], "no cards in that phase"),
+])
+def test_unknown_phase_or_module_is_a_usage_error(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args, input="")
+    assert result.exit_code == 2, result.output
+    assert message in result.output

@@ -98,10 +98,20 @@ def workspace(ctx: typer.Context, **overrides: object) -> "Workspace":
     return open_workspace(opts.home, opts.decks, overrides)
 
 
-def scope_of(phase: int | None, module: str | None) -> "Scope":
-    """The cards a command is narrowed to."""
+def scope_of(phase: int | None, module: str | None, ws: "Workspace | None" = None) -> "Scope":
+    """The cards a command is narrowed to; a phase or module that does not exist is a usage
+    error naming the ones that do."""
+    from pmquiz.errors import UsageError
     from pmquiz.store import Scope
 
+    if ws is not None and (phase is not None or module is not None):
+        known = ws.store.modules()
+        if module is not None and module not in {m["slug"] for m in known}:
+            raise UsageError(f'--module {module}: no such module; modules: '
+                             + ", ".join(str(m["slug"]) for m in known))
+        if phase is not None and phase not in {m["phase"] for m in known}:
+            raise UsageError(f"--phase {phase}: no cards in that phase; phases: "
+                             + ", ".join(sorted({str(m["phase"]) for m in known})))
     return Scope(phase=phase, module=module)
 
 
@@ -156,7 +166,7 @@ def due(ctx: typer.Context, phase: PhaseOpt = None, module: ModuleOpt = None,
     ws = workspace(ctx)
     now = make_clock()()
     try:
-        result = today(ws.store, ws.settings, now, scope_of(phase, module))
+        result = today(ws.store, ws.settings, now, scope_of(phase, module, ws))
     finally:
         ws.close()
     if as_json:
@@ -204,8 +214,8 @@ def study(
                    if relearning_steps is not None else None)
     clock = make_clock()
     out = console()
-    scope = scope_of(phase, module)
     try:
+        scope = scope_of(phase, module, ws)
         plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
         ui: Any
         if interactive():
@@ -242,7 +252,7 @@ def stats(
     now = make_clock()()
     try:
         result = report(ws.store, ws.settings, ws.scheduler().parameters, now,
-                        scope_of(phase, module), days)
+                        scope_of(phase, module, ws), days)
     finally:
         ws.close()
     if as_json:
@@ -285,9 +295,9 @@ def classify(
 
     ws = workspace(ctx)
     clock = make_clock()
-    scope = scope_of(phase, module)
     out = console(stderr=as_json)
     try:
+        scope = scope_of(phase, module, ws)
         sets = category_sets(ws.store, scope)
         if not sets:
             raise StoreError("no classify cards here; compile a module with an `A vs B` "
