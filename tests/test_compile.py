@@ -331,3 +331,76 @@ def test_any_bytes_give_a_deck_or_a_clear_error(tmp_path: Path, data: bytes) -> 
         compile_module(source, phase=0)
     except CompileError as exc:
         assert str(exc).startswith(str(source))
+
+
+THIRD_PAGE = """Home / Phase-2 / Roadmaps and Outcomes
+
+Phase 2
+
+Roadmaps and Outcomes
+
+Phase progress0 / 3 completed
+A product roadmap is a shared plan that shows where a product is heading and why. It changes as the team learns.
+
+Outputs vs Outcomes
+
+Outputs
+
+  • Features shipped in a release.
+  • Story points completed in a sprint.
+  • Documents and designs delivered.
+
+Outcomes
+
+  • A change in customer behaviour, such as more weekly active users.
+  • Lower churn after onboarding improves.
+  • Higher revenue per account.
+
+What makes a good roadmap
+
+Good roadmaps share four traits:
+
+  • Focus on problemsname the customer problem before any feature.
+  • Stay flexibleleave room to change course when evidence arrives.
+  • Show confidencemark what is committed and what is exploratory.
+  • Align teamsgive every team the same picture of priorities.
+
+Resources
+
+Roadmunk
+
+Roadmap basics
+
+Open Resource
+Done with this module?
+Back to Phase 2
+
+Next module:
+
+Prioritisation
+
+Next Module"""
+
+
+def test_another_page_with_other_headings(tmp_path: Path) -> None:
+    page = tmp_path / "roadmaps.page.txt"
+    page.write_text(THIRD_PAGE, encoding="utf-8")
+    result = compile_module(page)
+    deck = result.deck
+    assert (deck.module.phase, deck.module.title) == (2, "Roadmaps and Outcomes")
+    classify = [c for c in deck.cards if c.kind is Kind.CLASSIFY]
+    assert len(classify) == 6
+    assert {c.categories for c in classify} == {("Outputs", "Outcomes")}
+    assert {c.prompt for c in classify if c.answer == "Outcomes"} == {
+        "A change in customer behaviour, such as more weekly active users.",
+        "Lower churn after onboarding improves.", "Higher revenue per account."}
+    [traits] = [c for c in deck.cards if c.kind is Kind.LIST]
+    assert traits.items == ("Focus on problems", "Stay flexible", "Show confidence",
+                            "Align teams")
+    meanings = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.BASIC}
+    assert meanings["What is a product roadmap?"] == \
+        "A shared plan that shows where a product is heading and why."
+    assert meanings["What makes a good roadmap: what does “Stay flexible” mean?"] == \
+        "Leave room to change course when evidence arrives."
+    assert not result.warnings
+    assert deck.module.next_module == "Prioritisation"

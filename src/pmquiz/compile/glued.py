@@ -29,6 +29,13 @@ class Split:
     reason: str = ""
 
 
+def _is_word(word: str) -> bool:
+    """In the shipped lists, directly or as a plural or -ed/-ing/-ly form."""
+    forms = {word, word.removesuffix("s"), word.removesuffix("es"), word.removesuffix("ed"),
+             word.removesuffix("ing"), word.removesuffix("ly"), word.removesuffix("ing") + "e"}
+    return any(f in COMMON_WORDS or f in IMPERATIVE_VERBS for f in forms)
+
+
 def split_explicit(text: str) -> Split | None:
     """`Term — description` or `Term: description`."""
     match = SEPARATOR.match(text)
@@ -44,8 +51,8 @@ def split_glued(text: str, known_words: set[str]) -> Split | None:
     candidates: list[tuple[int, int, str]] = []
     for index, word in enumerate(words[:MAX_TERM_WORDS]):
         letters = re.sub(r"[^A-Za-z]", "", word)
-        if letters != word or len(word) < 4:
-            continue
+        if letters != word or len(word) < 4 or _is_word(word.lower()):
+            continue  # a real word ("recurring") is not two glued ones
         lower = word.lower()
         for cut in range(2, len(lower) - 1):
             head, tail = lower[:cut], lower[cut:]

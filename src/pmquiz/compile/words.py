@@ -28,6 +28,35 @@ simplify solve sort spark specify spend stabilise stabilize start stay stop stre
 strengthen structure study support survey sustain take target teach test think track train
 transform translate turn uncover understand unify unlock update upgrade use validate value
 verify visualise visualize watch win work write
+""".split()) | frozenset("""
+abandon accelerate acknowledge adjust advocate aim allocate amplify announce appreciate
+approach arrange assemble attach attend audit balance base become blend block boost borrow
+bother bridge brief broaden budget bundle buy calibrate call care carry cast catch center
+centre chase cheer claim climb collapse come comment compose compute concentrate confirm
+consult contact contain convey copy correct count craft cultivate curate deal debate debug
+decline decrease deepen defend defer delay delete depend describe deserve detail direct disable
+discard disclose dismiss display distinguish distribute divide doubt drag dream earn edit
+educate elevate elicit embrace emphasise emphasize employ encode endorse enforce enjoy enlist
+enrich entertain envision equip escalate escape examine exceed exchange excite exclude exercise
+exhibit exit expect experience expose express extract fail favor favour feed feel fetch fight
+fill filter fit fold follow force forget formulate forward gather gauge give go grab grant
+greet guess halt handle harness hear highlight ignore illustrate imagine import impress
+incorporate increase indicate infer inform initiate inject insist inspect install instrument
+interpret invite invoke join judge justify learn lease leave lend let license live localise
+localize locate maintain mark market meet mention merge mirror miss mobilise mobilize modify
+motivate mount name narrow navigate nominate normalise normalize note notice notify obey
+onboard operate opt package perceive permit persuade pick polish postpone practice practise
+praise predict preserve prevent probe process procure prompt protect prove purchase qualify
+quantify query quit rationalise rationalize react realign reapply rebuild recall receive
+recruit recycle redesign redirect refactor refer regain register regulate reinvent reject
+relate relax rely remain remember remind remove render renew reorganise reorganize repair reply
+request require rescue reserve resist respect restore restrict restructure resume retire
+retrieve reuse revamp revise revisit reward rotate scrape seize separate shorten shrink
+simulate sketch skip slow smooth solicit spend sponsor steer stimulate stretch strip strive
+structure submit succeed suggest suit summarise summarize supply surface surprise suspend
+sustain swap switch synthesise synthesize tackle tailor talk teach tend tolerate transfer
+translate treat trigger underline undertake unify unite unpack upsell urge utilise utilize
+verify volunteer warn weigh widen withdraw witness
 """.split())
 
 # Common English words used to accept the term side of a split when the page itself does not
