@@ -340,7 +340,7 @@ Phase 2
 Roadmaps and Outcomes
 
 Phase progress0 / 3 completed
-A product roadmap is a shared plan that shows where a product is heading and why. It changes as the team learns.
+A product roadmap is a shared plan that shows where a product is heading and why. It changes.
 
 Outputs vs Outcomes
 
