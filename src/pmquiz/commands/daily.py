@@ -1,0 +1,175 @@
+"""The everyday commands: today at a glance, study, decks, check, undo."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pmquiz import paths
+from pmquiz.cli import (
+    JsonOpt,
+    ModuleOpt,
+    PhaseOpt,
+    app,
+    console,
+    fail,
+    interactive,
+    options,
+    print_json,
+    reports_errors,
+    scope_of,
+    workspace,
+)
+from pmquiz.errors import DeckErrors, StoreError
+
+
+def overview(ctx: typer.Context) -> None:
+    """What is due today, per phase and module (`pmquiz` with no command)."""
+    due(ctx, phase=None, module=None, as_json=False)
+
+
+@app.command()
+@reports_errors
+def study(
+    ctx: typer.Context,
+    phase: PhaseOpt = None,
+    module: ModuleOpt = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1,
+                                              help="Ask at most this many cards.")] = None,
+    new_per_day: Annotated[int | None, typer.Option("--new-per-day", min=0)] = None,
+    reviews_per_day: Annotated[int | None, typer.Option("--reviews-per-day", min=0)] = None,
+    retention: Annotated[float | None, typer.Option(
+        "--retention", help="Desired retention, 0.70-0.99 (default 0.90).")] = None,
+    learning_steps: Annotated[str | None, typer.Option(
+        "--learning-steps", help='Steps for new cards, e.g. "1m 10m".')] = None,
+    relearning_steps: Annotated[str | None, typer.Option(
+        "--relearning-steps", help='Steps after a lapse, e.g. "10m".')] = None,
+    day_starts_at: Annotated[int | None, typer.Option(
+        "--day-starts-at", min=0, max=23, help="Hour the learning day starts (default 4).")
+    ] = None,
+    fuzz: Annotated[bool | None, typer.Option("--fuzz/--no-fuzz",
+                                              help="Anki's interval fuzz.")] = None,
+) -> None:
+    """The daily session: due reviews first, then new cards; failed cards come back."""
+    from pmquiz.session import Study, plan_session
+    from pmquiz.ui.render import summary_panel
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx, new_per_day=new_per_day, reviews_per_day=reviews_per_day,
+                   desired_retention=retention, day_starts_at=day_starts_at, fuzz=fuzz,
+                   learning_steps=tuple(learning_steps.split()) if learning_steps else None,
+                   relearning_steps=tuple(relearning_steps.split())
+                   if relearning_steps is not None else None)
+    clock = make_clock()
+    out = console()
+    try:
+        scope = scope_of(phase, module, ws)
+        plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
+        ui: Any
+        if interactive():
+            from pmquiz.ui.study import TerminalStudyUI
+
+            ui = TerminalStudyUI(out)
+        else:
+            from pmquiz.ui.study import LineStudyUI
+
+            ui = LineStudyUI()
+        summary = Study(ws.store, ws.scheduler(), ui, clock).run(plan, scope)
+    finally:
+        ws.close()
+    summary_panel(out, summary, clock())
+    if summary.stopped_by == "interrupt":
+        raise typer.Exit(130)
+
+
+@app.command()
+@reports_errors
+def due(ctx: typer.Context, phase: PhaseOpt = None, module: ModuleOpt = None,
+        as_json: JsonOpt = False) -> None:
+    """Counts of new, learning and due cards for today."""
+    from pmquiz.today import today
+    from pmquiz.ui.render import today_table
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx)
+    now = make_clock()()
+    try:
+        result = today(ws.store, ws.settings, now, scope_of(phase, module, ws))
+    finally:
+        ws.close()
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        today_table(console(), result, now)
+
+
+@app.command()
+@reports_errors
+def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Phases, modules and card counts."""
+    from pmquiz.ui.render import decks_table
+
+    ws = workspace(ctx)
+    try:
+        modules = ws.store.modules()
+    finally:
+        ws.close()
+    if as_json:
+        print_json({"modules": modules})
+    else:
+        decks_table(console(), modules)
+
+
+@app.command()
+@reports_errors
+def check(
+    ctx: typer.Context,
+    targets: Annotated[list[Path] | None, typer.Argument(
+        help="Deck files or folders (default: every deck pmquiz loads).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate deck files; exit 1 with path:line errors if any is wrong."""
+    from pmquiz.config import load_settings
+    from pmquiz.deck import discover, load_decks
+    from pmquiz.workspace import deck_dirs
+
+    opts = options(ctx)
+    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
+    files = discover(targets or deck_dirs(opts.home, opts.decks, shipped))
+    missing = [t for t in targets or [] if not t.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder", 2)
+    try:
+        loaded = load_decks(files)
+    except DeckErrors as exc:
+        if as_json:
+            print_json({"ok": False, "errors": [
+                {"path": str(e.path), "line": e.line, "card": e.card_id, "message": e.detail}
+                for e in exc.errors]})
+            raise typer.Exit(1) from None
+        raise
+    cards = sum(len(d.cards) for d in loaded)
+    if as_json:
+        print_json({"ok": True, "decks": len(loaded), "cards": cards,
+                    "files": [str(f) for f in files]})
+    else:
+        console().print(f"ok: {len(loaded)} deck{'s' if len(loaded) != 1 else ''}, "
+                        f"{cards} cards")
+
+
+@app.command()
+@reports_errors
+def undo(ctx: typer.Context) -> None:
+    """Undo the last answer: its review is removed and the card's state restored."""
+    ws = workspace(ctx)
+    try:
+        last = ws.store.last_review()
+        if last is None:
+            raise StoreError("nothing to undo: no answers recorded yet")
+        review_id, _, key, when, rating = last
+        scheduler = ws.scheduler()
+        ws.store.undo(review_id, scheduler.replay)
+    finally:
+        ws.close()
+    console().print(f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
+                    markup=False)

@@ -1,0 +1,108 @@
+"""`pmquiz classify`: classification drills and statement checks."""
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from pmquiz.cli import (
+    JsonOpt,
+    ModuleOpt,
+    PhaseOpt,
+    app,
+    console,
+    interactive,
+    print_json,
+    reports_errors,
+    scope_of,
+    workspace,
+)
+from pmquiz.errors import StoreError
+
+
+@app.command()
+@reports_errors
+def classify(
+    ctx: typer.Context,
+    statement: Annotated[str | None, typer.Argument(
+        help="Check which category this statement belongs to (no drill).")] = None,
+    phase: PhaseOpt = None,
+    module: ModuleOpt = None,
+    category_set: Annotated[str | None, typer.Option(
+        "--set", "-s", help='Category set, e.g. "Product management/Project management".')
+    ] = None,
+    rounds: Annotated[int, typer.Option("--rounds", "-r", min=1,
+                                        help="Statements per drill.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """A fast drill: which category does each statement belong to? Or check one statement."""
+    import random
+
+    from pmquiz.classify import (
+        MATCH,
+        Drill,
+        category_sets,
+        check_statement,
+        drill_cards,
+        resolve_set,
+        set_names,
+    )
+    from pmquiz.session import Study
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx)
+    clock = make_clock()
+    out = console(stderr=as_json)
+    try:
+        scope = scope_of(phase, module, ws)
+        sets = category_sets(ws.store, scope)
+        if not sets:
+            raise StoreError("no classify cards here; compile a module with an `A vs B` "
+                             "comparison or add classify cards to a deck")
+        chosen_set = resolve_set(sets, category_set, set_names(ws.store))
+        if statement is not None:
+            matches = check_statement(ws.store, scope, statement, chosen_set)
+            if as_json:
+                best = matches[0] if matches and matches[0].score >= MATCH else None
+                print_json({"statement": statement,
+                            "match": best.to_dict() if best else None,
+                            "category": best.card.card.answer if best else None,
+                            "score": round(matches[0].score, 3) if matches else None,
+                            "source": best.card.card.source if best else None,
+                            "nearest": [m.to_dict() for m in matches]})
+            else:
+                from pmquiz.ui.drill import show_matches
+
+                show_matches(out, statement, matches, MATCH)
+            return
+        ui: Any
+        if interactive() and not as_json:
+            from pmquiz.ui.drill import TerminalDrillUI
+
+            if chosen_set is None and len(sets) > 1:
+                import questionary
+
+                picked = questionary.select(
+                    "Which categories?", choices=[*sets, "All of them"]).unsafe_ask()
+                chosen_set = None if picked == "All of them" else picked
+            ui = TerminalDrillUI(out)
+        else:
+            from pmquiz.ui.drill import LineDrillUI
+
+            ui = LineDrillUI(stdout=sys.stderr if as_json else sys.stdout)
+        rng = random.Random()
+        cards = drill_cards(ws.store, ws.settings, ws.scheduler(), clock(), scope, chosen_set,
+                            rounds, rng)
+        study = Study(ws.store, ws.scheduler(), None, clock, mode="classify",  # type: ignore[arg-type]
+                      rng=rng)
+        result = Drill(study, ui).run(cards)
+    finally:
+        ws.close()
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        from pmquiz.ui.drill import drill_summary
+
+        drill_summary(out, result)
+    if result.stopped_by == "interrupt":
+        raise typer.Exit(130)

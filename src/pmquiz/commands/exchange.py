@@ -1,0 +1,238 @@
+"""Decks in and out: `compile`, `import`, `export`, `progress`."""
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pmquiz import paths
+from pmquiz.cli import (
+    JsonOpt,
+    PhaseOpt,
+    app,
+    console,
+    fail,
+    options,
+    print_json,
+    reports_errors,
+    with_progress,
+    workspace,
+)
+from pmquiz.errors import StoreError
+
+if TYPE_CHECKING:
+    from pmquiz.model import Deck
+
+
+@app.command("compile")
+@reports_errors
+def compile_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(
+        help="A course page copied as text, or a Markdown module (with --check: a folder "
+             "of decks).")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Deck file to write (default: your decks folder, "
+                               "phase-N/<module>.toml). An existing deck keeps its ids.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", "-p", min=0,
+                                              help="Phase number, if the text has none.")] = None,
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 if a deck differs from what its source compiles to.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compile module text into a deck you can study at once."""
+    from pmquiz.compile import check_decks, compile_module, existing_deck
+    from pmquiz.deck import write_atomic
+
+    if check_only:
+        if not source.is_dir():
+            raise fail(f"--check takes a folder of decks; {source} is not one", 2)
+        results = check_decks(source)
+        stale = [r for r in results if not r.ok]
+        if as_json:
+            print_json({"ok": not stale, "decks": [
+                {"deck": str(r.deck), "source": str(r.source) if r.source else None,
+                 "ok": r.ok, "message": r.message} for r in results]})
+        else:
+            for r in results:
+                console().print(f"{'ok  ' if r.ok else 'FAIL'} {r.deck}: {r.message}",
+                                markup=False)
+        if stale:
+            raise typer.Exit(1)
+        return
+    if not source.is_file():
+        raise fail(f"{source}: no such file", 2)
+    target = output
+    if target is None:
+        first = compile_module(source, phase=phase)
+        target = paths.user_decks_dir(options(ctx).home) / \
+            f"phase-{first.deck.module.phase}" / f"{first.deck.module.slug}.toml"
+    existing = existing_deck(target)
+    source_name = source.name if source.resolve().parent == target.resolve().parent \
+        else str(source.resolve())
+    compiled = compile_module(source, phase=phase, existing=existing, source_name=source_name)
+    write_atomic(target, compiled.text)
+    report = compiled.report
+    if as_json:
+        print_json({"deck": str(target), "module": compiled.deck.module.to_dict(),
+                    "cards": len(compiled.deck.cards), "kinds": compiled.kinds,
+                    "added": report.added, "changed": report.changed, "kept": report.kept,
+                    "retired": report.retired, "hand_written": report.hand_written,
+                    "warnings": [w.describe(str(source)) for w in compiled.warnings]})
+        return
+    out = console()
+    kinds = ", ".join(f"{k} {v}" for k, v in compiled.kinds.items())
+    out.print(f"Wrote {target}: {len(compiled.deck.cards)} cards ({kinds})", markup=False)
+    if existing is not None:
+        out.print(f"  ids kept: {len(report.kept)} unchanged, {len(report.changed)} reworded; "
+                  f"{len(report.added)} added; {len(report.hand_written)} hand-written kept; "
+                  f"{len(report.retired)} retired", markup=False)
+        for card_id in report.retired:
+            out.print(f"  retired: {card_id}", markup=False)
+    for warning in compiled.warnings:
+        out.print(f"warning: {warning.describe(str(source))}", markup=False, style="yellow")
+
+
+export_app = typer.Typer(help="Export decks for Anki.", add_completion=False,
+                         rich_markup_mode=None)
+progress_app = typer.Typer(help="Move your review history between machines.",
+                           add_completion=False, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+app.add_typer(progress_app, name="progress")
+
+
+def decks_in_scope(ctx: typer.Context, phase: int | None) -> list["Deck"]:
+    """The decks pmquiz loads (validated), narrowed to a phase."""
+    from pmquiz.config import load_settings
+    from pmquiz.deck import discover, load_decks
+    from pmquiz.workspace import deck_dirs
+
+    opts = options(ctx)
+    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
+    found = load_decks(discover(deck_dirs(opts.home, opts.decks, shipped)))
+    chosen = [d for d in found if phase is None or d.module.phase == phase]
+    if not chosen:
+        raise StoreError(f"no decks{f' in phase {phase}' if phase is not None else ''} "
+                         "to export")
+    return sorted(chosen, key=lambda d: (d.module.phase, d.module.order, d.module.slug))
+
+
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")]
+
+
+@export_app.command("anki")
+@reports_errors
+def export_anki(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = None) -> None:
+    """An Anki package (.apkg): one deck per module under pmquiz::Phase N."""
+    from pmquiz.interop.apkg import write_package
+
+    chosen = decks_in_scope(ctx, phase)
+    target = output or Path(f"pmquiz{f'-phase-{phase}' if phase is not None else ''}.apkg")
+    notes = write_package(chosen, target)
+    console().print(f"Wrote {target}: {notes} notes in {len(chosen)} decks.", markup=False)
+
+
+@export_app.command("text")
+@reports_errors
+def export_text(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = None) -> None:
+    """Anki "notes in plain text" with #guid, #deck, #notetype and #tags columns."""
+    from pmquiz.deck import write_atomic
+    from pmquiz.interop.anki_text import write_text_export
+
+    text = write_text_export(decks_in_scope(ctx, phase))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    console(stderr=True).print(f"Wrote {output}.", markup=False)
+
+
+@app.command("import")
+@reports_errors
+def import_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(
+        help="An Anki text export, an .apkg package, or a Markdown Q/A file.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Deck file to write (default: your decks folder, "
+                               "imported/<name>.toml). An existing deck keeps its ids.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", "-p", min=0)] = None,
+    module: Annotated[str | None, typer.Option("--module", "-m",
+                                               help="Module title for the deck.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Turn an Anki export or a Q/A file into a pmquiz deck you can study and edit."""
+    from pmquiz.interop.importer import import_file
+
+    if not source.is_file():
+        raise fail(f"{source}: no such file", 2)
+    home_decks = paths.user_decks_dir(options(ctx).home)
+    result = with_progress("notes", lambda progress: import_file(
+        source, output, home_decks, phase, module, progress))
+    report = result.report
+    warnings = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
+                for w in result.warnings]
+    if as_json:
+        print_json({"deck": str(result.path), "format": result.format,
+                    "cards": len(result.deck.cards), "added": len(report.added),
+                    "updated": len(report.changed), "unchanged": len(report.kept),
+                    "retired": report.retired, "warnings": warnings})
+        return
+    kinds: dict[str, int] = {}
+    for card in result.deck.cards:
+        kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
+    out = console()
+    out.print(f"Wrote {result.path}: {len(result.deck.cards)} cards ("
+              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") from a "
+              f"{result.format} file; {len(report.added)} new, {len(report.changed)} updated, "
+              f"{len(report.retired)} retired.", markup=False, soft_wrap=True)
+    for warning in warnings:
+        out.print(f"warning: {warning}", markup=False, style="yellow", soft_wrap=True)
+
+
+@progress_app.command("export")
+@reports_errors
+def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
+    """Your review log as JSON Lines (one review a line), for another machine."""
+    from pmquiz.deck import write_atomic
+    from pmquiz.interop.progress import export_lines
+
+    ws = workspace(ctx)
+    try:
+        text = "".join(line + "\n" for line in export_lines(ws.store))
+    finally:
+        ws.close()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        console(stderr=True).print(f"Wrote {output}: {text.count(chr(10))} reviews.",
+                                   markup=False)
+
+
+@progress_app.command("import")
+@reports_errors
+def progress_import(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="A file made by `pmquiz progress export`.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge another machine's review log; card states are rebuilt from the merged log."""
+    from pmquiz.interop.progress import import_progress
+
+    if not source.is_file():
+        raise fail(f"{source}: no such file", 2)
+    ws = workspace(ctx)
+    try:
+        scheduler = ws.scheduler()
+        result = with_progress("cards", lambda progress: import_progress(
+            ws.store, source, scheduler.replay_steps, progress))
+    finally:
+        ws.close()
+    if as_json:
+        print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
+                    "cards_rebuilt": result.cards})
+        return
+    console().print(f"Read {result.read} reviews: {result.added} new, {result.skipped} already "
+                    f"here; {result.cards} cards rescheduled.", markup=False)

@@ -1,0 +1,131 @@
+"""Scores and scheduling quality: `stats`, `evaluate`, `optimize`."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pmquiz.cli import (
+    JsonOpt,
+    ModuleOpt,
+    PhaseOpt,
+    app,
+    console,
+    fail,
+    print_json,
+    reports_errors,
+    scope_of,
+    with_progress,
+    workspace,
+)
+
+
+@app.command()
+@reports_errors
+def stats(
+    ctx: typer.Context,
+    phase: PhaseOpt = None,
+    module: ModuleOpt = None,
+    days: Annotated[int, typer.Option("--days", "-d", min=1, max=3650,
+                                      help="Window for accuracy, retention and history.")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Scores per phase and module, readiness over time, calendar, forecast, hardest cards."""
+    from pmquiz.stats import report
+    from pmquiz.workspace import make_clock
+
+    ws = workspace(ctx)
+    now = make_clock()()
+    try:
+        result = report(ws.store, ws.settings, ws.scheduler().parameters, now,
+                        scope_of(phase, module, ws), days)
+    finally:
+        ws.close()
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from pmquiz.ui.stats_view import show_stats
+
+    show_stats(console(), result)
+
+
+ReviewsOpt = Annotated[Path | None, typer.Option(
+    "--reviews", help="A review history CSV (card_id, review_time, review_rating, "
+                      "review_duration) to use instead of your own; your data is not touched.")]
+
+
+def fitting_items(ctx: typer.Context, reviews: Path | None) -> tuple[list[Any], str, Any]:
+    """Items from a CSV, or from the learner's own log (with the workspace, still open)."""
+    from pmquiz.optimize import items_from, own_items, read_revlog_csv, twenty_four_hour_days
+
+    if reviews is not None:
+        if not reviews.is_file():
+            raise fail(f"{reviews}: no such file", 2)
+        return items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
+    ws = workspace(ctx)
+    return (own_items(ws.store.review_rows(), ws.settings.day_starts_at, ws.settings.timezone),
+            "your reviews", ws)
+
+
+@app.command("evaluate")
+@reports_errors
+def evaluate_command(ctx: typer.Context, reviews: ReviewsOpt = None,
+                     as_json: JsonOpt = False) -> None:
+    """How well does the scheduler predict recall? Log loss, RMSE(bins), AUC."""
+    from pmquiz.optimize import default_parameters, evaluate
+
+    items, source, ws = fitting_items(ctx, reviews)
+    try:
+        current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
+            default_parameters()
+        result = with_progress("folds", lambda progress: evaluate(items, current, progress))
+    finally:
+        if ws:
+            ws.close()
+    if as_json:
+        print_json(result.to_dict() | {"source": source})
+        return
+    from pmquiz.ui.fit_view import show_evaluation
+
+    show_evaluation(console(), result, source)
+
+
+@app.command("optimize")
+@reports_errors
+def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
+                     as_json: JsonOpt = False) -> None:
+    """Fit FSRS parameters to your review log, keep them if better, and reschedule."""
+    import json as json_module
+    from dataclasses import replace
+
+    from pmquiz.optimize import default_parameters, optimize
+    from pmquiz.workspace import PARAMETERS_KEY, make_clock
+
+    items, source, ws = fitting_items(ctx, reviews)
+    rescheduled = 0
+    try:
+        current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
+            default_parameters()
+        fitted = optimize(items, current)
+        if fitted.adopted and ws is not None and fitted.new is not None:
+            from pmquiz.scheduler import Scheduler
+
+            ws.store.set_meta(PARAMETERS_KEY, json_module.dumps({
+                "parameters": fitted.new, "fitted": make_clock()().isoformat(),
+                "reviews": fitted.items}))
+            scheduler = Scheduler(replace(ws.settings, parameters=tuple(fitted.new)))
+            rescheduled = with_progress("cards", lambda progress: ws.store.rebuild_states(
+                scheduler.replay_steps, progress))
+    finally:
+        if ws:
+            ws.close()
+    if as_json:
+        print_json(fitted.to_dict() | {"source": source, "rescheduled": rescheduled})
+        return
+    from pmquiz.ui.fit_view import show_fit
+
+    show_fit(console(), fitted, source)
+    if rescheduled:
+        console().print(f"Saved; {rescheduled} cards rescheduled with the new parameters.")
+    elif reviews is not None and fitted.new is not None:
+        console().print("(fitted on a file: your own parameters were not changed)")
