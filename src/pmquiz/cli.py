@@ -179,4 +179,7 @@ def main() -> None:
 
 
 # The commands register themselves on `app` when imported.
-from pmquiz.commands import daily, drill, exchange, scores  # noqa: E402, F401
+import pmquiz.commands.daily  # noqa: E402
+import pmquiz.commands.drill  # noqa: E402
+import pmquiz.commands.exchange  # noqa: E402
+import pmquiz.commands.scores  # noqa: E402, F401
