@@ -73,6 +73,21 @@ def base_env() -> dict[str, str]:
     return env
 
 
+def first_question_terminal(env: dict[str, str]) -> float:
+    """The same in a real terminal (pexpect), where questionary and prompt_toolkit load."""
+    import pexpect
+
+    env = env | {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    started = time.perf_counter()
+    child = pexpect.spawn(PMQUIZ[0], [*PMQUIZ[1:], "study"], env=env, encoding="utf-8",
+                          dimensions=(40, 100), timeout=30)
+    child.expect(["Your answer:", r"your answer \["])
+    elapsed = time.perf_counter() - started
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    return elapsed
+
+
 def home_env(home: Path) -> dict[str, str]:
     return base_env() | {"PMQUIZ_HOME": str(home), "PMQUIZ_NOW": NOW, "COLUMNS": "120"}
 
@@ -227,6 +242,8 @@ def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[st
             first_question(env)
             put("first question of `pmquiz study`", "shipped decks",
                 stats_of([first_question(env) for _ in range(repeat)]))
+            put("first question of `pmquiz study` in a terminal", "shipped decks",
+                stats_of([first_question_terminal(env) for _ in range(repeat)]))
             started = time.perf_counter()
             from pmquiz.compile import compile_module
 

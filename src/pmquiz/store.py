@@ -317,9 +317,9 @@ class Store:
             ids = [r[0] for r in self.conn.execute(
                 f"SELECT s.card FROM card_state s WHERE s.state = 2 AND s.due < ? {order}",
                 [to_ts(until), to_ts(now), limit + 50])]
-            found = self._load(ids)
+            found = self._load_first(ids, limit)
             if len(found) >= min(limit, len(ids)) or len(ids) < limit + 50:
-                return found[:limit]
+                return found
         return self._ranked(f"s.state = 2 AND s.due < ? AND {where}",
                             [to_ts(until), *params, to_ts(now), limit], order)
 
@@ -329,6 +329,16 @@ class Store:
         return self._load([r[0] for r in self.conn.execute(
             f"SELECT c.id FROM cards c JOIN card_state s ON s.card = c.id WHERE {where} {order}",
             params)])
+
+    def _load_first(self, ids: list[int], limit: int) -> list[StoredCard]:
+        """The first `limit` live cards of `ids`, loading no more than needed."""
+        found: list[StoredCard] = []
+        start = 0
+        while len(found) < limit and start < len(ids):
+            chunk = ids[start:start + limit - len(found)]
+            found.extend(self._load(chunk))
+            start += len(chunk)
+        return found
 
     def _load(self, ids: list[int]) -> list[StoredCard]:
         """Live cards by row, in the order given (retired ones left out)."""
@@ -347,9 +357,9 @@ class Store:
                 row for state in (1, 3) for row in self.conn.execute(
                     "SELECT s.due, s.card FROM card_state s WHERE s.state = ? AND s.due < ? "
                     "ORDER BY s.due, s.card LIMIT ?", (state, to_ts(until), limit + 50)))
-            found = self._load([card for _, card in ids])
+            found = self._load_first([card for _, card in ids], limit)
             if len(found) >= min(limit, len(ids)) or len(ids) < limit + 50:
-                return found[:limit]
+                return found
         return self._ranked(f"s.state IN (1, 3) AND s.due < ? AND {where}",
                             [to_ts(until), *params, limit], "ORDER BY s.due, s.card LIMIT ?")
 
