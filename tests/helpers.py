@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pexpect
+
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -31,3 +33,28 @@ def own_decks_only(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text("shipped_decks = false\n", encoding="utf-8")
     return home / "decks"
+
+
+NOW_ISO = "2026-03-02T09:00:00+00:00"
+
+
+def terminal_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a pmquiz run in a real terminal: this home, a fixed clock, colour
+    on, and no cursor-position queries (each would wait about a second for a reply)."""
+    import os
+
+    env = dict(os.environ, PMQUIZ_HOME=str(home), PMQUIZ_NOW=NOW_ISO,
+               PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm")
+    env.pop("NO_COLOR", None)
+    env.pop("COLUMNS", None)
+    env.update(extra)
+    return env
+
+
+def spawn(home: Path, *args: str, dimensions: tuple[int, int] = (40, 100),
+          **extra: str) -> pexpect.spawn:
+    """`pmquiz ARGS` in a pseudo-terminal."""
+    import sys
+
+    return pexpect.spawn(sys.executable, ["-m", "pmquiz", *args], env=terminal_env(home, **extra),
+                         encoding="utf-8", timeout=20, dimensions=dimensions)

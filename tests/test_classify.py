@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import sys
 from pathlib import Path
 
 import pexpect
@@ -16,7 +14,7 @@ from pmquiz.config import Settings
 from pmquiz.model import Rating
 from pmquiz.scheduler import Scheduler
 
-from helpers import own_decks_only, write_deck
+from helpers import own_decks_only, spawn, write_deck
 
 runner = CliRunner()
 NOW = "2026-03-02T09:00:00+00:00"
@@ -146,11 +144,7 @@ def test_unknown_set_is_a_usage_error(home: Path) -> None:
 
 def test_drill_in_a_real_terminal_with_single_keys(home: Path) -> None:
     drill_home(home)
-    env = dict(os.environ, PMQUIZ_HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
-               PMQUIZ_NOW=NOW)
-    env.pop("NO_COLOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "classify", "--set", "ab"],
-                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child = spawn(home, "classify", "--set", "ab")
     child.expect("First letter A")
     child.expect(r"\[a/b\]")
     child.send("a")
@@ -164,11 +158,7 @@ def test_drill_in_a_real_terminal_with_single_keys(home: Path) -> None:
 
 def test_drill_asks_which_set_in_a_terminal(home: Path) -> None:
     drill_home(home)
-    env = dict(os.environ, PMQUIZ_HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
-               PMQUIZ_NOW=NOW)
-    env.pop("NO_COLOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "classify", "--rounds", "1"],
-                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child = spawn(home, "classify", "--rounds", "1")
     child.expect("Which categories")
     child.expect("All of them")
     child.send("\r")  # the first set: Alpha/Beta

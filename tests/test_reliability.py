@@ -4,7 +4,6 @@ locale faults, end of input and Ctrl-C at every kind of prompt, odd terminals.""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pmquiz import migrations
 from pmquiz.cli import app
 from pmquiz.days import day_bounds, learning_day
 
-from helpers import basic_cards, own_decks_only, write_deck
+from helpers import basic_cards, own_decks_only, spawn, terminal_env, write_deck
 
 runner = CliRunner()
 NOW = "2026-03-02T09:00:00+00:00"
@@ -35,15 +34,6 @@ KINDS = ('[sets]\npp = ["Product management", "Project management"]\n',
          '[[cards]]\nid = "l"\nkind = "list"\nprompt = "List question"\nitems = ["x", "y"]\n\n'
          '[[cards]]\nid = "z"\nkind = "cloze"\nprompt = "Cloze {{gap}} question"\n\n'
          '[[cards]]\nid = "b"\nkind = "basic"\nprompt = "Basic question"\nanswer = "yes"\n')
-
-
-def env_for(home: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, PMQUIZ_HOME=str(home), PMQUIZ_NOW=NOW, PROMPT_TOOLKIT_NO_CPR="1",
-               TERM="xterm")
-    env.pop("NO_COLOR", None)
-    env.pop("COLUMNS", None)
-    env.update(extra)
-    return env
 
 
 def count_reviews(home: Path) -> int:
@@ -59,7 +49,7 @@ def count_reviews(home: Path) -> int:
 def test_two_sessions_answering_at_once_lose_nothing(home: Path) -> None:
     write_deck(own_decks_only(home), "alpha", basic_cards(10))
     runner.invoke(app, ["due"])  # create the database first
-    env = env_for(home)
+    env = terminal_env(home)
     procs = [subprocess.Popen([sys.executable, "-m", "pmquiz", "study"], env=env,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -183,8 +173,7 @@ def test_escape_sequences_in_cards_never_reach_the_terminal(home: Path) -> None:
                '[[cards]]\nid = "x"\nkind = "choice"\n'
                'prompt = "Title \\u001b]0;pwned\\u0007 clear \\u001b[2J [bold red]markup[/]"\n'
                'answer = "\\u001b[31mred\\u001b[0m"\noptions = ["[link=file:///etc]x[/link]"]\n')
-    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "study"], env=env_for(home),
-                          encoding="utf-8", timeout=20, dimensions=(30, 100))
+    child = spawn(home, "study", dimensions=(30, 100))
     child.expect(r"your answer")
     seen = child.before
     child.sendcontrol("c")
@@ -235,7 +224,7 @@ def test_a_non_utf8_locale(home: Path) -> None:
     write_deck(own_decks_only(home), "alpha", '[[cards]]\nid = "q"\nkind = "basic"\n'
                'prompt = "Owns the “why” — and é"\nanswer = "yes"\n')
     result = subprocess.run([sys.executable, "-m", "pmquiz", "study"], input="yes\ngood\n",
-                            env=env_for(home, LANG="C", LC_ALL="C", PYTHONIOENCODING=""),
+                            env=terminal_env(home, LANG="C", LC_ALL="C", PYTHONIOENCODING=""),
                             capture_output=True, text=True, encoding="utf-8", timeout=60,
                             check=False)
     assert result.returncode == 0, result.stderr
@@ -258,7 +247,7 @@ def test_end_of_input_at_every_kind_of_prompt(home: Path, answers: str, saved: i
     write_deck(own_decks_only(home), "alpha", KINDS[1], extra=KINDS[0])
     (home / "config.toml").write_text("shipped_decks = false\n")
     result = subprocess.run([sys.executable, "-m", "pmquiz", "study"], input=answers,
-                            env=env_for(home), capture_output=True, text=True, timeout=60,
+                            env=terminal_env(home), capture_output=True, text=True, timeout=60,
                             check=False)
     assert result.returncode == 0, result.stderr
     assert "Input ended: every answer given is saved." in result.stdout or saved == 0
@@ -268,8 +257,7 @@ def test_end_of_input_at_every_kind_of_prompt(home: Path, answers: str, saved: i
 @pytest.mark.parametrize("steps", [0, 1, 2, 3, 4])
 def test_ctrl_c_at_every_kind_of_prompt(home: Path, steps: int) -> None:
     write_deck(own_decks_only(home), "alpha", KINDS[1], extra=KINDS[0])
-    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "study"], env=env_for(home),
-                          encoding="utf-8", timeout=20, dimensions=(40, 100))
+    child = spawn(home, "study")
     script = [("Choice question", "your answer", "b", "Enter next", "\r"),
               ("Classify me", "your answer", "1", "Enter next", "\r"),
               ("List question", "Items:", "x, y\r", "Enter next", "\r"),
@@ -297,9 +285,8 @@ def test_ctrl_c_at_every_kind_of_prompt(home: Path, steps: int) -> None:
 @pytest.mark.parametrize("extra", [{"NO_COLOR": "1"}, {"TERM": "dumb"}, {"COLUMNS": "20"}])
 def test_odd_terminals(home: Path, extra: dict[str, str]) -> None:
     write_deck(own_decks_only(home), "alpha", basic_cards(1))
-    child = pexpect.spawn(sys.executable, ["-m", "pmquiz", "study"], env=env_for(home, **extra),
-                          encoding="utf-8", timeout=20,
-                          dimensions=(24, 20) if "COLUMNS" in extra else (24, 80))
+    child = spawn(home, "study", dimensions=(24, 20) if "COLUMNS" in extra else (24, 80),
+                  **extra)
     child.expect("Question 1")
     child.expect("answer:")
     child.send("answer 1\r")

@@ -5,27 +5,17 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from helpers import basic_cards, own_decks_only, write_deck
+from helpers import basic_cards, own_decks_only, spawn, write_deck
 
 CLASSIFY = ('[[cards]]\nid = "c1"\nkind = "classify"\ncategories = "pp"\n'
             'prompt = "Tracks the budget"\nanswer = "Project management"\n'
             'explain = "Budgets are delivery."\n\n')
 SETS = '[sets]\npp = ["Product management", "Project management"]\n'
-
-
-def spawn(home: Path, *args: str, dimensions: tuple[int, int] = (40, 100)) -> pexpect.spawn:
-    env = dict(os.environ, PMQUIZ_HOME=str(home), PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm",
-               PMQUIZ_NOW="2026-03-02T09:00:00+00:00")
-    env.pop("NO_COLOR", None)
-    env.pop("COLUMNS", None)
-    return pexpect.spawn(sys.executable, ["-m", "pmquiz", *args], env=env, encoding="utf-8",
-                         timeout=20, dimensions=dimensions)
 
 
 def reviews(home: Path) -> list[tuple[str, int]]:
