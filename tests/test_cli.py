@@ -14,6 +14,7 @@ from pmquiz.cli import app
 from helpers import basic_cards, own_decks_only, write_deck
 
 runner = CliRunner()
+NOW = "2026-03-02T09:00:00+00:00"
 
 
 def run(*args: str, input: str | None = None, now: str | None = None,
@@ -77,6 +78,7 @@ def test_study_through_a_pipe_records_answers(home: Path, db: sqlite3.Connection
     out = run("study", input="answer 1\ngood\n\nagain\nanswer three\neasy\n",
               now="2026-03-02T09:00:00+00:00")
     assert "Question 1?" in out and "Answer: answer 1" in out
+    assert "Your answer matches." in out
     assert "Answered 3, 2 correct" in out
     rows = db.execute("SELECT r.rating, r.answer, c.card_id FROM reviews r JOIN cards c "
                       "ON c.id = r.card ORDER BY r.id").fetchall()
@@ -245,3 +247,11 @@ def test_unknown_phase_or_module_is_a_usage_error(args: list[str], message: str)
     result = runner.invoke(app, args, input="")
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_basic_answers_get_a_key_word_hint(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", '[[cards]]\nid = "d"\nkind = "basic"\n'
+               'prompt = "What is product management?"\nanswer = "The strategic practice of '
+               'guiding a product from idea to launch and beyond"\n')
+    out = run("study", input="guiding a product to launch\ngood\n", now=NOW)
+    assert "Your answer has 3 of the 7 key words." in out  # strategic practice guiding …

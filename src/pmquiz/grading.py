@@ -210,6 +210,27 @@ def content_words(text: str) -> list[str]:
     return [_stem(w) for w in normalize(text).split() if w not in STOPWORDS]
 
 
+def _shared_words(these: list[str], those: list[str]) -> int:
+    """How many words of `these` appear in `those` (each once; a small typo still counts)."""
+    unmatched = list(those)
+    shared = 0
+    for word in these:
+        hit = next((w for w in unmatched if w == word or (
+            min(len(w), len(word)) > 4 and
+            1 - edit_distance(w, word) / max(len(w), len(word)) >= 0.8)), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            shared += 1
+    return shared
+
+
+def key_words_covered(attempt: str, expected: str) -> tuple[int, int]:
+    """(key words of the expected answer found in the attempt, key words in all): a hint for
+    self-rated answers that are neither right nor close."""
+    wanted = content_words(expected)
+    return _shared_words(wanted, content_words(attempt)), len(wanted)
+
+
 def statement_similarity(a: str, b: str) -> float:
     """How close two statements are in meaning-bearing words (0..1), tolerant of rewording:
     the Dice overlap of their content words (words within a typo count as the same), or the
@@ -217,14 +238,5 @@ def statement_similarity(a: str, b: str) -> float:
     wa, wb = content_words(a), content_words(b)
     if not wa or not wb:
         return similarity(a, b)
-    unmatched = list(wb)
-    shared = 0
-    for word in wa:
-        hit = next((w for w in unmatched if w == word or (
-            min(len(w), len(word)) > 4 and
-            1 - edit_distance(w, word) / max(len(w), len(word)) >= 0.8)), None)
-        if hit is not None:
-            unmatched.remove(hit)
-            shared += 1
-    dice = 2 * shared / (len(wa) + len(wb))
+    dice = 2 * _shared_words(wa, wb) / (len(wa) + len(wb))
     return max(dice, similarity(a, b))

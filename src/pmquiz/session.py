@@ -56,6 +56,7 @@ class Verdict:
     response: str
     grade: Grade | None
     hint: Outcome | None = None
+    key_words: tuple[int, int] = (0, 0)  # basic cards: key words of the answer in the attempt
 
 
 class StudyUI(Protocol):
@@ -287,8 +288,11 @@ def judge(question: Question, response: str) -> Verdict:
     """Grade a raw response by card kind (basic cards are self-rated, with a hint)."""
     card = question.stored.card
     if card.kind is Kind.BASIC:
-        hint = grading.grade_text(response, [card.answer]).outcome if response.strip() else None
-        return Verdict(question, response, None, hint)
+        if not response.strip():
+            return Verdict(question, response, None)
+        hint = grading.grade_text(response, [card.answer]).outcome
+        return Verdict(question, response, None, hint,
+                       grading.key_words_covered(response, card.answer))
     if card.kind in (Kind.CHOICE, Kind.CLASSIFY):
         return Verdict(question, response, grading.grade_choice(response, card.answer))
     if card.kind is Kind.LIST:

@@ -78,6 +78,9 @@ def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
             lines.append(("Your answer matches.", "green"))
         elif verdict.hint is Outcome.CLOSE:
             lines.append(("Your answer is close.", "yellow"))
+        elif verdict.key_words[0]:
+            found, total = verdict.key_words
+            lines.append((f"Your answer has {found} of the {total} key words.", "yellow"))
         lines.append((f"Answer: {card.expected_answer()}", "bold"))
     else:
         style = {Outcome.RIGHT: "bold green", Outcome.CLOSE: "bold yellow",
