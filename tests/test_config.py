@@ -40,6 +40,7 @@ def test_values_are_read(tmp_path: Path) -> None:
     ("day_starts_at = 24\n", "day_starts_at must be an hour from 0 to 23"),
     ('timezone = "Mars/Olympus"\n', 'timezone "Mars/Olympus" is not a known time zone'),
     ("parameters = [1.0, 2.0]\n", "parameters must hold 21 FSRS weights"),
+    ("parameters = [" + ", ".join(["0.5"] * 19) + "]\n", "parameters must hold 21 FSRS weights"),
     ("new_per_day = \n", "not valid TOML"),
 ])
 def test_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:

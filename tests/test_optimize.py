@@ -161,11 +161,11 @@ def test_optimize_on_a_fresh_user_says_why_it_kept_the_defaults(home: Path) -> N
     assert data["adopted"] is False and data["new_parameters"] is None
 
 
-def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) -> None:
-    decks = own_decks_only(home)
-    write_deck(decks, "alpha", basic_cards(150))
+def late_learner(home: Path, cards: int = 150) -> None:
+    """A home whose log the defaults do not expect: reviews come 1-3 intervals late."""
+    write_deck(home / "decks", "alpha", basic_cards(cards))
     store = Store.open(home / "pmquiz.db")
-    store.sync(discover([decks]), parse_deck)
+    store.sync(discover([home / "decks"]), parse_deck)
     scheduler = Scheduler(Settings())
     rng = random.Random(11)
     start = datetime(2025, 1, 1, 9, tzinfo=UTC)
@@ -185,6 +185,11 @@ def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) ->
     store.insert_reviews(rows)
     store.rebuild_states(scheduler.replay_steps)
     store.close()
+
+
+def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) -> None:
+    own_decks_only(home)
+    late_learner(home)
     result = runner.invoke(app, ["optimize", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -225,3 +230,26 @@ def test_bad_csv_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("card_id,review_time,review_rating\n1,yesterday,3\n")
     result = runner.invoke(app, ["evaluate", "--reviews", str(bad)])
     assert result.exit_code == 1 and "log.csv:2:" in result.output
+
+
+def test_learning_days_in_a_half_hour_time_zone() -> None:
+    from pmquiz.optimize import own_items
+
+    # India is UTC+05:30: 22:15 UTC is 03:45 local (the day before, with days starting at
+    # 04:00) and 22:45 UTC is 04:15 local (the next learning day), within one UTC hour.
+    base = datetime(2026, 3, 1, 22, 15, tzinfo=UTC).timestamp()
+    rows = [("c", base - 86400 * 3, 3), ("c", base, 3), ("c", base + 1800, 3)]
+    items = own_items(rows, 4, "Asia/Kolkata")
+    assert [item.reviews[-1][1] for item in items] == [3, 1]
+
+
+def test_optimize_does_not_save_what_config_toml_overrides(home: Path) -> None:
+    (home / "config.toml").write_text(
+        "parameters = " + json.dumps(default_parameters()) + "\n", encoding="utf-8")
+    late_learner(home)
+    data = json.loads(runner.invoke(app, ["optimize", "--json"]).output)
+    assert data["adopted"] and not data["saved"] and data["rescheduled"] == 0
+    conn = sqlite3.connect(home / "pmquiz.db")
+    assert conn.execute("SELECT value FROM meta WHERE key = 'fsrs_parameters'").fetchone() is None
+    result = runner.invoke(app, ["optimize"])
+    assert "Not saved: config.toml sets `parameters`" in result.output

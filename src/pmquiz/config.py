@@ -66,7 +66,7 @@ def check(settings: Settings, where: str) -> Settings:
         problems.append("day_starts_at must be an hour from 0 to 23")
     if settings.learn_ahead_minutes < 0:
         problems.append("learn_ahead_minutes must be 0 or more")
-    if settings.parameters and len(settings.parameters) not in (17, 19, 21):
+    if settings.parameters and len(settings.parameters) != 21:
         problems.append("parameters must hold 21 FSRS weights")
     for steps in (settings.learning_steps, settings.relearning_steps):
         for step in steps:

@@ -366,10 +366,12 @@ def own_items(rows: Iterable[tuple[str, float, int]], day_start_hour: int,
     cache: dict[int, int] = {}
 
     def day(ts: float) -> int:
-        hour_key = int(ts // 3600)
-        if hour_key not in cache:
-            cache[hour_key] = learning_day(datetime.fromtimestamp(ts, UTC), day_start_hour,
-                                           zone).toordinal()
-        return cache[hour_key]
+        # Every UTC offset is a multiple of 15 minutes, so a learning day never starts
+        # inside a quarter hour: one lookup per quarter hour is exact.
+        quarter = int(ts // 900)
+        if quarter not in cache:
+            cache[quarter] = learning_day(datetime.fromtimestamp(quarter * 900, UTC),
+                                          day_start_hour, zone).toordinal()
+        return cache[quarter]
 
     return items_from(rows, lambda earlier, later: day(later) - day(earlier))

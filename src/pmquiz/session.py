@@ -92,13 +92,6 @@ class Summary:
         """Share of correct answers, None before any answer."""
         return self.correct / self.answered if self.answered else None
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form."""
-        return {"answered": self.answered, "correct": self.correct, "accuracy": self.accuracy,
-                "ratings": self.ratings, "seconds": round(self.seconds, 1),
-                "next_due": self.next_due.isoformat() if self.next_due else None,
-                "stopped_by": self.stopped_by or None}
-
 
 def interleave(cards: Iterable[StoredCard]) -> list[StoredCard]:
     """Round-robin across modules, keeping each module's own order."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ class Workspace:
     home: Path
     settings: Settings
     store: Store
-    deck_dirs: list[Path] = field(default_factory=list)
+    parameters_from_config: bool = False  # config.toml's `parameters` win over fitted ones
 
     def scheduler(self) -> Scheduler:
         """The FSRS scheduler with this learner's settings (fsrs is imported here, lazily)."""
@@ -60,7 +60,8 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
     if overrides:
         settings = settings.with_overrides(**overrides)
     store = Store.open(paths.database_path(home))
-    if not settings.parameters:  # config.toml wins over fitted parameters
+    from_config = bool(settings.parameters)
+    if not from_config:  # config.toml wins over fitted parameters
         settings = replace(settings, parameters=stored_parameters(store))
     dirs = deck_dirs(home, extra_decks, settings.shipped_decks)
     try:
@@ -69,7 +70,8 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
     except BaseException:
         store.close()
         raise
-    return Workspace(home=home, settings=settings, store=store, deck_dirs=dirs)
+    return Workspace(home=home, settings=settings, store=store,
+                     parameters_from_config=from_config)
 
 
 PARAMETERS_KEY = "fsrs_parameters"

@@ -103,11 +103,13 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
 
     items, source, ws = fitting_items(ctx, reviews)
     rescheduled = 0
+    overridden = False
     try:
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         fitted = optimize(items, current)
-        if fitted.adopted and ws is not None and fitted.new is not None:
+        overridden = bool(ws and ws.parameters_from_config and fitted.adopted)
+        if fitted.adopted and ws is not None and fitted.new is not None and not overridden:
             from pmquiz.scheduler import Scheduler
 
             ws.store.set_meta(PARAMETERS_KEY, json_module.dumps({
@@ -120,12 +122,17 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
         if ws:
             ws.close()
     if as_json:
-        print_json(fitted.to_dict() | {"source": source, "rescheduled": rescheduled})
+        print_json(fitted.to_dict() | {"source": source, "rescheduled": rescheduled,
+                                       "saved": bool(rescheduled)})
         return
     from pmquiz.ui.fit_view import show_fit
 
     show_fit(console(), fitted, source)
     if rescheduled:
         console().print(f"Saved; {rescheduled} cards rescheduled with the new parameters.")
+    elif overridden:
+        console().print("Not saved: config.toml sets `parameters`, which win over fitted ones. "
+                        "Put the new ones there, or remove that line and run optimize again.",
+                        markup=False)
     elif reviews is not None and fitted.new is not None:
         console().print("(fitted on a file: your own parameters were not changed)")
