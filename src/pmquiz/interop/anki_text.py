@@ -12,29 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.html import looks_like_html, to_text
-from pmquiz.interop.records import EXPLAIN_RULE, gaps_to_anki_cloze, note_card
+from pmquiz.interop.records import EXPLAIN_RULE, ReadNotes, gaps_to_anki_cloze, note_card
 from pmquiz.model import Card, Deck, Kind
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
               "colon": ":"}
 HEADER = re.compile(r"^#([a-zA-Z ]+):(.*)$")
 ANSWER_RULE = re.compile(r"<hr\s+id=[\"']?answer[\"']?\s*/?>", re.IGNORECASE)
-
-
-@dataclass
-class TextImport:
-    """Cards read from an Anki text file, with what was skipped and why."""
-
-    cards: list[Card] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
-    decks: list[str] = field(default_factory=list)
-    guided: bool = False  # ids come from a GUID column
 
 
 def _column(value: str, name: str, line: int) -> int:
@@ -48,7 +37,7 @@ def _column(value: str, name: str, line: int) -> int:
     return number - 1
 
 
-def read_text_export(path: Path, deck_slug: str) -> TextImport:
+def read_text_export(path: Path, deck_slug: str) -> ReadNotes:
     """Parse an Anki text export into cards."""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
@@ -62,7 +51,7 @@ def read_text_export(path: Path, deck_slug: str) -> TextImport:
     separator, html_mode = "\t", None
     columns: dict[str, int] = {}
     fixed: dict[str, str] = {}
-    result = TextImport()
+    result = ReadNotes()
     body_start = 0
     for index, line in enumerate(lines):
         match = HEADER.match(line.rstrip("\r\n"))

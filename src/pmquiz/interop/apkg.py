@@ -13,30 +13,18 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_text import anki_deck_name, front_and_back, note_guid, note_tags
 from pmquiz.interop.html import to_html, to_text
-from pmquiz.interop.records import has_anki_cloze, note_card
-from pmquiz.model import Card, Deck, Kind
+from pmquiz.interop.records import ReadNotes, has_anki_cloze, note_card
+from pmquiz.model import Deck, Kind
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 BASIC_MODEL_ID = 1_607_392_319
 CLOZE_MODEL_ID = 1_607_392_320
-
-
-@dataclass
-class PackageImport:
-    """Cards read from a package."""
-
-    cards: list[Card] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
-    decks: list[str] = field(default_factory=list)
-    collection: str = ""
-    guided: bool = True  # every Anki note has a GUID
 
 
 def _collection_bytes(path: Path) -> tuple[str, bytes]:
@@ -91,10 +79,10 @@ def _decks(conn: sqlite3.Connection) -> dict[int, str]:
 
 
 def read_package(path: Path, deck_slug: str,
-                 progress: Callable[[int, int], None] | None = None) -> PackageImport:
+                 progress: Callable[[int, int], None] | None = None) -> ReadNotes:
     """Read every note of a package as a pmquiz card."""
     name, data = _collection_bytes(path)
-    result = PackageImport(collection=name)
+    result = ReadNotes(collection=name, guided=True)  # every Anki note has a GUID
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "collection.sqlite"
         copy.write_bytes(data)

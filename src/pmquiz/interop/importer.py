@@ -12,6 +12,7 @@ from pmquiz.compile.document import Warning_, slugify
 from pmquiz.compile.merge import MergeReport, merge
 from pmquiz.deck import free_id, parse_deck, render_deck, write_atomic
 from pmquiz.errors import DeckErrors, ImportFormatError
+from pmquiz.interop.records import ReadNotes
 from pmquiz.model import Card, Deck, Module
 
 
@@ -53,34 +54,30 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
                 progress: Callable[[int, int], None] | None = None) -> Imported:
     """Read `source`, write the deck (atomically), return the report."""
     kind = detect(source)
-    existing = existing_deck(target) if target else None
-    provisional_slug = existing.module.slug if existing else slugify(title or source.stem, 6)
+    if target is None:
+        target = home_decks / "imported" / f"{slugify(title or source.stem, 6)}.toml"
+    existing = existing_deck(target)
+    slug = existing.module.slug if existing else slugify(title or source.stem, 6)
+    read: ReadNotes
     if kind == "apkg":
         from pmquiz.interop.apkg import read_package
 
-        read: object = read_package(source, provisional_slug, progress)
+        read = read_package(source, slug, progress)
     elif kind == "markdown":
         from pmquiz.interop.markdown_qa import read_qa
 
-        read = read_qa(source, provisional_slug)
+        read = read_qa(source, slug)
     else:
         from pmquiz.interop.anki_text import read_text_export
 
-        read = read_text_export(source, provisional_slug)
-    cards: list[Card] = read.cards  # type: ignore[attr-defined]
-    warnings: list[Warning_] = read.warnings  # type: ignore[attr-defined]
-    decks: list[str] = read.decks  # type: ignore[attr-defined]
-    if not cards:
+        read = read_text_export(source, slug)
+    if not read.cards:
         raise ImportFormatError(f"{source}: no cards found ({kind} format); nothing written")
     module_title = title or (existing.module.title if existing else "") or \
-        (decks[-1].split("::")[-1].strip() if decks else "") or source.stem
-    slug = existing.module.slug if existing else slugify(title or source.stem, 6)
-    if target is None:
-        target = home_decks / "imported" / f"{slug}.toml"
-        existing = existing_deck(target)
-    cards = [replace(c, deck=slug) for c in _unique(cards)]
+        (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
+    cards = [replace(c, deck=slug) for c in _unique(read.cards)]
     merged, report = merge(cards, list(existing.cards) if existing else [],
-                           by_similarity=not read.guided)  # type: ignore[attr-defined]
+                           by_similarity=not read.guided)
     module = Module(slug=slug, title=module_title,
                     phase=phase if phase is not None else (existing.module.phase
                                                            if existing else 0),
@@ -94,4 +91,4 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         raise ImportFormatError(f"{source}: the imported cards do not form a valid deck:\n"
                                 f"{exc}") from None
     write_atomic(target, text)
-    return Imported(deck=deck, path=target, format=kind, warnings=warnings, report=report)
+    return Imported(deck=deck, path=target, format=kind, warnings=read.warnings, report=report)

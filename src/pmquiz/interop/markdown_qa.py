@@ -16,12 +16,11 @@ Cards are separated by blank lines or `---`; a question or answer may run over s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
-from pmquiz.interop.records import id_for
+from pmquiz.interop.records import ReadNotes, id_for
 from pmquiz.model import Card, Kind
 
 QUESTION = re.compile(r"^\s*(?:\*\*)?Q(?:uestion)?\s*[:.](?:\*\*)?\s*(.*)$", re.IGNORECASE)
@@ -29,16 +28,6 @@ QUESTION = re.compile(r"^\s*(?:\*\*)?Q(?:uestion)?\s*[:.](?:\*\*)?\s*(.*)$", re.
 ANSWER = re.compile(r"^\s*(?:\*\*)?(?:A\s*:|Answer\s*[:.])(?:\*\*)?\s*(.*)$", re.IGNORECASE)
 OPTION = re.compile(r"^\s*(?:\(([A-Ha-h])\)|([A-Ha-h])[).])\s+(.+)$")
 RULE = re.compile(r"^\s*(?:---+|\*\*\*+|___+)\s*$")
-
-
-@dataclass
-class QAImport:
-    """Cards read from a Q/A file."""
-
-    cards: list[Card] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
-    decks: list[str] = field(default_factory=list)
-    guided: bool = False
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -70,13 +59,13 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
     return joined
 
 
-def read_qa(path: Path, deck_slug: str) -> QAImport:
+def read_qa(path: Path, deck_slug: str) -> ReadNotes:
     """Parse a Q/A Markdown file into basic and choice cards."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not UTF-8 text") from None
-    result = QAImport()
+    result = ReadNotes()
     for start, block in _blocks(text.splitlines()):
         first = QUESTION.match(block[0])
         if not first:

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 
+from pmquiz.compile.document import Warning_
 from pmquiz.grading import normalize
 from pmquiz.model import Card, Kind
+
+
+@dataclass
+class ReadNotes:
+    """Cards read from a file to import, with what was skipped and why."""
+
+    cards: list[Card] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    decks: list[str] = field(default_factory=list)  # deck names the file mentions
+    guided: bool = False  # ids come from Anki GUIDs, so match old cards by id only
+    collection: str = ""  # for packages: which collection file was read
+
 
 ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
