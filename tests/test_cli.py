@@ -129,7 +129,7 @@ def test_list_and_cloze_are_auto_graded(home: Path, db: sqlite3.Connection) -> N
                '"Create high switching costs"]\n\n'
                '[[cards]]\nid = "z"\nkind = "cloze"\n'
                'prompt = "The {{product}} drives {{growth}}"\n')
-    out = run("study", input="drive virality, deliver value fast\nproduct; growth\n\n",
+    out = run("study", input="drive virality, deliver value fast\n\nproduct; growth\n\n",
               now="2026-03-02T09:00:00+00:00", code=0)
     assert "partly right (2 of 4)" in out
     assert "Missed: Build recurring value; Create high switching costs" in out

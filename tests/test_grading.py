@@ -17,29 +17,130 @@ from pmquiz.grading import (
     normalize,
     split_gaps,
     split_items,
+    vocabulary,
 )
 from pmquiz.model import Rating
+from pmquiz.words import zipf
 
 PRINCIPLES = ["Deliver value fast", "Build recurring value", "Drive virality",
               "Create high switching costs"]
 
 
-@pytest.mark.parametrize(("attempt", "expected", "outcome"), [
+# Hand-written (given, expected, verdict) cases from the course's own distinctions and real
+# learner slips. A verdict wrong in the learner's favour here is the worst defect pmquiz can have.
+MODULE = vocabulary([
+    "Product management vs Project management", "Owns the vision and strategy",
+    "Owns the execution; defines the how and when of delivery",
+    "Introduction, Growth, Maturity, Decline", "Harvest, Discontinue, Maintain, Reposition",
+    "Product development lifecycle: idea generation, screening, launch",
+])
+CASES = [
+    # the same answer, normalised
     ("Deliver value fast", "Deliver value fast", Outcome.RIGHT),
     ("deliver VALUE fast!", "Deliver value fast", Outcome.RIGHT),
     ("  deliver   value, fast ", "Deliver value fast", Outcome.RIGHT),
     ("Délivér value fast", "Deliver value fast", Outcome.RIGHT),
     ("the customer journey", "customer journey", Outcome.RIGHT),
     ("“aha!” moment", '"aha" moment', Outcome.RIGHT),
-    ("Delivr value fsat", "Deliver value fast", Outcome.RIGHT),  # two small typos
-    ("Drive viral growth", "Drive virality", Outcome.CLOSE),
+    ("4 stages", "four stages", Outcome.RIGHT),
+    ("life cycle", "lifecycle", Outcome.RIGHT),
+    ("the product lifecycle", "The product life cycle", Outcome.RIGHT),
+    # typos of words that are not words, or far rarer misspellings
+    ("Delivr value fsat", "Deliver value fast", Outcome.RIGHT),
+    ("prodcut managment", "product management", Outcome.RIGHT),
+    ("stratgic practise", "strategic practice", Outcome.RIGHT),
+    ("recieve", "receive", Outcome.RIGHT),
+    ("maturty", "maturity", Outcome.RIGHT),
+    ("decilne", "decline", Outcome.RIGHT),
+    ("exectuion", "execution", Outcome.RIGHT),
+    ("virality", "virality", Outcome.RIGHT),
+    ("viralty", "virality", Outcome.RIGHT),
+    ("comercialisation", "commercialisation", Outcome.RIGHT),
+    # a different real word is not a typo
+    ("project management", "product management", Outcome.WRONG),
+    ("majority", "maturity", Outcome.WRONG),
+    ("define", "decline", Outcome.WRONG),
+    ("education", "execution", Outcome.WRONG),
+    ("version", "vision", Outcome.WRONG),
+    ("affluence", "influence", Outcome.WRONG),
+    ("harvest", "maintain", Outcome.WRONG),
+    ("growth", "maturity", Outcome.WRONG),
+    ("who", "why", Outcome.WRONG),
     ("Build network effects", "Drive virality", Outcome.WRONG),
-    ("why", "why", Outcome.RIGHT),
-    ("who", "why", Outcome.WRONG),  # short words must match exactly
     ("", "anything", Outcome.WRONG),
-])
+    # hedges: naming the answer and a competitor is not the answer
+    ("product and project management", "product management", Outcome.WRONG),
+    ("growth or maturity", "maturity", Outcome.WRONG),
+    # inflections, derivations and word order: at least close
+    ("empathy for users", "user empathy", Outcome.CLOSE),
+    ("changing the price", "price changes", Outcome.CLOSE),
+    ("why build it", "Why should it be built", Outcome.CLOSE),
+    ("Drive viral engagement", "Drive virality", Outcome.CLOSE),
+    ("strategic practices", "strategic practice", Outcome.CLOSE),
+    ("needs of customers", "customer needs", Outcome.CLOSE),
+    ("value delivered fast", "Deliver value fast", Outcome.CLOSE),
+    # a key word missing is wrong
+    ("strategic", "strategic practice", Outcome.WRONG),
+    ("management", "product management", Outcome.WRONG),
+]
+
+
+@pytest.mark.parametrize(("attempt", "expected", "outcome"), CASES)
 def test_compare(attempt: str, expected: str, outcome: Outcome) -> None:
-    assert compare(attempt, expected) is outcome
+    assert compare(attempt, expected, MODULE) is outcome
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CASES) + len(LIST_CASES) + len(CLOZE_CASES) >= 40
+
+
+def test_a_course_term_added_to_a_right_answer_is_a_hedge() -> None:
+    assert compare("growth maturity", "growth", MODULE) is Outcome.WRONG
+    assert compare("growth maturity", "growth") is Outcome.CLOSE  # no module: just extra
+    # the price of the rule: an elaboration with a course term is refused (the learner can
+    # overrule it with "I was right")
+    assert compare("Drive viral growth", "Drive virality", MODULE) is Outcome.WRONG
+    assert compare("Drive viral growth", "Drive virality") is Outcome.CLOSE
+
+
+LIFE_CYCLE = ["Introduction", "Growth", "Maturity", "Decline"]
+LIST_CASES = [
+    (["introduction", "growth", "maturity", "decline"], Outcome.RIGHT, (), ()),
+    (["decline", "Maturty", "growth", "introduction"], Outcome.RIGHT, (), ()),
+    (["introduction", "growth", "maturity", "decline", "launch", "testing", "screening",
+      "harvest"], Outcome.WRONG, (), ("launch", "testing", "screening", "harvest")),
+    (["introduction", "growth", "maturity", "decline", "launch"], Outcome.PARTIAL, (),
+     ("launch",)),
+    (["introduction", "growth", "majority"], Outcome.WRONG, ("Maturity", "Decline"),
+     ("majority",)),
+    (["introduction", "growth", "maturity"], Outcome.PARTIAL, ("Decline",), ()),
+    (["introduction", "introduction", "growth", "maturity", "decline"], Outcome.RIGHT, (), ()),
+]
+
+
+@pytest.mark.parametrize(("given", "outcome", "missed", "extra"), LIST_CASES)
+def test_list_cases(given: list[str], outcome: Outcome, missed: tuple[str, ...],
+                    extra: tuple[str, ...]) -> None:
+    grade = grade_list(given, LIFE_CYCLE, MODULE)
+    assert grade.outcome is outcome
+    assert grade.missed == missed
+    assert grade.extra == extra
+
+
+CLOZE_CASES = [
+    ("customer needs; business goals; technical realities", Outcome.RIGHT),
+    ("customer needs, business goals, technical realities", Outcome.RIGHT),
+    ("custmer needs; business goals; technical realites", Outcome.RIGHT),
+    ("customer needs; business goals; technology", Outcome.PARTIAL),
+    ("needs of customers; business goals; technical realities", Outcome.CLOSE),
+    ("user needs; market goals; budget", Outcome.WRONG),
+]
+
+
+@pytest.mark.parametrize(("given", "outcome"), CLOZE_CASES)
+def test_cloze_with_several_gaps(given: str, outcome: Outcome) -> None:
+    gaps = [["customer needs"], ["business goals"], ["technical realities"]]
+    assert grade_cloze(split_gaps(given, 3), gaps, MODULE).outcome is outcome
 
 
 def test_outcomes_map_to_ratings() -> None:
@@ -58,11 +159,14 @@ def test_list_in_any_order_with_typos_is_right() -> None:
 
 
 def test_list_partial_credit() -> None:
-    half = grade_list(["Drive virality", "Deliver value fast", "go viral"], PRINCIPLES)
+    half = grade_list(["Drive virality", "Deliver value fast"], PRINCIPLES)
     assert half.outcome is Outcome.PARTIAL and half.rating is Rating.HARD
     assert half.score == 0.5
     assert set(half.missed) == {"Build recurring value", "Create high switching costs"}
-    assert half.extra == ("go viral",)
+    # a wrong extra costs as much as a missing item
+    costly = grade_list(["Drive virality", "Deliver value fast", "go viral"], PRINCIPLES)
+    assert costly.extra == ("go viral",) and costly.score == 0.25
+    assert costly.outcome is Outcome.WRONG
     one = grade_list(["Drive virality"], PRINCIPLES)
     assert one.outcome is Outcome.WRONG and one.rating is Rating.AGAIN
 
@@ -104,14 +208,32 @@ def test_exact_answers_are_always_right(answer: str) -> None:
             normalize(answer.upper()) != normalize(answer)
 
 
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=12, max_size=40),
-       st.integers(min_value=0, max_value=1000))
-def test_one_typo_in_a_long_answer_is_forgiven(answer: str, where: int) -> None:
-    if len(normalize(answer)) < 12:
-        return
-    i = where % len(answer)
-    typo = answer[:i] + ("x" if answer[i] != "x" else "y") + answer[i + 1:]
-    assert compare(typo, answer) is Outcome.RIGHT
+WORDS = ["product", "management", "strategic", "practice", "customer", "needs", "business",
+         "goals", "technical", "realities", "maturity", "decline", "introduction", "growth",
+         "execution", "vision", "recurring", "value", "switching", "costs"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4, unique=True),
+       st.integers(min_value=0, max_value=10_000), st.sampled_from("abcdefghijklmnopqrstuvwxyz"))
+def test_a_typo_that_is_no_word_never_turns_right_into_wrong(
+        answer: list[str], where: int, letter: str) -> None:
+    expected = " ".join(answer)
+    target = where % len(answer)
+    word = answer[target]
+    i = (where // len(answer)) % len(word)
+    typo = word[:i] + letter + word[i + 1:]
+    if typo == word or zipf(typo) > 0 or len(word) <= 3:
+        return  # not a typo, or a real word: may be another answer
+    given_words = [*answer[:target], typo, *answer[target + 1:]]
+    assert compare(" ".join(given_words), expected) is Outcome.RIGHT
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([(a, b) for a in WORDS for b in WORDS if a != b]))
+def test_a_real_word_in_place_of_a_key_word_is_never_right(pair: tuple[str, str]) -> None:
+    given, expected = pair
+    assert compare(given, expected) is not Outcome.RIGHT
 
 
 @given(st.text(max_size=25), st.text(max_size=25))

@@ -32,7 +32,7 @@ EXPECTED_SCHEMA = {
     "sessions": ["id", "uid", "mode", "started", "ended", "answered", "correct"],
     "reviews": ["id", "uid", "card", "time", "rating", "duration_ms", "answer", "correct",
                 "grade", "state_before", "session", "mode", "stability", "difficulty", "due",
-                "due_before", "next_time"],
+                "due_before", "next_time", "override"],
     "meta": ["key", "value"],
 }
 
@@ -59,7 +59,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
             "idx_cards_deck_card_id"} <= indexes
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")] == \
-        ["initial_schema", "review_history_columns"]
+        ["initial_schema", "review_history_columns", "review_overrides"]
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,6 +48,8 @@ def test_interactive_session_with_single_keys(deck_home: Path) -> None:
     child.send("1")  # wrong: Product management
     child.expect("wrong")
     child.expect("Budgets are delivery.")
+    child.expect("Enter next")  # a wrong answer waits for a key before the next card
+    child.send("\r")
     answer_basic(child, "answer 1", "3")
     answer_basic(child, "", "4")
     answer_basic(child, "nope", "1")

@@ -1,29 +1,55 @@
-"""Pure grading: lenient text matching, list partial credit, and the answer -> rating map.
+"""Pure grading: typed answers compared word by word, list and cloze credit, choice answers.
 
-Matching rules (documented in the README):
-- both texts are normalised: accents removed, case folded, typographic quotes and all
-  punctuation turned into spaces, runs of spaces collapsed, a leading "the", "a" or "an" dropped;
-- equal after normalising -> right;
-- otherwise the similarity is 1 - (edit distance / length of the longer text), counting a
-  swap of two neighbouring letters as one edit; >= MATCH (0.85) -> right (a small typo),
-  >= CLOSE (0.65) -> close: shown the expected answer and rated Hard;
-- texts of 4 characters or fewer must match exactly after normalising (too short for typos).
+Rules (the README's "How answers are graded" section says the same for learners):
+- Both texts are normalised: accents removed, case folded, quotes and punctuation turned into
+  spaces, digits 0-12 written as words. A word glued or split ("lifecycle" / "life cycle")
+  counts as the same word.
+- Key words are the expected answer's content words (not articles, prepositions, pronouns or
+  auxiliaries). Every word of a cloze gap is a key word when the gap has no content word.
+- A given word matches an expected key word when it is the same word; a typo of it; or another
+  form of it (plural, tense, "-ity"/"-ion" derivation, a few irregular verbs).
+- A typo is a word within 1 edit (words of 4-5 letters) or 2 edits (6 letters and more; a swap
+  of neighbours is one edit) that is not itself a word of the module's cards and that the
+  dictionary does not know, or knows as far rarer than the expected word (a known misspelling
+  such as "managment"). Words of 3 letters or fewer must be exact. So "project" for "product",
+  "majority" for "maturity" or "define" for "decline" is a different word: wrong.
+- Verdict: a key word missing -> wrong. All key words there, in order, nothing else of
+  substance -> right. All there but in another form, another order or with extra content
+  words -> close (rated Hard). An extra word that is a near miss of a key word ("product and
+  project management"), an extra word that is a term of the module's cards ("growth,
+  maturity" for "growth"), or more extra content words than key words -> wrong: a hedge is
+  not an answer.
+- Lists: each item is one such comparison; items in any order; right only with every item and
+  nothing that is not in the list; otherwise score = (items named - wrong extras) / items,
+  at least half -> partly right (Hard), less -> wrong.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from pmquiz.model import Rating
 
-MATCH = 0.85
-CLOSE = 0.65
-SHORT = 4
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Answers longer than this many words are compared on their first words only for hints; a
+# typed answer this long to a short gap is graded wrong without fuzzy matching (speed bound).
+HINT_WORDS = 2000
+HINT_FUZZY = 150
+
+NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven "
+                              "twelve".split()))
+
+FUNCTION_WORDS = frozenset("""a an the and or nor but of to for in on by with as at from into
+onto over under about than then so that this these those it its it's is are was were be being
+been am do does did doing done has have had having will would shall should can could may might
+must i me my we us our you your he him his she her they them their theirs there here if also
+very just too any some each such own same other""".split())
 
 
 class Outcome(StrEnum):
@@ -43,6 +69,24 @@ OUTCOME_RATING = {
 }
 
 
+class Mark(StrEnum):
+    """How one word of a word-level comparison fared."""
+
+    SAME = "same"      # given and expected agree
+    TYPO = "typo"      # given word is a typo of the expected one
+    FORM = "form"      # another form of the expected word
+    EXTRA = "extra"    # given, not expected
+    MISSING = "missing"  # expected, not given
+
+
+@dataclass(frozen=True)
+class WordDiff:
+    """A word-level comparison of one given text with one expected text, for display."""
+
+    given: tuple[tuple[str, Mark], ...] = ()
+    expected: tuple[tuple[str, Mark], ...] = ()
+
+
 @dataclass(frozen=True)
 class Grade:
     """The verdict on one attempt: outcome, the rating it maps to, and the score (0..1)."""
@@ -52,6 +96,7 @@ class Grade:
     matched: tuple[str, ...] = ()
     missed: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    diffs: tuple[WordDiff, ...] = field(default=(), compare=False)
 
     @property
     def rating(self) -> Rating:
@@ -66,33 +111,64 @@ class Grade:
 
 def normalize(text: str) -> str:
     """Fold case, accents, quotes and punctuation so only the words remain."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        stripped = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     words = NON_WORD.sub(" ", stripped.casefold()).strip()
     return LEADING_ARTICLE.sub("", words)
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance where swapping two neighbouring characters costs one edit."""
+def tokens(text: str) -> list[str]:
+    """The normalised words of a text, small numbers written out ("4" -> "four")."""
+    return [NUMBER_WORDS.get(int(w), w) if w.isdigit() and len(w) <= 2 else w
+            for w in normalize(text).split()]
+
+
+def vocabulary(texts: Iterable[str]) -> frozenset[str]:
+    """Every word of some texts (a module's cards): a typed word found here is a real word of
+    the course, never a typo of another."""
+    return frozenset(w for text in texts for w in tokens(text))
+
+
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Levenshtein distance where swapping two neighbouring characters costs one edit.
+
+    With `limit`, stops as soon as the distance must exceed it and returns `limit + 1`, so
+    comparing long texts costs at most len(a) x (2 x limit + 1) steps.
+    """
     if a == b:
         return 0
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     if not a or not b:
         return max(len(a), len(b))
+    big = len(a) + len(b) + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
+        current = [i] + [big] * len(b)
+        low, high = 1, len(b)
+        if limit is not None:
+            low, high = max(1, i - limit), min(len(b), i + limit)
+        for j in range(low, high + 1):
+            cb = b[j - 1]
             cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
+        if limit is not None and min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
-    return previous[-1]
+    distance = previous[-1]
+    return distance if limit is None or distance <= limit else limit + 1
 
 
 def similarity(a: str, b: str) -> float:
-    """1.0 for the same words, falling towards 0.0 as more edits are needed."""
+    """1.0 for the same words, falling towards 0.0 as more edits are needed (whole texts; for
+    short texts such as card prompts, not for typed answers)."""
     na, nb = normalize(a), normalize(b)
     if na == nb:
         return 1.0
@@ -101,29 +177,209 @@ def similarity(a: str, b: str) -> float:
     return 1.0 - edit_distance(na, nb) / max(len(na), len(nb))
 
 
-def compare(attempt: str, expected: str) -> Outcome:
+IRREGULAR = {form: base for base, forms in {
+    "build": "built", "make": "made", "run": "ran", "grow": "grew grown", "lead": "led",
+    "buy": "bought", "sell": "sold", "bring": "brought", "think": "thought",
+    "teach": "taught", "begin": "began begun", "choose": "chose chosen",
+    "write": "wrote written", "take": "took taken", "give": "gave given",
+    "go": "went gone", "see": "saw seen", "know": "knew known", "find": "found",
+    "keep": "kept", "spend": "spent", "send": "sent", "pay": "paid", "say": "said",
+    "tell": "told", "hold": "held", "feel": "felt", "meet": "met", "win": "won",
+    "lose": "lost", "fall": "fell fallen", "rise": "rose risen", "drive": "drove driven",
+    "understand": "understood", "child": "children", "person": "people",
+}.items() for form in [base, *forms.split()]}
+SUFFIXES = ("ational", "ations", "ation", "ities", "ity", "nesses", "ness", "ments", "ment",
+            "ings", "ing", "ions", "ion", "ies", "ied", "edly", "ed", "es", "ly", "s", "e")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A rough common root, so that forms of one word meet: users/user, changing/changes/
+    change, virality/viral, strategies/strategy, planned/plan."""
+    word = IRREGULAR.get(word, word)
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            root = word[: -len(suffix)]
+            if suffix in ("ies", "ied", "ities"):
+                root += "y"
+            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "aeiouls":
+                root = root[:-1]  # planned -> plan, but keep "sell", "access"
+            return root.rstrip("e") if len(root) > 3 else root
+    return word
+
+
+def typo_limit(word: str) -> int:
+    """Edits allowed for a typo of this expected word."""
+    if len(word) <= 3:
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+def is_typo(given: str, expected: str, known: frozenset[str] = frozenset()) -> bool:
+    """True when `given` is a misspelling of `expected`, not another real word."""
+    from pmquiz.words import zipf
+
+    limit = typo_limit(expected)
+    if limit == 0 or given == expected or given in known or given.isdigit():
+        return False
+    distance = edit_distance(given, expected, limit)
+    if distance > limit:
+        return False
+    given_zipf = zipf(given)
+    if given_zipf == 0.0:
+        return True
+    # A known word counts as a typo only when far rarer than the word meant (managment 2.2
+    # vs management 5.1); a second edit needs a wider gap (affluence 2.7 vs influence 4.8 is
+    # a different word).
+    gap = zipf(expected) - given_zipf
+    return gap >= (1.5 if distance == 1 else 2.5)
+
+
+def _mark(given: str, expected: str, known: frozenset[str]) -> Mark | None:
+    if given == expected:
+        return Mark.SAME
+    if is_typo(given, expected, known):
+        return Mark.TYPO
+    if stem(given) == stem(expected):
+        return Mark.FORM
+    return None
+
+
+def _glue(words: list[str], targets: set[str]) -> list[str]:
+    """Join neighbours whose concatenation is a target word ("life cycle" -> "lifecycle")."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and words[i] + words[i + 1] in targets \
+                and words[i] not in targets:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One typed text against one expected text, word by word."""
+
+    outcome: Outcome
+    found: int          # key words matched
+    keys: int           # key words in all
+    diff: WordDiff
+
+
+def compare_words(attempt: str, expected: str, known: frozenset[str] = frozenset(),
+                  hint_only: bool = False) -> Comparison:
+    """Compare word by word (the rules are in this module's docstring)."""
+    want = tokens(expected)
+    budget = 12 * HINT_WORDS if hint_only else 20 * len(expected) + 400
+    if len(attempt) > budget:
+        if not hint_only:
+            # Far longer than the answer: wrong whatever it holds (and no scan of all of it).
+            return Comparison(Outcome.WRONG, 0, len(want), WordDiff(
+                tuple((w, Mark.EXTRA) for w in tokens(attempt[:400])),
+                tuple((w, Mark.MISSING) for w in want)))
+        attempt = attempt[:budget]
+    given = tokens(attempt)
+    want = _glue(want, set(given))
+    given = _glue(given, set(want))
+    keys = [i for i, w in enumerate(want) if w not in FUNCTION_WORDS] or list(range(len(want)))
+    key_set = set(keys)
+    content_given = [j for j, w in enumerate(given) if w not in FUNCTION_WORDS]
+    if not hint_only and len(content_given) > 2 * len(keys) + 12:
+        # Far more than asked for: wrong whatever it contains (and no fuzzy scan of it).
+        return Comparison(Outcome.WRONG, 0, len(keys), WordDiff(
+            tuple((w, Mark.EXTRA) for w in given[:60]),
+            tuple((w, Mark.MISSING) for w in want)))
+    positions: dict[str, list[int]] = {}
+    for j, w in enumerate(given):
+        positions.setdefault(w, []).append(j)
+    used: dict[int, Mark] = {}
+    matched: dict[int, tuple[int, Mark]] = {}
+    # Exact words first, so a typo never steals the place of a word given exactly.
+    for i in keys:
+        for j in positions.get(want[i], ()):
+            if j not in used:
+                used[j] = Mark.SAME
+                matched[i] = (j, Mark.SAME)
+                break
+    unique = {w: j for j, w in reversed(list(enumerate(given))) if w not in FUNCTION_WORDS}
+    if hint_only and len(unique) > HINT_FUZZY:
+        # Typos and forms are looked for among the first words only: it is a hint, and a
+        # long essay must not delay the next card.
+        unique = dict(sorted(unique.items(), key=lambda item: item[1])[:HINT_FUZZY])
+    for i in keys:
+        if i in matched:
+            continue
+        target = want[i]
+        best: tuple[int, Mark] | None = None
+        for w, j in unique.items():
+            if j in used or abs(len(w) - len(target)) > max(2, len(target) // 2):
+                continue
+            mark = _mark(w, target, known)
+            if mark is Mark.TYPO:
+                best = (j, mark)
+                break
+            if mark is Mark.FORM and best is None:
+                best = (j, mark)
+        if best is not None:
+            used[best[0]] = best[1]
+            matched[i] = best
+    # Function words of the expected text that were given too are shown as matched.
+    for i, w in enumerate(want):
+        if i not in key_set and i not in matched:
+            for j in positions.get(w, ()):
+                if j not in used:
+                    used[j] = Mark.SAME
+                    matched[i] = (j, Mark.SAME)
+                    break
+    extras = [j for j in content_given if j not in used]
+    extra_set = set(extras)
+    found = sum(1 for i in keys if i in matched)
+    diff = WordDiff(
+        tuple((w, used.get(j, Mark.EXTRA if j in extra_set else Mark.SAME)) for j, w in
+              enumerate(given)),
+        tuple((w, matched[i][1] if i in matched else
+               (Mark.MISSING if i in key_set else Mark.SAME)) for i, w in enumerate(want)))
+    if not given or found < len(keys):
+        return Comparison(Outcome.WRONG, found, len(keys), diff)
+    hedge = any(
+        given[j] not in want and any(
+            edit_distance(given[j], want[i], typo_limit(want[i])) <= typo_limit(want[i])
+            for i in keys) for j in extras)
+    # An extra word that is a term of the module names a competing answer: a hedge.
+    hedge = hedge or any(given[j] in known and given[j] not in want for j in extras)
+    if hedge or len(extras) > max(2, len(keys)):
+        return Comparison(Outcome.WRONG, found, len(keys), diff)
+    order = [matched[i][0] for i in keys]
+    in_order = order == sorted(order)
+    exact = all(matched[i][1] in (Mark.SAME, Mark.TYPO) for i in keys)
+    outcome = Outcome.RIGHT if exact and in_order and not extras else Outcome.CLOSE
+    return Comparison(outcome, found, len(keys), diff)
+
+
+def compare(attempt: str, expected: str, known: frozenset[str] = frozenset()) -> Outcome:
     """Right, close or wrong for one typed attempt against one accepted answer."""
-    na, ne = normalize(attempt), normalize(expected)
-    if not na:
-        return Outcome.WRONG
-    if na == ne:
-        return Outcome.RIGHT
-    if len(ne) <= SHORT or len(na) <= SHORT:
-        return Outcome.WRONG
-    score = 1.0 - edit_distance(na, ne) / max(len(na), len(ne))
-    if score >= MATCH:
-        return Outcome.RIGHT
-    if score >= CLOSE:
-        return Outcome.CLOSE
-    return Outcome.WRONG
+    return compare_words(attempt, expected, known).outcome
 
 
-def grade_text(attempt: str, accepted: list[str]) -> Grade:
+RANK = [Outcome.RIGHT, Outcome.CLOSE, Outcome.PARTIAL, Outcome.WRONG]
+
+
+def _best(attempt: str, accepted: list[str], known: frozenset[str]) -> Comparison:
+    results = [compare_words(attempt, a, known) for a in accepted]
+    if not results:
+        return Comparison(Outcome.WRONG, 0, 0, WordDiff())
+    return min(results, key=lambda c: (RANK.index(c.outcome), -c.found))
+
+
+def grade_text(attempt: str, accepted: list[str], known: frozenset[str] = frozenset()) -> Grade:
     """Grade a typed answer against any of the accepted answers (the best one counts)."""
-    order = [Outcome.RIGHT, Outcome.CLOSE, Outcome.WRONG]
-    best = min((compare(attempt, a) for a in accepted), key=order.index, default=Outcome.WRONG)
-    score = {Outcome.RIGHT: 1.0, Outcome.CLOSE: 0.5}.get(best, 0.0)
-    return Grade(best, score)
+    best = _best(attempt, accepted, known)
+    score = {Outcome.RIGHT: 1.0, Outcome.CLOSE: 0.5}.get(best.outcome, 0.0)
+    return Grade(best.outcome, score, diffs=(best.diff,))
 
 
 def split_items(text: str) -> list[str]:
@@ -131,25 +387,27 @@ def split_items(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[\n,;]+", text) if part.strip()]
 
 
-def grade_list(attempts: list[str], items: list[str]) -> Grade:
-    """Partial credit for a list in any order: each expected item can be matched once.
-
-    All items -> right; at least half -> partial (Hard); fewer -> wrong (Again), since
-    recalling one principle of four is not a pass.
-    """
+def grade_list(attempts: list[str], items: list[str],
+               known: frozenset[str] = frozenset()) -> Grade:
+    """A list in any order: each expected item can be matched once; items that are not in the
+    list are extras and cost as much as a missing item (rules in the module docstring)."""
     remaining = list(items)
     matched: list[str] = []
     extra: list[str] = []
+    if len(attempts) > 3 * len(items) + 10:
+        return Grade(Outcome.WRONG, 0.0, (), tuple(items), tuple(attempts[:50]))
     for attempt in attempts:
-        found = next((item for item in remaining
-                      if compare(attempt, item) in (Outcome.RIGHT, Outcome.CLOSE)), None)
+        pool = [*remaining, *matched]
+        found = next((item for item in pool
+                      if compare(attempt, item, known) in (Outcome.RIGHT, Outcome.CLOSE)), None)
         if found is None:
             extra.append(attempt)
-        else:
+        elif found in remaining:
             remaining.remove(found)
             matched.append(found)
-    score = len(matched) / len(items) if items else 0.0
-    if items and not remaining:
+        # an item named twice is neither new credit nor a wrong extra
+    score = max(0.0, (len(matched) - len(extra)) / len(items)) if items else 0.0
+    if items and not remaining and not extra:
         outcome = Outcome.RIGHT
     elif score >= 0.5:
         outcome = Outcome.PARTIAL
@@ -169,10 +427,13 @@ def split_gaps(text: str, count: int) -> list[str]:
     return [p.strip() for p in re.split(r"[,;\n]", text)]
 
 
-def grade_cloze(attempts: list[str], gaps: list[list[str]]) -> Grade:
-    """Each gap is graded as typed text; all right -> right, some right -> partial."""
-    outcomes = [grade_text(attempts[i] if i < len(attempts) else "", accepted).outcome
-                for i, accepted in enumerate(gaps)]
+def grade_cloze(attempts: list[str], gaps: list[list[str]],
+                known: frozenset[str] = frozenset()) -> Grade:
+    """Each gap is graded as typed text; all right -> right, all at least close -> close,
+    some -> partly right, none -> wrong."""
+    results = [_best(attempts[i] if i < len(attempts) else "", accepted, known)
+               for i, accepted in enumerate(gaps)]
+    outcomes = [r.outcome for r in results]
     right = outcomes.count(Outcome.RIGHT)
     close = outcomes.count(Outcome.CLOSE)
     score = (right + 0.5 * close) / len(gaps) if gaps else 0.0
@@ -185,7 +446,7 @@ def grade_cloze(attempts: list[str], gaps: list[list[str]]) -> Grade:
     else:
         outcome = Outcome.WRONG
     missed = tuple(gaps[i][0] for i, o in enumerate(outcomes) if o is not Outcome.RIGHT)
-    return Grade(outcome, score, missed=missed)
+    return Grade(outcome, score, missed=missed, diffs=tuple(r.diff for r in results))
 
 
 def grade_choice(chosen: str, answer: str) -> Grade:
@@ -198,16 +459,9 @@ those it its is are be being been their our your who whom which what when where 
 do not so than then into over under""".split())
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def content_words(text: str) -> list[str]:
-    """The meaningful words of a statement, lightly stemmed (timelines -> timeline)."""
-    return [_stem(w) for w in normalize(text).split() if w not in STOPWORDS]
+    """The meaningful words of a statement, stemmed (timelines -> timeline)."""
+    return [stem(w) for w in normalize(text).split() if w not in STOPWORDS]
 
 
 def _shared_words(these: list[str], those: list[str]) -> int:
@@ -217,18 +471,19 @@ def _shared_words(these: list[str], those: list[str]) -> int:
     for word in these:
         hit = next((w for w in unmatched if w == word or (
             min(len(w), len(word)) > 4 and
-            1 - edit_distance(w, word) / max(len(w), len(word)) >= 0.8)), None)
+            edit_distance(w, word, 1) <= 1)), None)
         if hit is not None:
             unmatched.remove(hit)
             shared += 1
     return shared
 
 
-def key_words_covered(attempt: str, expected: str) -> tuple[int, int]:
+def key_words_covered(attempt: str, expected: str,
+                      known: frozenset[str] = frozenset()) -> tuple[int, int]:
     """(key words of the expected answer found in the attempt, key words in all): a hint for
     self-rated answers that are neither right nor close."""
-    wanted = content_words(expected)
-    return _shared_words(wanted, content_words(attempt)), len(wanted)
+    result = compare_words(attempt, expected, known, hint_only=True)
+    return result.found, result.keys
 
 
 def statement_similarity(a: str, b: str) -> float:
@@ -237,6 +492,6 @@ def statement_similarity(a: str, b: str) -> float:
     plain text similarity when that is higher."""
     wa, wb = content_words(a), content_words(b)
     if not wa or not wb:
-        return similarity(a, b)
+        return similarity(a[:400], b[:400])
     dice = 2 * _shared_words(wa, wb) / (len(wa) + len(wb))
-    return max(dice, similarity(a, b))
+    return max(dice, similarity(a[:400], b[:400]))

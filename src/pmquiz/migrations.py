@@ -73,11 +73,17 @@ def review_history_columns(db: Database) -> None:
                          index_name="idx_reviews_next_time")
 
 
+def review_overrides(db: Database) -> None:
+    """A review records when the learner overruled the automatic verdict ("right" or
+    "wrong"); `grade` keeps what the grader said."""
+    _table(db, "reviews").add_column("override", str)
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
-MIGRATIONS = (initial_schema, review_history_columns)
+MIGRATIONS = (initial_schema, review_history_columns, review_overrides)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

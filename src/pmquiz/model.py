@@ -203,3 +203,4 @@ class Answer:
     correct: bool | None
     grade: str
     duration_ms: int
+    override: str = ""  # "right" or "wrong": the learner overruled the automatic verdict

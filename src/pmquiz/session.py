@@ -59,14 +59,24 @@ class Verdict:
     key_words: tuple[int, int] = (0, 0)  # basic cards: key words of the answer in the attempt
 
 
+@dataclass(frozen=True)
+class Rated:
+    """The learner's last word on a verdict: the rating, and `override` ("right" or "wrong")
+    when they overruled the automatic verdict."""
+
+    rating: Rating
+    override: str = ""
+
+
 class StudyUI(Protocol):
     """What the study loop needs from a screen: ask, then show the verdict and get a rating."""
 
     def ask(self, question: Question) -> str:
         """Show the question and return the raw answer (lists: one item per line)."""
 
-    def rate(self, verdict: Verdict) -> Rating:
-        """Show the verdict; return the rating (self-rated, or Good/Easy after a right answer)."""
+    def rate(self, verdict: Verdict) -> Rated:
+        """Show the verdict; return the rating (self-rated; or as graded, Easy after a right
+        answer, or the learner's override)."""
 
     def saved(self, rating: Rating) -> None:
         """The answer is in the database (shown only once it is)."""
@@ -149,6 +159,7 @@ class Study:
         self.session: int | None = None
         self.summary = Summary()
         self._deck_cache: dict[str, list[StoredCard]] = {}
+        self._vocabulary: dict[str, frozenset[str]] = {}
 
     def begin(self) -> None:
         """Open the session record."""
@@ -171,6 +182,9 @@ class Study:
     def run(self, plan: Plan, scope: Scope) -> Summary:
         """Ask every card of the plan (and failed ones again when due) until done or stopped."""
         self.begin()
+        from pmquiz import words
+
+        words.warm()  # typed answers need the dictionary; load it while the learner reads
         learn_ahead = timedelta(minutes=self.scheduler.settings.learn_ahead_minutes)
         queue = list(plan.queue)
         learning = dict(plan.learning)
@@ -227,26 +241,44 @@ class Study:
             self._deck_cache[deck] = self.store.cards_in_scope(Scope(module=deck))
         return self._deck_cache[deck]
 
+    def vocabulary(self, deck: str) -> frozenset[str]:
+        """Every word of a module's cards: a typed word found there is a course word, never a
+        typo of another."""
+        if deck not in self._vocabulary:
+            texts: list[str] = []
+            for s in self._deck_cards(deck):
+                card = s.card
+                texts += [card.prompt, card.answer, card.explain, *card.options, *card.items]
+            self._vocabulary[deck] = grading.vocabulary(texts)
+        return self._vocabulary[deck]
+
     def ask_and_record(self, stored: StoredCard, number: int, remaining: int) -> StoredCard:
         """Ask one card, grade it, get the rating, and commit the review with the new state."""
         question = self.question_for(stored, number, remaining)
         shown = self.timer()
         response = self.ui.ask(question)
-        verdict = judge(question, response)
+        known = self.vocabulary(stored.card.deck) \
+            if stored.card.kind in (Kind.BASIC, Kind.CLOZE, Kind.LIST) else frozenset()
+        verdict = judge(question, response, known)
         stop: BaseException | None = None
         try:
-            rating = self.ui.rate(verdict)
+            rated = self.ui.rate(verdict)
         except (EOFError, KeyboardInterrupt) as exc:
             if verdict.grade is None:
                 raise  # a self-rated card is answered only once it is rated
-            # The answer was given and graded; only the optional Easy upgrade was not.
-            rating, stop = verdict.grade.rating, exc
+            # The answer was given and graded; only the optional Easy upgrade or an
+            # override was not.
+            rated, stop = Rated(verdict.grade.rating), exc
+        rating = rated.rating
         answered = self.clock()
         took = self.timer() - shown
-        correct = verdict.grade.correct if verdict.grade else rating is not Rating.AGAIN
+        if rated.override:
+            correct = rated.override == "right"
+        else:
+            correct = verdict.grade.correct if verdict.grade else rating is not Rating.AGAIN
         grade = verdict.grade.outcome.value if verdict.grade else "self"
         answer = Answer(rating=rating, response=response, correct=correct, grade=grade,
-                        duration_ms=max(0, int(took * 1000)))
+                        duration_ms=max(0, int(took * 1000)), override=rated.override)
         after = self.record(stored, answer, answered)
         if stop is not None:
             raise stop
@@ -266,7 +298,7 @@ class Study:
             self.store.record_answer(stored.row, stored.state, after, ReviewRecord(
                 uid=uid, time=when, rating=answer.rating, duration_ms=answer.duration_ms,
                 answer=answer.response, correct=answer.correct, grade=answer.grade,
-                mode=self.mode), self.session)
+                mode=self.mode, override=answer.override), self.session)
             summary = self.summary
             summary.answered += 1
             summary.correct += int(bool(answer.correct))
@@ -277,23 +309,24 @@ class Study:
                           module_title=stored.module_title, state=after)
 
 
-def judge(question: Question, response: str) -> Verdict:
-    """Grade a raw response by card kind (basic cards are self-rated, with a hint)."""
+def judge(question: Question, response: str, known: frozenset[str] = frozenset()) -> Verdict:
+    """Grade a raw response by card kind (basic cards are self-rated, with a hint). `known`
+    is the module's vocabulary (see `grading.vocabulary`)."""
     card = question.stored.card
     if card.kind is Kind.BASIC:
         if not response.strip():
             return Verdict(question, response, None)
-        hint = grading.grade_text(response, [card.answer]).outcome
+        hint = grading.compare_words(response, card.answer, known).outcome
         return Verdict(question, response, None, hint,
-                       grading.key_words_covered(response, card.answer))
+                       grading.key_words_covered(response, card.answer, known))
     if card.kind in (Kind.CHOICE, Kind.CLASSIFY):
         return Verdict(question, response, grading.grade_choice(response, card.answer))
     if card.kind is Kind.LIST:
-        return Verdict(question, response,
-                       grading.grade_list(grading.split_items(response), list(card.items)))
+        return Verdict(question, response, grading.grade_list(
+            grading.split_items(response), list(card.items), known))
     gaps = card.gaps
-    return Verdict(question, response,
-                   grading.grade_cloze(grading.split_gaps(response, len(gaps)), gaps))
+    return Verdict(question, response, grading.grade_cloze(
+        grading.split_gaps(response, len(gaps)), gaps, known))
 
 
 @contextmanager

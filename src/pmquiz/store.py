@@ -77,6 +77,7 @@ class ReviewRecord:
     correct: bool | None
     grade: str
     mode: str = "study"
+    override: str = ""
 
 
 class Store:
@@ -464,12 +465,13 @@ class Store:
                          (to_ts(review.time), row))
             cursor = conn.execute(
                 "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
-                "grade, state_before, session, mode, stability, difficulty, due, due_before) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grade, state_before, session, mode, stability, difficulty, due, due_before, "
+                "override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (review.uid, row, to_ts(review.time), int(review.rating), review.duration_ms,
                  review.answer, None if review.correct is None else int(review.correct),
                  review.grade, int(before.phase), session, review.mode, after.stability,
-                 after.difficulty, to_ts(after.due), to_ts(before.due)))
+                 after.difficulty, to_ts(after.due), to_ts(before.due),
+                 review.override or None))
             _write_state(conn, row, after)
             if session is not None:
                 conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
@@ -491,12 +493,13 @@ class Store:
                     yield (r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
                            None if r.correct is None else int(r.correct), r.grade,
                            int(b.phase), r.mode, a.stability, a.difficulty, to_ts(a.due),
-                           to_ts(b.due))
+                           to_ts(b.due), r.override or None)
 
             conn.executemany(
                 "INSERT OR IGNORE INTO reviews (uid, card, time, rating, duration_ms, answer, "
                 "correct, grade, state_before, session, mode, stability, difficulty, due, "
-                "due_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)", values())
+                "due_before, override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                values())
             added = conn.total_changes - before
             _link_next_times(conn, touched)
             for row, state in (states or {}).items():
@@ -528,12 +531,13 @@ class Store:
         return found
 
     def export_reviews(self) -> Iterator[tuple[str, str, str, float, int, int, str,
-                                               int | None, str, str]]:
+                                               int | None, str, str, str | None]]:
         """The whole log in time order: uid, module, card id, time, rating, duration,
-        answer, correct, grade, mode."""
+        answer, correct, grade, mode, override."""
         yield from self.conn.execute(
             "SELECT r.uid, c.deck, c.card_id, r.time, r.rating, r.duration_ms, r.answer, "
-            "r.correct, r.grade, r.mode FROM reviews r JOIN cards c ON c.id = r.card "
+            "r.correct, r.grade, r.mode, r.override FROM reviews r JOIN cards c "
+            "ON c.id = r.card "
             "ORDER BY r.time, r.uid")
 
     def last_review(self) -> tuple[int, int, str, datetime, Rating] | None:

@@ -1,7 +1,8 @@
 """Progress between machines: the review log as JSON Lines, merged by review id.
 
 One review per line: `id` (globally unique), `module`, `card`, `time` (ISO 8601 UTC),
-`rating` (1-4), `duration_ms`, `answer`, `correct`, `grade`, `mode`. Importing skips reviews
+`rating` (1-4), `duration_ms`, `answer`, `correct`, `grade`, `mode`, and `override`
+("right"/"wrong" when the learner overruled the grader; absent otherwise). Importing skips reviews
 already present and replays every card that got new ones, in time order, so importing twice
 changes nothing and the order of imports does not matter.
 """
@@ -23,14 +24,17 @@ FIELDS = ("id", "module", "card", "time", "rating")
 
 def export_lines(store: Store) -> Iterator[str]:
     """The log, one JSON object a line."""
-    for uid, module, card, when, rating, duration, answer, correct, grade, mode in \
+    for uid, module, card, when, rating, duration, answer, correct, grade, mode, override in \
             store.export_reviews():
-        yield json.dumps({
+        line = {
             "id": uid, "module": module, "card": card,
             "time": datetime.fromtimestamp(when, UTC).isoformat(), "rating": rating,
             "duration_ms": duration, "answer": answer,
             "correct": None if correct is None else bool(correct), "grade": grade,
-            "mode": mode}, ensure_ascii=False)
+            "mode": mode}
+        if override:
+            line["override"] = override
+        yield json.dumps(line, ensure_ascii=False)
 
 
 @dataclass
@@ -45,6 +49,14 @@ class MergeResult:
     def skipped(self) -> int:
         """Reviews already present."""
         return self.read - self.added
+
+
+def _override(value: object) -> str:
+    if value in (None, ""):
+        return ""
+    if value not in ("right", "wrong"):
+        raise ValueError('override must be "right" or "wrong"')
+    return str(value)
 
 
 def _parse(path: Path) -> list[tuple[str, str, ReviewRecord]]:
@@ -70,7 +82,8 @@ def _parse(path: Path) -> list[tuple[str, str, ReviewRecord]]:
                 duration_ms=int(data.get("duration_ms") or 0),
                 answer=str(data.get("answer") or ""),
                 correct=None if data.get("correct") is None else bool(data["correct"]),
-                grade=str(data.get("grade") or ""), mode=str(data.get("mode") or "study"))
+                grade=str(data.get("grade") or ""), mode=str(data.get("mode") or "study"),
+                override=_override(data.get("override")))
         except (ValueError, TypeError) as exc:
             raise ImportFormatError(f"{path}:{number}: not a pmquiz review ({exc}); nothing "
                                     "was imported") from None

@@ -5,7 +5,14 @@ Line protocol (stdin or stdout not a terminal), one answer per line:
 - list cards: items on one line separated by commas, or one per line ending with an empty line;
 - choice and classify cards: the option's number or its text (or a category's first letter);
 - basic cards are then rated: 1-4 or again/hard/good/easy (empty = good);
-- after a right auto-graded answer: empty = good, `easy` (or e, 4) = easy.
+- every auto-graded answer is followed by one more line, the learner's last word:
+  empty = keep the verdict (a right answer is Good), `e` (or easy, 4) = Easy after a right
+  answer, `r` = "I was right" (Good, recorded as an override), `w` = "I was wrong" (Again,
+  recorded as an override); anything else keeps the verdict.
+
+After a typed answer that is not right, both texts are shown word by word: `[-word-]` was
+given but is not in the answer, `[+word+]` is in the answer but was not given, `[~word~]` is a
+typo or another form of the expected word.
 """
 
 from __future__ import annotations
@@ -13,9 +20,9 @@ from __future__ import annotations
 import sys
 from typing import IO, TYPE_CHECKING
 
-from pmquiz.grading import Outcome, normalize
+from pmquiz.grading import Mark, Outcome, WordDiff, normalize
 from pmquiz.model import Kind, Rating
-from pmquiz.session import Question, Verdict
+from pmquiz.session import Question, Rated, Verdict
 from pmquiz.ui.text import clean, literal
 
 if TYPE_CHECKING:
@@ -92,12 +99,46 @@ def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
         lines.append((text, style))
         if card.kind is Kind.LIST and grade.missed:
             lines.append(("Missed: " + "; ".join(grade.missed), "yellow"))
+        if card.kind is Kind.LIST and grade.extra:
+            lines.append(("Not in the list: " + "; ".join(grade.extra), "red"))
         if grade.outcome is not Outcome.RIGHT or card.kind is Kind.CLOZE:
             lines.append((f"Answer: {card.expected_answer()}", "bold"))
     if card.explain and (grade is None or grade.outcome is not Outcome.RIGHT) and \
             not _restates(card.explain, card.expected_answer()):
         lines.append((card.explain, "dim"))
     return lines
+
+
+MARK_STYLE = {Mark.SAME: "", Mark.TYPO: "yellow", Mark.FORM: "yellow",
+              Mark.EXTRA: "bold red strike", Mark.MISSING: "bold green underline"}
+PLAIN_MARK = {Mark.SAME: "{}", Mark.TYPO: "[~{}~]", Mark.FORM: "[~{}~]", Mark.EXTRA: "[-{}-]",
+              Mark.MISSING: "[+{}+]"}
+
+
+def comparison_lines(verdict: Verdict) -> list[tuple[str, list[tuple[str, Mark]]]]:
+    """The word-level comparison shown after a typed answer that was not right: for each
+    gap (or the one answer), the words given and the words expected, each with its mark."""
+    grade = verdict.grade
+    if grade is None or grade.outcome is Outcome.RIGHT or not grade.diffs:
+        return []
+    rows: list[tuple[str, list[tuple[str, Mark]]]] = []
+    several = len(grade.diffs) > 1
+    for number, diff in enumerate(grade.diffs, 1):
+        if _all_same(diff):
+            continue
+        label = f"gap {number} " if several else ""
+        rows.append((f"{label}you typed", list(diff.given) or [("(nothing)", Mark.EXTRA)]))
+        rows.append((f"{label}expected", list(diff.expected)))
+    return rows
+
+
+def _all_same(diff: WordDiff) -> bool:
+    return all(m is Mark.SAME for _, m in (*diff.given, *diff.expected))
+
+
+def plain_comparison(words: list[tuple[str, Mark]]) -> str:
+    """The line-protocol form of one compared text."""
+    return " ".join(PLAIN_MARK[mark].format(word) for word, mark in words)
 
 
 def _restates(explain: str, answer: str) -> bool:
@@ -138,6 +179,26 @@ class LineProtocol:
             self._print("  type an option's number, key letter or text")
 
 
+def override_help(outcome: Outcome) -> str:
+    """What the learner may answer after an automatic verdict."""
+    if outcome is Outcome.RIGHT:
+        return "Enter = good, e = easy, w = I was wrong"
+    kept = "again" if outcome is Outcome.WRONG else "hard"
+    wrong = "" if outcome is Outcome.WRONG else ", w = I was wrong"
+    return f"Enter = {kept}, r = I was right{wrong}"
+
+
+def decide(outcome: Outcome, graded: Rating, word: str) -> Rated:
+    """The rating after the learner's last word: keep the verdict, Easy, or an override."""
+    if word in ("r", "right") and outcome is not Outcome.RIGHT:
+        return Rated(Rating.GOOD, "right")
+    if word in ("w", "wrong") and outcome is not Outcome.WRONG:
+        return Rated(Rating.AGAIN, "wrong")
+    if word in ("e", "easy", "4") and outcome is Outcome.RIGHT:
+        return Rated(Rating.EASY)
+    return Rated(graded)
+
+
 class LineStudyUI(LineProtocol):
     """The plain protocol for study sessions."""
 
@@ -159,20 +220,20 @@ class LineStudyUI(LineProtocol):
             return "\n".join(items)
         return self._read("answer> ")
 
-    def rate(self, verdict: Verdict) -> Rating:
-        """Print the verdict; read a self-rating or the Good/Easy choice."""
+    def rate(self, verdict: Verdict) -> Rated:
+        """Print the verdict; read a self-rating, or the learner's last word on the grade."""
         for text, _ in feedback_lines(verdict):
             self._print(text)
+        for label, words in comparison_lines(verdict):
+            self._print(f"  {label}: {plain_comparison(words)}")
         if verdict.grade is None:
             while True:
                 word = self._read("rate [1 again, 2 hard, 3 good, 4 easy]> ").strip().lower()
                 if word in RATING_WORDS:
-                    return RATING_WORDS[word]
+                    return Rated(RATING_WORDS[word])
                 self._print("  type 1-4 or again, hard, good, easy")
-        if verdict.grade.outcome is Outcome.RIGHT:
-            word = self._read("next [Enter = good, e = easy]> ").strip().lower()
-            return Rating.EASY if word in ("e", "easy", "4") else Rating.GOOD
-        return verdict.grade.rating
+        word = self._read(f"next [{override_help(verdict.grade.outcome)}]> ").strip().lower()
+        return decide(verdict.grade.outcome, verdict.grade.rating, word)
 
     def saved(self, rating: Rating) -> None:
         """Nothing to print: the next prompt follows."""
@@ -220,23 +281,40 @@ class TerminalStudyUI:
             return "\n".join(items)
         return str(questionary.text("Your answer:", qmark="›").unsafe_ask() or "")
 
-    def rate(self, verdict: Verdict) -> Rating:
-        """Show the verdict and explanation; one key for the rating."""
+    def rate(self, verdict: Verdict) -> Rated:
+        """Show the verdict, the word-level comparison and the explanation; then wait for one
+        key: the rating, or the learner's last word on an automatic verdict."""
+        from rich.text import Text
+
         from pmquiz.ui.keys import read_key
 
         for text, style in feedback_lines(verdict):
             self.console.print(literal(text, style))
+        for label, words in comparison_lines(verdict):
+            line = Text(f"  {label:>16}: ", style="dim")
+            for word, mark in words:
+                line.append_text(literal(word, MARK_STYLE[mark]))
+                line.append(" ")
+            self.console.print(line)
         if verdict.grade is None:
             keys = {"1": Rating.AGAIN, "a": Rating.AGAIN, "2": Rating.HARD, "h": Rating.HARD,
                     "3": Rating.GOOD, "g": Rating.GOOD, "enter": Rating.GOOD, " ": Rating.GOOD,
                     "4": Rating.EASY, "e": Rating.EASY}
-            rating = read_key("  rate: 1 again · 2 hard · 3/Enter good · 4 easy ", keys)
-        elif verdict.grade.outcome is Outcome.RIGHT:
-            rating = read_key("  Enter next · e easy ", {"enter": Rating.GOOD, " ": Rating.GOOD,
-                                                        "e": Rating.EASY, "4": Rating.EASY})
+            return Rated(read_key("  rate: 1 again · 2 hard · 3/Enter good · 4 easy ", keys))
+        outcome = verdict.grade.outcome
+        last_word = {"enter": "", " ": ""}
+        if outcome is Outcome.RIGHT:
+            last_word |= {"e": "e", "4": "e"}
         else:
-            rating = verdict.grade.rating
-        return rating
+            last_word |= {"r": "r"}
+        if outcome is not Outcome.WRONG:
+            last_word |= {"w": "w"}
+        help_text = "Enter next" + (" · e easy" if outcome is Outcome.RIGHT else
+                                    " · r I was right")
+        if outcome is not Outcome.WRONG:
+            help_text += " · w I was wrong"
+        word = read_key(f"  {help_text} ", last_word)
+        return decide(outcome, verdict.grade.rating, word)
 
     def saved(self, rating: Rating) -> None:
         """Confirm the rating once it is stored."""
