@@ -39,7 +39,6 @@ def classify(
     import random
 
     from pmquiz.classify import (
-        MATCH,
         Drill,
         category_sets,
         check_statement,
@@ -61,19 +60,13 @@ def classify(
                              "comparison or add classify cards to a deck")
         chosen_set = resolve_set(sets, category_set, set_names(ws.store))
         if statement is not None:
-            matches = check_statement(ws.store, scope, statement, chosen_set)
+            check = check_statement(ws.store, scope, statement, chosen_set)
             if as_json:
-                best = matches[0] if matches and matches[0].score >= MATCH else None
-                print_json({"statement": statement,
-                            "match": best.to_dict() if best else None,
-                            "category": best.card.card.answer if best else None,
-                            "score": round(matches[0].score, 3) if matches else None,
-                            "source": best.card.card.source if best else None,
-                            "nearest": [m.to_dict() for m in matches]})
+                print_json(check.to_dict())
             else:
-                from pmquiz.ui.drill import show_matches
+                from pmquiz.ui.drill import show_check
 
-                show_matches(out, statement, matches, MATCH)
+                show_check(out, check)
             return
         ui: Any
         if interactive() and not as_json:

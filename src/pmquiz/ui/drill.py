@@ -11,7 +11,7 @@ from pmquiz.ui.text import literal
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from pmquiz.classify import DrillResult, Match
+    from pmquiz.classify import Check, DrillResult
     from pmquiz.model import StoredCard
 
 
@@ -110,33 +110,35 @@ def drill_summary(console: Console, result: DrillResult) -> None:
             console.print(line)
 
 
-def show_matches(console: Console, statement: str, matches: list[Match], threshold: float) -> None:
-    """Check mode: the matching card's category, or a plain 'no match' with the nearest."""
+def show_check(console: Console, check: Check) -> None:
+    """Check mode: the category and how sure, or why there is no verdict; the nearest cards."""
     from rich.table import Table
 
-    console.print(literal(f"“{statement}”", "italic"))
-    best = matches[0] if matches else None
-    if best is not None and best.score >= threshold:
-        text = literal(f"{best.card.card.answer}", "bold green")
-        text.append_text(literal(f"  ({best.score:.0%} similar to a card in "
-                                 f"{best.card.module_title})"))
+    console.print(literal(f"“{check.statement}”", "italic"))
+    if check.category is not None:
+        text = literal(check.category, "bold green")
+        if check.on_card is not None:
+            text.append_text(literal(f"  (this is a card in {check.on_card.module_title})"))
+        else:
+            others = [c for c in check.scores if c != check.category]
+            text.append_text(literal(f"  ({check.confidence}: margin {check.margin:.2f} over "
+                                     f"{', '.join(others)})"))
         console.print(text)
-        console.print(literal(f"  card: {best.card.card.prompt}", "dim"))
+    elif check.reason == "unrelated":
+        console.print(literal("No verdict: this does not read like anything in "
+                              f"“{check.category_set}”.", "bold yellow"))
     else:
-        console.print(literal("No card is close enough to say which category this is.",
+        console.print(literal("No verdict: the statement fits both categories about equally "
+                              f"(margin {check.margin:.2f}); check the course text.",
                               "bold yellow"))
-        categories = {m.card.card.answer for m in matches}
-        if len(categories) == 1 and matches:
-            console.print(literal(f"The nearest cards are all {categories.pop()}, but none "
-                                  "says the same thing; check the course text.", "dim"))
-    if not matches:
+    if not check.nearest:
         return
     table = Table(title="Nearest cards", title_justify="left", show_edge=False, pad_edge=False)
     table.add_column("Similar", justify="right")
     table.add_column("Statement", overflow="fold", ratio=3)
     table.add_column("Category")
     table.add_column("Module", overflow="fold", ratio=2)
-    for m in matches:
-        table.add_row(f"{m.score:.0%}", literal(m.card.card.prompt), literal(m.card.card.answer),
-                      literal(m.card.module_title))
+    for m in check.nearest:
+        table.add_row(f"{max(0.0, m.score):.2f}", literal(m.card.card.prompt),
+                      literal(m.card.card.answer), literal(m.card.module_title))
     console.print(table)

@@ -1,0 +1,81 @@
+"""Scores `pmquiz classify "STATEMENT"` on a statement file (held-out or tuning), against the
+shipped decks. Used by tests/test_check_mode.py and bench/check_mode.py."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmquiz.classify import check_statement, set_names
+from pmquiz.deck import discover, parse_deck
+from pmquiz.store import Scope, Store
+
+DATA = Path(__file__).resolve().parent / "data"
+SHIPPED = Path(__file__).resolve().parents[1] / "decks"
+
+
+@dataclass
+class Score:
+    """Counts for one statement file."""
+
+    statements: int = 0
+    verdicts: int = 0
+    right: int = 0
+    right_without_set: int = 0
+    unrelated: int = 0
+    unrelated_silent: int = 0
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)
+    per_set: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    @property
+    def accuracy(self) -> float:
+        """Right verdicts over all related statements (no verdict counts as not right)."""
+        return self.right / self.statements
+
+    @property
+    def precision(self) -> float:
+        """Right verdicts over verdicts given."""
+        return self.right / self.verdicts if self.verdicts else 0.0
+
+    @property
+    def silent_on_unrelated(self) -> float:
+        """Share of unrelated sentences that got no verdict."""
+        return self.unrelated_silent / self.unrelated if self.unrelated else 1.0
+
+
+def evaluate(name: str, db: Path) -> Score:
+    """Check every statement of tests/data/NAME against its category set."""
+    data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+    store = Store.open(db)
+    try:
+        store.sync(discover([SHIPPED]), parse_deck)
+        names = set_names(store)
+        score = Score()
+        for entry in data["sets"]:
+            category_set = names[entry["name"]]
+            counts = [0, 0, 0]
+            for category, statements in entry.items():
+                if category == "name":
+                    continue
+                for statement in statements:
+                    check = check_statement(store, Scope(), statement, category_set)
+                    score.statements += 1
+                    counts[0] += 1
+                    if check.category is not None:
+                        score.verdicts += 1
+                        counts[1] += 1
+                    if check.category == category:
+                        score.right += 1
+                        counts[2] += 1
+                    elif check.category is not None:
+                        score.wrong.append((statement, category, check.category))
+                    free = check_statement(store, Scope(), statement)
+                    score.right_without_set += free.category == category
+            score.per_set[entry["name"]] = (counts[0], counts[1], counts[2])
+        for statement in data["unrelated"]:
+            score.unrelated += 1
+            score.unrelated_silent += check_statement(store, Scope(), statement).category is None
+        return score
+    finally:
+        store.close()
