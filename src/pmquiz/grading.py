@@ -39,8 +39,8 @@ LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Answers longer than this many words are compared on their first words only for hints; a
 # typed answer this long to a short gap is graded wrong without fuzzy matching (speed bound).
-HINT_WORDS = 2000
-HINT_FUZZY = 150
+HINT_WORDS = 1000
+HINT_FUZZY = 100
 
 NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven "
                               "twelve".split()))
@@ -220,7 +220,9 @@ def is_typo(given: str, expected: str, known: frozenset[str] = frozenset()) -> b
     from pmquiz.words import zipf
 
     limit = typo_limit(expected)
-    if limit == 0 or given == expected or given in known or given.isdigit():
+    if limit == 0 or given == expected or given in known or given.isdigit() or \
+            abs(len(given) - len(expected)) > limit or \
+            len(set(given) ^ set(expected)) > 2 * limit:  # cheap: too many letters differ
         return False
     distance = edit_distance(given, expected, limit)
     if distance > limit:
