@@ -1,152 +1,22 @@
-"""The typer app: parse arguments, call one function, render, map errors to exit codes.
-
-Exit codes: 0 ok, 1 error (bad deck, database problem...), 2 usage, 130 interrupted.
-"""
+"""The pmquiz command line: the app from `pmquiz.commands.base` with every command module
+registered on it, the options given before a command, and the entry point."""
 
 # No `from __future__ import annotations` here: typer would then evaluate every annotation
-# string at start-up (about 20 ms of `--help`); names only for type checking are quoted.
-import functools
-import sys
-from collections.abc import Callable
+# string at start-up (about 20 ms of `--help`).
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
+# The command modules register themselves on `app` when imported.
+import pmquiz.commands.classify
+import pmquiz.commands.daily
+import pmquiz.commands.exchange
+import pmquiz.commands.scores
 from pmquiz import paths
-from pmquiz.errors import DeckErrors, PmquizError
+from pmquiz.commands.base import Options, app
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from pmquiz.store import Scope
-    from pmquiz.workspace import Workspace
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-app = typer.Typer(
-    help="Spaced-repetition quizzes for the product-management course.",
-    no_args_is_help=False,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-class Options:
-    """Options given before the command name."""
-
-    def __init__(self, home: Path, decks: list[Path] | None = None):
-        self.home = home
-        self.decks = decks or []
-
-
-def console(stderr: bool = False) -> "Console":
-    """A rich console; highlighting off so numbers in card text are not recoloured."""
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print `pmquiz: message` on stderr and return the exit to raise."""
-    err = console(stderr=True)
-    err.print(f"pmquiz: {message}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def reports_errors(func: F) -> F:
-    """Turn pmquiz's own errors, SQLite failures and Ctrl-C into messages and exit codes."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DeckErrors as exc:
-            count = len(exc.errors)
-            raise fail(f"{count} problem{'s' if count != 1 else ''} in deck files:\n"
-                       + "\n".join(e.describe() for e in exc.errors)) from None
-        except PmquizError as exc:
-            raise fail(str(exc), exc.exit_code) from None
-        except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
-        except Exception as exc:
-            import sqlite3  # imported here: start-up does not pay for it
-
-            if not isinstance(exc, sqlite3.Error):
-                raise
-            from pmquiz.store import describe_sqlite_error
-
-            home = paths.home_dir()
-            raise fail(describe_sqlite_error(paths.database_path(home), exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def options(ctx: typer.Context) -> Options:
-    """The options given before the command (or their defaults)."""
-    found = ctx.find_object(Options)
-    return found if found is not None else Options(home=paths.home_dir())
-
-
-def workspace(ctx: typer.Context, **overrides: object) -> "Workspace":
-    """Open the learner's home with decks synced."""
-    from pmquiz.workspace import open_workspace
-
-    opts = options(ctx)
-    return open_workspace(opts.home, opts.decks, overrides)
-
-
-def scope_of(phase: int | None, module: str | None, ws: "Workspace | None" = None) -> "Scope":
-    """The cards a command is narrowed to; a phase or module that does not exist is a usage
-    error naming the ones that do."""
-    from pmquiz.errors import UsageError
-    from pmquiz.store import Scope
-
-    if ws is not None and (phase is not None or module is not None):
-        known = ws.store.modules()
-        if module is not None and module not in {m["slug"] for m in known}:
-            raise UsageError(f'--module {module}: no such module; modules: '
-                             + ", ".join(str(m["slug"]) for m in known))
-        if phase is not None and phase not in {m["phase"] for m in known}:
-            raise UsageError(f"--phase {phase}: no cards in that phase; phases: "
-                             + ", ".join(sorted({str(m["phase"]) for m in known})))
-    return Scope(phase=phase, module=module)
-
-
-def print_json(data: object) -> None:
-    """Raw figures for scripts: ISO dates, fractions, counts."""
-    import json
-
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
-PhaseOpt = Annotated[int | None, typer.Option("--phase", "-p", help="Only this phase.")]
-ModuleOpt = Annotated[str | None, typer.Option("--module", "-m", help="Only this module (slug).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def interactive() -> bool:
-    """Both ends are a terminal: use questionary and single keys, else the line protocol."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-def progress_bar() -> Any:
-    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
-
-    return Progress(console=console(stderr=True), transient=True)
-
-
-def with_progress(label: str, work: Callable[[Callable[[int, int], None] | None], Any]) -> Any:
-    bar = progress_bar()
-    if bar is None:
-        return work(None)
-    with bar:
-        task = bar.add_task(label, total=None)
-        return work(lambda done, total: bar.update(task, completed=done, total=total))
+__all__ = ["app", "main"]
 
 
 @app.callback(invoke_without_command=True)
@@ -168,18 +38,9 @@ def main_callback(
         raise typer.Exit
     ctx.obj = Options(home=home.expanduser() if home else paths.home_dir(), decks=decks or [])
     if ctx.invoked_subcommand is None:
-        from pmquiz.commands.daily import overview
-
-        overview(ctx)
+        pmquiz.commands.daily.overview(ctx)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
-
-
-# The commands register themselves on `app` when imported.
-import pmquiz.commands.daily  # noqa: E402
-import pmquiz.commands.drill  # noqa: E402
-import pmquiz.commands.exchange  # noqa: E402
-import pmquiz.commands.scores  # noqa: E402, F401

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from pmquiz import paths
-from pmquiz.cli import (
+from pmquiz.commands.base import (
     JsonOpt,
     ModuleOpt,
     PhaseOpt,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pmquiz import paths
-from pmquiz.cli import (
+from pmquiz.commands.base import (
     JsonOpt,
     PhaseOpt,
     app,

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pmquiz.cli import (
+from pmquiz.commands.base import (
     JsonOpt,
     ModuleOpt,
     PhaseOpt,
