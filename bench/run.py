@@ -130,12 +130,12 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
         from dataclasses import replace
 
         from pmquiz.days import day_bounds
-        from pmquiz.model import Phase
+        from pmquiz.model import State
 
         start, _ = day_bounds(now, settings.day_starts_at)
         settings = replace(settings,
-                           reviews_per_day=200 + store.answered_since(start, Phase.REVIEW),
-                           new_per_day=10 + store.answered_since(start, Phase.NEW))
+                           reviews_per_day=200 + store.answered_since(start, State.REVIEW),
+                           new_per_day=10 + store.answered_since(start, State.NEW))
         samples = []
         for _ in range(repeat):
             started = time.perf_counter()

@@ -7,17 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pmquiz.config import Settings
-from pmquiz.model import CardState, Phase, Rating
+from pmquiz.model import CardState, Rating, State
 from pmquiz.scheduler import Scheduler
 
 from helpers import T0
 
 GOLDEN = [  # offset from T0, rating -> phase, step, stability, difficulty, due, lapses
-    (timedelta(0), Rating.GOOD, Phase.LEARNING, 1, 2.3065, 2.1181, "2026-03-02T09:10", 0),
-    (timedelta(minutes=10), Rating.GOOD, Phase.REVIEW, None, 2.3065, 2.1112, "2026-03-04T09:10", 0),
-    (timedelta(days=3), Rating.GOOD, Phase.REVIEW, None, 10.971, 2.1043, "2026-03-16T09:00", 0),
-    (timedelta(days=14), Rating.AGAIN, Phase.RELEARNING, 0, 1.539, 7.39, "2026-03-16T09:10", 1),
-    (timedelta(days=14, minutes=10), Rating.GOOD, Phase.REVIEW, None, 1.5718, 7.3778,
+    (timedelta(0), Rating.GOOD, State.LEARNING, 1, 2.3065, 2.1181, "2026-03-02T09:10", 0),
+    (timedelta(minutes=10), Rating.GOOD, State.REVIEW, None, 2.3065, 2.1112, "2026-03-04T09:10", 0),
+    (timedelta(days=3), Rating.GOOD, State.REVIEW, None, 10.971, 2.1043, "2026-03-16T09:00", 0),
+    (timedelta(days=14), Rating.AGAIN, State.RELEARNING, 0, 1.539, 7.39, "2026-03-16T09:10", 1),
+    (timedelta(days=14, minutes=10), Rating.GOOD, State.REVIEW, None, 1.5718, 7.3778,
      "2026-03-18T09:10", 1),
 ]
 
@@ -27,7 +27,7 @@ def test_golden_values_with_fuzzing_off() -> None:
     state = CardState()
     for offset, rating, phase, step, stability, difficulty, due, lapses in GOLDEN:
         state = scheduler.review(state, rating, T0 + offset, "seed")
-        assert state.phase is phase
+        assert state.state is phase
         assert state.step == step
         assert state.stability == pytest.approx(stability, abs=1e-4)
         assert state.difficulty == pytest.approx(difficulty, abs=1e-4)

@@ -17,7 +17,7 @@ from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
 from pmquiz.errors import UsageError
 from pmquiz.grading import grade_choice, normalize, statement_similarity
-from pmquiz.model import CLOZE_GAP, Answer, Kind, Phase, Rating, StoredCard
+from pmquiz.model import CLOZE_GAP, Answer, Kind, Rating, State, StoredCard
 from pmquiz.scheduler import Scheduler
 from pmquiz.session import Question, Study
 from pmquiz.store import Scope, Store
@@ -150,7 +150,7 @@ def drill_cards(store: Store, settings: Settings, scheduler: Scheduler, now: dat
 
     def urgent(stored: StoredCard) -> bool:
         state = stored.state
-        if state.phase is Phase.NEW:
+        if state.state is State.NEW:
             return False
         due = state.due is not None and state.due < day_end
         return due or scheduler.retrievability(state, now) < settings.desired_retention

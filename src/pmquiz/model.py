@@ -33,7 +33,7 @@ class Rating(IntEnum):
         return self.name.capitalize()
 
 
-class Phase(IntEnum):
+class State(IntEnum):
     """FSRS card states plus NEW for a card never reviewed (state 0 in the database)."""
 
     NEW = 0
@@ -171,9 +171,9 @@ class Deck:
 
 @dataclass(frozen=True)
 class CardState:
-    """Where a card stands in FSRS terms. A card never reviewed is `Phase.NEW`."""
+    """Where a card stands in FSRS terms. A card never reviewed is `State.NEW`."""
 
-    phase: Phase = Phase.NEW
+    state: State = State.NEW
     step: int | None = None
     stability: float | None = None
     difficulty: float | None = None

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pmquiz.config import Settings
-from pmquiz.model import CardState, Phase, Rating
+from pmquiz.model import CardState, Rating, State
 
 if TYPE_CHECKING:
     import fsrs
@@ -50,9 +50,9 @@ class Scheduler:
     def _to_fsrs(self, state: CardState) -> fsrs.Card:
         import fsrs
 
-        if state.phase is Phase.NEW:
+        if state.state is State.NEW:
             return fsrs.Card(card_id=1)
-        return fsrs.Card(card_id=1, state=fsrs.State(int(state.phase)), step=state.step,
+        return fsrs.Card(card_id=1, state=fsrs.State(int(state.state)), step=state.step,
                          stability=state.stability, difficulty=state.difficulty,
                          due=state.due, last_review=state.last_review)
 
@@ -66,8 +66,8 @@ class Scheduler:
         due = card.due
         if self.settings.fuzz and card.state == fsrs.State.Review:
             due = when + self._fuzzed(due - when, seed)
-        lapses = state.lapses + (1 if state.phase is Phase.REVIEW and rating is Rating.AGAIN else 0)
-        return CardState(phase=Phase(int(card.state)), step=card.step, stability=card.stability,
+        lapses = state.lapses + (1 if state.state is State.REVIEW and rating is Rating.AGAIN else 0)
+        return CardState(state=State(int(card.state)), step=card.step, stability=card.stability,
                          difficulty=card.difficulty, due=due, last_review=when,
                          reps=state.reps + 1, lapses=lapses)
 
@@ -86,7 +86,7 @@ class Scheduler:
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         """Predicted chance of recalling the card now (0 for a card never seen)."""
-        if state.phase is Phase.NEW or state.stability is None or state.last_review is None:
+        if state.state is State.NEW or state.stability is None or state.last_review is None:
             return 0.0
         return float(self._fsrs.get_card_retrievability(self._to_fsrs(state), now))
 

@@ -23,7 +23,7 @@ from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
 from pmquiz.deck import distractors
 from pmquiz.grading import Grade, Outcome
-from pmquiz.model import Answer, Card, Kind, Phase, Rating, StoredCard
+from pmquiz.model import Answer, Card, Kind, Rating, State, StoredCard
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import ReviewRecord, Scope, Store
 
@@ -130,8 +130,8 @@ def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
     """Today's due reviews (within the daily limit), then new cards (within theirs)."""
     zone = local_zone(settings.timezone)
     start, end = day_bounds(now, settings.day_starts_at, zone)
-    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, Phase.REVIEW))
-    new_left = max(0, settings.new_per_day - store.answered_since(start, Phase.NEW))
+    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
+    new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
     reviews = store.due_reviews(scope, end, now, reviews_left)
     new = interleave(store.new_cards(scope, new_left))[:new_left]
     queue = reviews + new
@@ -210,7 +210,7 @@ class Study:
                 learning.pop(stored.row, None)
                 number += 1
                 after = self.ask_and_record(stored, number, len(queue) + len(learning))
-                if after.state.phase in (Phase.LEARNING, Phase.RELEARNING) and after.state.due \
+                if after.state.state in (State.LEARNING, State.RELEARNING) and after.state.due \
                         and after.state.due < plan.day_end:
                     learning[after.row] = after
         except EOFError:

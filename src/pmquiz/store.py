@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pmquiz import migrations
 from pmquiz.errors import DeckError, DeckErrors, StoreError
-from pmquiz.model import Card, CardState, Deck, Phase, Rating, StoredCard
+from pmquiz.model import Card, CardState, Deck, Rating, State, StoredCard
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15000
@@ -380,7 +380,7 @@ class Store:
         return self._stored_cards(f"c.id IN ({marks})", list(ids),
                                   "ORDER BY c.phase, d.ord, c.deck, c.position")
 
-    def answered_since(self, since: datetime, state_before: Phase) -> int:
+    def answered_since(self, since: datetime, state_before: State) -> int:
         """How many reviews of cards in `state_before` were recorded since a moment."""
         return int(self.conn.execute(
             "SELECT count(*) FROM reviews WHERE time >= ? AND state_before = ?",
@@ -469,7 +469,7 @@ class Store:
                 "override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (review.uid, row, to_ts(review.time), int(review.rating), review.duration_ms,
                  review.answer, None if review.correct is None else int(review.correct),
-                 review.grade, int(before.phase), session, review.mode, after.stability,
+                 review.grade, int(before.state), session, review.mode, after.stability,
                  after.difficulty, to_ts(after.due), to_ts(before.due),
                  review.override or None))
             _write_state(conn, row, after)
@@ -492,7 +492,7 @@ class Store:
                     touched.add(row)
                     yield (r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
                            None if r.correct is None else int(r.correct), r.grade,
-                           int(b.phase), r.mode, a.stability, a.difficulty, to_ts(a.due),
+                           int(b.state), r.mode, a.stability, a.difficulty, to_ts(a.due),
                            to_ts(b.due), r.override or None)
 
             conn.executemany(
@@ -597,7 +597,7 @@ class Store:
                 conn.executemany(
                     "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
                     "due = ?, due_before = ?, next_time = ? WHERE id = ?",
-                    [(int(before.phase), after.stability, after.difficulty, to_ts(after.due),
+                    [(int(before.state), after.stability, after.difficulty, to_ts(after.due),
                       to_ts(before.due), following, entry[0])
                      for entry, before, after, following in zip(log, befores, steps, nexts,
                                                                 strict=True)])
@@ -623,12 +623,12 @@ def _link_next_times(conn: sqlite3.Connection, cards: Iterable[int]) -> None:
 def _write_state(conn: sqlite3.Connection, row: int, state: CardState) -> None:
     conn.execute("UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, "
                  "due = ?, last_review = ?, reps = ?, lapses = ? WHERE card = ?",
-                 (int(state.phase), state.step, state.stability, state.difficulty,
+                 (int(state.state), state.step, state.stability, state.difficulty,
                   to_ts(state.due), to_ts(state.last_review), state.reps, state.lapses, row))
 
 
 def _state(r: tuple[object, ...]) -> CardState:
-    return CardState(phase=Phase(r[0]), step=r[1], stability=r[2],  # type: ignore[arg-type]
+    return CardState(state=State(r[0]), step=r[1], stability=r[2],  # type: ignore[arg-type]
                      difficulty=r[3], due=from_ts(r[4]), last_review=from_ts(r[5]),  # type: ignore[arg-type]
                      reps=r[6] or 0, lapses=r[7] or 0)  # type: ignore[arg-type]
 

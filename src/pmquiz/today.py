@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
-from pmquiz.model import Phase
+from pmquiz.model import State
 from pmquiz.store import Scope, Store
 
 
@@ -74,8 +74,8 @@ class Today:
 def today(store: Store, settings: Settings, now: datetime, scope: Scope) -> Today:
     """Count what a session started now would ask, per module."""
     start, end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
-    new_left = max(0, settings.new_per_day - store.answered_since(start, Phase.NEW))
-    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, Phase.REVIEW))
+    new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
+    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
     rows = store.state_counts(scope, end, now + timedelta(minutes=settings.learn_ahead_minutes))
     # New cards are handed out round-robin across modules, as the session interleaves them.
     unseen = [r[3] or 0 for r in rows]
