@@ -107,8 +107,9 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
     from pmquiz.config import load_settings
     from pmquiz.deck import discover, parse_deck
     from pmquiz.model import Answer, Rating
+    from pmquiz.recorder import Recorder
     from pmquiz.scheduler import Scheduler
-    from pmquiz.session import Question, Study, plan_session
+    from pmquiz.session import Question, plan_session
     from pmquiz.store import Scope, Store
     from pmquiz.workspace import parse_now
 
@@ -143,7 +144,7 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
             samples.append(time.perf_counter() - started)
         results[f"build the session queue ({len(plan.queue)} cards)"] = stats_of(samples)
         scheduler = Scheduler(settings)
-        study = Study(store, scheduler, None, lambda: now)  # type: ignore[arg-type]
+        study = Recorder(store, scheduler, lambda: now)
         study.begin()
         samples = []
         rng = random.Random(3)
@@ -177,7 +178,7 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
 
         cards = store.cards_in_scope(Scope(), kinds=["classify"])[:200]
         ui = InstantUI()
-        Drill(Study(store, scheduler, None, lambda: now, mode="classify"), ui).run(cards)
+        Drill(Recorder(store, scheduler, lambda: now, mode="classify"), ui).run(cards)
         results["classify: key press to verdict shown and recorded"] = stats_of(ui.marks)
         samples = []
         for _ in range(repeat):

@@ -14,8 +14,8 @@ from pmquiz.cli import app
 from pmquiz.config import Settings
 from pmquiz.deck import discover, parse_deck
 from pmquiz.model import Answer, Rating
+from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
-from pmquiz.session import Study
 from pmquiz.stats import report
 from pmquiz.store import Scope, Store
 
@@ -43,7 +43,7 @@ class Log:
         self.store = Store.open(folder / "pmquiz.db")
         self.store.sync(discover([decks]), parse_deck)
         self.scheduler = Scheduler(SETTINGS)
-        self.study = Study(self.store, self.scheduler, None, lambda: T0)  # type: ignore[arg-type]
+        self.study = Recorder(self.store, self.scheduler, lambda: T0)
 
     def card(self, card_id: str):  # type: ignore[no-untyped-def]
         return next(c for c in self.store.cards_in_scope(Scope()) if c.card.id == card_id)

@@ -15,8 +15,8 @@ from pmquiz.config import Settings
 from pmquiz.deck import discover, parse_deck
 from pmquiz.errors import DeckErrors, StoreError
 from pmquiz.model import Answer, Rating
+from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
-from pmquiz.session import Study
 from pmquiz.store import Scope, Store
 
 from helpers import T0, basic_cards, write_deck
@@ -66,7 +66,7 @@ def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = open_synced(tmp_path)
     scheduler = Scheduler(Settings())
     [first, *_] = store.cards_in_scope(Scope())
-    study = Study(store, scheduler, ui=None, clock=lambda: T0)  # type: ignore[arg-type]
+    study = Recorder(store, scheduler, lambda: T0)
     import pmquiz.store as store_module
 
     def broken(*args: object) -> None:
@@ -85,7 +85,7 @@ def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_replay_of_the_log_equals_the_stored_state(tmp_path: Path) -> None:
     store = open_synced(tmp_path, cards=8)
     scheduler = Scheduler(Settings())
-    study = Study(store, scheduler, ui=None, clock=lambda: T0)  # type: ignore[arg-type]
+    study = Recorder(store, scheduler, lambda: T0)
     rng = random.Random(7)
     when = T0
     cards = store.cards_in_scope(Scope())
@@ -122,7 +122,7 @@ def test_sync_parses_only_changed_files_and_keeps_history_by_id(tmp_path: Path) 
     assert store.sync([deck], counting).parsed == []
     assert calls == []
     [q1, *_] = store.cards_in_scope(Scope())
-    Study(store, Scheduler(Settings()), None, lambda: T0).record(  # type: ignore[arg-type]
+    Recorder(store, Scheduler(Settings()), lambda: T0).record(
         q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
     deck.write_text(deck.read_text().replace("Question 1?", "Question one, reworded?")
                     .replace('[[cards]]\nid = "q3"', '[[cards]]\nid = "q3x"'))
@@ -148,7 +148,7 @@ def test_invalid_deck_writes_nothing(tmp_path: Path) -> None:
 def test_deck_file_removed_retires_its_cards_but_keeps_reviews(tmp_path: Path) -> None:
     store = open_synced(tmp_path, cards=2)
     [q1, _] = store.cards_in_scope(Scope())
-    Study(store, Scheduler(Settings()), None, lambda: T0).record(  # type: ignore[arg-type]
+    Recorder(store, Scheduler(Settings()), lambda: T0).record(
         q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
     report = store.sync([], parse_deck)
     assert report.retired == 2
@@ -216,7 +216,7 @@ def test_read_only_database_is_refused_even_for_root(tmp_path: Path,
 def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
     store = open_synced(tmp_path, cards=1)
     scheduler = Scheduler(Settings())
-    study = Study(store, scheduler, None, lambda: T0)  # type: ignore[arg-type]
+    study = Recorder(store, scheduler, lambda: T0)
     [card] = store.cards_in_scope(Scope())
     once = study.record(card, Answer(Rating.GOOD, "", True, "self", 10), T0)
     study.record(once, Answer(Rating.AGAIN, "", False, "self", 10), T0 + timedelta(minutes=10))
@@ -230,7 +230,7 @@ def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
 def test_queue_ranking_fast_path_matches_the_general_one(tmp_path: Path) -> None:
     store = open_synced(tmp_path, cards=12)
     scheduler = Scheduler(Settings(fuzz=False))
-    study = Study(store, scheduler, None, lambda: T0)  # type: ignore[arg-type]
+    study = Recorder(store, scheduler, lambda: T0)
     rng = random.Random(3)
     for stored in store.cards_in_scope(Scope()):
         when = T0 - timedelta(days=rng.uniform(20, 90))

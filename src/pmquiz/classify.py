@@ -18,8 +18,9 @@ from pmquiz.days import day_bounds, local_zone
 from pmquiz.errors import UsageError
 from pmquiz.grading import grade_choice, normalize, statement_similarity
 from pmquiz.model import CLOZE_GAP, Answer, Kind, Rating, State, StoredCard
+from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
-from pmquiz.session import Question, Study
+from pmquiz.session import Question
 from pmquiz.store import Scope, Store
 
 
@@ -168,27 +169,28 @@ def drill_cards(store: Store, settings: Settings, scheduler: Scheduler, now: dat
 class Drill:
     """Fast rounds over classify cards; every answer recorded as a review."""
 
-    def __init__(self, study: Study, ui: DrillUI, timer: Callable[[], float] = time.monotonic):
-        self.study = study
+    def __init__(self, recorder: Recorder, ui: DrillUI,
+                 timer: Callable[[], float] = time.monotonic):
+        self.recorder = recorder
         self.ui = ui
         self.timer = timer
 
     def run(self, cards: list[StoredCard]) -> DrillResult:
         """Drill the cards; then, if the learner wants, the missed ones again."""
         result = DrillResult()
-        self.study.begin()
+        self.recorder.begin()
         try:
             batch = cards
             while batch:
                 self._rounds(batch, result)
                 missed = [s for s in result.missed if s.row in {b.row for b in batch}]
-                batch = [self.study.store.stored_card(s.row) for s in missed] \
+                batch = [self.recorder.store.stored_card(s.row) for s in missed] \
                     if missed and self.ui.again(missed) else []
         except EOFError:
             result.stopped_by = "eof"
         except KeyboardInterrupt:
             result.stopped_by = "interrupt"
-        self.study.finish(Scope(), result.stopped_by)
+        self.recorder.finish()
         return result
 
     def _rounds(self, cards: list[StoredCard], result: DrillResult) -> None:
@@ -200,10 +202,10 @@ class Drill:
             chosen = self.ui.ask(question, result.score, streak)
             seconds = self.timer() - started
             grade = grade_choice(chosen, stored.card.answer)
-            self.study.record(stored, Answer(
+            self.recorder.record(stored, Answer(
                 rating=Rating.GOOD if grade.correct else Rating.AGAIN, response=chosen,
                 correct=grade.correct, grade=grade.outcome.value,
-                duration_ms=int(seconds * 1000)), self.study.clock())
+                duration_ms=int(seconds * 1000)), self.recorder.clock())
             result.rounds.append(Round(stored, chosen, grade.correct, seconds))
             streak = streak + 1 if grade.correct else 0
             self.ui.verdict(question, chosen, grade.correct)

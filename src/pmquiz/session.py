@@ -8,12 +8,8 @@ learn-ahead window is shown early when nothing else is left.
 from __future__ import annotations
 
 import random
-import signal
-import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -24,8 +20,9 @@ from pmquiz.days import day_bounds, local_zone
 from pmquiz.deck import distractors
 from pmquiz.grading import Grade, Outcome
 from pmquiz.model import Answer, Card, Kind, Rating, State, StoredCard
+from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
-from pmquiz.store import ReviewRecord, Scope, Store
+from pmquiz.store import Scope, Store
 
 Clock = Callable[[], datetime]
 # Learning cards are loaded this many at a time, as they come due (a learner back from a
@@ -143,7 +140,7 @@ def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
 
 
 class Study:
-    """One session: asks, grades, schedules and records, one transaction per answer."""
+    """One session: asks, grades, and records each answer through a `Recorder`."""
 
     def __init__(self, store: Store, scheduler: Scheduler, ui: StudyUI, clock: Clock,
                  mode: str = "study", rng: random.Random | None = None,
@@ -152,30 +149,24 @@ class Study:
         self.scheduler = scheduler
         self.ui = ui
         self.clock = clock
-        self.mode = mode
         self.rng = rng or random.Random()
         self.timer = timer  # durations: a stopwatch, independent of the (maybe frozen) clock
+        self.recorder = Recorder(store, scheduler, clock, mode)
         self._started = 0.0
-        self.session: int | None = None
         self.summary = Summary()
         self._deck_cache: dict[str, list[StoredCard]] = {}
         self._vocabulary: dict[str, frozenset[str]] = {}
 
     def begin(self) -> None:
         """Open the session record."""
-        now = self.clock()
-        self.summary.started = now
+        self.summary.started = self.recorder.begin()
         self._started = self.timer()
-        self.session = self.store.start_session(uuid.uuid4().hex, self.mode, now)
 
     def finish(self, scope: Scope, stopped_by: str = "") -> Summary:
         """Close the session record and fill in the summary."""
-        now = self.clock()
-        self.summary.ended = now
+        self.summary.ended = self.recorder.finish()
         self.summary.stopped_by = stopped_by
         self.summary.seconds = self.timer() - self._started
-        if self.session is not None:
-            self.store.end_session(self.session, now)
         self.summary.next_due = self.store.next_due(scope)
         return self.summary
 
@@ -286,27 +277,15 @@ class Study:
         return after
 
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
-        """Schedule and store one answer; the same path for study and drills."""
-        uid = uuid.uuid4().hex
-        last = stored.state.last_review
-        if last is not None and when <= last:
-            # Keep each card's reviews strictly ordered in time (a frozen or backward clock),
-            # so replaying the log always meets them in the order they were given.
-            when = last + timedelta(milliseconds=1)
-        with interrupts_deferred():
-            after = self.scheduler.review(stored.state, answer.rating, when, uid)
-            self.store.record_answer(stored.row, stored.state, after, ReviewRecord(
-                uid=uid, time=when, rating=answer.rating, duration_ms=answer.duration_ms,
-                answer=answer.response, correct=answer.correct, grade=answer.grade,
-                mode=self.mode, override=answer.override), self.session)
-            summary = self.summary
-            summary.answered += 1
-            summary.correct += int(bool(answer.correct))
-            summary.ratings[answer.rating.label] = summary.ratings.get(answer.rating.label, 0) + 1
-            if not answer.correct:
-                summary.missed.append(stored)
-        return StoredCard(row=stored.row, card=stored.card, phase_number=stored.phase_number,
-                          module_title=stored.module_title, state=after)
+        """Commit one answer (through the recorder) and count it in the summary."""
+        after = self.recorder.record(stored, answer, when)
+        summary = self.summary
+        summary.answered += 1
+        summary.correct += int(bool(answer.correct))
+        summary.ratings[answer.rating.label] = summary.ratings.get(answer.rating.label, 0) + 1
+        if not answer.correct:
+            summary.missed.append(stored)
+        return after
 
 
 def judge(question: Question, response: str, known: frozenset[str] = frozenset()) -> Verdict:
@@ -327,23 +306,6 @@ def judge(question: Question, response: str, known: frozenset[str] = frozenset()
     gaps = card.gaps
     return Verdict(question, response, grading.grade_cloze(
         grading.split_gaps(response, len(gaps)), gaps, known))
-
-
-@contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C while an answer is being committed, then deliver it: an answer given is
-    never lost to a badly timed Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[object] = []
-    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if pending:
-        raise KeyboardInterrupt
 
 
 def _soonest(learning: dict[int, StoredCard], until: datetime) -> StoredCard | None:

@@ -454,16 +454,26 @@ class Store:
         with self.write() as conn:
             conn.execute("UPDATE sessions SET ended = ? WHERE id = ?", (to_ts(ended), session))
 
-    def record_answer(self, row: int, before: CardState, after: CardState,
-                      review: ReviewRecord, session: int | None) -> int:
-        """Append the review and store the new state in one transaction; returns the review id."""
+    def record_answer(self, row: int,
+                      schedule: Callable[[CardState], tuple[CardState, ReviewRecord]],
+                      session: int | None) -> CardState:
+        """One answer in one immediate transaction: read the card's current state, let
+        `schedule` compute the state after the answer and its review, append the review and
+        store the state. Returns the new state."""
         with self.write() as conn:
+            found = conn.execute(
+                "SELECT state, step, stability, difficulty, due, last_review, reps, lapses "
+                "FROM card_state WHERE card = ?", (row,)).fetchone()
+            if found is None:
+                raise StoreError(f"card #{row} is not in the database")
+            before = _state(found)
+            after, review = schedule(before)
             # Find the card's latest review through the (card, time) index: a plain
             # "card = ? AND next_time IS NULL" lets SQLite walk every card's open review.
             conn.execute("UPDATE reviews SET next_time = ? WHERE id = (SELECT id FROM reviews "
                          "WHERE card = ? ORDER BY time DESC LIMIT 1) AND next_time IS NULL",
                          (to_ts(review.time), row))
-            cursor = conn.execute(
+            conn.execute(
                 "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
                 "grade, state_before, session, mode, stability, difficulty, due, due_before, "
                 "override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -476,7 +486,7 @@ class Store:
             if session is not None:
                 conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
                              "WHERE id = ?", (int(bool(review.correct)), session))
-        return int(cursor.lastrowid or 0)
+        return after
 
     def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
                        states: dict[int, CardState] | None = None) -> int:

@@ -46,7 +46,7 @@ def classify(
         resolve_set,
         set_names,
     )
-    from pmquiz.session import Study
+    from pmquiz.recorder import Recorder
     from pmquiz.workspace import make_clock
 
     ws = workspace(ctx)
@@ -86,9 +86,8 @@ def classify(
         rng = random.Random()
         cards = drill_cards(ws.store, ws.settings, ws.scheduler(), clock(), scope, chosen_set,
                             rounds, rng)
-        study = Study(ws.store, ws.scheduler(), None, clock, mode="classify",  # type: ignore[arg-type]
-                      rng=rng)
-        result = Drill(study, ui).run(cards)
+        recorder = Recorder(ws.store, ws.scheduler(), clock, mode="classify")
+        result = Drill(recorder, ui).run(cards)
     finally:
         ws.close()
     if as_json:

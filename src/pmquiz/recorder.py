@@ -1,0 +1,86 @@
+"""One answer = one transaction. The study loop and the classify drill both record through a
+`Recorder`, which tests can build without any UI.
+
+An answer is scheduled from the card's state as it is in the database at that moment, read
+inside the answer's own `BEGIN IMMEDIATE` transaction, never from the state a session loaded
+when it began: two sessions, a drill and an import can run on one home at once and the stored
+states still equal a replay of the log.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from pmquiz.model import Answer, CardState, StoredCard
+from pmquiz.scheduler import Scheduler
+from pmquiz.store import ReviewRecord, Store
+
+Clock = Callable[[], datetime]
+
+
+class Recorder:
+    """Opens a session record, commits answers, closes the session record."""
+
+    def __init__(self, store: Store, scheduler: Scheduler, clock: Clock, mode: str = "study"):
+        self.store = store
+        self.scheduler = scheduler
+        self.clock = clock
+        self.mode = mode
+        self.session: int | None = None
+
+    def begin(self) -> datetime:
+        """Open the session record; returns when it began."""
+        now = self.clock()
+        self.session = self.store.start_session(uuid.uuid4().hex, self.mode, now)
+        return now
+
+    def finish(self) -> datetime:
+        """Close the session record; returns when it ended."""
+        now = self.clock()
+        if self.session is not None:
+            self.store.end_session(self.session, now)
+        return now
+
+    def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
+        """Schedule and store one answer in one transaction; the card as it is afterwards."""
+        uid = uuid.uuid4().hex
+
+        def schedule(current: CardState) -> tuple[CardState, ReviewRecord]:
+            moment = when
+            last = current.last_review
+            if last is not None and moment <= last:
+                # Keep each card's reviews strictly ordered in time (a frozen or backward
+                # clock), so replaying the log meets them in the order they were given.
+                moment = last + timedelta(milliseconds=1)
+            after = self.scheduler.review(current, answer.rating, moment, uid)
+            return after, ReviewRecord(
+                uid=uid, time=moment, rating=answer.rating, duration_ms=answer.duration_ms,
+                answer=answer.response, correct=answer.correct, grade=answer.grade,
+                mode=self.mode, override=answer.override)
+
+        with interrupts_deferred():
+            after = self.store.record_answer(stored.row, schedule, self.session)
+        return StoredCard(row=stored.row, card=stored.card, phase_number=stored.phase_number,
+                          module_title=stored.module_title, state=after)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while an answer is being committed, then deliver it: an answer given is
+    never lost to a badly timed Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
