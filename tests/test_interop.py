@@ -16,6 +16,7 @@ from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_text import read_text_export
 from pmquiz.interop.apkg import read_package
 from pmquiz.interop.markdown_qa import read_qa
+from pmquiz.kinds import question_text
 from pmquiz.model import Kind
 
 from conftest import SHARED, SHIPPED
@@ -88,7 +89,7 @@ def test_hand_made_edge_cases(tmp_path: Path) -> None:
     assert prompts["Front three"].answer == "Back three"
     cloze = next(c for c in result.cards if c.kind is Kind.CLOZE)
     assert cloze.prompt == "The {{product::thing}} drives {{growth}}"
-    assert cloze.question_text() == "The _____ (thing) drives _____"
+    assert question_text(cloze) == "The _____ (thing) drives _____"
     assert cloze.gaps == [["product"], ["growth"]]
     lines = {w.line: w.message for w in result.warnings}
     assert "row skipped" in lines[8]

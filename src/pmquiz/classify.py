@@ -17,10 +17,10 @@ from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
 from pmquiz.errors import UsageError
 from pmquiz.grading import grade_choice, normalize, statement_similarity
+from pmquiz.kinds import Question
 from pmquiz.model import CLOZE_GAP, Answer, Kind, Rating, State, StoredCard
 from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
-from pmquiz.session import Question
 from pmquiz.store import Scope, Store
 
 

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.errors import DeckError, DeckErrors
-from pmquiz.model import CLOZE_GAP, Card, Deck, Kind, Module
+from pmquiz.kinds import kind_of
+from pmquiz.model import Card, Deck, Kind, Module
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
@@ -38,13 +39,6 @@ MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "reso
 CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
              "source", "keep"}
 TOP_KEYS = {"module", "sets", "cards"}
-REQUIRED = {
-    Kind.BASIC: ("answer",),
-    Kind.CHOICE: ("answer",),
-    Kind.CLASSIFY: ("categories", "answer"),
-    Kind.LIST: ("items",),
-    Kind.CLOZE: (),
-}
 CARDS_HEADER = re.compile(r"^\s*\[\[\s*cards\s*\]\]")
 TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -135,10 +129,9 @@ def _validate(path: Path, data: dict[str, Any], lines: _Lines) -> Deck:
         seen[card.id] = card.line
         cards.append(card)
     for card in cards:
-        if card.kind is Kind.CHOICE and not card.options and len(_sibling_answers(card, cards)) < 1:
-            errors.append(DeckError(path, card.line, 'kind "choice" needs "options" (wrong '
-                                    "answers to show), or other cards in the deck to draw them "
-                                    "from", card.id))
+        problem = kind_of(card).check_in_deck(card, cards)
+        if problem:
+            errors.append(DeckError(path, card.line, problem, card.id))
     if errors:
         raise DeckErrors(errors)
     assert module is not None
@@ -235,44 +228,18 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
     prompt = raw.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         fail('needs a "prompt"', "prompt")
-    for key in REQUIRED[kind]:
-        if key not in raw:
-            fail(f'kind "{kind.value}" needs "{key}"')
-    answer = raw.get("answer", "")
-    if kind in (Kind.BASIC, Kind.CHOICE, Kind.CLASSIFY) and isinstance(answer, str) \
-            and "answer" in raw and not answer.strip():
-        fail('"answer" is empty', "answer")
     options = _strings(raw, "options", fail)
     items = _strings(raw, "items", fail)
-    if kind is Kind.LIST and "items" in raw and not items:
-        fail('"items" is empty: a list card needs at least one item', "items")
-    categories: tuple[str, ...] = ()
-    if kind is Kind.CLASSIFY and "categories" in raw:
-        value = raw["categories"]
-        if isinstance(value, str):
-            if value not in sets:
-                fail(f'categories "{value}" is not a set in [sets]; define it there or list '
-                     "the categories inline", "categories")
-            categories = sets.get(value, ())
-        else:
-            categories = _strings(raw, "categories", fail)
-            if len(categories) < 2:
-                fail('"categories" needs two or more names', "categories")
-        if categories and isinstance(answer, str) and answer.strip() not in categories:
-            fail(f'answer "{answer}" is not one of its categories: ' + ", ".join(categories),
-                 "answer")
-    if kind is Kind.CLOZE and isinstance(prompt, str) and not CLOZE_GAP.search(prompt):
-        fail('kind "cloze" needs at least one {{gap}} in its prompt', "prompt")
     if "keep" in raw and not isinstance(raw["keep"], bool):
         fail('"keep" must be true or false', "keep")
-    if kind is Kind.CHOICE and isinstance(answer, str) and answer in options:
-        fail('"options" lists the wrong answers only; remove the right one', "options")
+    extra = kind_of(kind).check(raw, sets, fail)
+    answer = raw.get("answer", "")
     if len(errors) > before:
         return None
     assert isinstance(card_id, str) and isinstance(prompt, str)
     return Card(deck=deck, id=card_id, kind=kind, prompt=prompt.strip(),
                 answer=answer.strip() if isinstance(answer, str) else "",
-                options=options, categories=categories, items=items,
+                options=options, categories=extra.get("categories", ()), items=items,
                 explain=str(raw.get("explain", "")).strip(),
                 source=str(raw.get("source", "")).strip(), line=card_line or 0,
                 keep=raw.get("keep") is True)
@@ -286,11 +253,6 @@ def _strings(raw: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value if v.strip())
 
 
-def _sibling_answers(card: Card, cards: Iterable[Card]) -> list[str]:
-    return sorted({c.answer for c in cards if c.kind in (Kind.CHOICE, Kind.BASIC)
-                   and c.answer and c.answer != card.answer and len(c.answer) < 200})
-
-
 def free_id(wanted: str, taken: set[str]) -> str:
     """`wanted`, or `wanted-2`, `wanted-3`… whichever is not taken yet; marks it taken."""
     card_id, n = wanted, 2
@@ -299,11 +261,6 @@ def free_id(wanted: str, taken: set[str]) -> str:
         n += 1
     taken.add(card_id)
     return card_id
-
-
-def distractors(card: Card, deck_cards: Iterable[Card]) -> tuple[str, ...]:
-    """The wrong options of a choice card: its own, else answers of sibling cards."""
-    return card.options or tuple(_sibling_answers(card, deck_cards)[:3])
 
 
 def discover(dirs: Iterable[Path]) -> list[Path]:

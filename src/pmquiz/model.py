@@ -106,24 +106,6 @@ class Card:
         """The name of a classify card's category set, e.g. `A/B`."""
         return "/".join(self.categories)
 
-    def expected_answer(self) -> str:
-        """The answer as shown to the learner after they tried."""
-        if self.kind is Kind.LIST:
-            return "; ".join(self.items)
-        if self.kind is Kind.CLOZE:
-            return "; ".join(gap[0] for gap in self.gaps)
-        return self.answer
-
-    def question_text(self) -> str:
-        """The prompt as asked: cloze gaps blanked out."""
-        if self.kind is Kind.CLOZE:
-            def blank(match: re.Match[str]) -> str:
-                hint = match.group(1).split("::", 1)[1].strip() if "::" in match.group(1) else ""
-                return f"_____ ({hint})" if hint else "_____"
-
-            return CLOZE_GAP.sub(blank, self.prompt)
-        return self.prompt
-
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form, kept in the database so unchanged decks need no parsing."""
         data: dict[str, Any] = {"deck": self.deck, "id": self.id, "kind": self.kind.value,

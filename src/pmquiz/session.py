@@ -17,9 +17,8 @@ from typing import Protocol
 from pmquiz import grading
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
-from pmquiz.deck import distractors
-from pmquiz.grading import Grade, Outcome
-from pmquiz.model import Answer, Card, Kind, Rating, State, StoredCard
+from pmquiz.kinds import Question, Rated, Verdict, kind_of
+from pmquiz.model import Answer, Rating, State, StoredCard
 from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Scope, Store
@@ -28,41 +27,6 @@ Clock = Callable[[], datetime]
 # Learning cards are loaded this many at a time, as they come due (a learner back from a
 # break may have thousands waiting; the first question must not wait for all of them).
 LEARNING_BATCH = 200
-
-
-@dataclass(frozen=True)
-class Question:
-    """A card as put to the learner: its options (choice/classify) and where it stands."""
-
-    stored: StoredCard
-    number: int
-    remaining: int
-    options: tuple[str, ...] = ()
-
-    @property
-    def card(self) -> Card:
-        """The card being asked."""
-        return self.stored.card
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the learner answered and how it compares; `grade` is None for self-rated cards."""
-
-    question: Question
-    response: str
-    grade: Grade | None
-    hint: Outcome | None = None
-    key_words: tuple[int, int] = (0, 0)  # basic cards: key words of the answer in the attempt
-
-
-@dataclass(frozen=True)
-class Rated:
-    """The learner's last word on a verdict: the rating, and `override` ("right" or "wrong")
-    when they overruled the automatic verdict."""
-
-    rating: Rating
-    override: str = ""
 
 
 class StudyUI(Protocol):
@@ -213,18 +177,11 @@ class Study:
         return self.finish(scope, stopped)
 
     def question_for(self, stored: StoredCard, number: int, remaining: int) -> Question:
-        """Build the question, drawing and shuffling options for choice cards."""
+        """Build the question; its kind draws the options (choice, classify)."""
         card = stored.card
-        options: tuple[str, ...] = ()
-        if card.kind is Kind.CHOICE:
-            siblings = self._deck_cards(card.deck)
-            wrong = list(distractors(card, [s.card for s in siblings]))
-            picked = self.rng.sample(wrong, min(3, len(wrong)))
-            choices = [*picked, card.answer]
-            self.rng.shuffle(choices)
-            options = tuple(choices)
-        elif card.kind is Kind.CLASSIFY:
-            options = card.categories
+        options = kind_of(card).options(card, [s.card for s in self._deck_cards(card.deck)],
+                                        self.rng) if kind_of(card).answer_mode == "choose" \
+            else ()
         return Question(stored=stored, number=number, remaining=remaining, options=options)
 
     def _deck_cards(self, deck: str) -> list[StoredCard]:
@@ -249,7 +206,7 @@ class Study:
         shown = self.timer()
         response = self.ui.ask(question)
         known = self.vocabulary(stored.card.deck) \
-            if stored.card.kind in (Kind.BASIC, Kind.CLOZE, Kind.LIST) else frozenset()
+            if kind_of(stored.card).uses_vocabulary else frozenset()
         verdict = judge(question, response, known)
         stop: BaseException | None = None
         try:
@@ -289,23 +246,9 @@ class Study:
 
 
 def judge(question: Question, response: str, known: frozenset[str] = frozenset()) -> Verdict:
-    """Grade a raw response by card kind (basic cards are self-rated, with a hint). `known`
-    is the module's vocabulary (see `grading.vocabulary`)."""
-    card = question.stored.card
-    if card.kind is Kind.BASIC:
-        if not response.strip():
-            return Verdict(question, response, None)
-        hint = grading.compare_words(response, card.answer, known).outcome
-        return Verdict(question, response, None, hint,
-                       grading.key_words_covered(response, card.answer, known))
-    if card.kind in (Kind.CHOICE, Kind.CLASSIFY):
-        return Verdict(question, response, grading.grade_choice(response, card.answer))
-    if card.kind is Kind.LIST:
-        return Verdict(question, response, grading.grade_list(
-            grading.split_items(response), list(card.items), known))
-    gaps = card.gaps
-    return Verdict(question, response, grading.grade_cloze(
-        grading.split_gaps(response, len(gaps)), gaps, known))
+    """Grade a raw response the way the card's kind grades (basic cards are self-rated, with
+    a hint). `known` is the module's vocabulary (see `grading.vocabulary`)."""
+    return kind_of(question.card).judge(question, response, known)
 
 
 def _soonest(learning: dict[int, StoredCard], until: datetime) -> StoredCard | None:

@@ -17,8 +17,9 @@ from pathlib import Path
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.html import looks_like_html, to_text
-from pmquiz.interop.records import EXPLAIN_RULE, ReadNotes, gaps_to_anki_cloze, note_card
-from pmquiz.model import Card, Deck, Kind
+from pmquiz.interop.records import ReadNotes, note_card
+from pmquiz.kinds import kind_of
+from pmquiz.model import Card, Deck
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
               "colon": ":"}
@@ -136,20 +137,9 @@ def _quote(value: str) -> str:
 
 
 def front_and_back(card: Card) -> tuple[str, str]:
-    """How a pmquiz card reads as a two-sided note (plain text); the explanation follows the
-    answer after a `---` line."""
-    explain = f"{EXPLAIN_RULE}{card.explain}" if card.explain else ""
-    if card.kind is Kind.CLOZE:
-        return gaps_to_anki_cloze(card.prompt), card.explain
-    if card.kind is Kind.CHOICE:
-        options = sorted([*card.options, card.answer]) if card.options else [card.answer]
-        return (card.prompt + "\n" + "\n".join(f"- {o}" for o in options),
-                card.answer + explain)
-    if card.kind is Kind.CLASSIFY:
-        return (f"{card.prompt}\n({' or '.join(card.categories)}?)", card.answer + explain)
-    if card.kind is Kind.LIST:
-        return card.prompt, "\n".join(f"- {item}" for item in card.items) + explain
-    return card.prompt, card.answer + explain
+    """How a pmquiz card reads as a two-sided note (plain text), as its kind writes it."""
+    note = kind_of(card).to_anki(card)
+    return note.front, note.back
 
 
 def anki_deck_name(deck: Deck) -> str:
@@ -177,7 +167,7 @@ def write_text_export(decks: list[Deck]) -> str:
     for deck in decks:
         for card in deck.cards:
             front, back = front_and_back(card)
-            notetype = "Cloze" if card.kind is Kind.CLOZE else "Basic"
+            notetype = "Cloze" if kind_of(card).to_anki(card).cloze else "Basic"
             fields = [note_guid(card), notetype, anki_deck_name(deck), front, back,
                       " ".join(note_tags(deck, card))]
             out.append("\t".join(_quote(f) for f in fields))

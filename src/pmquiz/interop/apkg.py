@@ -19,8 +19,10 @@ from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_text import anki_deck_name, front_and_back, note_guid, note_tags
 from pmquiz.interop.html import to_html, to_text
-from pmquiz.interop.records import ReadNotes, has_anki_cloze, note_card
-from pmquiz.model import Deck, Kind
+from pmquiz.interop.records import ReadNotes, note_card
+from pmquiz.kinds import kind_of
+from pmquiz.kinds.cloze import has_anki_cloze
+from pmquiz.model import Deck
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 BASIC_MODEL_ID = 1_607_392_319
@@ -152,7 +154,7 @@ def write_package(decks: list[Deck], target: Path) -> int:
         anki_deck = genanki.Deck(_stable_int(f"pmquiz:{deck.module.slug}"), name)
         for card in deck.cards:
             front, back = front_and_back(card)
-            model = cloze if card.kind is Kind.CLOZE else basic
+            model = cloze if kind_of(card).to_anki(card).cloze else basic
             anki_deck.add_note(genanki.Note(model=model, fields=[to_html(front), to_html(back)],
                                             guid=note_guid(card), tags=note_tags(deck, card)))
             notes += 1

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from pmquiz.compile.document import Warning_
 from pmquiz.grading import normalize
+from pmquiz.kinds import kind_of
+from pmquiz.kinds.base import EXPLAIN_RULE
+from pmquiz.kinds.cloze import anki_cloze_to_gaps, has_anki_cloze
 from pmquiz.model import Card, Kind
 
 
@@ -20,9 +23,6 @@ class ReadNotes:
     decks: list[str] = field(default_factory=list)  # deck names the file mentions
     guided: bool = False  # ids come from Anki GUIDs, so match old cards by id only
     collection: str = ""  # for packages: which collection file was read
-
-
-ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 
 def stable_id(prefix: str, key: str) -> str:
@@ -42,36 +42,6 @@ def id_for(guid: str | None, question: str) -> str:
     return stable_id("q", normalize(question) or question)
 
 
-def has_anki_cloze(text: str) -> bool:
-    """`{{c1::...}}` present."""
-    return ANKI_CLOZE.search(text) is not None
-
-
-def anki_cloze_to_gaps(text: str) -> str:
-    """`{{c1::answer::hint}}` -> `{{answer::hint}}` (pmquiz asks every gap of a note at
-    once)."""
-    def gap(match: re.Match[str]) -> str:
-        answer = match.group(2).replace("|", "/").strip()
-        hint = f"::{match.group(3).strip()}" if match.group(3) else ""
-        return "{{" + answer + hint + "}}"
-
-    return ANKI_CLOZE.sub(gap, text)
-
-
-def gaps_to_anki_cloze(text: str) -> str:
-    """pmquiz `{{a|b}}` gaps -> Anki `{{c1::a}}`, `{{c2::…}}` numbered in order."""
-    counter = iter(range(1, 1000))
-    def numbered(match: re.Match[str]) -> str:
-        answer, _, hint = match.group(1).partition("::")
-        suffix = f"::{hint.strip()}" if hint else ""
-        return f"{{{{c{next(counter)}::{answer.split('|')[0].strip()}{suffix}}}}}"
-
-    return re.sub(r"\{\{(.+?)\}\}", numbered, text)
-
-
-EXPLAIN_RULE = "\n---\n"
-
-
 def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
               cloze: bool = False, tags: str = "") -> Card | None:
     """A pmquiz card from a note's front and back (None when the front is empty). Notes that
@@ -84,8 +54,12 @@ def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
     if EXPLAIN_RULE in back:
         back, explain = (part.strip() for part in back.split(EXPLAIN_RULE, 1))
     kind = next((t.removeprefix("kind-") for t in tags.split() if t.startswith("kind-")), "")
-    if guid and PMQUIZ_GUID.match(guid):
-        restored = _restore(deck, card_id, kind, front, back, explain, source)
+    if guid and PMQUIZ_GUID.match(guid) and kind in {k.value for k in Kind} and \
+            kind not in (Kind.BASIC.value, Kind.CLOZE.value):
+        # A note pmquiz exported: its kind reads it back from the Basic note it wrote.
+        restored = kind_of(Kind(kind)).from_anki(Card(
+            deck=deck, id=card_id, kind=Kind.BASIC, prompt=front, answer=back,
+            explain=explain, source=source))
         if restored is not None:
             return restored
     if cloze or has_anki_cloze(front):
@@ -98,25 +72,3 @@ def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
         return None
     return Card(deck=deck, id=card_id, kind=Kind.BASIC, prompt=front, answer=back,
                 explain=explain, source=source)
-
-
-def _restore(deck: str, card_id: str, kind: str, front: str, back: str, explain: str,
-             source: str) -> Card | None:
-    lines = front.split("\n")
-    if kind == "choice":
-        options = [line[2:].strip() for line in lines[1:] if line.startswith("- ")]
-        return Card(deck=deck, id=card_id, kind=Kind.CHOICE, prompt=lines[0], answer=back,
-                    options=tuple(o for o in options if o != back), explain=explain,
-                    source=source)
-    if kind == "classify" and len(lines) > 1 and lines[-1].startswith("("):
-        categories = tuple(c.strip() for c in lines[-1].strip("()?").split(" or "))
-        if back in categories:
-            return Card(deck=deck, id=card_id, kind=Kind.CLASSIFY,
-                        prompt="\n".join(lines[:-1]), answer=back, categories=categories,
-                        explain=explain, source=source)
-    if kind == "list":
-        items = tuple(line[2:].strip() for line in back.split("\n") if line.startswith("- "))
-        if items:
-            return Card(deck=deck, id=card_id, kind=Kind.LIST, prompt=front, items=items,
-                        explain=explain, source=source)
-    return None

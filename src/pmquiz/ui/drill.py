@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pmquiz.session import Question
+from pmquiz.kinds import Question
 from pmquiz.ui.study import LineProtocol, header, option_keys
 from pmquiz.ui.text import literal
 

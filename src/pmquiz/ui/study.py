@@ -21,8 +21,8 @@ import sys
 from typing import IO, TYPE_CHECKING
 
 from pmquiz.grading import Mark, Outcome, WordDiff, normalize
-from pmquiz.model import Kind, Rating
-from pmquiz.session import Question, Rated, Verdict
+from pmquiz.kinds import Question, Rated, Verdict, kind_of, question_text
+from pmquiz.model import Rating
 from pmquiz.ui.text import clean, literal
 
 if TYPE_CHECKING:
@@ -32,15 +32,6 @@ RATING_WORDS = {"1": Rating.AGAIN, "again": Rating.AGAIN, "a": Rating.AGAIN,
                 "2": Rating.HARD, "hard": Rating.HARD, "h": Rating.HARD,
                 "3": Rating.GOOD, "good": Rating.GOOD, "g": Rating.GOOD, "": Rating.GOOD,
                 "4": Rating.EASY, "easy": Rating.EASY, "e": Rating.EASY}
-KIND_HINT = {
-    Kind.BASIC: "type your answer (or just Enter), then rate yourself",
-    Kind.CLOZE: "fill the gap(s); several gaps: separate with ;",
-    Kind.LIST: "name every item: comma-separated, or one per line and an empty line to end",
-}
-VERDICT_WORDS = {Outcome.RIGHT: "right", Outcome.CLOSE: "close", Outcome.PARTIAL: "partly right",
-                 Outcome.WRONG: "wrong"}
-
-
 def option_keys(options: tuple[str, ...]) -> list[str]:
     """First letters when they are all different (p/r for Product/Project), else 1, 2, 3..."""
     letters = [normalize(o)[:1] for o in options]
@@ -76,37 +67,9 @@ def header(question: Question) -> str:
 
 
 def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
-    """(text, style) lines telling the learner how they did and what was expected."""
-    card = verdict.question.card
-    lines: list[tuple[str, str]] = []
-    grade = verdict.grade
-    if grade is None:
-        if verdict.hint is Outcome.RIGHT:
-            lines.append(("Your answer matches.", "green"))
-        elif verdict.hint is Outcome.CLOSE:
-            lines.append(("Your answer is close.", "yellow"))
-        elif verdict.key_words[0]:
-            found, total = verdict.key_words
-            lines.append((f"Your answer has {found} of the {total} key words.", "yellow"))
-        lines.append((f"Answer: {card.expected_answer()}", "bold"))
-    else:
-        style = {Outcome.RIGHT: "bold green", Outcome.CLOSE: "bold yellow",
-                 Outcome.PARTIAL: "bold yellow", Outcome.WRONG: "bold red"}[grade.outcome]
-        mark = {Outcome.RIGHT: "✓", Outcome.WRONG: "✗"}.get(grade.outcome, "~")
-        text = f"{mark} {VERDICT_WORDS[grade.outcome]}"
-        if card.kind is Kind.LIST:
-            text += f" ({len(grade.matched)} of {len(card.items)})"
-        lines.append((text, style))
-        if card.kind is Kind.LIST and grade.missed:
-            lines.append(("Missed: " + "; ".join(grade.missed), "yellow"))
-        if card.kind is Kind.LIST and grade.extra:
-            lines.append(("Not in the list: " + "; ".join(grade.extra), "red"))
-        if grade.outcome is not Outcome.RIGHT or card.kind is Kind.CLOZE:
-            lines.append((f"Answer: {card.expected_answer()}", "bold"))
-    if card.explain and (grade is None or grade.outcome is not Outcome.RIGHT) and \
-            not _restates(card.explain, card.expected_answer()):
-        lines.append((card.explain, "dim"))
-    return lines
+    """(text, style) lines telling the learner how they did and what was expected (each card
+    kind words its own)."""
+    return kind_of(verdict.question.card).feedback(verdict)
 
 
 MARK_STYLE = {Mark.SAME: "", Mark.TYPO: "yellow", Mark.FORM: "yellow",
@@ -139,12 +102,6 @@ def _all_same(diff: WordDiff) -> bool:
 def plain_comparison(words: list[tuple[str, Mark]]) -> str:
     """The line-protocol form of one compared text."""
     return " ".join(PLAIN_MARK[mark].format(word) for word, mark in words)
-
-
-def _restates(explain: str, answer: str) -> bool:
-    """The explanation only says the answer again (a definition quoted in full)."""
-    said, expected = normalize(explain), normalize(answer)
-    return bool(expected) and expected in said and len(said) < 1.5 * len(expected) + 30
 
 
 class LineProtocol:
@@ -207,10 +164,10 @@ class LineStudyUI(LineProtocol):
         card = question.card
         self._print()
         self._print(f"[{header(question)}] {card.kind.value}")
-        self._print(card.question_text())
+        self._print(question_text(card))
         if question.options:
             return self._choose(question.options)
-        if card.kind is Kind.LIST:
+        if kind_of(card).answer_mode == "items":
             first = self._read("items> ")
             if "," in first or ";" in first or not first.strip():
                 return first
@@ -252,12 +209,12 @@ class TerminalStudyUI:
 
         card = question.card
         body = Text()
-        body.append_text(literal(card.question_text(), "bold"))
+        body.append_text(literal(question_text(card), "bold"))
         keys = option_keys(question.options) if question.options else []
         for key, option in zip(keys, question.options, strict=True):
             body.append(f"\n  {key}  ", style="cyan bold")
             body.append_text(literal(option))
-        hint = KIND_HINT.get(card.kind, "press a key")
+        hint = kind_of(card).hint
         self.console.print()
         self.console.print(Panel(body, title=literal(header(question)), title_align="left",
                                  subtitle=Text(hint, style="dim"), subtitle_align="left"))
@@ -270,7 +227,7 @@ class TerminalStudyUI:
             return chosen
         import questionary
 
-        if card.kind is Kind.LIST:
+        if kind_of(card).answer_mode == "items":
             first = questionary.text("Items:", qmark="›").unsafe_ask() or ""
             if "," in first or ";" in first or not first.strip():
                 return str(first)

@@ -1,0 +1,54 @@
+"""`basic`: a question and its answer; the learner types an attempt (or nothing), sees the
+answer and rates themselves, helped by a word-level hint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pmquiz import grading
+from pmquiz.grading import Outcome
+from pmquiz.kinds.base import CardKind, Fail, Question, Verdict
+from pmquiz.model import Kind
+
+
+class Basic(CardKind):
+    """Self-rated question and answer."""
+
+    kind = Kind.BASIC
+    required = ("answer",)
+    hint = "type your answer (or just Enter), then rate yourself"
+    uses_vocabulary = True
+
+    def check(self, raw: dict[str, Any], sets: dict[str, tuple[str, ...]],
+              fail: Fail) -> dict[str, Any]:
+        """Needs a non-empty answer."""
+        fields = super().check(raw, sets, fail)
+        if isinstance(raw.get("answer"), str) and not raw["answer"].strip():
+            fail('"answer" is empty', "answer")
+        return fields
+
+    def judge(self, question: Question, response: str,
+              known: frozenset[str] = frozenset()) -> Verdict:
+        """No grade (the learner rates); a hint: matches, close, or key words found."""
+        card = question.card
+        if not response.strip():
+            return Verdict(question, response, None)
+        hint = grading.compare_words(response, card.answer, known).outcome
+        return Verdict(question, response, None, hint,
+                       grading.key_words_covered(response, card.answer, known))
+
+    def feedback(self, verdict: Verdict) -> list[tuple[str, str]]:
+        """The hint, then the answer and explanation."""
+        lines: list[tuple[str, str]] = []
+        if verdict.hint is Outcome.RIGHT:
+            lines.append(("Your answer matches.", "green"))
+        elif verdict.hint is Outcome.CLOSE:
+            lines.append(("Your answer is close.", "yellow"))
+        elif verdict.key_words[0]:
+            found, total = verdict.key_words
+            lines.append((f"Your answer has {found} of the {total} key words.", "yellow"))
+        lines.append((f"Answer: {self.expected_answer(verdict.question.card)}", "bold"))
+        return lines + self.explanation(verdict)
+
+
+KIND = Basic()
