@@ -17,8 +17,8 @@ from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
 from pmquiz.errors import UsageError
 from pmquiz.grading import grade_choice, normalize, statement_similarity
-from pmquiz.kinds import Question
-from pmquiz.model import CLOZE_GAP, Answer, Kind, Rating, State, StoredCard
+from pmquiz.kinds import Question, kind_of
+from pmquiz.model import Answer, Kind, Rating, State, StoredCard
 from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Scope, Store
@@ -297,13 +297,7 @@ def section_evidence(cards: list[StoredCard], categories: tuple[str, ...]
         hits = [c for c in hits if not any(names[c] in names[o] and c != o for o in hits)]
         if len(hits) != 1:
             continue
-        texts = [card.prompt]
-        if card.kind is Kind.CLOZE:  # the sentence with its gaps filled in
-            texts = [CLOZE_GAP.sub(lambda m: m.group(1).split("::")[0].split("|")[0],
-                                   card.prompt)]
-        if card.kind is Kind.BASIC:
-            texts.append(card.answer)
-        texts += list(card.items)
+        texts = kind_of(card).teaches(card)
         found += [(t, hits[0]) for t in texts if t.strip()]
     return found
 

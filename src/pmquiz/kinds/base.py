@@ -97,6 +97,10 @@ class CardKind:
         """The answer as shown to the learner after they tried."""
         return card.answer
 
+    def teaches(self, card: Card) -> list[str]:
+        """The card's content as plain sentences (evidence for the statement check)."""
+        return [card.prompt]
+
     def options(self, card: Card, module_cards: Iterable[Card],  # noqa: ARG002
                 rng: random.Random) -> tuple[str, ...]:  # noqa: ARG002
         """The options to choose from (choice and classify), in the order shown."""

@@ -8,7 +8,7 @@ from typing import Any
 from pmquiz import grading
 from pmquiz.grading import Outcome
 from pmquiz.kinds.base import CardKind, Fail, Question, Verdict
-from pmquiz.model import Kind
+from pmquiz.model import Card, Kind
 
 
 class Basic(CardKind):
@@ -26,6 +26,10 @@ class Basic(CardKind):
         if isinstance(raw.get("answer"), str) and not raw["answer"].strip():
             fail('"answer" is empty', "answer")
         return fields
+
+    def teaches(self, card: Card) -> list[str]:
+        """The question and its answer."""
+        return [card.prompt, card.answer]
 
     def judge(self, question: Question, response: str,
               known: frozenset[str] = frozenset()) -> Verdict:

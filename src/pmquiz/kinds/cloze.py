@@ -42,6 +42,10 @@ class Cloze(CardKind):
         """The first accepted answer of each gap."""
         return "; ".join(gap[0] for gap in card.gaps)
 
+    def teaches(self, card: Card) -> list[str]:
+        """The sentence with its gaps filled in."""
+        return [CLOZE_GAP.sub(lambda m: m.group(1).split("::")[0].split("|")[0], card.prompt)]
+
     def judge(self, question: Question, response: str,
               known: frozenset[str] = frozenset()) -> Verdict:
         """Each gap graded word by word."""

@@ -42,6 +42,10 @@ class ListKind(CardKind):
         """The items, separated by semicolons."""
         return "; ".join(card.items)
 
+    def teaches(self, card: Card) -> list[str]:
+        """The question and every item."""
+        return [card.prompt, *card.items]
+
     def judge(self, question: Question, response: str,
               known: frozenset[str] = frozenset()) -> Verdict:
         """Items matched word by word; extras shown and counted against the grade."""

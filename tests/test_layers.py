@@ -1,0 +1,87 @@
+"""The house's layers (README "Layout"): a module imports only from its own layer or lower
+ones, imports inside functions included, and no two modules import each other in a circle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+# Top to bottom. A name ending in "." covers a package's modules.
+LAYERS = [
+    ["pmquiz.__main__", "pmquiz.cli", "pmquiz.commands."],
+    ["pmquiz.ui."],
+    ["pmquiz.session", "pmquiz.classify"],
+    ["pmquiz.stats", "pmquiz.today", "pmquiz.optimize", "pmquiz.workspace"],
+    ["pmquiz.compile.", "pmquiz.interop."],
+    ["pmquiz.recorder"],
+    ["pmquiz.deck"],
+    ["pmquiz.kinds."],
+    ["pmquiz.grading", "pmquiz.words", "pmquiz.meaning"],
+    ["pmquiz.store", "pmquiz.queries", "pmquiz.migrations"],
+    ["pmquiz.scheduler"],
+    ["pmquiz.model", "pmquiz.errors", "pmquiz.paths", "pmquiz.config", "pmquiz.days",
+     "pmquiz"],
+]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(name: str) -> int:
+    for index, members in enumerate(LAYERS):
+        for member in members:
+            if name == member or (member.endswith(".") and
+                                  (name.startswith(member) or name == member[:-1])):
+                return index
+    raise AssertionError(f"{name} is in no layer: add it to LAYERS and the README")
+
+
+def imports_of(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("pmquiz")}
+        elif isinstance(node, ast.ImportFrom) and node.module and \
+                node.module.startswith("pmquiz"):
+            found.add(node.module)
+            # `from pmquiz.kinds import list` imports a module, not a name
+            found |= {f"{node.module}.{a.name}" for a in node.names
+                      if (SRC / node.module.replace(".", "/") / f"{a.name}.py").exists()}
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    return {module_name(p): imports_of(p) for p in sorted((SRC / "pmquiz").rglob("*.py"))}
+
+
+def test_no_module_imports_from_a_higher_layer() -> None:
+    upward = [f"{name} (layer {layer_of(name)}) imports {target} (layer {layer_of(target)})"
+              for name, targets in graph().items() for target in targets
+              if layer_of(target) < layer_of(name)]
+    assert not upward, "\n".join(upward)
+
+
+def test_no_import_circle() -> None:
+    edges = {name: {t for t in targets if t != name} for name, targets in graph().items()}
+    seen: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(name: str, path: list[str]) -> None:
+        seen[name] = 1
+        for target in sorted(edges.get(name, ())):
+            if target == "pmquiz" or name.startswith(target + "."):
+                continue  # a package's __init__ is not a circle with its own modules
+            if seen.get(target) == 1:
+                raise AssertionError("import circle: " + " -> ".join([*path, name, target]))
+            if target not in seen:
+                visit(target, [*path, name])
+        seen[name] = 2
+
+    for name in sorted(edges):
+        if name not in seen:
+            visit(name, [])
