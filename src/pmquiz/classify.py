@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from pmquiz import queries
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
 from pmquiz.errors import UsageError
@@ -107,9 +108,7 @@ class DrillUI(Protocol):
 def category_sets(store: Store, scope: Scope) -> list[str]:
     """The category sets of the classify cards in scope, e.g. `A/B`."""
     where, params = scope.where()
-    return [r[0] for r in store.conn.execute(
-        f"SELECT DISTINCT c.category_set FROM cards c WHERE c.kind = 'classify' AND {where} "
-        "ORDER BY c.category_set", params)]
+    return queries.category_sets(store, where, params)
 
 
 def set_names(store: Store) -> dict[str, str]:
@@ -117,8 +116,8 @@ def set_names(store: Store) -> dict[str, str]:
     import json
 
     names: dict[str, str] = {}
-    for (meta,) in store.conn.execute("SELECT meta FROM decks"):
-        names.update(json.loads(meta or "{}").get("sets", {}))
+    for meta in queries.deck_metadata(store):
+        names.update(json.loads(meta).get("sets", {}))
     return names
 
 

@@ -13,11 +13,11 @@ Returns data; never prints. Definitions (also in the README):
 
 from __future__ import annotations
 
-import math
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+from pmquiz import queries
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, day_start, learning_day, local_zone
 from pmquiz.scheduler import forgetting_curve_constants
@@ -153,19 +153,6 @@ class Report:
         }
 
 
-def _ensure_math(conn: sqlite3.Connection) -> None:
-    try:
-        conn.execute("SELECT pow(2, 2)").fetchone()
-    except sqlite3.OperationalError:  # SQLite built without math functions
-        conn.create_function("pow", 2, math.pow, deterministic=True)
-
-
-def _recall_sql(decay: float, factor: float, at: str, last: str, stability: str) -> str:
-    """FSRS recall in SQL; elapsed time in whole days, as py-fsrs counts it."""
-    return (f"pow(1 + {factor!r} * max(0, cast(({at} - {last}) / 86400 AS INTEGER)) / "
-            f"{stability}, {decay!r})")
-
-
 class _Days:
     """Learning-day arithmetic for one report (the zone and the day start hour)."""
 
@@ -183,46 +170,41 @@ class _Days:
 def report(store: Store, settings: Settings, parameters: tuple[float, ...], now: datetime,
            scope: Scope, days: int = 30) -> Report:
     """Compute every figure for the scope and window."""
-    conn = store.conn
-    _ensure_math(conn)
+    queries.ensure_math(store)
     decay, factor = forgetting_curve_constants(parameters)
     calendar_days = _Days(settings)
     _, today_end = day_bounds(now, settings.day_starts_at, calendar_days.zone)
     since = today_end - timedelta(days=days)
     where, params = scope.where()
-    recall = _recall_sql(decay, factor, "?", "s.last_review", "s.stability")
+    recall = queries.recall_sql(decay, factor, "?", "s.last_review", "s.stability")
     points = [to_ts(p) or 0.0 for p in checkpoints(now, days, calendar_days)]
     from concurrent.futures import ThreadPoolExecutor
 
     pool = ThreadPoolExecutor(max_workers=1)
-    side_future = pool.submit(_side_figures, str(store.path), settings, calendar_days, since,
+    side_future = pool.submit(_side_figures, store.path, settings, calendar_days, since,
                               now, recall, where, params)
     pool.shutdown(wait=False)
     # Readiness history, part one, in the same scan: a card not reviewed since a checkpoint
     # still has its current state then (one column per checkpoint).
-    history_columns = ", ".join(
+    history = [
         f"total(CASE WHEN s.state > 0 AND s.last_review <= {t!r} THEN "
-        f"{_recall_sql(decay, factor, repr(t), 's.last_review', 's.stability')} END)"
-        for t in points)
+        f"{queries.recall_sql(decay, factor, repr(t), 's.last_review', 's.stability')} END)"
+        for t in points]
     modules: dict[str, ModuleStats] = {}
     history_sums: dict[tuple[int, int], float] = {}
     total = 0
-    for row in conn.execute(
-            "SELECT c.phase, c.deck, d.title, count(*), sum(s.state = 0), "
-            "sum(s.state IN (1, 3)), sum(s.state = 2), sum(s.state > 0), "
-            f"total(CASE WHEN s.state > 0 THEN {recall} END), "
-            "sum(s.state > 0 AND s.due < ?), sum(s.state > 0 AND s.due < ?), "
-            f"total(s.reps), {history_columns} "
-            "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
-            f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
-            [to_ts(now), to_ts(today_end), to_ts(today_end + timedelta(days=7)), *params]):
-        modules[row[1]] = ModuleStats(row[0], row[1], row[2], Scores(
-            cards=row[3], new=row[4], learning=row[5], review=row[6], seen=row[7],
-            recall_sum=row[8], due_today=row[9], due_week=row[10]))
-        total += int(row[11])  # every review adds one to its card's `reps`
-        for index, value in enumerate(row[12:]):
-            history_sums[(index, row[0])] = history_sums.get((index, row[0]), 0.0) + value
-    later_reviews = _later_reviews(conn, decay, factor, points, where, params)
+    for row in queries.module_scores(
+            store, recall, history, to_ts(now) or 0.0, to_ts(today_end) or 0.0,
+            to_ts(today_end + timedelta(days=7)) or 0.0, where, params):
+        modules[row["deck"]] = ModuleStats(row["phase"], row["deck"], row["title"], Scores(
+            cards=row["cards"], new=row["new"], learning=row["learning"], review=row["review"],
+            seen=row["seen"], recall_sum=row["recall_sum"], due_today=row["due_today"],
+            due_week=row["due_week"]))
+        total += int(row["reps"])  # every review adds one to its card's `reps`
+        for index in range(len(points)):
+            key = (index, row["phase"])
+            history_sums[key] = history_sums.get(key, 0.0) + row[f"h{index}"]
+    later_reviews = _later_reviews(store, decay, factor, points, where, params)
     side = side_future.result()
     for deck, (count, correct, retention, passed) in side.window.items():
         if deck in modules:
@@ -255,23 +237,23 @@ class _Side:
     confusion: dict[str, dict[str, dict[str, int]]]
 
 
-def _side_figures(path: str, settings: Settings, days: _Days, since: datetime, now: datetime,
+def _side_figures(path: Path, settings: Settings, days: _Days, since: datetime, now: datetime,
                   recall: str, where: str, params: list[object]) -> _Side:
     # SQLite releases the GIL while it works, so on a second connection these queries run
     # on the other core (WAL lets readers work side by side).
-    conn = sqlite3.connect(path, timeout=15)
+    store = Store.open(path)
     try:
-        _ensure_math(conn)
-        return _Side(window=_window_counts(conn, days, since, now, where, params),
-                     calendar=_calendar(conn, days, now),
-                     hardest=_hardest(conn, settings, recall, now, where, params),
-                     forecast=_forecast(conn, days, now, where, params),
-                     confusion=_confusion(conn, since, where, params))
+        queries.ensure_math(store)
+        return _Side(window=_window_counts(store, days, since, now, where, params),
+                     calendar=_calendar(store, days, now),
+                     hardest=_hardest(store, settings, recall, now, where, params),
+                     forecast=_forecast(store, days, now, where, params),
+                     confusion=_confusion(store, since, where, params))
     finally:
-        conn.close()
+        store.close()
 
 
-def _window_counts(conn: sqlite3.Connection, days: _Days, since: datetime, now: datetime,
+def _window_counts(store: Store, days: _Days, since: datetime, now: datetime,
                    where: str, params: list[object]) -> dict[str, tuple[int, int, int, int]]:
     """Accuracy and true retention over the window, in one pass over its reviews.
 
@@ -282,13 +264,9 @@ def _window_counts(conn: sqlite3.Connection, days: _Days, since: datetime, now: 
     also counts only the first review of a card each day. Day ends use the UTC offset in
     force now."""
     offset = _utc_offset(now, days) - days.hour * 3600
-    day_end = f"((cast((r.time + {offset}) / 86400 AS INTEGER) + 1) * 86400 - {offset})"
-    due = f"(r.state_before = 2 AND r.due_before < {day_end})"
-    return {deck: (count, int(correct), int(retention), int(passed))
-            for deck, count, correct, retention, passed in conn.execute(
-                f"SELECT c.deck, count(*), total(r.correct), total({due}), "
-                f"total({due} AND r.rating >= 2) FROM reviews r JOIN cards c ON c.id = r.card "
-                f"WHERE r.time >= ? AND {where} GROUP BY c.deck", [to_ts(since), *params])}
+    return {row["deck"]: (row["reviews"], int(row["correct"]), int(row["due"]),
+                          int(row["passed"]))
+            for row in queries.window_counts(store, offset, to_ts(since) or 0.0, where, params)}
 
 
 def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime]:
@@ -302,22 +280,18 @@ def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime
     return points
 
 
-def _later_reviews(conn: sqlite3.Connection, decay: float, factor: float, points: list[float],
+def _later_reviews(store: Store, decay: float, factor: float, points: list[float],
                    where: str, params: list[object]) -> dict[tuple[int, int], float]:
     """Readiness history, part two: cards reviewed again after a checkpoint count with the
     review in force at that moment, the one with time <= T < next_time."""
-    sums: dict[tuple[int, int], float] = {}
-    part_b = ", ".join(
+    expressions = [
         f"total(CASE WHEN r.time <= {t!r} AND r.next_time > {t!r} THEN "
-        f"{_recall_sql(decay, factor, repr(t), 'r.time', 'r.stability')} END)"
-        for t in points)
-    for phase, *totals in conn.execute(
-            f"SELECT c.phase, {part_b} FROM reviews r JOIN cards c ON c.id = r.card "
-            f"WHERE r.next_time > ? AND r.time <= ? AND {where} GROUP BY c.phase",
-            [points[0], points[-1], *params]):
-        for index, total in enumerate(totals):
-            sums[(index, phase)] = total
-    return sums
+        f"{queries.recall_sql(decay, factor, repr(t), 'r.time', 'r.stability')} END)"
+        for t in points]
+    return {(index, row["phase"]): row[f"h{index}"]
+            for row in queries.later_reviews(store, expressions, points[0], points[-1], where,
+                                             params)
+            for index in range(len(points))}
 
 
 def _history(phases: dict[int, PhaseStats], days: _Days, points: list[float],
@@ -332,7 +306,7 @@ def _history(phases: dict[int, PhaseStats], days: _Days, points: list[float],
                                         if cards else 0.0))
 
 
-def _calendar(conn: sqlite3.Connection, days: _Days,
+def _calendar(store: Store, days: _Days,
               now: datetime) -> tuple[list[tuple[date, int]], int, int]:
     """Reviews per learning day for 26 weeks, and streaks over the whole log. Walks the time
     index a day at a time (one seek per day studied) instead of grouping every review."""
@@ -342,16 +316,14 @@ def _calendar(conn: sqlite3.Connection, days: _Days,
     for i in range((today - first).days + 1):
         day = first + timedelta(days=i)
         start, end = days.start(day).timestamp(), days.start(day + timedelta(days=1)).timestamp()
-        count = conn.execute("SELECT count(*) FROM reviews WHERE time >= ? AND time < ?",
-                             (start, end)).fetchone()[0]
-        calendar.append((day, count))
+        calendar.append((day, queries.reviews_between(store, start, end)))
     studied: list[date] = []
-    row = conn.execute("SELECT min(time) FROM reviews").fetchone()
-    while row and row[0] is not None:
-        day = days.of(row[0])
+    moment = queries.first_review_from(store)
+    while moment is not None:
+        day = days.of(moment)
         studied.append(day)
-        row = conn.execute("SELECT min(time) FROM reviews WHERE time >= ?",
-                           (days.start(day + timedelta(days=1)).timestamp(),)).fetchone()
+        moment = queries.first_review_from(store,
+                                           days.start(day + timedelta(days=1)).timestamp())
     longest = run = 0
     for i, day in enumerate(studied):
         run = run + 1 if i and (day - studied[i - 1]).days == 1 else 1
@@ -371,13 +343,11 @@ def _utc_offset(now: datetime, days: _Days) -> int:
     return int(offset.total_seconds()) if offset else 0
 
 
-def _forecast(conn: sqlite3.Connection, days: _Days, now: datetime, where: str,
+def _forecast(store: Store, days: _Days, now: datetime, where: str,
               params: list[object]) -> list[tuple[date, int]]:
     today = learning_day(now, days.hour, days.zone)
     ends = [days.start(today + timedelta(days=i + 1)) for i in range(FORECAST_DAYS)]
-    due = [row[0] for row in conn.execute(
-        f"SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card WHERE s.state > 0 AND "
-        f"s.due < ? AND {where}", [to_ts(ends[-1]), *params])]
+    due = queries.due_times(store, to_ts(ends[-1]) or 0.0, where, params)
     counts = [0] * FORECAST_DAYS
     bounds = [e.timestamp() for e in ends]
     for value in due:
@@ -388,37 +358,27 @@ def _forecast(conn: sqlite3.Connection, days: _Days, now: datetime, where: str,
     return [(today + timedelta(days=i), counts[i]) for i in range(FORECAST_DAYS)]
 
 
-def _hardest(conn: sqlite3.Connection, settings: Settings, recall: str, now: datetime,
+def _hardest(store: Store, settings: Settings, recall: str, now: datetime,
              where: str, params: list[object]) -> tuple[list[HardCard], int]:
     import json
 
-    leeches = conn.execute(
-        f"SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card WHERE s.lapses >= ? "
-        f"AND {where}", [settings.leech_lapses, *params]).fetchone()[0]
-    rows = conn.execute(
-        f"SELECT c.deck || '/' || c.card_id, d.title, c.body, s.lapses, {recall} AS r "
-        "FROM card_state s JOIN cards c ON c.id = s.card JOIN decks d ON d.slug = c.deck "
-        f"WHERE s.state > 0 AND {where} AND (s.lapses > 0 OR {recall} < ?) "
-        "ORDER BY s.lapses DESC, r ASC, c.id LIMIT ?",
-        [to_ts(now), *params, to_ts(now), settings.desired_retention, HARDEST]).fetchall()
-    hardest = [HardCard(key=k, module=t, prompt=json.loads(b)["prompt"], lapses=lapses,
-                        leech=lapses >= settings.leech_lapses, recall=r)
-               for k, t, b, lapses, r in rows]
+    leeches = queries.leech_count(store, settings.leech_lapses, where, params)
+    rows = queries.hardest_cards(store, recall, to_ts(now) or 0.0, settings.desired_retention,
+                                 HARDEST, where, params)
+    hardest = [HardCard(key=row["key"], module=row["title"],
+                        prompt=json.loads(row["body"])["prompt"], lapses=row["lapses"],
+                        leech=row["lapses"] >= settings.leech_lapses, recall=row["recall"])
+               for row in rows]
     return hardest, leeches
 
 
-def _confusion(conn: sqlite3.Connection, since: datetime, where: str,
+def _confusion(store: Store, since: datetime, where: str,
                params: list[object]) -> dict[str, dict[str, dict[str, int]]]:
     table: dict[str, dict[str, dict[str, int]]] = {}
-    for category_set, truth, chosen, count in conn.execute(
-            # classify cards first, then their reviews by the (card, time) index
-            "SELECT c.category_set, json_extract(c.body, '$.answer'), r.answer, count(*) "
-            "FROM cards c CROSS JOIN reviews r ON r.card = c.id WHERE c.kind = 'classify' AND "
-            f"r.time >= ? AND {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-            [to_ts(since), *params]):
-        categories = category_set.split("/")
-        rows = table.setdefault(category_set, {t: dict.fromkeys(categories, 0)
-                                               for t in categories})
-        if truth in rows and chosen in rows[truth]:
-            rows[truth][chosen] += count
+    for row in queries.confusion_counts(store, to_ts(since) or 0.0, where, params):
+        categories = row["category_set"].split("/")
+        rows = table.setdefault(row["category_set"], {t: dict.fromkeys(categories, 0)
+                                                      for t in categories})
+        if row["truth"] in rows and row["chosen"] in rows[row["truth"]]:
+            rows[row["truth"]][row["chosen"]] += row["count"]
     return table

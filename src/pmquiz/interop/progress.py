@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pmquiz import queries
 from pmquiz.errors import ImportFormatError
 from pmquiz.model import CardState, Rating
 from pmquiz.store import ReviewRecord, Store
@@ -96,7 +97,7 @@ def import_progress(store: Store, path: Path, replay_steps: Callable[..., list[C
     """Merge another machine's log; rebuild the states of cards that got new reviews."""
     rows = _parse(path)
     cards = store.card_rows((module, card) for module, card, _ in rows)
-    existing = {r[0] for r in store.conn.execute("SELECT uid FROM reviews")}
+    existing = queries.review_ids(store)
     new = [(cards[(module, card)], record, CardState(), CardState())
            for module, card, record in rows if record.uid not in existing]
     added = store.insert_reviews(new)

@@ -1,0 +1,151 @@
+"""The named read queries behind `pmquiz stats`, the classify drill and progress merges: every
+SQL statement outside `store.py` lives here. Rows come back as `sqlite3.Row`, read by column
+name. Callers pass a `Store` (whose connection went through `Store.open`'s checks)."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterator
+
+from pmquiz.store import Store
+
+
+def _rows(store: Store, sql: str, params: list[object] | tuple[object, ...] = ()
+          ) -> list[sqlite3.Row]:
+    cursor = store.conn.execute(sql, params)
+    cursor.row_factory = sqlite3.Row
+    return cursor.fetchall()
+
+
+def ensure_math(store: Store) -> None:
+    """`pow()` in SQL, also on SQLite builds without the math functions."""
+    try:
+        store.conn.execute("SELECT pow(2, 2)").fetchone()
+    except sqlite3.OperationalError:
+        store.conn.create_function("pow", 2, math.pow, deterministic=True)
+
+
+def recall_sql(decay: float, factor: float, at: str, last: str, stability: str) -> str:
+    """FSRS recall as an SQL expression; elapsed time in whole days, as py-fsrs counts it."""
+    return (f"pow(1 + {factor!r} * max(0, cast(({at} - {last}) / 86400 AS INTEGER)) / "
+            f"{stability}, {decay!r})")
+
+
+def module_scores(store: Store, recall: str, history: list[str], now: float, today_end: float,
+                  week_end: float, where: str, params: list[object]) -> list[sqlite3.Row]:
+    """Per module: phase, deck, title, cards, new, learning, review, seen, recall_sum,
+    due_today, due_week, reps, and one column h0, h1… per readiness-history expression."""
+    columns = "".join(f", {expr} AS h{i}" for i, expr in enumerate(history))
+    return _rows(
+        store,
+        "SELECT c.phase AS phase, c.deck AS deck, d.title AS title, count(*) AS cards, "
+        "sum(s.state = 0) AS new, sum(s.state IN (1, 3)) AS learning, "
+        "sum(s.state = 2) AS review, sum(s.state > 0) AS seen, "
+        f"total(CASE WHEN s.state > 0 THEN {recall} END) AS recall_sum, "
+        "sum(s.state > 0 AND s.due < ?) AS due_today, sum(s.state > 0 AND s.due < ?) AS due_week, "
+        f"total(s.reps) AS reps{columns} "
+        "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
+        f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
+        [now, today_end, week_end, *params])
+
+
+def window_counts(store: Store, day_offset: int, since: float, where: str,
+                  params: list[object]) -> list[sqlite3.Row]:
+    """Per module over the window: deck, reviews, correct, due (reviews of due cards in review
+    state, first of their learning day) and passed (those rated Hard or better). Day ends use
+    `day_offset` seconds (UTC offset minus the day-start hour)."""
+    day_end = f"((cast((r.time + {day_offset}) / 86400 AS INTEGER) + 1) * 86400 - {day_offset})"
+    due = f"(r.state_before = 2 AND r.due_before < {day_end})"
+    return _rows(
+        store,
+        f"SELECT c.deck AS deck, count(*) AS reviews, total(r.correct) AS correct, "
+        f"total({due}) AS due, total({due} AND r.rating >= 2) AS passed "
+        f"FROM reviews r JOIN cards c ON c.id = r.card WHERE r.time >= ? AND {where} "
+        "GROUP BY c.deck", [since, *params])
+
+
+def later_reviews(store: Store, expressions: list[str], first: float, last: float, where: str,
+                  params: list[object]) -> list[sqlite3.Row]:
+    """Per phase: one column h0, h1… per expression over the reviews that were in force at a
+    checkpoint between `first` and `last` (time <= T < next_time)."""
+    columns = ", ".join(f"{expr} AS h{i}" for i, expr in enumerate(expressions))
+    return _rows(
+        store,
+        f"SELECT c.phase AS phase, {columns} FROM reviews r JOIN cards c ON c.id = r.card "
+        f"WHERE r.next_time > ? AND r.time <= ? AND {where} GROUP BY c.phase",
+        [first, last, *params])
+
+
+def reviews_between(store: Store, start: float, end: float) -> int:
+    """How many reviews were given from `start` (inclusive) to `end`."""
+    return int(store.conn.execute("SELECT count(*) FROM reviews WHERE time >= ? AND time < ?",
+                                  (start, end)).fetchone()[0])
+
+
+def first_review_from(store: Store, start: float | None = None) -> float | None:
+    """The time of the first review at or after `start` (of all, without it)."""
+    if start is None:
+        row = store.conn.execute("SELECT min(time) FROM reviews").fetchone()
+    else:
+        row = store.conn.execute("SELECT min(time) FROM reviews WHERE time >= ?",
+                                 (start,)).fetchone()
+    return None if row is None or row[0] is None else float(row[0])
+
+
+def due_times(store: Store, before: float, where: str, params: list[object]) -> list[float]:
+    """Due times of seen cards falling due before `before`."""
+    return [float(r[0]) for r in store.conn.execute(
+        f"SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card WHERE s.state > 0 AND "
+        f"s.due < ? AND {where}", [before, *params])]
+
+
+def leech_count(store: Store, lapses: int, where: str, params: list[object]) -> int:
+    """Cards with at least `lapses` lapses."""
+    return int(store.conn.execute(
+        f"SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card WHERE s.lapses >= ? "
+        f"AND {where}", [lapses, *params]).fetchone()[0])
+
+
+def hardest_cards(store: Store, recall: str, now: float, retention: float, limit: int,
+                  where: str, params: list[object]) -> list[sqlite3.Row]:
+    """Seen cards with lapses or recall under `retention`: key, title, body, lapses, recall;
+    most lapses first, then lowest recall."""
+    return _rows(
+        store,
+        f"SELECT c.deck || '/' || c.card_id AS key, d.title AS title, c.body AS body, "
+        f"s.lapses AS lapses, {recall} AS recall "
+        "FROM card_state s JOIN cards c ON c.id = s.card JOIN decks d ON d.slug = c.deck "
+        f"WHERE s.state > 0 AND {where} AND (s.lapses > 0 OR {recall} < ?) "
+        "ORDER BY s.lapses DESC, recall ASC, c.id LIMIT ?",
+        [now, *params, now, retention, limit])
+
+
+def confusion_counts(store: Store, since: float, where: str,
+                     params: list[object]) -> list[sqlite3.Row]:
+    """Classify answers since `since`: category_set, truth, chosen, count."""
+    return _rows(
+        store,
+        # classify cards first, then their reviews by the (card, time) index
+        "SELECT c.category_set AS category_set, json_extract(c.body, '$.answer') AS truth, "
+        "r.answer AS chosen, count(*) AS count "
+        "FROM cards c CROSS JOIN reviews r ON r.card = c.id WHERE c.kind = 'classify' AND "
+        f"r.time >= ? AND {where} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", [since, *params])
+
+
+def category_sets(store: Store, where: str, params: list[object]) -> list[str]:
+    """The category sets (`A/B`) of the classify cards in scope."""
+    return [r[0] for r in store.conn.execute(
+        f"SELECT DISTINCT c.category_set FROM cards c WHERE c.kind = 'classify' AND {where} "
+        "ORDER BY c.category_set", params)]
+
+
+def deck_metadata(store: Store) -> Iterator[str]:
+    """Each deck's stored metadata (JSON text)."""
+    for (meta,) in store.conn.execute("SELECT meta FROM decks"):
+        yield meta or "{}"
+
+
+def review_ids(store: Store) -> set[str]:
+    """Every review id in the log."""
+    return {r[0] for r in store.conn.execute("SELECT uid FROM reviews")}
