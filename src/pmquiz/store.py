@@ -584,21 +584,26 @@ class Store:
     def rebuild_states(self, replay_steps: Callable[[list[tuple[Rating, datetime, str]]],
                                                     list[CardState]],
                        progress: Callable[[int, int], None] | None = None,
-                       only: Iterable[int] | None = None) -> int:
+                       only: Iterable[int] | None = None,
+                       meta: dict[str, str] | None = None) -> int:
         """Replay the log into `card_state` and each review's before/after columns (after
-        merging logs or new parameters), for every card or `only` these. Reviews are ordered
-        by time, then review id, so every machine replays a merged log the same way. One
-        transaction: all or nothing."""
-        logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
+        merging logs or new parameters), for every card or `only` these, and store `meta`
+        (new parameters) with it. Reviews are ordered by time, then review id, so every
+        machine replays a merged log the same way. One transaction, the log read inside it:
+        all or nothing, and no answer given meanwhile is left out."""
         wanted = None if only is None else set(only)
-        for review_id, card, rating, when, uid in self.conn.execute(
-                "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
-            if wanted is None or card in wanted:
-                logs.setdefault(card, []).append(
-                    (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
-        cards = [r[0] for r in self.conn.execute("SELECT card FROM card_state")
-                 if wanted is None or r[0] in wanted]
         with self.write() as conn:
+            logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
+            for review_id, card, rating, when, uid in conn.execute(
+                    "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
+                if wanted is None or card in wanted:
+                    logs.setdefault(card, []).append(
+                        (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
+            cards = [r[0] for r in conn.execute("SELECT card FROM card_state")
+                     if wanted is None or r[0] in wanted]
+            for key, value in (meta or {}).items():
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                             (key, value))
             for done, card in enumerate(cards, 1):
                 log = logs.get(card, [])
                 steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])

@@ -41,6 +41,27 @@ class Workspace:
         """Close the database."""
         self.store.close()
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def save_parameters(self, parameters: list[float], fitted_at: datetime, reviews: int,
+                        progress: Callable[[int, int], None] | None = None) -> int:
+        """Keep fitted FSRS parameters and reschedule every card with them, in one
+        transaction (a kill leaves the old parameters and the old schedule, never a mix).
+        Returns how many cards were rescheduled."""
+        import json
+
+        from pmquiz.scheduler import Scheduler
+
+        scheduler = Scheduler(replace(self.settings, parameters=tuple(parameters)))
+        record = json.dumps({"parameters": parameters, "fitted": fitted_at.isoformat(),
+                             "reviews": reviews})
+        return self.store.rebuild_states(scheduler.replay_steps, progress,
+                                         meta={PARAMETERS_KEY: record})
+
 
 def deck_dirs(home: Path, extra: list[Path], shipped: bool = True) -> list[Path]:
     """Shipped decks (unless turned off), the user's own folder, then any `--decks` folders."""

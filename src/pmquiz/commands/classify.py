@@ -49,10 +49,9 @@ def classify(
     from pmquiz.recorder import Recorder
     from pmquiz.workspace import make_clock
 
-    ws = workspace(ctx)
-    clock = make_clock()
-    out = console(stderr=as_json)
-    try:
+    with workspace(ctx) as ws:
+        clock = make_clock()
+        out = console(stderr=as_json)
         scope = scope_of(phase, module, ws)
         sets = category_sets(ws.store, scope)
         if not sets:
@@ -88,8 +87,6 @@ def classify(
                             rounds, rng)
         recorder = Recorder(ws.store, ws.scheduler(), clock, mode="classify")
         result = Drill(recorder, ui).run(cards)
-    finally:
-        ws.close()
     if as_json:
         print_json(result.to_dict())
     else:

@@ -12,7 +12,6 @@ from pmquiz.commands.base import (
     PhaseOpt,
     app,
     console,
-    fail,
     interactive,
     options,
     print_json,
@@ -55,14 +54,13 @@ def study(
     from pmquiz.ui.render import summary_panel
     from pmquiz.workspace import make_clock
 
-    ws = workspace(ctx, new_per_day=new_per_day, reviews_per_day=reviews_per_day,
+    with workspace(ctx, new_per_day=new_per_day, reviews_per_day=reviews_per_day,
                    desired_retention=retention, day_starts_at=day_starts_at, fuzz=fuzz,
                    learning_steps=tuple(learning_steps.split()) if learning_steps else None,
                    relearning_steps=tuple(relearning_steps.split())
-                   if relearning_steps is not None else None)
-    clock = make_clock()
-    out = console()
-    try:
+                   if relearning_steps is not None else None) as ws:
+        clock = make_clock()
+        out = console()
         scope = scope_of(phase, module, ws)
         plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
         ui: Any
@@ -75,8 +73,6 @@ def study(
 
             ui = LineStudyUI()
         summary = Study(ws.store, ws.scheduler(), ui, clock).run(plan, scope)
-    finally:
-        ws.close()
     summary_panel(out, summary, clock())
     if summary.stopped_by == "interrupt":
         raise typer.Exit(130)
@@ -91,12 +87,9 @@ def due(ctx: typer.Context, phase: PhaseOpt = None, module: ModuleOpt = None,
     from pmquiz.ui.render import today_table
     from pmquiz.workspace import make_clock
 
-    ws = workspace(ctx)
-    now = make_clock()()
-    try:
+    with workspace(ctx) as ws:
+        now = make_clock()()
         result = today(ws.store, ws.settings, now, scope_of(phase, module, ws))
-    finally:
-        ws.close()
     if as_json:
         print_json(result.to_dict())
     else:
@@ -109,11 +102,8 @@ def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Phases, modules and card counts."""
     from pmquiz.ui.render import decks_table
 
-    ws = workspace(ctx)
-    try:
+    with workspace(ctx) as ws:
         modules = ws.store.modules()
-    finally:
-        ws.close()
     if as_json:
         print_json({"modules": modules})
     else:
@@ -125,6 +115,7 @@ def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def check(
     ctx: typer.Context,
     targets: Annotated[list[Path] | None, typer.Argument(
+        exists=True, readable=True,
         help="Deck files or folders (default: every deck pmquiz loads).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -136,9 +127,6 @@ def check(
     opts = options(ctx)
     shipped = load_settings(paths.config_path(opts.home)).shipped_decks
     files = discover(targets or deck_dirs(opts.home, opts.decks, shipped))
-    missing = [t for t in targets or [] if not t.exists()]
-    if missing:
-        raise fail(f"{missing[0]}: no such file or folder", 2)
     try:
         loaded = load_decks(files)
     except DeckErrors as exc:
@@ -161,15 +149,12 @@ def check(
 @reports_errors
 def undo(ctx: typer.Context) -> None:
     """Undo the last answer: its review is removed and the card's state restored."""
-    ws = workspace(ctx)
-    try:
+    with workspace(ctx) as ws:
         last = ws.store.last_review()
         if last is None:
             raise StoreError("nothing to undo: no answers recorded yet")
         review_id, _, key, when, rating = last
         scheduler = ws.scheduler()
         ws.store.undo(review_id, scheduler.replay)
-    finally:
-        ws.close()
     console().print(f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
                     markup=False)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 def compile_command(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(
+        exists=True, readable=True,
         help="A course page copied as text, or a Markdown module (with --check: a folder "
              "of decks).")],
     output: Annotated[Path | None, typer.Option(
@@ -42,8 +43,15 @@ def compile_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Compile module text into a deck you can study at once."""
-    from pmquiz.compile import check_decks, compile_module, existing_deck
+    from pmquiz.compile import (
+        check_decks,
+        compile_module,
+        existing_deck,
+        planned_location,
+        read_source,
+    )
     from pmquiz.deck import write_atomic
+    from pmquiz.errors import CompileError
 
     if check_only:
         if not source.is_dir():
@@ -61,17 +69,22 @@ def compile_command(
         if stale:
             raise typer.Exit(1)
         return
-    if not source.is_file():
-        raise fail(f"{source}: no such file", 2)
+    if source.is_dir():
+        raise fail(f"{source} is a folder: give a module's text file (or use --check)", 2)
+    document = read_source(source)
     target = output
     if target is None:
-        first = compile_module(source, phase=phase)
-        target = paths.user_decks_dir(options(ctx).home) / \
-            f"phase-{first.deck.module.phase}" / f"{first.deck.module.slug}.toml"
+        planned_phase, slug = planned_location(source, document, phase)
+        if planned_phase is None:
+            raise CompileError(f"{source}: no phase found (no `Home / Phase-N / …` breadcrumb "
+                               "or `phase:` front matter); pass --phase N")
+        target = paths.user_decks_dir(options(ctx).home) / f"phase-{planned_phase}" / \
+            f"{slug}.toml"
     existing = existing_deck(target)
     source_name = source.name if source.resolve().parent == target.resolve().parent \
         else str(source.resolve())
-    compiled = compile_module(source, phase=phase, existing=existing, source_name=source_name)
+    compiled = compile_module(source, phase=phase, existing=existing, source_name=source_name,
+                              document=document)
     write_atomic(target, compiled.text)
     report = compiled.report
     if as_json:
@@ -153,6 +166,7 @@ def export_text(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = 
 def import_command(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(
+        exists=True, dir_okay=False, readable=True,
         help="An Anki text export, an .apkg package, or a Markdown Q/A file.")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Deck file to write (default: your decks folder, "
@@ -165,8 +179,6 @@ def import_command(
     """Turn an Anki export or a Q/A file into a pmquiz deck you can study and edit."""
     from pmquiz.interop.importer import import_file
 
-    if not source.is_file():
-        raise fail(f"{source}: no such file", 2)
     home_decks = paths.user_decks_dir(options(ctx).home)
     result = with_progress("notes", lambda progress: import_file(
         source, output, home_decks, phase, module, progress))
@@ -198,11 +210,8 @@ def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
     from pmquiz.deck import write_atomic
     from pmquiz.interop.progress import export_lines
 
-    ws = workspace(ctx)
-    try:
+    with workspace(ctx) as ws:
         text = "".join(line + "\n" for line in export_lines(ws.store))
-    finally:
-        ws.close()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -215,21 +224,17 @@ def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
 @reports_errors
 def progress_import(
     ctx: typer.Context,
-    source: Annotated[Path, typer.Argument(help="A file made by `pmquiz progress export`.")],
+    source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True,
+                                           help="A file made by `pmquiz progress export`.")],
     as_json: JsonOpt = False,
 ) -> None:
     """Merge another machine's review log; card states are rebuilt from the merged log."""
     from pmquiz.interop.progress import import_progress
 
-    if not source.is_file():
-        raise fail(f"{source}: no such file", 2)
-    ws = workspace(ctx)
-    try:
+    with workspace(ctx) as ws:
         scheduler = ws.scheduler()
         result = with_progress("cards", lambda progress: import_progress(
             ws.store, source, scheduler.replay_steps, progress))
-    finally:
-        ws.close()
     if as_json:
         print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
                     "cards_rebuilt": result.cards})

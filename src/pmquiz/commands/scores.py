@@ -1,7 +1,9 @@
 """Scores and scheduling quality: `stats`, `evaluate`, `optimize`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,13 +13,15 @@ from pmquiz.commands.base import (
     PhaseOpt,
     app,
     console,
-    fail,
     print_json,
     reports_errors,
     scope_of,
     with_progress,
     workspace,
 )
+
+if TYPE_CHECKING:
+    from pmquiz.workspace import Workspace
 
 
 @app.command()
@@ -34,13 +38,10 @@ def stats(
     from pmquiz.stats import report
     from pmquiz.workspace import make_clock
 
-    ws = workspace(ctx)
-    now = make_clock()()
-    try:
+    with workspace(ctx) as ws:
+        now = make_clock()()
         result = report(ws.store, ws.settings, ws.scheduler().parameters, now,
                         scope_of(phase, module, ws), days)
-    finally:
-        ws.close()
     if as_json:
         print_json(result.to_dict())
         return
@@ -50,21 +51,24 @@ def stats(
 
 
 ReviewsOpt = Annotated[Path | None, typer.Option(
-    "--reviews", help="A review history CSV (card_id, review_time, review_rating, "
-                      "review_duration) to use instead of your own; your data is not touched.")]
+    "--reviews", exists=True, dir_okay=False, readable=True,
+    help="A review history CSV (card_id, review_time, review_rating, review_duration) to use "
+         "instead of your own; your data is not touched.")]
 
 
-def fitting_items(ctx: typer.Context, reviews: Path | None) -> tuple[list[Any], str, Any]:
-    """Items from a CSV, or from the learner's own log (with the workspace, still open)."""
+@contextmanager
+def fitting_items(ctx: typer.Context, reviews: Path | None
+                  ) -> Iterator[tuple[list[Any], str, "Workspace | None"]]:
+    """Items from a CSV, or from the learner's own log (with the workspace open while the
+    block runs)."""
     from pmquiz.optimize import items_from, own_items, read_revlog_csv, twenty_four_hour_days
 
     if reviews is not None:
-        if not reviews.is_file():
-            raise fail(f"{reviews}: no such file", 2)
-        return items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
-    ws = workspace(ctx)
-    return (own_items(ws.store.review_rows(), ws.settings.day_starts_at, ws.settings.timezone),
-            "your reviews", ws)
+        yield items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
+        return
+    with workspace(ctx) as ws:
+        yield (own_items(ws.store.review_rows(), ws.settings.day_starts_at,
+                         ws.settings.timezone), "your reviews", ws)
 
 
 @app.command("evaluate")
@@ -74,14 +78,10 @@ def evaluate_command(ctx: typer.Context, reviews: ReviewsOpt = None,
     """How well does the scheduler predict recall? Log loss, RMSE(bins), AUC."""
     from pmquiz.optimize import default_parameters, evaluate
 
-    items, source, ws = fitting_items(ctx, reviews)
-    try:
+    with fitting_items(ctx, reviews) as (items, source, ws):
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         result = with_progress("folds", lambda progress: evaluate(items, current, progress))
-    finally:
-        if ws:
-            ws.close()
     if as_json:
         print_json(result.to_dict() | {"source": source})
         return
@@ -95,32 +95,20 @@ def evaluate_command(ctx: typer.Context, reviews: ReviewsOpt = None,
 def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
                      as_json: JsonOpt = False) -> None:
     """Fit FSRS parameters to your review log, keep them if better, and reschedule."""
-    import json as json_module
-    from dataclasses import replace
-
     from pmquiz.optimize import default_parameters, optimize
-    from pmquiz.workspace import PARAMETERS_KEY, make_clock
+    from pmquiz.workspace import make_clock
 
-    items, source, ws = fitting_items(ctx, reviews)
     rescheduled = 0
     overridden = False
-    try:
+    with fitting_items(ctx, reviews) as (items, source, ws):
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         fitted = optimize(items, current)
         overridden = bool(ws and ws.parameters_from_config and fitted.adopted)
         if fitted.adopted and ws is not None and fitted.new is not None and not overridden:
-            from pmquiz.scheduler import Scheduler
-
-            ws.store.set_meta(PARAMETERS_KEY, json_module.dumps({
-                "parameters": fitted.new, "fitted": make_clock()().isoformat(),
-                "reviews": fitted.items}))
-            scheduler = Scheduler(replace(ws.settings, parameters=tuple(fitted.new)))
-            rescheduled = with_progress("cards", lambda progress: ws.store.rebuild_states(
-                scheduler.replay_steps, progress))
-    finally:
-        if ws:
-            ws.close()
+            new = list(fitted.new)
+            rescheduled = with_progress("cards", lambda progress: ws.save_parameters(
+                new, make_clock()(), fitted.items, progress))
     if as_json:
         print_json(fitted.to_dict() | {"source": source, "rescheduled": rescheduled,
                                        "saved": bool(rescheduled)})

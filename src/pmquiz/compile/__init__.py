@@ -58,11 +58,24 @@ def read_source(path: Path) -> tuple[str, Document]:
     return "markdown", read_markdown(text)
 
 
+def _stem(path: Path) -> str:
+    return path.name.removesuffix(".md").removesuffix(".txt").removesuffix(".page")
+
+
+def planned_location(path: Path, document: tuple[str, Document],
+                     phase: int | None = None) -> tuple[int | None, str]:
+    """The phase and slug a new deck compiled from this source gets (to name its file)."""
+    doc = document[1]
+    return (phase if phase is not None else doc.phase), doc.slug or slugify(_stem(path), 8)
+
+
 def compile_module(path: Path, phase: int | None = None, existing: Deck | None = None,
-                   slug: str | None = None, source_name: str | None = None) -> Compiled:
-    """Compile one module source; merge into `existing` to keep its ids."""
-    fmt, doc = read_source(path)
-    stem = path.name.removesuffix(".md").removesuffix(".txt").removesuffix(".page")
+                   slug: str | None = None, source_name: str | None = None,
+                   document: tuple[str, Document] | None = None) -> Compiled:
+    """Compile one module source (already read: `document`, from `read_source`); merge into
+    `existing` to keep its ids."""
+    fmt, doc = document or read_source(path)
+    stem = _stem(path)
     module_slug = slug or (existing.module.slug if existing else "") or doc.slug or \
         slugify(stem, 8)
     extraction = extract(doc, module_slug)
