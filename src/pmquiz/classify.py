@@ -183,7 +183,7 @@ class Drill:
             while batch:
                 self._rounds(batch, result)
                 missed = [s for s in result.missed if s.row in {b.row for b in batch}]
-                batch = [self.recorder.store.stored_card(s.row) for s in missed] \
+                batch = [self.recorder.current(s) for s in missed] \
                     if missed and self.ui.again(missed) else []
         except EOFError:
             result.stopped_by = "eof"

@@ -46,6 +46,10 @@ class Recorder:
             self.store.end_session(self.session, now)
         return now
 
+    def current(self, stored: StoredCard) -> StoredCard:
+        """The card as the database has it now (another session may have answered it)."""
+        return self.store.stored_card(stored.row)
+
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
         """Schedule and store one answer in one transaction; the card as it is afterwards."""
         uid = uuid.uuid4().hex

@@ -489,10 +489,13 @@ class Store:
         return after
 
     def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
-                       states: dict[int, CardState] | None = None) -> int:
+                       states: dict[int, CardState] | None = None,
+                       replay_steps: Replay | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> int:
         """Append many reviews (card row, review, state before, state after) and optionally
-        set card states, in one transaction; reviews whose id is already present are skipped.
-        Returns how many were added. Used by imports, merges and the benchmark generator."""
+        set card states, or rebuild the touched cards' states with `replay_steps`, all in one
+        transaction; reviews whose id is already present are skipped. Returns how many were
+        added. Used by imports, merges and the benchmark generator."""
         with self.write() as conn:
             before = conn.total_changes
             touched: set[int] = set()
@@ -514,6 +517,8 @@ class Store:
             _link_next_times(conn, touched)
             for row, state in (states or {}).items():
                 _write_state(conn, row, state)
+            if replay_steps is not None and added:
+                _rebuild(conn, replay_steps, progress, touched)
         return added
 
     def card_rows(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -591,35 +596,44 @@ class Store:
         (new parameters) with it. Reviews are ordered by time, then review id, so every
         machine replays a merged log the same way. One transaction, the log read inside it:
         all or nothing, and no answer given meanwhile is left out."""
-        wanted = None if only is None else set(only)
         with self.write() as conn:
-            logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
-            for review_id, card, rating, when, uid in conn.execute(
-                    "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
-                if wanted is None or card in wanted:
-                    logs.setdefault(card, []).append(
-                        (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
-            cards = [r[0] for r in conn.execute("SELECT card FROM card_state")
-                     if wanted is None or r[0] in wanted]
             for key, value in (meta or {}).items():
                 conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                              (key, value))
-            for done, card in enumerate(cards, 1):
-                log = logs.get(card, [])
-                steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
-                befores = [CardState(), *steps[:-1]]
-                nexts = [to_ts(entry[2]) for entry in log[1:]] + [None]
-                conn.executemany(
-                    "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
-                    "due = ?, due_before = ?, next_time = ? WHERE id = ?",
-                    [(int(before.state), after.stability, after.difficulty, to_ts(after.due),
-                      to_ts(before.due), following, entry[0])
-                     for entry, before, after, following in zip(log, befores, steps, nexts,
-                                                                strict=True)])
-                _write_state(conn, card, steps[-1] if steps else CardState())
-                if progress and (done % 1000 == 0 or done == len(cards)):
-                    progress(done, len(cards))
-        return len(cards)
+            return _rebuild(conn, replay_steps, progress, None if only is None else set(only))
+
+
+Replay = Callable[[list[tuple[Rating, datetime, str]]], list[CardState]]
+
+
+def _rebuild(conn: sqlite3.Connection, replay_steps: Replay,
+             progress: Callable[[int, int], None] | None, wanted: set[int] | None) -> int:
+    """Replay the log of every card (or the `wanted` ones) into its state and its reviews'
+    derived columns, inside the caller's transaction."""
+    logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
+    for review_id, card, rating, when, uid in conn.execute(
+            "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
+        if wanted is None or card in wanted:
+            logs.setdefault(card, []).append(
+                (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
+    cards = [r[0] for r in conn.execute("SELECT card FROM card_state")
+             if wanted is None or r[0] in wanted]
+    for done, card in enumerate(cards, 1):
+        log = logs.get(card, [])
+        steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
+        befores = [CardState(), *steps[:-1]]
+        nexts = [to_ts(entry[2]) for entry in log[1:]] + [None]
+        conn.executemany(
+            "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
+            "due = ?, due_before = ?, next_time = ? WHERE id = ?",
+            [(int(before.state), after.stability, after.difficulty, to_ts(after.due),
+              to_ts(before.due), following, entry[0])
+             for entry, before, after, following in zip(log, befores, steps, nexts,
+                                                        strict=True)])
+        _write_state(conn, card, steps[-1] if steps else CardState())
+        if progress and (done % 1000 == 0 or done == len(cards)):
+            progress(done, len(cards))
+    return len(cards)
 
 
 def _link_next_times(conn: sqlite3.Connection, cards: Iterable[int]) -> None:

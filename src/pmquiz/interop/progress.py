@@ -100,8 +100,7 @@ def import_progress(store: Store, path: Path, replay_steps: Callable[..., list[C
     existing = queries.review_ids(store)
     new = [(cards[(module, card)], record, CardState(), CardState())
            for module, card, record in rows if record.uid not in existing]
-    added = store.insert_reviews(new)
+    # One transaction: the new reviews and the rebuilt states land together or not at all.
+    added = store.insert_reviews(new, replay_steps=replay_steps, progress=progress)
     touched = {row for row, *_ in new}
-    if touched:
-        store.rebuild_states(replay_steps, progress, only=touched)
     return MergeResult(read=len(rows), added=added, cards=len(touched))
