@@ -12,6 +12,7 @@ import typer
 import pmquiz.commands.classify
 import pmquiz.commands.daily
 import pmquiz.commands.exchange
+import pmquiz.commands.maintenance
 import pmquiz.commands.scores
 from pmquiz import paths
 from pmquiz.commands.base import Options, app

@@ -149,3 +149,47 @@ def deck_metadata(store: Store) -> Iterator[str]:
 def review_ids(store: Store) -> set[str]:
     """Every review id in the log."""
     return {r[0] for r in store.conn.execute("SELECT uid FROM reviews")}
+
+
+def integrity_problems(store: Store) -> list[str]:
+    """SQLite's own integrity check ("ok" is no problem)."""
+    return [r[0] for r in store.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+
+
+def foreign_key_problems(store: Store) -> list[sqlite3.Row]:
+    """Rows whose reference points nowhere: table, rowid, parent."""
+    return _rows(store, "PRAGMA foreign_key_check")
+
+
+def card_logs(store: Store) -> Iterator[tuple[int, str, list[sqlite3.Row]]]:
+    """Every card (row, key) with its reviews in replay order: id, uid, time, rating,
+    next_time."""
+    cursor = store.conn.execute(
+        "SELECT s.card AS card, c.deck || '/' || c.card_id AS key, r.id AS id, r.uid AS uid, "
+        "r.time AS time, r.rating AS rating, r.next_time AS next_time "
+        "FROM card_state s JOIN cards c ON c.id = s.card "
+        "LEFT JOIN reviews r ON r.card = s.card ORDER BY s.card, r.time, r.uid")
+    cursor.row_factory = sqlite3.Row
+    card: int | None = None
+    key = ""
+    log: list[sqlite3.Row] = []
+    for row in cursor:
+        if row["card"] != card:
+            if card is not None:
+                yield card, key, log
+            card, key, log = row["card"], row["key"], []
+        if row["id"] is not None:
+            log.append(row)
+    if card is not None:
+        yield card, key, log
+
+
+def future_reviews(store: Store, after: float) -> int:
+    """Reviews dated after `after` (a clock or a file from the future)."""
+    return int(store.conn.execute("SELECT count(*) FROM reviews WHERE time > ?",
+                                  (after,)).fetchone()[0])
+
+
+def card_count(store: Store) -> int:
+    """Cards with a state row."""
+    return int(store.conn.execute("SELECT count(*) FROM card_state").fetchone()[0])

@@ -121,13 +121,20 @@ class Store:
             raise StoreError(describe_sqlite_error(path, exc)) from None
         return store
 
-    def _migrate(self, backup: bool) -> None:
-        if backup:
-            target = self.path.with_name(f"{self.path.name}.backup-{int(time.time())}")
-            dest = sqlite3.connect(target)
+    def backup(self, label: str = "backup") -> Path:
+        """A consistent copy of the database beside it (`pmquiz.db.LABEL-<unix time>`)."""
+        target = self.path.with_name(f"{self.path.name}.{label}-{int(time.time())}")
+        dest = sqlite3.connect(target)
+        try:
             with dest:
                 self.conn.backup(dest)
+        finally:
             dest.close()
+        return target
+
+    def _migrate(self, backup: bool) -> None:
+        if backup:
+            self.backup()
         from sqlite_utils import Database
 
         db = Database(self.conn)
@@ -621,8 +628,8 @@ def _rebuild(conn: sqlite3.Connection, replay_steps: Replay,
     for done, card in enumerate(cards, 1):
         log = logs.get(card, [])
         steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
-        befores = [CardState(), *steps[:-1]]
-        nexts = [to_ts(entry[2]) for entry in log[1:]] + [None]
+        befores = [CardState(), *steps[:-1]] if steps else []
+        nexts = [to_ts(entry[2]) for entry in log[1:]] + [None] if log else []
         conn.executemany(
             "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
             "due = ?, due_before = ?, next_time = ? WHERE id = ?",

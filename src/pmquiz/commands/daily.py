@@ -61,6 +61,11 @@ def study(
                    if relearning_steps is not None else None) as ws:
         clock = make_clock()
         out = console()
+        from pmquiz.doctor import quick_check
+
+        warning = quick_check(ws.store, clock())
+        if warning:
+            console(stderr=True).print(f"pmquiz: {warning}", markup=False, style="yellow")
         scope = scope_of(phase, module, ws)
         plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
         ui: Any

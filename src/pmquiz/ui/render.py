@@ -11,6 +11,7 @@ from pmquiz.ui.text import literal
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from pmquiz.doctor import Diagnosis
     from pmquiz.session import Summary
     from pmquiz.today import Today
 
@@ -116,3 +117,30 @@ def decks_table(console: Console, modules: list[dict[str, Any]]) -> None:
         table.add_row(str(m["phase"]), literal(m["slug"]), literal(m["title"]),
                       str(m["cards"]), kinds)
     console.print(table)
+
+
+def doctor_report(console: Console, found: Diagnosis) -> None:
+    """What `pmquiz doctor` checked and found (file text shown literally)."""
+    from rich.table import Table
+
+    table = Table(title="Database check", title_justify="left", show_edge=False)
+    table.add_column("Check")
+    table.add_column("Problems", justify="right")
+    for check, count in found.to_dict()["problems"].items():  # type: ignore[attr-defined]
+        table.add_row(check, "ok" if not count else str(count),
+                      style="" if not count else "bold red")
+    console.print(table)
+    console.print(f"{found.cards} cards, {found.reviews} reviews checked.")
+    for finding in found.findings[:20]:
+        console.print(literal(f"  {finding.check}: {finding.where}: {finding.detail}"))
+    if len(found.findings) > 20:
+        console.print(f"  … and {len(found.findings) - 20} more (--json lists 200)")
+    if found.backup:
+        console.print(literal(f"Backed up to {found.backup}; rebuilt {found.repaired} cards "
+                              "from the review log."))
+    if found.ok:
+        console.print(literal("All good: every card state equals a replay of its log.",
+                              "bold green"))
+    elif any(f.check in ("state", "next review link") for f in found.findings):
+        console.print(literal("Run `pmquiz doctor --repair` to rebuild them from the log "
+                              "(a backup is made first).", "yellow"))

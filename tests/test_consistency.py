@@ -1,0 +1,203 @@
+"""The log and the card states never disagree: concurrent sessions, drills, imports and
+optimizations on one home, kills at random points, and `pmquiz doctor`."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from pmquiz import doctor
+from pmquiz.cli import app
+from pmquiz.config import Settings
+from pmquiz.deck import discover, parse_deck
+from pmquiz.model import Answer, Rating
+from pmquiz.recorder import Recorder
+from pmquiz.scheduler import Scheduler
+from pmquiz.store import Scope, Store
+
+from helpers import T0, basic_cards, own_decks_only, terminal_env, write_deck
+
+runner = CliRunner()
+
+
+def examine(home: Path) -> doctor.Diagnosis:
+    """What `pmquiz doctor` finds, through the real command."""
+    result = runner.invoke(app, ["doctor", "--json"])
+    data = json.loads(result.stdout)
+    found = doctor.Diagnosis(cards=data["cards"], reviews=data["reviews"])
+    found.findings = [doctor.Finding(f["check"], f["where"], f["detail"])
+                      for f in data["findings"]]
+    return found
+
+
+def reviews(home: Path) -> int:
+    conn = sqlite3.connect(home / "pmquiz.db")
+    try:
+        return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    finally:
+        conn.close()
+
+
+# ---- in process: stale queues, many connections ----------------------------------------
+
+def synced(tmp_path: Path, cards: int) -> Path:
+    decks = tmp_path / "decks"
+    write_deck(decks, "alpha", basic_cards(cards))
+    store = Store.open(tmp_path / "pmquiz.db")
+    store.sync(discover([decks]), parse_deck)
+    store.close()
+    return tmp_path / "pmquiz.db"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 3), st.integers(1, 4),
+                          st.integers(0, 90)), min_size=1, max_size=30))
+def test_random_interleavings_of_two_sessions_equal_the_replay(
+        tmp_path_factory: pytest.TempPathFactory,
+        steps: list[tuple[int, int, int, int]]) -> None:
+    path = synced(tmp_path_factory.mktemp("db"), 4)
+    scheduler = Scheduler(Settings())
+    stores = [Store.open(path), Store.open(path)]
+    # Each session loaded its queue at the start and never reloads it: stale on purpose.
+    queues = [s.cards_in_scope(Scope()) for s in stores]
+    recorders = [Recorder(s, scheduler, lambda: T0) for s in stores]
+    clock = T0
+    for session, card, rating, minutes in steps:
+        clock += timedelta(minutes=minutes)
+        recorders[session].record(queues[session][card],
+                                  Answer(Rating(rating), "", rating > 1, "self", 1000), clock)
+    found = doctor.examine(stores[0], scheduler, clock)
+    for store in stores:
+        store.close()
+    assert found.ok, found.findings
+
+
+def test_doctor_finds_and_repairs_a_state_that_disagrees(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    runner.invoke(app, ["study"], input="a\ngood\nb\neasy\n",
+                  env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
+    assert examine(home).ok
+    conn = sqlite3.connect(home / "pmquiz.db")
+    conn.execute("UPDATE card_state SET stability = 99, reps = 7 WHERE reps > 0")
+    conn.execute("UPDATE reviews SET next_time = 1 WHERE id = 1")
+    conn.commit()
+    conn.close()
+    result = runner.invoke(app, ["doctor"])
+    assert result.exit_code == 1
+    assert "differs from its log's replay in stability, reps" in result.output
+    assert "doctor --repair" in result.output
+    result = runner.invoke(app, ["doctor", "--repair", "--json"])
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["ok"] and data["repaired"] == 3
+    assert Path(data["backup"]).exists()
+    assert examine(home).ok
+
+
+def test_doctor_reports_reviews_from_the_future(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    runner.invoke(app, ["study"], input="a\ngood\n",
+                  env={"PMQUIZ_NOW": "2099-03-02T09:00:00+00:00"})
+    result = runner.invoke(app, ["doctor", "--json"],
+                           env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
+    assert json.loads(result.stdout)["problems"]["future review"] == 1
+    study = runner.invoke(app, ["study"], input="", env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
+    assert "dated in the future; run `pmquiz doctor`" in study.output
+
+
+# ---- real processes ---------------------------------------------------------------------
+
+def start_study(home: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "pmquiz", "study", *args],
+                            env=terminal_env(home) | {"PMQUIZ_NOW": ""},
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def progress_file(path: Path, cards: list[str], count: int, seed: int) -> Path:
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    lines = []
+    for i in range(count):
+        when = start + timedelta(minutes=5 * i)
+        lines.append(json.dumps({"id": f"import-{seed}-{i}", "module": "alpha",
+                                 "card": rng.choice(cards), "time": when.isoformat(),
+                                 "rating": rng.choice([1, 3, 3, 3, 4])}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("sessions", [2, 3])
+def test_concurrent_sessions_optimize_and_import_keep_states_equal_to_the_log(
+        home: Path, tmp_path: Path, sessions: int) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(12))
+    runner.invoke(app, ["due"])
+    history = progress_file(tmp_path / "history.jsonl", [f"q{i}" for i in range(1, 13)],
+                            3000, seed=sessions)
+    procs = [start_study(home, "--new-per-day", "12") for _ in range(sessions)]
+    importer = subprocess.Popen([sys.executable, "-m", "pmquiz", "progress", "import",
+                                 str(history)], env=terminal_env(home) | {"PMQUIZ_NOW": ""},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(12):  # every session answers the same cards, line by line
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("x\ngood\n")
+            proc.stdin.flush()
+    optimizer = subprocess.run([sys.executable, "-m", "pmquiz", "optimize"],
+                               env=terminal_env(home) | {"PMQUIZ_NOW": ""},
+                               capture_output=True, text=True, timeout=120, check=False)
+    for proc in procs:
+        proc.communicate(timeout=120)
+        assert proc.returncode == 0
+    importer.wait(timeout=120)
+    assert importer.returncode == 0
+    assert optimizer.returncode == 0, optimizer.stderr
+    found = examine(home)
+    assert found.ok, found.findings[:5]
+    assert reviews(home) >= 3000 + sessions * 12 - 12  # nothing lost (sessions may end early)
+
+
+@pytest.mark.parametrize("command", ["import", "optimize", "sync"])
+def test_a_kill_at_a_random_point_leaves_the_log_and_states_in_agreement(
+        home: Path, tmp_path: Path, command: str) -> None:
+    decks = own_decks_only(home)
+    write_deck(decks, "alpha", basic_cards(40))
+    runner.invoke(app, ["due"])
+    history = progress_file(tmp_path / "h.jsonl", [f"q{i}" for i in range(1, 41)], 20000, 7)
+    if command != "import":
+        assert runner.invoke(app, ["progress", "import", str(history)]).exit_code == 0
+    rng = random.Random(command)
+    for attempt in range(4):
+        if command == "import":
+            args = ["progress", "import", str(history)]
+        elif command == "optimize":
+            args = ["optimize"]
+        else:
+            # a large deck changed: its sync is the work to interrupt
+            write_deck(decks, "alpha", basic_cards(40) + basic_cards(4000 + attempt, "n"))
+            args = ["due"]
+        proc = subprocess.Popen([sys.executable, "-m", "pmquiz", *args],
+                                env=terminal_env(home) | {"PMQUIZ_NOW": ""},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(*{"import": (0.1, 1.1)}.get(command, (0.1, 0.5))))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        found = examine(home)
+        assert found.ok, (attempt, found.findings[:5])
+    # the next command finishes the job
+    if command == "import":
+        assert runner.invoke(app, ["progress", "import", str(history)]).exit_code == 0
+        assert reviews(home) == 20000
+    assert examine(home).ok
