@@ -62,7 +62,8 @@ def synced(tmp_path: Path, cards: int) -> Path:
     return tmp_path / "pmquiz.db"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 3), st.integers(1, 4),
                           st.integers(0, 90)), min_size=1, max_size=30))
 def test_random_interleavings_of_two_sessions_equal_the_replay(
@@ -113,7 +114,8 @@ def test_doctor_reports_reviews_from_the_future(home: Path) -> None:
     result = runner.invoke(app, ["doctor", "--json"],
                            env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
     assert json.loads(result.stdout)["problems"]["future review"] == 1
-    study = runner.invoke(app, ["study"], input="", env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
+    study = runner.invoke(app, ["study"], input="",
+                          env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
     assert "dated in the future; run `pmquiz doctor`" in study.output
 
 
