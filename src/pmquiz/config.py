@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -47,12 +48,25 @@ class Settings:
         return check(replace(self, **given), "command line")
 
 
+# (key, lowest, highest): what a session can use; beyond these numbers overflow dates or
+# mean nothing (a day has 1,440 minutes).
+LIMITS = (("new_per_day", 0, 10_000), ("reviews_per_day", 0, 100_000),
+          ("day_starts_at", 0, 23), ("learn_ahead_minutes", 0, 1440),
+          ("maximum_interval", 1, 36_500), ("leech_lapses", 1, 1000))
+MAX_STEPS = 20
+MAX_STEP = timedelta(days=365)
+MAX_WEIGHT = 1000.0
+
+
 def parse_duration(text: str) -> timedelta:
     """`90s`, `1m`, `10m`, `1h`, `1d` -> timedelta."""
-    match = DURATION.match(text)
+    match = DURATION.match(text) if isinstance(text, str) and len(text) < 40 else None
     if not match:
         raise ConfigError(f'"{text}" is not a step; write a number and s, m, h or d, e.g. "10m"')
-    return timedelta(seconds=float(match.group(1)) * UNIT_SECONDS[match.group(2)])
+    seconds = float(match.group(1)) * UNIT_SECONDS[match.group(2)]
+    if seconds > MAX_STEP.total_seconds():
+        raise ConfigError(f'"{text}" is longer than {MAX_STEP.days} days; use a shorter step')
+    return timedelta(seconds=seconds)
 
 
 def check(settings: Settings, where: str) -> Settings:
@@ -60,15 +74,19 @@ def check(settings: Settings, where: str) -> Settings:
     problems = []
     if not 0.7 <= settings.desired_retention <= 0.99:
         problems.append("desired_retention must be between 0.70 and 0.99")
-    if settings.new_per_day < 0 or settings.reviews_per_day < 0:
-        problems.append("new_per_day and reviews_per_day must be 0 or more")
-    if not 0 <= settings.day_starts_at <= 23:
-        problems.append("day_starts_at must be an hour from 0 to 23")
-    if settings.learn_ahead_minutes < 0:
-        problems.append("learn_ahead_minutes must be 0 or more")
-    if settings.parameters and len(settings.parameters) != 21:
-        problems.append("parameters must hold 21 FSRS weights")
-    for steps in (settings.learning_steps, settings.relearning_steps):
+    for key, low, high in LIMITS:
+        if not low <= getattr(settings, key) <= high:
+            what = "an hour" if key == "day_starts_at" else "a number"
+            problems.append(f"{key} must be {what} from {low} to {high}")
+    if settings.parameters and (len(settings.parameters) != 21 or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w)
+            and abs(w) <= MAX_WEIGHT for w in settings.parameters)):
+        problems.append(f"parameters must hold 21 FSRS weights, finite numbers within "
+                        f"±{MAX_WEIGHT}")
+    for name in ("learning_steps", "relearning_steps"):
+        steps = getattr(settings, name)
+        if len(steps) > MAX_STEPS:
+            problems.append(f"{name} may hold at most {MAX_STEPS} steps")
         for step in steps:
             try:
                 parse_duration(step)

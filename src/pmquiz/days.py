@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+# Moments pmquiz accepts from outside (PMQUIZ_NOW, progress files): past these, dates from
+# FSRS intervals overflow Python's year 9999, and nobody studied before 1970.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
 
 def local_zone(name: str) -> tzinfo | None:
     """The configured zone, or None for the system's local time."""

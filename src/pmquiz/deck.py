@@ -39,6 +39,8 @@ MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "reso
 CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
              "source", "keep"}
 TOP_KEYS = {"module", "sets", "cards"}
+MAX_PHASE = 999  # SQLite integers stop at 2**63; a course has a handful of phases
+MAX_ORDER = 1_000_000
 CARDS_HEADER = re.compile(r"^\s*\[\[\s*cards\s*\]\]")
 TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
@@ -156,15 +158,16 @@ def _module(path: Path, raw: Any, lines: _Lines, errors: list[DeckError]) -> Mod
                                 'letters, digits and dashes, e.g. slug = "intro-pm"'))
     if not isinstance(title, str) or not title.strip():
         errors.append(DeckError(path, line("title") or 1, '[module] needs a "title"'))
-    if isinstance(phase, bool) or not isinstance(phase, int) or phase < 0:
+    if isinstance(phase, bool) or not isinstance(phase, int) or not 0 <= phase <= MAX_PHASE:
         errors.append(DeckError(path, line("phase") or 1, '[module] needs "phase": a whole '
-                                "number, 0 or more"))
+                                f"number from 0 to {MAX_PHASE}"))
     for key in ("phase_title", "source", "next_module"):
         if key in raw and not isinstance(raw[key], str):
             errors.append(DeckError(path, line(key), f'[module] "{key}" must be a string'))
     order = raw.get("order", 0)
-    if isinstance(order, bool) or not isinstance(order, int):
-        errors.append(DeckError(path, line("order"), '[module] "order" must be a whole number'))
+    if isinstance(order, bool) or not isinstance(order, int) or abs(order) > MAX_ORDER:
+        errors.append(DeckError(path, line("order"), '[module] "order" must be a whole number '
+                                f"from -{MAX_ORDER} to {MAX_ORDER}"))
     resources = raw.get("resources", [])
     if not isinstance(resources, list) or not all(isinstance(r, str) for r in resources):
         errors.append(DeckError(path, line("resources"), '[module] "resources" must be a list '

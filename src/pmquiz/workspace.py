@@ -113,12 +113,19 @@ def stored_parameters(store: Store) -> tuple[float, ...]:
 
 def parse_now(text: str) -> datetime:
     """`PMQUIZ_NOW` as an aware datetime; a value without offset is local time."""
+    from pmquiz.days import EARLIEST, LATEST
+
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        moment = moment.astimezone(UTC) if moment.tzinfo else \
+            moment.astimezone().astimezone(UTC)
+    except (ValueError, OverflowError, OSError):
         raise UsageError(f'{NOW_ENV}="{text}" is not an ISO 8601 time, e.g. '
                          "2026-03-02T09:00:00+01:00") from None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.astimezone().astimezone(UTC)
+    if not EARLIEST <= moment < LATEST:
+        raise UsageError(f'{NOW_ENV}="{text}" is out of range: give a time from '
+                         f"{EARLIEST:%Y} to {LATEST.year - 1}")
+    return moment
 
 
 def make_clock() -> Callable[[], datetime]:

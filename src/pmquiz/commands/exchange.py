@@ -230,11 +230,13 @@ def progress_import(
 ) -> None:
     """Merge another machine's review log; card states are rebuilt from the merged log."""
     from pmquiz.interop.progress import import_progress
+    from pmquiz.workspace import make_clock
 
     with workspace(ctx) as ws:
         scheduler = ws.scheduler()
+        now = make_clock()()
         result = with_progress("cards", lambda progress: import_progress(
-            ws.store, source, scheduler.replay_steps, progress))
+            ws.store, source, scheduler.replay_steps, now, progress))
     if as_json:
         print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
                     "cards_rebuilt": result.cards})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pmquiz import queries
@@ -52,50 +52,89 @@ class MergeResult:
         return self.read - self.added
 
 
-def _override(value: object) -> str:
-    if value in (None, ""):
+MAX_DURATION_MS = 86_400_000  # a day: longer is not the time one answer took
+FUTURE_ALLOWANCE = timedelta(days=1)
+
+
+def _text(data: dict[str, object], key: str, required: bool = False, limit: int = 10_000
+          ) -> str:
+    value = data.get(key)
+    if value is None and not required:
         return ""
-    if value not in ("right", "wrong"):
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+        raise ValueError(f'"{key}" must be {"a non-empty" if required else "a"} string'
+                         + (f" of at most {limit} characters" if limit < 10_000 else ""))
+    return value
+
+
+def _record(data: object, now: datetime) -> tuple[str, str, ReviewRecord]:
+    """One line's review, checked against the documented schema."""
+    from pmquiz.days import EARLIEST
+
+    if not isinstance(data, dict):
+        raise ValueError("a line must be a JSON object")
+    missing = [k for k in FIELDS if k not in data]
+    if missing:
+        raise ValueError("needs " + ", ".join(FIELDS) + "; missing " + ", ".join(missing))
+    uid = _text(data, "id", required=True, limit=200)
+    module, card = _text(data, "module", True, 200), _text(data, "card", True, 200)
+    when = datetime.fromisoformat(_text(data, "time", required=True, limit=64))
+    if when.tzinfo is None:
+        raise ValueError("time needs a UTC offset")
+    when = when.astimezone(UTC)
+    if not EARLIEST <= when <= now + FUTURE_ALLOWANCE:
+        raise ValueError(f"time {when.isoformat()} is not between {EARLIEST:%Y-%m-%d} and "
+                         "now")
+    rating = data["rating"]
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 4:
+        raise ValueError("rating must be a whole number from 1 to 4")
+    duration = data.get("duration_ms") or 0
+    if isinstance(duration, bool) or not isinstance(duration, int) or \
+            not 0 <= duration <= MAX_DURATION_MS:
+        raise ValueError(f"duration_ms must be a whole number from 0 to {MAX_DURATION_MS}")
+    correct = data.get("correct")
+    if correct is not None and not isinstance(correct, bool):
+        raise ValueError("correct must be true, false or null")
+    override = _text(data, "override", limit=10)
+    if override not in ("", "right", "wrong"):
         raise ValueError('override must be "right" or "wrong"')
-    return str(value)
+    return module, card, ReviewRecord(
+        uid=uid, time=when, rating=Rating(rating), duration_ms=duration,
+        answer=_text(data, "answer"), correct=correct,
+        grade=_text(data, "grade", limit=20), mode=_text(data, "mode", limit=20) or "study",
+        override=override)
 
 
-def _parse(path: Path) -> list[tuple[str, str, ReviewRecord]]:
+def _parse(path: Path, now: datetime) -> list[tuple[str, str, ReviewRecord]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not UTF-8 text; a progress file is JSON Lines") \
             from None
     rows = []
+    seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-            if not isinstance(data, dict) or any(k not in data for k in FIELDS):
-                raise ValueError("needs " + ", ".join(FIELDS))
-            when = datetime.fromisoformat(str(data["time"]))
-            if when.tzinfo is None:
-                raise ValueError("time needs a UTC offset")
-            rating = Rating(int(data["rating"]))
-            record = ReviewRecord(
-                uid=str(data["id"]), time=when.astimezone(UTC), rating=rating,
-                duration_ms=int(data.get("duration_ms") or 0),
-                answer=str(data.get("answer") or ""),
-                correct=None if data.get("correct") is None else bool(data["correct"]),
-                grade=str(data.get("grade") or ""), mode=str(data.get("mode") or "study"),
-                override=_override(data.get("override")))
-        except (ValueError, TypeError) as exc:
-            raise ImportFormatError(f"{path}:{number}: not a pmquiz review ({exc}); nothing "
+            module, card, record = _record(json.loads(line), now)
+        except (ValueError, TypeError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise ImportFormatError(f"{path}:{number}: not a pmquiz review ({reason}); nothing "
                                     "was imported") from None
-        rows.append((str(data["module"]), str(data["card"]), record))
+        if record.uid in seen:
+            continue  # the same review twice in one file
+        seen.add(record.uid)
+        rows.append((module, card, record))
     return rows
 
 
 def import_progress(store: Store, path: Path, replay_steps: Callable[..., list[CardState]],
-                    progress: Callable[[int, int], None] | None = None) -> MergeResult:
-    """Merge another machine's log; rebuild the states of cards that got new reviews."""
-    rows = _parse(path)
+                    now: datetime, progress: Callable[[int, int], None] | None = None
+                    ) -> MergeResult:
+    """Merge another machine's log; rebuild the states of cards that got new reviews. Every
+    line is checked first (dates up to `now`); one bad line imports nothing."""
+    rows = _parse(path, now)
     cards = store.card_rows((module, card) for module, card, _ in rows)
     existing = queries.review_ids(store)
     new = [(cards[(module, card)], record, CardState(), CardState())

@@ -1,0 +1,120 @@
+"""Hostile or mistaken input is refused with a clear message and exit code, never a traceback,
+and never reaches the database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+
+from helpers import basic_cards, own_decks_only, write_deck
+
+runner = CliRunner()
+NOW = "2026-03-02T09:00:00+00:00"
+GOOD = {"id": "r1", "module": "alpha", "card": "q1", "time": "2026-03-01T09:00:00+00:00",
+        "rating": 3}
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"PMQUIZ_NOW": NOW, **(env or {})})
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"time": "9999-12-31T00:00:00+00:00"}, "is not between 1970-01-02 and now"),
+    ({"time": "2099-01-01T00:00:00+00:00"}, "is not between 1970-01-02 and now"),
+    ({"time": "0001-01-01T00:00:00+00:00"}, "is not between 1970-01-02 and now"),
+    ({"time": "2026-03-01T09:00:00"}, "time needs a UTC offset"),
+    ({"rating": 1e400}, "rating must be a whole number from 1 to 4"),
+    ({"rating": 2.7}, "rating must be a whole number from 1 to 4"),
+    ({"rating": True}, "rating must be a whole number from 1 to 4"),
+    ({"rating": "3"}, "rating must be a whole number from 1 to 4"),
+    ({"rating": 5}, "rating must be a whole number from 1 to 4"),
+    ({"id": None}, '"id" must be a non-empty string'),
+    ({"id": ""}, '"id" must be a non-empty string'),
+    ({"duration_ms": 10 ** 30}, "duration_ms must be a whole number"),
+    ({"correct": "yes"}, "correct must be true, false or null"),
+    ({"override": "maybe"}, 'override must be "right" or "wrong"'),
+])
+def test_progress_lines_are_checked_strictly(home: Path, tmp_path: Path,
+                                              change: dict[str, object], message: str) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    invoke("due")
+    good = json.dumps(GOOD)
+    bad = json.dumps(GOOD | {"id": "r2"} | change)
+    path = tmp_path / "p.jsonl"
+    path.write_text(good + "\n" + bad + "\n", encoding="utf-8")
+    code, out = invoke("progress", "import", str(path))
+    assert code == 1
+    assert f"{path}:2: not a pmquiz review" in out.replace("\n", "")
+    assert message in out.replace("\n", "")
+    assert "nothing was imported" in out.replace("\n", "")
+    conn = sqlite3.connect(home / "pmquiz.db")
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+    conn.close()
+
+
+def test_deeply_nested_json_is_refused(home: Path, tmp_path: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    path = tmp_path / "p.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    code, out = invoke("progress", "import", str(path))
+    assert code == 1 and "not a pmquiz review" in out
+
+
+def test_dates_from_a_file_cannot_poison_later_commands(home: Path, tmp_path: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(GOOD | {"time": "9999-12-31T00:00:00+00:00"}) + "\n",
+                    encoding="utf-8")
+    invoke("progress", "import", str(path))
+    for command in (["stats"], ["progress", "export"], ["due"]):
+        code, _ = invoke(*command)
+        assert code == 0, command
+
+
+@pytest.mark.parametrize(("module", "message"), [
+    ("phase = 99999999999999999999", '"phase": a whole number from 0 to 999'),
+    ("phase = 0\norder = 99999999999999999999", '"order" must be a whole number from'),
+    ("phase = -1", '"phase": a whole number from 0 to 999'),
+])
+def test_deck_numbers_are_bounded(home: Path, module: str, message: str) -> None:
+    folder = own_decks_only(home)
+    folder.mkdir(parents=True)
+    (folder / "big.toml").write_text(
+        f'[module]\nslug = "big"\ntitle = "Big"\n{module}\n\n' + basic_cards(1),
+        encoding="utf-8")
+    code, out = invoke("check")
+    assert code == 1 and message in out.replace("\n", " ")
+    code, out = invoke("due")
+    assert code == 1 and "big.toml:" in out
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ('learning_steps = ["99999999999d"]', "is longer than 365 days"),
+    ("learn_ahead_minutes = 99999999999", "learn_ahead_minutes must be a number from 0 to 1440"),
+    ("new_per_day = 1e20", '"new_per_day" must be a whole number'),
+    ("new_per_day = 100000000000", "new_per_day must be a number from 0 to 10000"),
+    ("parameters = [" + ", ".join(["nan"] * 21) + "]", "21 FSRS weights, finite numbers"),
+    ("learning_steps = [5]", "is not a step"),
+])
+def test_config_numbers_are_bounded(home: Path, config: str, message: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(config + "\n", encoding="utf-8")
+    code, out = invoke("study", env={"PMQUIZ_NOW": NOW})
+    assert code == 1
+    assert "config.toml" in out and message in out.replace("\n", " ")
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+00:00", "9999-12-31T00:00:00+00:00"])
+def test_pmquiz_now_is_bounded(moment: str) -> None:
+    code, out = invoke("due", env={"PMQUIZ_NOW": moment})
+    assert code == 2 and "is out of range: give a time from 1970 to 2199" in out
