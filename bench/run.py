@@ -251,6 +251,39 @@ def grading_times() -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(0.99 * (len(ordered) - 1))] * 1000
 
 
+def bomb_packages(folder: Path) -> dict[str, Path]:
+    """A 1 GB zip bomb (deflate, about 1 MB) and a 4 GB zstd bomb (about 64 KB)."""
+    import zipfile
+
+    import zstandard
+
+    chunk = b"\0" * (1 << 20)
+    made = {}
+    zip_bomb = folder / "zip-bomb.apkg"
+    with zipfile.ZipFile(zip_bomb, "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("collection.anki21", "w", force_zip64=True) as entry:
+        for _ in range(1024):
+            entry.write(chunk)
+    made[f"zip bomb ({zip_bomb.stat().st_size // 1024} KB -> 1 GB)"] = zip_bomb
+    compressor = zstandard.ZstdCompressor(level=3).compressobj()
+    parts = [compressor.compress(chunk) for _ in range(4096)]
+    data = b"".join(parts) + compressor.flush()
+    zstd_bomb = folder / "zstd-bomb.apkg"
+    with zipfile.ZipFile(zstd_bomb, "w") as archive:
+        archive.writestr("collection.anki21b", data)
+    made[f"zstd bomb ({zstd_bomb.stat().st_size // 1024} KB -> 4 GB)"] = zstd_bomb
+    return made
+
+
+def peak_memory_mb(args: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of a command, in MB (its exit code does not matter)."""
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return usage.ru_maxrss / 1024
+
+
 def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[str, str]]]:
     rows: dict[str, dict[str, str]] = {}
     columns: list[str] = []
@@ -299,6 +332,11 @@ def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[st
                           for _ in range(repeat)]))
             put("grade one typed answer, 200 KB answers included (p50 / p99)",
                 "shipped decks", grading_times())
+            for label, bomb in bomb_packages(Path(tmp)).items():
+                peak = peak_memory_mb([*PMQUIZ, "import", str(bomb), "-o",
+                                       str(Path(tmp) / "bomb.toml")], env)
+                rows.setdefault(f"`pmquiz import` of a {label}: peak memory", {})[
+                    "shipped decks"] = f"{peak:.0f} MB"
             started = time.perf_counter()
             from pmquiz.compile import compile_module
 

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
@@ -29,29 +30,95 @@ BASIC_MODEL_ID = 1_607_392_319
 CLOZE_MODEL_ID = 1_607_392_320
 
 
-def _collection_bytes(path: Path) -> tuple[str, bytes]:
+MAX_ENTRIES = 100_000  # media-heavy packages have thousands of files; more is not Anki's
+MAX_COLLECTION = 256 * 1024 * 1024  # bytes of uncompressed collection pmquiz will read
+READ_SECONDS = 30.0  # time allowed for reading the collection's tables
+CHUNK = 1024 * 1024
+TEMP_PREFIX = "pmquiz-import-"
+
+
+def _extract_collection(path: Path, folder: Path) -> tuple[str, Path]:
+    """Stream the package's collection into `folder`, decompressing as it goes, and stop at
+    MAX_COLLECTION bytes whatever the archive claims: a zip or zstd bomb costs at most a
+    chunk of memory and that much disk."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ImportFormatError(f"{path}: not an Anki package (.apkg is a zip file): "
                                 f"{exc}") from None
     with archive:
-        names = set(archive.namelist())
-        for name in COLLECTIONS:
-            if name not in names:
-                continue
-            data = archive.read(name)
-            if name.endswith("anki21b"):
-                try:
-                    import zstandard
-                except ImportError:
-                    raise ImportFormatError(
-                        f"{path} holds a collection.anki21b (zstd-compressed), which needs the "
-                        "zstandard package: pip install zstandard") from None
-                data = zstandard.ZstdDecompressor().stream_reader(data).read()
-            return name, data
-    raise ImportFormatError(f"{path}: no collection.anki2/anki21/anki21b inside; not an Anki "
-                            "package")
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise ImportFormatError(f"{path}: {len(entries)} files in the package; pmquiz reads "
+                                    f"packages of at most {MAX_ENTRIES}")
+        names = {e.filename for e in entries}
+        name = next((n for n in COLLECTIONS if n in names), None)
+        if name is None:
+            raise ImportFormatError(f"{path}: no collection.anki2/anki21/anki21b inside; not "
+                                    "an Anki package")
+        target = folder / "collection.sqlite"
+        try:
+            with archive.open(name) as raw, target.open("wb") as out:
+                source: Any = raw
+                if name.endswith("anki21b"):
+                    try:
+                        import zstandard
+                    except ImportError:
+                        raise ImportFormatError(
+                            f"{path} holds a collection.anki21b (zstd-compressed), which needs "
+                            "the zstandard package: pip install zstandard") from None
+                    source = zstandard.ZstdDecompressor().stream_reader(raw)
+                written = 0
+                while chunk := source.read(CHUNK):
+                    written += len(chunk)
+                    if written > MAX_COLLECTION:
+                        raise ImportFormatError(
+                            f"{path}: its collection unpacks to more than "
+                            f"{MAX_COLLECTION // (1024 * 1024)} MB; pmquiz stops there (a "
+                            "damaged or hostile package)")
+                    out.write(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ImportFormatError(f"{path}: cannot unpack {name} ({exc})") from None
+        except Exception as exc:  # zstandard.ZstdError has no common base to name here
+            if type(exc).__module__.startswith("zstandard"):
+                raise ImportFormatError(f"{path}: cannot unpack {name} ({exc})") from None
+            raise
+        return name, target
+
+
+def _sweep_stale_folders() -> None:
+    """Remove what imports killed mid-way left in the temporary folder (their process is
+    gone), so no collection copy outlives its import."""
+    import os
+    import shutil
+
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        pid = folder.name.removeprefix(TEMP_PREFIX).split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _open_collection(copy: Path) -> sqlite3.Connection:
+    """The collection, read only, with no trust in its schema and a time limit."""
+    import time
+
+    conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA trusted_schema = OFF")
+    deadline = time.monotonic() + READ_SECONDS
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
+    for table in ("notes", "cards"):
+        if kinds.get(table) != "table":
+            conn.close()
+            raise sqlite3.DatabaseError(f'"{table}" is not a table')
+    return conn
 
 
 def _models(conn: sqlite3.Connection) -> dict[int, tuple[str, bool, list[str]]]:
@@ -83,24 +150,36 @@ def _decks(conn: sqlite3.Connection) -> dict[int, str]:
 def read_package(path: Path, deck_slug: str,
                  progress: Callable[[int, int], None] | None = None) -> ReadNotes:
     """Read every note of a package as a pmquiz card."""
-    name, data = _collection_bytes(path)
-    result = ReadNotes(collection=name, guided=True)  # every Anki note has a GUID
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "collection.sqlite"
-        copy.write_bytes(data)
+    import os
+
+    _sweep_stale_folders()
+    with tempfile.TemporaryDirectory(prefix=f"{TEMP_PREFIX}{os.getpid()}-") as folder:
+        name, copy = _extract_collection(path, Path(folder))
+        result = ReadNotes(collection=name, guided=True)  # every Anki note has a GUID
         try:
-            conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
-            models = _models(conn)
-            decks = _decks(conn)
-            note_deck = dict(conn.execute("SELECT nid, min(did) FROM cards GROUP BY nid"))
-            notes = conn.execute("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id"
-                                 ).fetchall()
+            conn = _open_collection(copy)
+            try:
+                models = _models(conn)
+                decks = _decks(conn)
+                note_deck = dict(conn.execute("SELECT nid, min(did) FROM cards GROUP BY nid"))
+                notes = conn.execute("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id"
+                                     ).fetchall()
+            finally:
+                conn.close()
         except sqlite3.DatabaseError as exc:
+            reason = "it took too long to read" if "interrupt" in str(exc) else str(exc)
             raise ImportFormatError(f"{path}: {name} is not a readable Anki collection "
-                                    f"({exc})") from None
-        conn.close()
+                                    f"({reason})") from None
+        except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+            raise ImportFormatError(f"{path}: {name} has a malformed note type or deck list "
+                                    f"({type(exc).__name__}: {exc})") from None
     for done, (nid, guid, mid, flds, tags) in enumerate(notes, 1):
         model_name, is_cloze, _ = models.get(mid, ("", False, []))
+        if not isinstance(flds, str) or not isinstance(tags, str | None) or \
+                not isinstance(guid, str | None):
+            result.warnings.append(Warning_(0, f"note {nid}: its fields are not text; skipped"))
+            continue
+        labels = tags or ""
         fields = flds.split("\x1f")
         deck_name = decks.get(note_deck.get(nid, 0), "")
         if deck_name and deck_name not in result.decks:
@@ -110,11 +189,11 @@ def read_package(path: Path, deck_slug: str,
             extra = next((to_text(f) for f in fields[index + 1:]
                           if to_text(f) and not to_text(f).isdigit()), "")
             card = note_card(deck_slug, guid, to_text(fields[index]), extra, deck_name,
-                             cloze=True, tags=tags)
+                             cloze=True, tags=labels)
         else:
             front = to_text(fields[0]) if fields else ""
             back = to_text(fields[1]) if len(fields) > 1 else ""
-            card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
+            card = note_card(deck_slug, guid, front, back, deck_name, tags=labels)
         if card is None:
             result.warnings.append(Warning_(0, f"note {nid} ({model_name or 'unknown type'}) "
                                             "has no question or answer; skipped"))
