@@ -118,3 +118,40 @@ def test_config_numbers_are_bounded(home: Path, config: str, message: str) -> No
 def test_pmquiz_now_is_bounded(moment: str) -> None:
     code, out = invoke("due", env={"PMQUIZ_NOW": moment})
     assert code == 2 and "is out of range: give a time from 1970 to 2199" in out
+
+
+HOSTILE = "\\u001b[2J\\u001b]52;c;cGF5bG9hZA==\\u0007"  # TOML escapes: ESC, OSC 52, BEL
+
+
+def test_text_from_files_never_reaches_the_terminal_raw(home: Path) -> None:
+    folder = own_decks_only(home)
+    folder.mkdir(parents=True)
+    (folder / "evil.toml").write_text(
+        f'[module]\nslug = "evil"\ntitle = "Title {HOSTILE} :smile: [bold]x[/bold]"\n'
+        f'phase = 0\n\n[sets]\nab = ["A {HOSTILE}", "B :100:"]\n\n'
+        f'[[cards]]\nid = "c1"\nkind = "classify"\ncategories = "ab"\n'
+        f'prompt = "Statement {HOSTILE}"\nanswer = "A {HOSTILE}"\n\n'
+        f'[[cards]]\nid = "c2"\nkind = "classify"\ncategories = "ab"\n'
+        f'prompt = "Other {HOSTILE}"\nanswer = "B :100:"\n',
+        encoding="utf-8")
+    outputs = [invoke("classify", "--set", "ab", "--rounds", "2", env={"PMQUIZ_NOW": NOW})]
+    runner.invoke(app, ["classify", "--set", "ab", "--rounds", "2"], input="1\n1\nn\n",
+                  env={"PMQUIZ_NOW": NOW})
+    for command in (["stats"], ["decks"], ["due"], [], ["check"], ["study"],
+                    ["classify", "Statement"]):
+        outputs.append(invoke(*command))
+    for _, out in outputs:
+        assert "\x1b" not in out and "\x07" not in out
+        assert "😄" not in out and "💯" not in out
+    assert any(":100:" in out for _, out in outputs)
+
+
+def test_error_messages_keep_their_colons_and_drop_escapes(home: Path) -> None:
+    folder = own_decks_only(home)
+    folder.mkdir(parents=True)
+    lines = ['[module]', 'slug = "bad"', 'title = "Bad"', "phase = 0"] + [""] * 93
+    lines.append(f'[[cards]]\nid = "x"\nkind = "nope{HOSTILE}"\nprompt = "p"\n')
+    (folder / "bad.toml").write_text("\n".join(lines), encoding="utf-8")
+    code, out = invoke("check")
+    assert code == 1
+    assert "bad.toml:100:" in out and "💯" not in out and "\x1b" not in out

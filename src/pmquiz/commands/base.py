@@ -53,8 +53,9 @@ def console(stderr: bool = False) -> "Console":
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print `pmquiz: message` on stderr and return the exit to raise."""
-    err = console(stderr=True)
-    err.print(f"pmquiz: {message}", markup=False, highlight=False, soft_wrap=True)
+    from pmquiz.ui.text import say
+
+    say(console(stderr=True), f"pmquiz: {message}", soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -74,9 +74,12 @@ def classify(
             if chosen_set is None and len(sets) > 1:
                 import questionary
 
+                from pmquiz.ui.text import clean
+
+                shown = {clean(s): s for s in sets}  # set names come from deck files
                 picked = questionary.select(
-                    "Which categories?", choices=[*sets, "All of them"]).unsafe_ask()
-                chosen_set = None if picked == "All of them" else picked
+                    "Which categories?", choices=[*shown, "All of them"]).unsafe_ask()
+                chosen_set = shown.get(picked)
             ui = TerminalDrillUI(out)
         else:
             from pmquiz.ui.drill import LineDrillUI

@@ -20,6 +20,7 @@ from pmquiz.commands.base import (
     workspace,
 )
 from pmquiz.errors import DeckErrors, StoreError
+from pmquiz.ui.text import say
 
 
 def overview(ctx: typer.Context) -> None:
@@ -65,7 +66,7 @@ def study(
 
         warning = quick_check(ws.store, clock())
         if warning:
-            console(stderr=True).print(f"pmquiz: {warning}", markup=False, style="yellow")
+            say(console(stderr=True), f"pmquiz: {warning}", style="yellow")
         scope = scope_of(phase, module, ws)
         plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
         ui: Any
@@ -146,7 +147,7 @@ def check(
         print_json({"ok": True, "decks": len(loaded), "cards": cards,
                     "files": [str(f) for f in files]})
     else:
-        console().print(f"ok: {len(loaded)} deck{'s' if len(loaded) != 1 else ''}, "
+        say(console(), f"ok: {len(loaded)} deck{'s' if len(loaded) != 1 else ''}, "
                         f"{cards} cards")
 
 
@@ -161,5 +162,5 @@ def undo(ctx: typer.Context) -> None:
         review_id, _, key, when, rating = last
         scheduler = ws.scheduler()
         ws.store.undo(review_id, scheduler.replay)
-    console().print(f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
+    say(console(), f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
                     markup=False)

@@ -20,6 +20,7 @@ from pmquiz.commands.base import (
     workspace,
 )
 from pmquiz.errors import StoreError
+from pmquiz.ui.text import say
 
 if TYPE_CHECKING:
     from pmquiz.model import Deck
@@ -64,7 +65,7 @@ def compile_command(
                  "ok": r.ok, "message": r.message} for r in results]})
         else:
             for r in results:
-                console().print(f"{'ok  ' if r.ok else 'FAIL'} {r.deck}: {r.message}",
+                say(console(), f"{'ok  ' if r.ok else 'FAIL'} {r.deck}: {r.message}",
                                 markup=False)
         if stale:
             raise typer.Exit(1)
@@ -96,15 +97,15 @@ def compile_command(
         return
     out = console()
     kinds = ", ".join(f"{k} {v}" for k, v in compiled.kinds.items())
-    out.print(f"Wrote {target}: {len(compiled.deck.cards)} cards ({kinds})", markup=False)
+    say(out, f"Wrote {target}: {len(compiled.deck.cards)} cards ({kinds})")
     if existing is not None:
-        out.print(f"  ids kept: {len(report.kept)} unchanged, {len(report.changed)} reworded; "
+        say(out, f"  ids kept: {len(report.kept)} unchanged, {len(report.changed)} reworded; "
                   f"{len(report.added)} added; {len(report.hand_written)} hand-written kept; "
-                  f"{len(report.retired)} retired", markup=False)
+                  f"{len(report.retired)} retired")
         for card_id in report.retired:
-            out.print(f"  retired: {card_id}", markup=False)
+            say(out, f"  retired: {card_id}")
     for warning in compiled.warnings:
-        out.print(f"warning: {warning.describe(str(source))}", markup=False, style="yellow")
+        say(out, f"warning: {warning.describe(str(source))}", style="yellow")
 
 
 export_app = typer.Typer(help="Export decks for Anki.", add_completion=False,
@@ -143,7 +144,7 @@ def export_anki(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = 
     chosen = decks_in_scope(ctx, phase)
     target = output or Path(f"pmquiz{f'-phase-{phase}' if phase is not None else ''}.apkg")
     notes = write_package(chosen, target)
-    console().print(f"Wrote {target}: {notes} notes in {len(chosen)} decks.", markup=False)
+    say(console(), f"Wrote {target}: {notes} notes in {len(chosen)} decks.")
 
 
 @export_app.command("text")
@@ -158,7 +159,7 @@ def export_text(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = 
         sys.stdout.write(text)
         return
     write_atomic(output, text)
-    console(stderr=True).print(f"Wrote {output}.", markup=False)
+    say(console(stderr=True), f"Wrote {output}.")
 
 
 @app.command("import")
@@ -195,12 +196,12 @@ def import_command(
     for card in result.deck.cards:
         kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
     out = console()
-    out.print(f"Wrote {result.path}: {len(result.deck.cards)} cards ("
+    say(out, f"Wrote {result.path}: {len(result.deck.cards)} cards ("
               + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") from a "
               f"{result.format} file; {len(report.added)} new, {len(report.changed)} updated, "
-              f"{len(report.retired)} retired.", markup=False, soft_wrap=True)
+              f"{len(report.retired)} retired.", soft_wrap=True)
     for warning in warnings:
-        out.print(f"warning: {warning}", markup=False, style="yellow", soft_wrap=True)
+        say(out, f"warning: {warning}", style="yellow", soft_wrap=True)
 
 
 @progress_app.command("export")
@@ -216,7 +217,7 @@ def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
-        console(stderr=True).print(f"Wrote {output}: {text.count(chr(10))} reviews.",
+        say(console(stderr=True), f"Wrote {output}: {text.count(chr(10))} reviews.",
                                    markup=False)
 
 
@@ -241,5 +242,5 @@ def progress_import(
         print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
                     "cards_rebuilt": result.cards})
         return
-    console().print(f"Read {result.read} reviews: {result.added} new, {result.skipped} already "
-                    f"here; {result.cards} cards rescheduled.", markup=False)
+    say(console(), f"Read {result.read} reviews: {result.added} new, {result.skipped} already "
+                    f"here; {result.cards} cards rescheduled.")

@@ -19,6 +19,7 @@ from pmquiz.commands.base import (
     with_progress,
     workspace,
 )
+from pmquiz.ui.text import say
 
 if TYPE_CHECKING:
     from pmquiz.workspace import Workspace
@@ -117,7 +118,7 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
 
     show_fit(console(), fitted, source)
     if rescheduled:
-        console().print(f"Saved; {rescheduled} cards rescheduled with the new parameters.")
+        say(console(), f"Saved; {rescheduled} cards rescheduled with the new parameters.")
     elif overridden:
         console().print("Not saved: config.toml sets `parameters`, which win over fitted ones. "
                         "Put the new ones there, or remove that line and run optimize again.",

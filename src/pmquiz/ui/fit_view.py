@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pmquiz.ui.text import literal, say
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -17,7 +19,7 @@ def _cells(m: Metrics | None) -> list[str]:
             "–" if m.auc is None else f"{m.auc:.3f}", str(m.items)]
 
 
-def metrics_table(rows: list[tuple[str, Metrics | None]], title: str) -> object:
+def metrics_table(rows: list[tuple[str, Metrics | None]], title: Any) -> object:
     """One row per parameter set and method."""
     from rich.table import Table
 
@@ -33,8 +35,8 @@ def metrics_table(rows: list[tuple[str, Metrics | None]], title: str) -> object:
 def show_evaluation(console: Console, ev: Evaluation, source: str) -> None:
     """How well the scheduler predicts recall on this history."""
     if not ev.items:
-        console.print(f"No reviews to score in {source} yet: a review counts once it comes a "
-                      "day or more after the card's previous one.")
+        say(console, f"No reviews to score in {source} yet: a review counts once it comes a "
+                     "day or more after the card's previous one.")
         return
     console.print(metrics_table([
         ("default parameters, all history", ev.default_all),
@@ -42,7 +44,7 @@ def show_evaluation(console: Console, ev: Evaluation, source: str) -> None:
         ("current parameters, all history", ev.current_all),
         ("current parameters, test folds", ev.current_split),
         ("fitted on the past, 5-fold split", ev.fitted_split)],
-        f"How well FSRS predicts recall in {source}"))
+        literal(f"How well FSRS predicts recall in {source}")))
     console.print("[dim]Lower log loss and RMSE(bins) are better; AUC: higher is better. "
                   "srs-benchmark (about 10k Anki users): FSRS-6 fitted 0.346 / 0.065 / 0.703, "
                   "defaults 0.366 / 0.092 / 0.694.[/dim]")
@@ -54,7 +56,8 @@ def show_fit(console: Console, fitted: Fitted, source: str) -> None:
         console.print(fitted.reason)
         return
     console.print(metrics_table([("before", fitted.old_all), ("fitted", fitted.new_all)],
-                                f"Parameters fitted to {fitted.items} reviews in {source}"))
+                                literal(f"Parameters fitted to {fitted.items} reviews in "
+                                        f"{source}")))
     console.print("old: " + " ".join(f"{w:.3f}" for w in fitted.old), style="dim",
                   highlight=False)
     console.print("new: " + " ".join(f"{w:.3f}" for w in fitted.new), style="dim",

@@ -151,7 +151,7 @@ def confusion_tables(confusion: dict[str, dict[str, dict[str, int]]]) -> list[Re
         categories = list(rows)
         total = sum(sum(r.values()) for r in rows.values())
         right = sum(rows[c][c] for c in categories)
-        table = Table(title=f"Classification: {category_set} ({right}/{total} right)",
+        table = Table(title=literal(f"Classification: {category_set} ({right}/{total} right)"),
                       title_justify="left", show_edge=False, pad_edge=False)
         table.add_column("true \\ chosen")
         for category in categories:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
 # CSI/OSC/other escape sequences first, then any remaining C0/C1 control character.
@@ -23,3 +24,9 @@ def literal(text: str, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(clean(text), style=style)
+
+
+def say(console: Console, text: str, style: str = "", **options: Any) -> None:
+    """Print text that may hold file content (paths, titles, card text) exactly as it is:
+    no markup, no emoji codes, no escape sequences."""
+    console.print(literal(text, style), **options)
