@@ -155,3 +155,77 @@ def test_error_messages_keep_their_colons_and_drop_escapes(home: Path) -> None:
     code, out = invoke("check")
     assert code == 1
     assert "bad.toml:100:" in out and "💯" not in out and "\x1b" not in out
+
+
+def test_another_programs_database_is_refused_untouched(home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    db = home / "pmquiz.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    code, out = invoke("due")
+    assert code == 1
+    assert "an SQLite database of another program (tables: invoices)" in out.replace("\n", " ")
+    assert "was not changed" in out.replace("\n", " ")
+    assert db.read_bytes() == before
+    assert not (home / "pmquiz.db-wal").exists()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_atomic_writes_keep_the_targets_permissions(home: Path, tmp_path: Path) -> None:
+    import stat
+
+    page = tmp_path / "m.md"
+    page.write_text("---\ntitle: Mod\nphase: 1\n---\n\n# Mod\n\nA widget is a small thing "
+                    "that does one job.\n", encoding="utf-8")
+    target = tmp_path / "out.toml"
+    for mode in (0o644, 0o600, 0o664):
+        if target.exists():
+            target.chmod(mode)
+        code, out = invoke("compile", str(page), "-o", str(target))
+        assert code == 0, out
+        if mode != 0o644 or target.stat().st_mode & 0o777 != 0o644:
+            assert stat.S_IMODE(target.stat().st_mode) == mode
+    export = tmp_path / "progress.jsonl"
+    export.write_text("", encoding="utf-8")
+    export.chmod(0o640)
+    assert invoke("progress", "export", "-o", str(export))[0] == 0
+    assert stat.S_IMODE(export.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("command", ["compile", "import", "export"])
+def test_a_full_disk_while_writing_a_file_is_a_clear_error(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    import errno
+
+    page = tmp_path / "m.md"
+    page.write_text("---\ntitle: Mod\nphase: 1\n---\n\n# Mod\n\nA widget is a small thing "
+                    "that does one job.\n", encoding="utf-8")
+    qa = tmp_path / "qa.md"
+    qa.write_text("Q: first?\nA: one\n", encoding="utf-8")
+    target = tmp_path / "out.toml"
+    if command == "export":
+        target.write_text("old content\n", encoding="utf-8")
+
+    def full(self: Path, *args: object, **kwargs: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    args = {"compile": ["compile", str(page), "-o", str(target)],
+            "import": ["import", str(qa), "-o", str(target)],
+            "export": ["export", "text", "-o", str(target)]}[command]
+    code, out = invoke(*args)
+    assert code == 1
+    assert f"cannot write {target}: No space left on device; nothing was changed" in \
+        out.replace("\n", "")
+    monkeypatch.undo()
+    if command == "export":
+        assert target.read_text(encoding="utf-8") == "old content\n"
+    else:
+        assert not target.exists()
+    assert not list(tmp_path.glob(".out.toml.*"))

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from pmquiz.errors import DeckError, DeckErrors
+from pmquiz.errors import DeckError, DeckErrors, WriteError
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck, Kind, Module
 
@@ -404,18 +405,38 @@ def render_deck(deck: Deck, header: str = "") -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write via a temporary file in the same folder and a rename: never a half-written file.
+    An existing file keeps its permissions; a full disk or a missing permission is a
+    `WriteError` that names the file, and the old file stays as it was."""
+    replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+
+
+def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Let `write` fill a temporary file beside `path`, flush it to disk, then rename it over
+    `path` with the old file's permissions (new files get the usual 0644 less the umask)."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            write(tmp)
+            with tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            tmp.chmod(mode)
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise WriteError(f"cannot write {path}: {reason}; nothing was changed") from None
 
 
 def write_deck(deck: Deck, path: Path, header: str = "") -> None:

@@ -57,3 +57,7 @@ class CompileError(PmquizError):
 
 class ImportFormatError(PmquizError):
     """A file given to `pmquiz import` that is not what it claims to be."""
+
+
+class WriteError(PmquizError):
+    """A file could not be written (disk full, no permission); the old file is unchanged."""

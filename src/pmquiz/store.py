@@ -95,6 +95,7 @@ class Store:
         existed = path.exists() and path.stat().st_size > 0
         if existed:
             _check_file(path)
+            _check_ours(path)
         else:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -677,6 +678,27 @@ def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
         (migrations.SET_NAME,))]
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse, before writing anything, an SQLite file that another program made: it has
+    tables but no pmquiz schema steps."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "ORDER BY name")]
+            ours = _applied_migrations(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(describe_sqlite_error(path, exc)) from None
+    if tables and not ours:
+        shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        raise StoreError(f"{path} is an SQLite database of another program (tables: {shown}), "
+                         "not pmquiz's. It was not changed; move it away or point "
+                         "PMQUIZ_HOME (or --home) elsewhere.")
 
 
 def _check_file(path: Path) -> None:

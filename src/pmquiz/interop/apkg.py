@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.compile.document import Warning_
+from pmquiz.deck import replace_atomically
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_text import anki_deck_name, front_and_back, note_guid, note_tags
 from pmquiz.interop.html import to_html, to_text
@@ -238,9 +239,5 @@ def write_package(decks: list[Deck], target: Path) -> int:
                                             guid=note_guid(card), tags=note_tags(deck, card)))
             notes += 1
         anki_decks.append(anki_deck)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
-        temporary = Path(folder) / "package.apkg"
-        genanki.Package(anki_decks).write_to_file(str(temporary))
-        temporary.replace(target)
+    replace_atomically(target, lambda tmp: genanki.Package(anki_decks).write_to_file(str(tmp)))
     return notes
