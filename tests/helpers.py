@@ -57,4 +57,4 @@ def spawn(home: Path, *args: str, dimensions: tuple[int, int] = (40, 100),
     import sys
 
     return pexpect.spawn(sys.executable, ["-m", "pmquiz", *args], env=terminal_env(home, **extra),
-                         encoding="utf-8", timeout=20, dimensions=dimensions)
+                         encoding="utf-8", timeout=60, dimensions=dimensions)

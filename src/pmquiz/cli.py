@@ -43,5 +43,17 @@ def main_callback(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A Ctrl-C that escapes a command (it came while the
+    command was finishing) still exits with 130, never by the signal itself."""
+    import signal
+    import sys
+
+    code: int | str | None = 0
+    try:
+        app()
+    except KeyboardInterrupt:
+        code = 130
+    except SystemExit as exc:
+        code = exc.code
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: finish with this code
+    sys.exit(code)
