@@ -20,6 +20,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from rich.progress import Progress
 
@@ -170,15 +171,24 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
                 return question.options[0]
 
             def verdict(self, question: Question, chosen: str,  # noqa: ARG002
-                        correct: bool) -> None:  # noqa: ARG002
-                self.marks.append(time.perf_counter() - self.answered)
+                        correct: bool) -> str:  # noqa: ARG002
+                return ""
 
             def again(self, missed: object) -> bool:  # noqa: ARG002
                 return False
 
         cards = store.cards_in_scope(Scope(), kinds=["classify"])[:200]
         ui = InstantUI()
-        Drill(Recorder(store, scheduler, lambda: now, mode="classify"), ui).run(cards)
+        drill_recorder = Recorder(store, scheduler, lambda: now, mode="classify")
+        record = drill_recorder.record
+
+        def timed_record(*args: Any) -> Any:
+            done = record(*args)
+            ui.marks.append(time.perf_counter() - ui.answered)  # verdict shown and recorded
+            return done
+
+        drill_recorder.record = timed_record  # type: ignore[method-assign]
+        Drill(drill_recorder, ui).run(cards)
         results["classify: key press to verdict shown and recorded"] = stats_of(ui.marks)
         samples = []
         for _ in range(repeat):

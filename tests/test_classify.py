@@ -49,7 +49,8 @@ def reviews(home: Path) -> list[tuple[str, int, str, int, str]]:
 def test_drill_through_a_pipe_records_reviews_like_study(home: Path) -> None:
     drill_home(home)
     out = runner.invoke(app, ["classify", "--set", "Product management/Project management"],
-                        input="product management\n2\n1\nproject\nn\n", env={"PMQUIZ_NOW": NOW})
+                        input="product management\n\n2\n\n1\n\nproject\n\nn\n",
+                        env={"PMQUIZ_NOW": NOW})
     assert out.exit_code == 0, out.output
     log = reviews(home)
     assert len(log) == 4
@@ -76,7 +77,7 @@ def test_drill_through_a_pipe_records_reviews_like_study(home: Path) -> None:
 def test_confusion_table_and_missed_list(home: Path) -> None:
     drill_home(home)
     result = runner.invoke(app, ["classify", "--set", "pp", "--json"],
-                           input="1\n1\n1\n1\nn\n", env={"PMQUIZ_NOW": NOW})
+                           input="1\n\n1\n\n1\n\n1\n\nn\n", env={"PMQUIZ_NOW": NOW})
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["rounds"] == 4 and data["score"] == 2
@@ -91,7 +92,7 @@ def test_confusion_table_and_missed_list(home: Path) -> None:
 def test_missed_ones_can_be_drilled_again(home: Path) -> None:
     drill_home(home)
     result = runner.invoke(app, ["classify", "--set", "pp", "--json"],
-                           input="1\n1\n1\n1\ny\n2\n2\n", env={"PMQUIZ_NOW": NOW})
+                           input="1\n\n1\n\n1\n\n1\n\ny\n2\n\n2\n\n", env={"PMQUIZ_NOW": NOW})
     data = json.loads(result.stdout)
     assert data["rounds"] == 6 and data["score"] == 4
     assert data["missed"] == [] or len(data["missed"]) == 2  # missed once, then right
@@ -102,10 +103,10 @@ def test_due_and_weak_cards_come_first(home: Path) -> None:
     drill_home(home)
     # Answer "Product management" to everything: the two project cards are failed.
     first = runner.invoke(app, ["classify", "--set", "pp", "--json"],
-                          input="1\n1\n1\n1\nn\n", env={"PMQUIZ_NOW": NOW})
+                          input="1\n\n1\n\n1\n\n1\n\nn\n", env={"PMQUIZ_NOW": NOW})
     missed = {m["card"] for m in json.loads(first.stdout)["missed"]}
     second = runner.invoke(app, ["classify", "--set", "pp", "--json", "--rounds", "2"],
-                           input="2\n2\nn\n", env={"PMQUIZ_NOW": "2026-03-02T09:30:00+00:00"})
+                           input="2\n\n2\n\nn\n", env={"PMQUIZ_NOW": "2026-03-02T09:30:00+00:00"})
     asked = {a["card"] for a in json.loads(second.stdout)["answers"]}
     assert asked == missed
 
@@ -166,6 +167,8 @@ def test_drill_asks_which_set_in_a_terminal(home: Path) -> None:
     child.expect("First letter A")
     child.send("b")
     child.expect("it is Alpha")
+    child.expect("Enter next · r I was right")  # a wrong answer waits for a key
+    child.send("\r")
     child.expect(r"Drill the 1 missed again")
     child.send("n")
     child.expect(r"Score \S*0/1")
@@ -173,3 +176,29 @@ def test_drill_asks_which_set_in_a_terminal(home: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert reviews(home) == [("a1", 1, "Beta", 0, "classify")]
+
+
+def test_drill_override_in_a_terminal_and_a_pipe(home: Path) -> None:
+    drill_home(home)
+    child = spawn(home, "classify", "--set", "pp", "--rounds", "1")
+    child.expect(r"\[1/2\]")
+    first = reviews(home)
+    child.send("1")  # Product management: right or wrong, depending on the statement drawn
+    index = child.expect(["✓", "it is"])
+    if index == 1:  # wrong: the learner overrules it
+        child.expect("r I was right")
+        child.send("r")
+    child.expect(r"Score")
+    child.sendcontrol("c")
+    child.close()
+    log = reviews(home)
+    assert len(log) == len(first) + 1
+    conn = sqlite3.connect(home / "pmquiz.db")
+    overrides = [r[0] for r in conn.execute("SELECT override FROM reviews")]
+    conn.close()
+    assert overrides == (["right"] if index == 1 else [None])
+    # in a pipe every drill answer is followed by the learner's last word
+    result = runner.invoke(app, ["classify", "--set", "pp", "--rounds", "1", "--json"],
+                           input="1\nw\nn\n", env={"PMQUIZ_NOW": NOW})
+    data = json.loads(result.stdout)
+    assert data["answers"][0]["correct"] is False  # overruled as wrong, or wrong

@@ -98,8 +98,9 @@ class DrillUI(Protocol):
     def ask(self, question: Question, score: int, streak: int) -> str:
         """Show the statement and categories; return the chosen category."""
 
-    def verdict(self, question: Question, chosen: str, correct: bool) -> None:
-        """Say right or wrong at once (with the explanation when wrong)."""
+    def verdict(self, question: Question, chosen: str, correct: bool) -> str:
+        """Say right or wrong at once (with the explanation when wrong); after a wrong
+        answer, wait for the learner's last word: "right" to overrule, or ""."""
 
     def again(self, missed: list[StoredCard]) -> bool:
         """Offer to drill the missed statements again."""
@@ -201,13 +202,21 @@ class Drill:
             chosen = self.ui.ask(question, result.score, streak)
             seconds = self.timer() - started
             grade = grade_choice(chosen, stored.card.answer)
+            override, stop = "", None
+            try:
+                # A wrong answer waits for a key: the learner may say "I was right".
+                override = self.ui.verdict(question, chosen, grade.correct) or ""
+            except (EOFError, KeyboardInterrupt) as exc:
+                stop = exc  # the answer was given: record it as graded, then stop
+            correct = grade.correct if not override else override == "right"
             self.recorder.record(stored, Answer(
-                rating=Rating.GOOD if grade.correct else Rating.AGAIN, response=chosen,
-                correct=grade.correct, grade=grade.outcome.value,
-                duration_ms=int(seconds * 1000)), self.recorder.clock())
-            result.rounds.append(Round(stored, chosen, grade.correct, seconds))
-            streak = streak + 1 if grade.correct else 0
-            self.ui.verdict(question, chosen, grade.correct)
+                rating=Rating.GOOD if correct else Rating.AGAIN, response=chosen,
+                correct=correct, grade=grade.outcome.value,
+                duration_ms=int(seconds * 1000), override=override), self.recorder.clock())
+            result.rounds.append(Round(stored, chosen, correct, seconds))
+            streak = streak + 1 if correct else 0
+            if stop is not None:
+                raise stop
 
 
 @dataclass(frozen=True)

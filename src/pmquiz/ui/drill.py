@@ -25,15 +25,20 @@ class LineDrillUI(LineProtocol):
                     f"{question.card.prompt}")
         return self._choose(question.options)
 
-    def verdict(self, question: Question, chosen: str, correct: bool) -> None:
-        """Right, or wrong with the right category and the explanation."""
+    def verdict(self, question: Question, chosen: str, correct: bool) -> str:
+        """Right, or wrong with the right category and the explanation; then one line, as
+        after every automatic verdict: empty keeps it, `r` says "I was right", `w` says
+        "I was wrong"."""
         card = question.card
         if correct:
             self._print("✓ right")
-            return
+            word = self._read("next [Enter = good, w = I was wrong]> ").strip().lower()
+            return "wrong" if word in ("w", "wrong") else ""
         self._print(f"✗ wrong: not {chosen} but {card.answer}")
         if card.explain:
             self._print(card.explain)
+        word = self._read("next [Enter = again, r = I was right]> ").strip().lower()
+        return "right" if word in ("r", "right") else ""
 
     def again(self, missed: list[StoredCard]) -> bool:
         """Ask whether to drill the missed ones again."""
@@ -66,15 +71,19 @@ class TerminalDrillUI:
         return read_key(f"  [{'/'.join(keys)}] ", dict(zip(keys, question.options,
                                                            strict=True)))
 
-    def verdict(self, question: Question, chosen: str, correct: bool) -> None:
-        """Green tick, or red cross with the right category and why."""
+    def verdict(self, question: Question, chosen: str, correct: bool) -> str:
+        """Green tick (and on at once), or red cross with the right category and why, then a
+        key: Enter goes on, r says "I was right"."""
+        from pmquiz.ui.keys import read_key
+
         card = question.card
         if correct:
             self.console.print(literal(f"  ✓ {chosen}", "bold green"))
-            return
+            return ""
         self.console.print(literal(f"  ✗ {chosen} — it is {card.answer}", "bold red"))
         if card.explain:
             self.console.print(literal(f"    {card.explain}", "dim"))
+        return read_key("  Enter next · r I was right ", {"enter": "", " ": "", "r": "right"})
 
     def again(self, missed: list[StoredCard]) -> bool:
         """One key: y drills the missed statements again."""
