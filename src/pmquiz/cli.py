@@ -42,12 +42,20 @@ def main_callback(
         pmquiz.commands.daily.overview(ctx)
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point. A Ctrl-C that escapes a command (it came while the
     command was finishing) still exits with 130, never by the signal itself."""
     import signal
     import sys
 
+    # Our own handler, equal to Python's default in effect: asyncio (under prompt_toolkit)
+    # takes over SIGINT only while the default one is installed, and then turns a Ctrl-C that
+    # lands while a prompt starts up into a cancelled task that the prompt swallows.
+    signal.signal(signal.SIGINT, _interrupt)
     code: int | str | None = 0
     try:
         app()
