@@ -16,6 +16,9 @@ os.environ.pop("FORCE_COLOR", None)
 os.environ.pop("GITHUB_ACTIONS", None)
 os.environ["COLUMNS"] = "100"
 os.environ["NO_COLOR"] = "1"
+# PMQUIZ_NOW is frozen in tests (for users time moves on from it); tests of the moving clock
+# unset this.
+os.environ["PMQUIZ_FREEZE"] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "decks"

@@ -203,3 +203,43 @@ def test_a_kill_at_a_random_point_leaves_the_log_and_states_in_agreement(
         assert runner.invoke(app, ["progress", "import", str(history)]).exit_code == 0
         assert reviews(home) == 20000
     assert examine(home).ok
+
+
+def test_migrating_to_learning_days_replays_every_log_after_a_backup(home: Path) -> None:
+    """A database made by the previous version (24-hour elapsed days) is rescheduled once."""
+    from datetime import UTC, datetime
+
+    from pmquiz import migrations
+    from pmquiz import scheduler as scheduler_module
+
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    (home / "config.toml").write_text('timezone = "UTC"\nshipped_decks = false\n',
+                                      encoding="utf-8")
+    path = home / "pmquiz.db"
+    # The previous version: its schema steps, and py-fsrs's whole 24-hour periods.
+    old = pytest.MonkeyPatch()
+    old.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
+    old.setattr(migrations, "NAMES", migrations.NAMES[:-1])
+    old.setattr(scheduler_module.Scheduler, "elapsed_days",
+                lambda _self, last, now: max(0, (now - last).days))
+    evening = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+    for day, hour in ((0, 20), (1, 19), (4, 18)):  # each a little earlier than 24 h later
+        when = evening.replace(hour=hour) + timedelta(days=day)
+        env = {"PMQUIZ_NOW": when.isoformat()}
+        assert runner.invoke(app, ["study"], input="a\ngood\nb\ngood\nc\ngood\n" * 2,
+                             env=env).exit_code == 0
+    old.undo()
+    conn = sqlite3.connect(path)
+    before = conn.execute("SELECT card, stability FROM card_state ORDER BY card").fetchall()
+    conn.close()
+    result = runner.invoke(app, ["due", "--json"])
+    assert result.exit_code == 0, result.output
+    assert list(home.glob("pmquiz.db.backup-*"))  # backed up before migrating
+    store = Store.open(path)
+    found = doctor.examine(store, Scheduler(Settings(timezone="UTC")),
+                           datetime(2026, 12, 6, tzinfo=UTC))
+    after = store.conn.execute("SELECT card, stability FROM card_state ORDER BY card").fetchall()
+    assert store.get_meta("replay_pending") is None
+    store.close()
+    assert found.ok, found.findings  # states equal a replay with learning days
+    assert after != before  # and they did change: 23 h later is a day later now

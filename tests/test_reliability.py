@@ -99,7 +99,7 @@ def test_migrating_a_first_release_database_backs_up_and_keeps_everything(home: 
     assert len(backups) == 1
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT uid, due_before, next_time FROM reviews ORDER BY time"
-                        ).fetchall() == [("r1", None, 1000.0), ("r2", 600.0, None)]
+                        ).fetchall() == [("r1", None, 1000.0), ("r2", 601.0, None)]  # replayed
     assert conn.execute("SELECT reps FROM card_state WHERE card = 1").fetchone() == (2,)
     old = sqlite3.connect(backups[0])
     assert old.execute("SELECT uid, time, due FROM reviews ORDER BY time").fetchall() == [

@@ -58,8 +58,9 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
     assert {"idx_card_state_queue", "idx_reviews_uid", "idx_reviews_card_time",
             "idx_cards_deck_card_id"} <= indexes
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")] == \
-        ["initial_schema", "review_history_columns", "review_overrides"]
+    assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == \
+        ["initial_schema", "review_history_columns", "review_overrides",
+         "learning_day_elapsed"]
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -105,8 +105,9 @@ class Grade:
 
     @property
     def correct(self) -> bool:
-        """Right or close counts as correct for accuracy figures; partial and wrong do not."""
-        return self.outcome in (Outcome.RIGHT, Outcome.CLOSE)
+        """Every outcome rated Hard or better is a pass, as Anki counts it: right, close and
+        partly right count as correct in accuracy, true retention and summaries alike."""
+        return self.outcome is not Outcome.WRONG
 
 
 def normalize(text: str) -> str:

@@ -79,11 +79,24 @@ def review_overrides(db: Database) -> None:
     _table(db, "reviews").add_column("override", str)
 
 
+REPLAY_KEY = "replay_pending"
+
+
+def learning_day_elapsed(db: Database) -> None:
+    """Elapsed time between reviews is now counted in learning days: every existing card is
+    rescheduled by replaying its log once. The replay needs the learner's settings, so this
+    step only marks it due; `workspace.open_workspace` does it (the file was backed up before
+    this migration ran)."""
+    if db.execute("SELECT count(*) FROM reviews").fetchone()[0]:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                   (REPLAY_KEY, "learning days"))
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
-MIGRATIONS = (initial_schema, review_history_columns, review_overrides)
+MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

@@ -26,10 +26,14 @@ def ensure_math(store: Store) -> None:
         store.conn.create_function("pow", 2, math.pow, deterministic=True)
 
 
-def recall_sql(decay: float, factor: float, at: str, last: str, stability: str) -> str:
-    """FSRS recall as an SQL expression; elapsed time in whole days, as py-fsrs counts it."""
-    return (f"pow(1 + {factor!r} * max(0, cast(({at} - {last}) / 86400 AS INTEGER)) / "
-            f"{stability}, {decay!r})")
+def recall_sql(decay: float, factor: float, at: str, last: str, stability: str,
+               day_offset: int = 0) -> str:
+    """FSRS recall as an SQL expression; elapsed time in learning days, as the scheduler
+    counts it (`day_offset`: seconds to add to a Unix time so that whole days split at the
+    learner's day start: the UTC offset minus the day-start hour)."""
+    elapsed = (f"(cast(({at} + {day_offset}) / 86400 AS INTEGER) - "
+               f"cast(({last} + {day_offset}) / 86400 AS INTEGER))")
+    return f"pow(1 + {factor!r} * max(0, {elapsed}) / {stability}, {decay!r})"
 
 
 def module_scores(store: Store, recall: str, history: list[str], now: float, today_end: float,
@@ -193,3 +197,12 @@ def future_reviews(store: Store, after: float) -> int:
 def card_count(store: Store) -> int:
     """Cards with a state row."""
     return int(store.conn.execute("SELECT count(*) FROM card_state").fetchone()[0])
+
+
+def anything_due_between(store: Store, start: float, end: float) -> bool:
+    """Was any card due at some moment from `start` to `end` while nobody studied? (A card
+    whose last review before `start` set a due time before `end`, with no review between.)"""
+    found = store.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM reviews r WHERE r.time < ? AND r.due < ? AND "
+        "(r.next_time IS NULL OR r.next_time >= ?))", (start, end, end)).fetchone()[0]
+    return bool(found)

@@ -1,5 +1,13 @@
 """FSRS scheduling. The only module that imports `fsrs`.
 
+Elapsed time between reviews is counted in learning days (a day starts at `day_starts_at` in
+the learner's time zone), as Anki and pmquiz's own `optimize` and `evaluate` count it, not in
+whole 24-hour periods as py-fsrs does: a card reviewed at 20:00 and again the next evening at
+19:00 is one day older, not zero. py-fsrs reads the last review only to count those days, so
+it is handed a last review exactly that many days before the answer. Reviews on the same
+learning day keep FSRS-6's short-term update. Predicted recall (the queue, stats) counts the
+same way.
+
 Fuzz is applied here rather than inside py-fsrs, from a seed derived from the review's id,
 so replaying the review log gives exactly the stored state (py-fsrs draws from the global
 random generator, which a replay cannot reproduce).
@@ -14,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pmquiz.config import Settings
+from pmquiz.days import learning_day, local_zone
 from pmquiz.model import CardState, Rating, State
 
 if TYPE_CHECKING:
@@ -30,6 +39,7 @@ class Scheduler:
         import fsrs
 
         self.settings = settings
+        self._zone = local_zone(settings.timezone)
         options: dict[str, object] = {}
         if settings.parameters:
             options["parameters"] = tuple(settings.parameters)
@@ -47,14 +57,22 @@ class Scheduler:
         """The FSRS weights in use."""
         return tuple(self._fsrs.parameters)
 
-    def _to_fsrs(self, state: CardState) -> fsrs.Card:
+    def elapsed_days(self, last: datetime, now: datetime) -> int:
+        """Learning days from `last` to `now` (0 on the same learning day)."""
+        return max(0, (learning_day(now, self.settings.day_starts_at, self._zone) -
+                       learning_day(last, self.settings.day_starts_at, self._zone)).days)
+
+    def _to_fsrs(self, state: CardState, now: datetime) -> fsrs.Card:
         import fsrs
 
         if state.state is State.NEW:
             return fsrs.Card(card_id=1)
+        # py-fsrs counts (now - last_review).days: give it the learning days instead.
+        anchor = None if state.last_review is None else \
+            now - timedelta(days=self.elapsed_days(state.last_review, now))
         return fsrs.Card(card_id=1, state=fsrs.State(int(state.state)), step=state.step,
                          stability=state.stability, difficulty=state.difficulty,
-                         due=state.due, last_review=state.last_review)
+                         due=state.due, last_review=anchor)
 
     def review(self, state: CardState, rating: Rating, when: datetime, seed: str) -> CardState:
         """The state after answering with `rating` at `when`. Never moves time backwards."""
@@ -62,7 +80,8 @@ class Scheduler:
 
         if state.last_review is not None and when < state.last_review:
             when = state.last_review  # the clock went back: treat it as no time passed
-        card, _ = self._fsrs.review_card(self._to_fsrs(state), fsrs.Rating(int(rating)), when)
+        card, _ = self._fsrs.review_card(self._to_fsrs(state, when), fsrs.Rating(int(rating)),
+                                         when)
         due = card.due
         if self.settings.fuzz and card.state == fsrs.State.Review:
             due = when + self._fuzzed(due - when, seed)
@@ -88,7 +107,7 @@ class Scheduler:
         """Predicted chance of recalling the card now (0 for a card never seen)."""
         if state.state is State.NEW or state.stability is None or state.last_review is None:
             return 0.0
-        return float(self._fsrs.get_card_retrievability(self._to_fsrs(state), now))
+        return float(self._fsrs.get_card_retrievability(self._to_fsrs(state, now), now))
 
     def replay(self, log: Iterable[tuple[Rating, datetime, str]]) -> CardState:
         """Rebuild a card's state from its reviews (rating, time, review id) in time order."""

@@ -20,6 +20,8 @@ from pathlib import Path
 from pmquiz import queries
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, day_start, learning_day, local_zone
+from pmquiz.kinds import shown_text
+from pmquiz.model import Card
 from pmquiz.scheduler import forgetting_curve_constants
 from pmquiz.store import Scope, Store, to_ts
 
@@ -176,7 +178,8 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
     _, today_end = day_bounds(now, settings.day_starts_at, calendar_days.zone)
     since = today_end - timedelta(days=days)
     where, params = scope.where()
-    recall = queries.recall_sql(decay, factor, "?", "s.last_review", "s.stability")
+    offset = _utc_offset(now, calendar_days) - calendar_days.hour * 3600
+    recall = queries.recall_sql(decay, factor, "?", "s.last_review", "s.stability", offset)
     points = [to_ts(p) or 0.0 for p in checkpoints(now, days, calendar_days)]
     from concurrent.futures import ThreadPoolExecutor
 
@@ -188,14 +191,18 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
     # still has its current state then (one column per checkpoint).
     history = [
         f"total(CASE WHEN s.state > 0 AND s.last_review <= {t!r} THEN "
-        f"{queries.recall_sql(decay, factor, repr(t), 's.last_review', 's.stability')} END)"
+        f"{queries.recall_sql(decay, factor, repr(t), 's.last_review', 's.stability', offset)}"
+        " END)"
         for t in points]
     modules: dict[str, ModuleStats] = {}
     history_sums: dict[tuple[int, int], float] = {}
     total = 0
     for row in queries.module_scores(
             store, recall, history, to_ts(now) or 0.0, to_ts(today_end) or 0.0,
-            to_ts(today_end + timedelta(days=7)) or 0.0, where, params):
+            # "the next 7 days": today and the six after it, as the forecast bars count them
+            to_ts(calendar_days.start(learning_day(now, calendar_days.hour, calendar_days.zone)
+                                      + timedelta(days=FORECAST_DAYS))) or 0.0,
+            where, params):
         modules[row["deck"]] = ModuleStats(row["phase"], row["deck"], row["title"], Scores(
             cards=row["cards"], new=row["new"], learning=row["learning"], review=row["review"],
             seen=row["seen"], recall_sum=row["recall_sum"], due_today=row["due_today"],
@@ -204,7 +211,7 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
         for index in range(len(points)):
             key = (index, row["phase"])
             history_sums[key] = history_sums.get(key, 0.0) + row[f"h{index}"]
-    later_reviews = _later_reviews(store, decay, factor, points, where, params)
+    later_reviews = _later_reviews(store, decay, factor, points, where, params, offset)
     side = side_future.result()
     for deck, (count, correct, retention, passed) in side.window.items():
         if deck in modules:
@@ -281,12 +288,13 @@ def checkpoints(now: datetime, days: int, calendar_days: _Days) -> list[datetime
 
 
 def _later_reviews(store: Store, decay: float, factor: float, points: list[float],
-                   where: str, params: list[object]) -> dict[tuple[int, int], float]:
+                   where: str, params: list[object], offset: int
+                   ) -> dict[tuple[int, int], float]:
     """Readiness history, part two: cards reviewed again after a checkpoint count with the
     review in force at that moment, the one with time <= T < next_time."""
     expressions = [
         f"total(CASE WHEN r.time <= {t!r} AND r.next_time > {t!r} THEN "
-        f"{queries.recall_sql(decay, factor, repr(t), 'r.time', 'r.stability')} END)"
+        f"{queries.recall_sql(decay, factor, repr(t), 'r.time', 'r.stability', offset)} END)"
         for t in points]
     return {(index, row["phase"]): row[f"h{index}"]
             for row in queries.later_reviews(store, expressions, points[0], points[-1], where,
@@ -324,16 +332,25 @@ def _calendar(store: Store, days: _Days,
         studied.append(day)
         moment = queries.first_review_from(store,
                                            days.start(day + timedelta(days=1)).timestamp())
+
+    def kept(first: date, last: date) -> bool:
+        """Days without study that do not break a streak: nothing was due on them."""
+        return first > last or not queries.anything_due_between(
+            store, days.start(first).timestamp(),
+            days.start(last + timedelta(days=1)).timestamp())
+
     longest = run = 0
+    runs: list[int] = []
     for i, day in enumerate(studied):
-        run = run + 1 if i and (day - studied[i - 1]).days == 1 else 1
+        previous = studied[i - 1] if i else None
+        run = run + 1 if previous is not None and \
+            kept(previous + timedelta(days=1), day - timedelta(days=1)) else 1
+        runs.append(run)
         longest = max(longest, run)
-    done = set(studied)
-    cursor = today if today in done else today - timedelta(days=1)
-    current = 0
-    while cursor in done:
-        current += 1
-        cursor -= timedelta(days=1)
+    # Today is not over: a streak is current when every day since the last one studied, up
+    # to yesterday, had nothing due.
+    current = runs[-1] if studied and kept(studied[-1] + timedelta(days=1),
+                                           today - timedelta(days=1)) else 0
     return calendar, current, longest
 
 
@@ -366,7 +383,8 @@ def _hardest(store: Store, settings: Settings, recall: str, now: datetime,
     rows = queries.hardest_cards(store, recall, to_ts(now) or 0.0, settings.desired_retention,
                                  HARDEST, where, params)
     hardest = [HardCard(key=row["key"], module=row["title"],
-                        prompt=json.loads(row["body"])["prompt"], lapses=row["lapses"],
+                        prompt=shown_text(Card.from_dict(json.loads(row["body"]))),
+                        lapses=row["lapses"],
                         leech=row["lapses"] >= settings.leech_lapses, recall=row["recall"])
                for row in rows]
     return hardest, leeches

@@ -598,16 +598,20 @@ class Store:
                                                     list[CardState]],
                        progress: Callable[[int, int], None] | None = None,
                        only: Iterable[int] | None = None,
-                       meta: dict[str, str] | None = None) -> int:
+                       meta: dict[str, str | None] | None = None) -> int:
         """Replay the log into `card_state` and each review's before/after columns (after
         merging logs or new parameters), for every card or `only` these, and store `meta`
-        (new parameters) with it. Reviews are ordered by time, then review id, so every
-        machine replays a merged log the same way. One transaction, the log read inside it:
+        (new parameters; None deletes a key) with it. Reviews are ordered by time, then
+        review id, so every machine replays a merged log the same way. One transaction, the
+        log read inside it:
         all or nothing, and no answer given meanwhile is left out."""
         with self.write() as conn:
             for key, value in (meta or {}).items():
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                             (key, value))
+                if value is None:
+                    conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+                else:
+                    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                 (key, value))
             return _rebuild(conn, replay_steps, progress, None if only is None else set(only))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from pmquiz import paths
 from pmquiz.config import Settings, load_settings
 from pmquiz.deck import discover, parse_deck
 from pmquiz.errors import UsageError
+from pmquiz.migrations import REPLAY_KEY
 from pmquiz.store import Store
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
         settings = replace(settings, parameters=stored_parameters(store))
     dirs = deck_dirs(home, extra_decks, settings.shipped_decks)
     try:
+        if store.get_meta(REPLAY_KEY):
+            finish_replay(store, settings)
         if sync:
             store.sync(discover(dirs), parse_deck)
     except BaseException:
@@ -96,6 +99,14 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
 
 
 PARAMETERS_KEY = "fsrs_parameters"
+
+
+def finish_replay(store: Store, settings: Settings) -> int:
+    """Reschedule every card by replaying its log, as a migration asked (one transaction that
+    also clears the request, so a kill means it is simply done again next time)."""
+    from pmquiz.scheduler import Scheduler
+
+    return store.rebuild_states(Scheduler(settings).replay_steps, meta={REPLAY_KEY: None})
 
 
 def stored_parameters(store: Store) -> tuple[float, ...]:
@@ -128,11 +139,20 @@ def parse_now(text: str) -> datetime:
     return moment
 
 
+FREEZE_ENV = "PMQUIZ_FREEZE"
+
+
 def make_clock() -> Callable[[], datetime]:
-    """The clock every command passes down: real time, or `PMQUIZ_NOW` frozen (so a what-if
-    session or a test gives the same result every run)."""
+    """The clock every command passes down: real time; or, with `PMQUIZ_NOW`, that moment when
+    the run starts, from which time moves on as real time does (a what-if session behaves like
+    a real one: learning steps come due). `PMQUIZ_FREEZE=1` stops it there, for tests."""
+    import time
+
     fixed = os.environ.get(NOW_ENV)
     if not fixed:
         return lambda: datetime.now(UTC)
     moment = parse_now(fixed)
-    return lambda: moment
+    if os.environ.get(FREEZE_ENV) == "1":
+        return lambda: moment
+    started = time.monotonic()
+    return lambda: moment + timedelta(seconds=time.monotonic() - started)

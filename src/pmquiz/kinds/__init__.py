@@ -16,7 +16,7 @@ REGISTRY: dict[Kind, CardKind] = {
     k.kind: k for k in (basic.KIND, choice.KIND, classify.KIND, list_kind.KIND, cloze.KIND)}
 
 __all__ = ["REGISTRY", "AnkiNote", "CardKind", "Question", "Rated", "Verdict", "kind_of",
-           "question_text"]
+           "question_text", "shown_text"]
 
 
 def kind_of(card: Card | Kind) -> CardKind:
@@ -27,6 +27,12 @@ def kind_of(card: Card | Kind) -> CardKind:
 def question_text(card: Card) -> str:
     """The prompt as the learner is asked it (cloze gaps blanked)."""
     return kind_of(card).question_text(card)
+
+
+def shown_text(card: Card) -> str:
+    """The card as a learner knows it, for lists of cards (stats, summaries): a cloze with
+    its answers filled in and marked [like this], never raw braces."""
+    return kind_of(card).shown_text(card)
 
 
 def expected_answer(card: Card) -> str:

@@ -97,6 +97,10 @@ class CardKind:
         """The answer as shown to the learner after they tried."""
         return card.answer
 
+    def shown_text(self, card: Card) -> str:
+        """The card in a list of cards (stats, summaries)."""
+        return card.prompt
+
     def teaches(self, card: Card) -> list[str]:
         """The card's content as plain sentences (evidence for the statement check)."""
         return [card.prompt]

@@ -42,6 +42,11 @@ class Cloze(CardKind):
         """The first accepted answer of each gap."""
         return "; ".join(gap[0] for gap in card.gaps)
 
+    def shown_text(self, card: Card) -> str:
+        """The sentence with each gap's answer filled in and marked: "[maturity]"."""
+        return CLOZE_GAP.sub(lambda m: "[" + m.group(1).split("::")[0].split("|")[0] + "]",
+                             card.prompt)
+
     def teaches(self, card: Card) -> list[str]:
         """The sentence with its gaps filled in."""
         return [CLOZE_GAP.sub(lambda m: m.group(1).split("::")[0].split("|")[0], card.prompt)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pmquiz.kinds import question_text
+from pmquiz.kinds import shown_text
 from pmquiz.ui.text import literal
 
 if TYPE_CHECKING:
@@ -98,7 +98,9 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
     if missed:
         parts.append(Text(f"\nMissed this session ({len(missed)}):", style="bold"))
         for stored in missed[:5]:
-            parts.append(literal(f"  · {question_text(stored.card)[:90]}"))
+            line = literal(f"  · {shown_text(stored.card)}")
+            line.append_text(literal(f"  ({stored.module_title})", "dim"))
+            parts.append(line)
         if len(missed) > 5:
             parts.append(Text(f"  … and {len(missed) - 5} more", style="dim"))
     console.print(Panel(Group(*parts), title="Session", title_align="left"))

@@ -135,7 +135,7 @@ def hardest_table(report: Report) -> RenderableType:
     table.add_column("Lapses", justify="right")
     table.add_column("Recall", justify="right")
     for card in report.hardest:
-        label = literal(card.prompt[:70])
+        label = literal(card.prompt)
         if card.leech:
             label.append("  leech", style="bold red")
         table.add_row(label, literal(card.module), str(card.lapses), percent(card.recall))
