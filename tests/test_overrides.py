@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pexpect
+import pytest
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -89,3 +90,31 @@ def test_progress_export_carries_overrides(home: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["progress", "export", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert '"override": "right"' in out.read_text(encoding="utf-8")
+
+
+def test_pmquiz_now_starts_a_clock_that_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    from pmquiz.workspace import make_clock
+
+    monkeypatch.setenv("PMQUIZ_NOW", NOW)
+    monkeypatch.delenv("PMQUIZ_FREEZE")
+    clock = make_clock()
+    first = clock()
+    time.sleep(0.05)
+    assert first >= datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert clock() > first  # time moves on from PMQUIZ_NOW
+    monkeypatch.setenv("PMQUIZ_FREEZE", "1")
+    frozen = make_clock()
+    assert frozen() == frozen() == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_missed_cards_are_shown_whole_with_the_answer_marked(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", CLOZES, title="Alpha module")
+    result = runner.invoke(app, ["study"], input="project management\n\n",
+                           env={"PMQUIZ_NOW": NOW, "COLUMNS": "200"})
+    assert "At its core, [product management] is the discipline of guiding a product." in \
+        result.output
+    assert "(Alpha module)" in result.output
+    assert "{{" not in result.output.split("Missed this session")[1]

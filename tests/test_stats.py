@@ -143,6 +143,21 @@ def test_calendar_day_boundary_and_streaks(tmp_path: Path) -> None:
     assert result.calendar[0][0].weekday() == 0
 
 
+def test_a_day_with_nothing_due_does_not_break_a_streak(tmp_path: Path) -> None:
+    log = Log(tmp_path, cards=3)
+    day = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    log.graduate("q1", day)  # due again in a few days: nothing due on Mar 3
+    log.answer("q1", Rating.EASY, day + timedelta(minutes=20))
+    log.graduate("q2", day + timedelta(days=2))  # Mar 4: studied again
+    result = log.report(day + timedelta(days=2, hours=1))
+    assert dict(result.calendar)[date(2026, 3, 3)] == 0
+    assert result.streak_current == result.streak_longest == 2  # Mar 3 did not break it
+    # a day that had a due card and was skipped breaks it
+    log.answer("q2", Rating.AGAIN, day + timedelta(days=2, hours=2))  # due again at once
+    result = log.report(day + timedelta(days=4, hours=1))  # Mar 5 skipped, Mar 6 now
+    assert result.streak_current == 0 and result.streak_longest == 2
+
+
 def test_forecast_counts_due_cards_per_day(tmp_path: Path) -> None:
     log = Log(tmp_path, cards=3)
     for card in ("q1", "q2", "q3"):

@@ -1,0 +1,104 @@
+"""A learner who studies every day for 30 days, a little earlier each evening, answering
+through the line protocol of the real `pmquiz study` process with a fixed seed. The figures
+must agree with each other every day."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import select
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from helpers import terminal_env
+
+START = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+
+
+def pmquiz_json(home: Path, now: datetime, *args: str) -> dict[str, object]:
+    env = terminal_env(home) | {"PMQUIZ_NOW": now.isoformat(), "PMQUIZ_FREEZE": "1"}
+    out = subprocess.run([sys.executable, "-m", "pmquiz", *args, "--json"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def study_day(home: Path, now: datetime, rng: random.Random) -> int:
+    """One session through the line protocol; the learner answers what each prompt asks
+    (right about 80 % of the time). Returns how many cards were asked."""
+    env = terminal_env(home) | {"PMQUIZ_NOW": now.isoformat(), "PMQUIZ_FREEZE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "pmquiz", "study"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    asked = 0
+    screen = b""
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        if not ready:
+            proc.kill()
+            raise AssertionError(f"pmquiz waits and the learner sees no prompt: {screen!r}")
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        screen += chunk
+        if not screen.endswith(b"> "):
+            continue
+        prompt = screen.rsplit(b"\n", 1)[-1]
+        keys = re.findall(rb"^  (\S+)\) ", screen, re.MULTILINE)
+        if prompt.startswith(b"answer> ") and keys:
+            reply = keys[0].decode()  # a choice or classify card: the first option's key
+            asked += 1
+        elif prompt.startswith(b"answer> "):
+            reply = "x"  # a typed card
+            asked += 1
+        elif prompt.startswith(b"items> "):
+            reply = "a, b"
+            asked += 1
+        elif prompt.startswith(b"rate "):
+            reply = "good" if rng.random() < 0.8 else "again"
+        else:  # the learner's last word after an automatic verdict
+            reply = "r" if rng.random() < 0.8 else ""
+        screen = b""
+        proc.stdin.write(reply.encode() + b"\n")
+        proc.stdin.flush()
+    proc.wait(timeout=60)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    return asked
+
+
+def test_thirty_days_of_study(home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('timezone = "UTC"\n', encoding="utf-8")
+    rng = random.Random(2026)
+    cards = int(pmquiz_json(home, START, "due")["phases"][0]["cards"])  # type: ignore[index]
+    seen = 0
+    forecast_tomorrow = None
+    for day in range(30):
+        now = START + timedelta(days=day, minutes=-20 * day)  # a little earlier each day
+        due = pmquiz_json(home, now, "due")
+        due_now = int(due["learning"]) + int(due["review"])  # type: ignore[call-overload]
+        if forecast_tomorrow is not None:
+            assert due_now == forecast_tomorrow, day  # yesterday's forecast held
+        assert int(due["new"]) == min(10, cards - seen), day  # type: ignore[call-overload]
+        study_day(home, now, rng)
+        seen += int(due["new"])  # type: ignore[call-overload]
+        after = now + timedelta(hours=1)  # the evening, after the session
+        stats = pmquiz_json(home, after, "stats", "--days", "14")
+        phases = stats["phases"]
+        assert isinstance(phases, list)
+        forecast = stats["forecast"]
+        assert isinstance(forecast, list)
+        for phase in phases:
+            assert phase["readiness"] <= phase["mastery"] + 1e-9, day
+        # the 7-day column and the bars count the same days
+        assert sum(p["due_next_7_days"] for p in phases) == sum(f["due"] for f in forecast)
+        # what is still due today plus tomorrow's bar is what the learner meets tomorrow
+        forecast_tomorrow = forecast[0]["due"] + forecast[1]["due"]
+        streak = stats["streak"]
+        assert isinstance(streak, dict)
+        assert streak["current"] == streak["longest"] == day + 1, day  # never broken
+    assert seen == cards
