@@ -58,3 +58,14 @@ def spawn(home: Path, *args: str, dimensions: tuple[int, int] = (40, 100),
 
     return pexpect.spawn(sys.executable, ["-m", "pmquiz", *args], env=terminal_env(home, **extra),
                          encoding="utf-8", timeout=60, dimensions=dimensions)
+
+
+def count_reviews(home: Path) -> int:
+    """How many reviews the home's log holds."""
+    import sqlite3
+
+    conn = sqlite3.connect(home / "pmquiz.db")
+    try:
+        return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    finally:
+        conn.close()

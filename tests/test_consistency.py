@@ -28,7 +28,7 @@ from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Scope, Store
 
-from helpers import T0, basic_cards, own_decks_only, terminal_env, write_deck
+from helpers import T0, basic_cards, count_reviews, own_decks_only, terminal_env, write_deck
 
 runner = CliRunner()
 
@@ -41,14 +41,6 @@ def examine(home: Path) -> doctor.Diagnosis:
     found.findings = [doctor.Finding(f["check"], f["where"], f["detail"])
                       for f in data["findings"]]
     return found
-
-
-def reviews(home: Path) -> int:
-    conn = sqlite3.connect(home / "pmquiz.db")
-    try:
-        return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
-    finally:
-        conn.close()
 
 
 # ---- in process: stale queues, many connections ----------------------------------------
@@ -168,7 +160,7 @@ def test_concurrent_sessions_optimize_and_import_keep_states_equal_to_the_log(
     assert optimizer.returncode == 0, optimizer.stderr
     found = examine(home)
     assert found.ok, found.findings[:5]
-    assert reviews(home) >= 3000 + sessions * 12 - 12  # nothing lost (sessions may end early)
+    assert count_reviews(home) >= 3000 + sessions * 12 - 12  # nothing lost (sessions may end early)
 
 
 @pytest.mark.parametrize("command", ["import", "optimize", "sync"])
@@ -201,7 +193,7 @@ def test_a_kill_at_a_random_point_leaves_the_log_and_states_in_agreement(
     # the next command finishes the job
     if command == "import":
         assert runner.invoke(app, ["progress", "import", str(history)]).exit_code == 0
-        assert reviews(home) == 20000
+        assert count_reviews(home) == 20000
     assert examine(home).ok
 
 

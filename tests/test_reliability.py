@@ -22,7 +22,7 @@ from pmquiz import migrations
 from pmquiz.cli import app
 from pmquiz.days import day_bounds, learning_day
 
-from helpers import basic_cards, own_decks_only, spawn, terminal_env, write_deck
+from helpers import basic_cards, count_reviews, own_decks_only, spawn, terminal_env, write_deck
 
 runner = CliRunner()
 NOW = "2026-03-02T09:00:00+00:00"
@@ -34,14 +34,6 @@ KINDS = ('[sets]\npp = ["Product management", "Project management"]\n',
          '[[cards]]\nid = "l"\nkind = "list"\nprompt = "List question"\nitems = ["x", "y"]\n\n'
          '[[cards]]\nid = "z"\nkind = "cloze"\nprompt = "Cloze {{gap}} question"\n\n'
          '[[cards]]\nid = "b"\nkind = "basic"\nprompt = "Basic question"\nanswer = "yes"\n')
-
-
-def count_reviews(home: Path) -> int:
-    conn = sqlite3.connect(home / "pmquiz.db")
-    try:
-        return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
-    finally:
-        conn.close()
 
 
 # ---- concurrency -------------------------------------------------------------------------
