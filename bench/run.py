@@ -174,7 +174,7 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
                         correct: bool) -> str:  # noqa: ARG002
                 return ""
 
-            def again(self, missed: object) -> bool:  # noqa: ARG002
+            def again(self, missed: object, result: object) -> bool:  # noqa: ARG002
                 return False
 
         cards = store.cards_in_scope(Scope(), kinds=["classify"])[:200]

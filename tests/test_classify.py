@@ -202,3 +202,14 @@ def test_drill_override_in_a_terminal_and_a_pipe(home: Path) -> None:
                            input="1\nw\nn\n", env={"PMQUIZ_NOW": NOW})
     data = json.loads(result.stdout)
     assert data["answers"][0]["correct"] is False  # overruled as wrong, or wrong
+
+
+def test_drill_again_comes_after_the_score_and_stops_once_all_are_right(home: Path) -> None:
+    drill_home(home)
+    # All "Product management": two missed. Again: both right now, so no third offer.
+    result = runner.invoke(app, ["classify", "--set", "pp"],
+                           input="1\n\n1\n\n1\n\n1\n\ny\n2\n\n2\n\n", env={"PMQUIZ_NOW": NOW})
+    out = result.output
+    assert result.exit_code == 0, out
+    assert out.index("score 2/4; still missed:") < out.index("drill the 2 missed again?")
+    assert out.count("missed again?") == 1

@@ -255,3 +255,21 @@ def test_basic_answers_get_a_key_word_hint(home: Path) -> None:
                'guiding a product from idea to launch and beyond"\n')
     out = run("study", input="guiding a product to launch\ngood\n", now=NOW)
     assert "Your answer has 3 of the 7 key words." in out  # strategic practice guiding …
+
+
+def test_limit_counts_learning_cards_too(home: Path, db: sqlite3.Connection) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    # The first card is failed: it would come back at once as a learning card.
+    out = run("study", "--limit", "1", input="x\nagain\nx\ngood\nx\ngood\n", now=NOW)
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    assert "Answered 1," in out
+
+
+def test_one_day_is_singular() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pmquiz.ui.render import when
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert when(now + timedelta(days=1), now).startswith("in 1 day (")
+    assert when(now + timedelta(days=3), now).startswith("in 3 days (")

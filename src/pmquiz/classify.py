@@ -57,6 +57,15 @@ class DrillResult:
         return best
 
     @property
+    def still_missed(self) -> list[StoredCard]:
+        """Cards whose latest answer was wrong: what a drill-again round is for."""
+        latest: dict[int, Round] = {}
+        for r in self.rounds:
+            latest.pop(r.stored.row, None)
+            latest[r.stored.row] = r
+        return [r.stored for r in latest.values() if not r.correct]
+
+    @property
     def missed(self) -> list[StoredCard]:
         """Cards answered wrong, once each, in drill order."""
         seen: dict[int, StoredCard] = {}
@@ -102,8 +111,9 @@ class DrillUI(Protocol):
         """Say right or wrong at once (with the explanation when wrong); after a wrong
         answer, wait for the learner's last word: "right" to overrule, or ""."""
 
-    def again(self, missed: list[StoredCard]) -> bool:
-        """Offer to drill the missed statements again."""
+    def again(self, missed: list[StoredCard], result: DrillResult) -> bool:
+        """Show how the drill went so far, then offer to drill the missed statements
+        again."""
 
 
 def category_sets(store: Store, scope: Scope) -> list[str]:
@@ -183,9 +193,9 @@ class Drill:
             batch = cards
             while batch:
                 self._rounds(batch, result)
-                missed = [s for s in result.missed if s.row in {b.row for b in batch}]
+                missed = result.still_missed  # once answered right, a statement is done
                 batch = [self.recorder.current(s) for s in missed] \
-                    if missed and self.ui.again(missed) else []
+                    if missed and self.ui.again(missed, result) else []
         except EOFError:
             result.stopped_by = "eof"
         except KeyboardInterrupt:

@@ -84,6 +84,7 @@ class Plan:
     learning: dict[int, StoredCard]
     day_end: datetime
     scope: Scope = field(default_factory=Scope)
+    limit: int | None = None  # at most this many cards asked, learning cards included
 
 
 def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
@@ -100,7 +101,7 @@ def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
         queue = queue[:limit]
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
     learning = {s.row: s for s in store.learning_cards(scope, ahead, LEARNING_BATCH)}
-    return Plan(queue=queue, learning=learning, day_end=end, scope=scope)
+    return Plan(queue=queue, learning=learning, day_end=end, scope=scope, limit=limit)
 
 
 class Study:
@@ -148,7 +149,7 @@ class Study:
         number = 0
         stopped = ""
         try:
-            while True:
+            while plan.limit is None or number < plan.limit:
                 now = self.clock()
                 stored: StoredCard | None = _soonest(learning, now)
                 if stored is None and queue:

@@ -40,8 +40,10 @@ class LineDrillUI(LineProtocol):
         word = self._read("next [Enter = again, r = I was right]> ").strip().lower()
         return "right" if word in ("r", "right") else ""
 
-    def again(self, missed: list[StoredCard]) -> bool:
-        """Ask whether to drill the missed ones again."""
+    def again(self, missed: list[StoredCard], result: DrillResult) -> bool:
+        """The score so far, then whether to drill the missed ones again."""
+        self._print(f"score {result.score}/{len(result.rounds)}; still missed: "
+                    + "; ".join(s.card.prompt for s in missed))
         word = self._read(f"drill the {len(missed)} missed again? [y/N]> ").strip().lower()
         return word in ("y", "yes")
 
@@ -85,10 +87,11 @@ class TerminalDrillUI:
             self.console.print(literal(f"    {card.explain}", "dim"))
         return read_key("  Enter next · r I was right ", {"enter": "", " ": "", "r": "right"})
 
-    def again(self, missed: list[StoredCard]) -> bool:
-        """One key: y drills the missed statements again."""
+    def again(self, missed: list[StoredCard], result: DrillResult) -> bool:
+        """The summary so far, then one key: y drills the missed statements again."""
         from pmquiz.ui.keys import read_key
 
+        drill_summary(self.console, result)
         return read_key(f"  Drill the {len(missed)} missed again? [y/N] ",
                         {"y": True, "n": False, "enter": False, "escape": False})
 

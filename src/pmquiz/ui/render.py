@@ -28,7 +28,12 @@ def when(moment: datetime | None, now: datetime) -> str:
     if seconds < 86400:
         return f"in {round(seconds / 3600)} h"
     local = moment.astimezone()
-    return f"in {round(seconds / 86400)} days ({local:%a %d %b})"
+    return f"in {plural(round(seconds / 86400), 'day')} ({local:%a %d %b})"
+
+
+def plural(count: int, word: str) -> str:
+    """`1 day`, `2 days`."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 MAX_MODULE_ROWS = 24

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from pmquiz.ui.render import plural
 from pmquiz.ui.text import literal
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def calendar_heatmap(report: Report) -> RenderableType:
     peak = max(counts, default=0)
     text = Text()
     text.append("Reviews per day, last 26 weeks", style="bold")
-    text.append(f"   streak {report.streak_current} days · longest {report.streak_longest}\n")
+    text.append(f"   streak {plural(report.streak_current, 'day')} · longest "
+                f"{report.streak_longest}\n")
     if not report.calendar:
         return text
     first = report.calendar[0][0]
