@@ -273,3 +273,11 @@ def test_one_day_is_singular() -> None:
     now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert when(now + timedelta(days=1), now).startswith("in 1 day (")
     assert when(now + timedelta(days=3), now).startswith("in 3 days (")
+
+
+def test_rating_keys_show_their_intervals(home: Path, db: sqlite3.Connection) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(1))
+    out = run("study", input="x\ngood\n", now=NOW)
+    assert "rate [1 again 1m, 2 hard 6m, 3 good 10m, 4 easy " in out
+    # showing them wrote nothing: one answer, one review
+    assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1

@@ -90,6 +90,17 @@ class Scheduler:
                          difficulty=card.difficulty, due=due, last_review=when,
                          reps=state.reps + 1, lapses=lapses)
 
+    def preview(self, state: CardState, when: datetime) -> dict[Rating, timedelta]:
+        """The interval each rating would give now (for the rating keys); nothing is written.
+        Fuzz, when on, uses the preview's own seed, so a key may show a day more or less
+        than the answer then gets."""
+        shown: dict[Rating, timedelta] = {}
+        for rating in Rating:
+            after = self.review(state, rating, when, "preview")
+            if after.due is not None:
+                shown[rating] = max(timedelta(0), after.due - max(when, state.last_review or when))
+        return shown
+
     def _fuzzed(self, interval: timedelta, seed: str) -> timedelta:
         days = interval.days
         if days < 2.5:

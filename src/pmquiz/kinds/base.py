@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from pmquiz.grading import Grade, Outcome, normalize
@@ -39,6 +40,22 @@ class Verdict:
     grade: Grade | None
     hint: Outcome | None = None
     key_words: tuple[int, int] = (0, 0)  # basic cards: key words of the answer in the attempt
+    intervals: dict[Rating, timedelta] = field(default_factory=dict)  # shown on the keys
+
+
+def interval_label(interval: timedelta) -> str:
+    """`1m`, `10m`, `5h`, `4d`, `1.5mo`, `2.1y`, as Anki labels its rating keys."""
+    minutes = interval.total_seconds() / 60
+    if minutes < 60:
+        return f"{max(1, round(minutes))}m"
+    if minutes < 24 * 60:
+        return f"{round(minutes / 60)}h"
+    days = minutes / (24 * 60)
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
 
 
 @dataclass(frozen=True)

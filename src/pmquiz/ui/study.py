@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 
 from pmquiz.grading import Mark, Outcome, WordDiff, normalize
 from pmquiz.kinds import Question, Rated, Verdict, kind_of, question_text
+from pmquiz.kinds.base import interval_label
 from pmquiz.model import Rating
 from pmquiz.ui.text import clean, literal
 
@@ -136,6 +137,17 @@ class LineProtocol:
             self._print("  type an option's number, key letter or text")
 
 
+def rating_keys(verdict: Verdict, separator: str, good_key: str) -> str:
+    """`1 again 1m · 2 hard 6m · 3 good 10m · 4 easy 3d` (intervals when known)."""
+    parts = []
+    for key, rating in (("1", Rating.AGAIN), ("2", Rating.HARD), (good_key, Rating.GOOD),
+                        ("4", Rating.EASY)):
+        interval = verdict.intervals.get(rating)
+        label = f" {interval_label(interval)}" if interval is not None else ""
+        parts.append(f"{key} {rating.label.lower()}{label}")
+    return separator.join(parts)
+
+
 def override_help(outcome: Outcome) -> str:
     """What the learner may answer after an automatic verdict."""
     if outcome is Outcome.RIGHT:
@@ -185,7 +197,7 @@ class LineStudyUI(LineProtocol):
             self._print(f"  {label}: {plain_comparison(words)}")
         if verdict.grade is None:
             while True:
-                word = self._read("rate [1 again, 2 hard, 3 good, 4 easy]> ").strip().lower()
+                word = self._read(f"rate [{rating_keys(verdict, ', ', '3')}]> ").strip().lower()
                 if word in RATING_WORDS:
                     return Rated(RATING_WORDS[word])
                 self._print("  type 1-4 or again, hard, good, easy")
@@ -257,7 +269,7 @@ class TerminalStudyUI:
             keys = {"1": Rating.AGAIN, "a": Rating.AGAIN, "2": Rating.HARD, "h": Rating.HARD,
                     "3": Rating.GOOD, "g": Rating.GOOD, "enter": Rating.GOOD, " ": Rating.GOOD,
                     "4": Rating.EASY, "e": Rating.EASY}
-            return Rated(read_key("  rate: 1 again · 2 hard · 3/Enter good · 4 easy ", keys))
+            return Rated(read_key(f"  rate: {rating_keys(verdict, ' · ', '3/Enter')} ", keys))
         outcome = verdict.grade.outcome
         last_word = {"enter": "", " ": ""}
         if outcome is Outcome.RIGHT:
@@ -270,6 +282,12 @@ class TerminalStudyUI:
                                     " · r I was right")
         if outcome is not Outcome.WRONG:
             help_text += " · w I was wrong"
+        shown = [(verdict.grade.rating, "next")] + \
+            ([(Rating.EASY, "easy")] if outcome is Outcome.RIGHT else [])
+        intervals = [f"{label} {interval_label(verdict.intervals[r])}" for r, label in shown
+                     if r in verdict.intervals]
+        if intervals:
+            help_text += f"   ({', '.join(intervals)})"
         word = read_key(f"  {help_text} ", last_word)
         return decide(outcome, verdict.grade.rating, word)
 
