@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -209,6 +209,7 @@ class Study:
         known = self.vocabulary(stored.card.deck) \
             if kind_of(stored.card).uses_vocabulary else frozenset()
         verdict = judge(question, response, known)
+        verdict = replace(verdict, intervals=self.scheduler.preview(stored.state, self.clock()))
         stop: BaseException | None = None
         try:
             rated = self.ui.rate(verdict)
