@@ -281,3 +281,18 @@ def test_rating_keys_show_their_intervals(home: Path, db: sqlite3.Connection) ->
     assert "rate [1 again 1m, 2 hard 6m, 3 good 10m, 4 easy " in out
     # showing them wrote nothing: one answer, one review
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_nothing_due_offers_extra_new_cards_and_a_drill(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(14))
+    (home / "config.toml").write_text("shipped_decks = false\nnew_per_day = 2\n",
+                                      encoding="utf-8")
+    answers = "x\neasy\n" * 2
+    out = run("study", input=answers, now=NOW)
+    assert "Answered 2, 2 correct (100%)" in out and "New cards 2 · reviews 0" in out
+    assert "Ratings Easy 2" in out and "due by the end of tomorrow" in out
+    out = run("study", input="", now=NOW)
+    assert "Nothing to study right now." in out
+    assert "12 new cards still waiting: pmquiz study --extra-new 10" in out.replace("\n", " ")
+    out = run("study", "--extra-new", "3", input="x\ngood\n" * 3, now=NOW)
+    assert "Answered 3," in out and "New cards 3" in out

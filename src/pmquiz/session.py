@@ -57,6 +57,9 @@ class Summary:
     stopped_by: str = ""
     nothing_due: bool = False
     missed: list[StoredCard] = field(default_factory=list)
+    new_learned: int = 0  # new cards met this session
+    due_tomorrow: int = 0  # cards due by the end of tomorrow's learning day
+    unseen: int = 0  # new cards still waiting (for "nothing due")
 
     @property
     def accuracy(self) -> float | None:
@@ -133,6 +136,13 @@ class Study:
         self.summary.stopped_by = stopped_by
         self.summary.seconds = self.timer() - self._started
         self.summary.next_due = self.store.next_due(scope)
+        settings = self.scheduler.settings
+        _, today_end = day_bounds(self.clock(), settings.day_starts_at,
+                                  local_zone(settings.timezone))
+        _, tomorrow_end = day_bounds(today_end + timedelta(hours=1), settings.day_starts_at,
+                                     local_zone(settings.timezone))
+        self.summary.due_tomorrow = self.store.due_count(scope, tomorrow_end)
+        self.summary.unseen = self.store.unseen_count(scope)
         return self.summary
 
     def run(self, plan: Plan, scope: Scope) -> Summary:
@@ -239,6 +249,7 @@ class Study:
         """Commit one answer (through the recorder) and count it in the summary."""
         after = self.recorder.record(stored, answer, when)
         summary = self.summary
+        summary.new_learned += int(stored.state.state is State.NEW)
         summary.answered += 1
         summary.correct += int(bool(answer.correct))
         summary.ratings[answer.rating.label] = summary.ratings.get(answer.rating.label, 0) + 1

@@ -406,6 +406,21 @@ class Store:
             f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
             [to_ts(now_ahead), to_ts(day_end), *params])]
 
+    def due_count(self, scope: Scope, before: datetime) -> int:
+        """Seen cards due before a moment (overdue ones included)."""
+        where, params = scope.where()
+        return int(self.conn.execute(
+            "SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card "
+            f"WHERE s.state > 0 AND s.due < ? AND c.retired = 0 AND {where}",
+            [to_ts(before), *params]).fetchone()[0])
+
+    def unseen_count(self, scope: Scope) -> int:
+        """New cards not met yet."""
+        where, params = scope.where()
+        return int(self.conn.execute(
+            "SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card "
+            f"WHERE s.state = 0 AND c.retired = 0 AND {where}", params).fetchone()[0])
+
     def next_due(self, scope: Scope) -> datetime | None:
         """When the next seen card falls due."""
         where, params = scope.where()

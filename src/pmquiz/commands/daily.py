@@ -49,6 +49,9 @@ def study(
     ] = None,
     fuzz: Annotated[bool | None, typer.Option("--fuzz/--no-fuzz",
                                               help="Anki's interval fuzz.")] = None,
+    extra_new: Annotated[int, typer.Option(
+        "--extra-new", min=0, max=1000,
+        help="Learn this many new cards beyond today's limit.")] = 0,
 ) -> None:
     """The daily session: due reviews first, then new cards; failed cards come back."""
     from pmquiz.session import Study, plan_session
@@ -68,6 +71,10 @@ def study(
         if warning:
             say(console(stderr=True), f"pmquiz: {warning}", style="yellow")
         scope = scope_of(phase, module, ws)
+        if extra_new:
+            from dataclasses import replace
+
+            ws.settings = replace(ws.settings, new_per_day=ws.settings.new_per_day + extra_new)
         plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
         ui: Any
         if interactive():

@@ -82,15 +82,27 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
 
     if summary.nothing_due:
         console.print(f"Nothing to study right now. Next card due {when(summary.next_due, now)}.")
+        if summary.unseen:
+            console.print(f"{plural(summary.unseen, 'new card')} still waiting: "
+                          "[bold]pmquiz study --extra-new 10[/bold] learns 10 more today, or "
+                          "drill with [bold]pmquiz classify[/bold].")
+        else:
+            console.print("Meanwhile, [bold]pmquiz classify[/bold] drills the categories.")
         return
     lines = [f"Answered [bold]{summary.answered}[/bold]"]
     if summary.accuracy is not None:
         lines[0] += f", {summary.correct} correct ({summary.accuracy:.0%})"
+    if summary.answered:
+        lines.append(f"New cards {summary.new_learned} · reviews "
+                     f"{summary.answered - summary.new_learned}")
     minutes, seconds = divmod(round(summary.seconds), 60)
     lines.append(f"Time {minutes} min {seconds:02d} s")
     if summary.ratings:
-        lines.append("Ratings " + ", ".join(f"{k} {v}" for k, v in summary.ratings.items()))
-    lines.append(f"Next card due {when(summary.next_due, now)}")
+        lines.append("Ratings " + ", ".join(
+            f"{label} {summary.ratings[label]}" for label in ("Again", "Hard", "Good", "Easy")
+            if label in summary.ratings))
+    lines.append(f"Next card due {when(summary.next_due, now)} · "
+                 f"{plural(summary.due_tomorrow, 'card')} due by the end of tomorrow")
     if summary.stopped_by == "interrupt":
         lines.append("[dim]Stopped with Ctrl-C: every answer given is saved.[/dim]")
     elif summary.stopped_by == "eof":
