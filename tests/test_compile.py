@@ -244,6 +244,9 @@ def test_default_output_goes_to_the_users_decks(home: Path, tmp_path: Path) -> N
 def test_recompile_keeps_ids_reports_retired_and_keeps_reviews(home: Path,
                                                                tmp_path: Path) -> None:
     own_decks_only(home)
+    # every card answered on one day: siblings are not buried here
+    (home / "config.toml").write_text("shipped_decks = false\nbury_siblings = false\n",
+                                      encoding="utf-8")
     page = tmp_path / "discovery.page.txt"
     page.write_text(OTHER_PAGE, encoding="utf-8")
     deck_path = home / "decks" / "discovery.toml"

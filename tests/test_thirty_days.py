@@ -83,13 +83,17 @@ def test_thirty_days_of_study(home: Path) -> None:
         due_now = int(due["learning"]) + int(due["review"])  # type: ignore[call-overload]
         if forecast_tomorrow is not None:
             assert due_now == forecast_tomorrow, day  # yesterday's forecast held
-        assert int(due["new"]) == min(10, cards - seen), day  # type: ignore[call-overload]
+        offered = int(due["new"])  # type: ignore[call-overload]
+        # 10 new cards a day, fewer only when the rest are siblings of cards met today
+        assert offered <= min(10, cards - seen) and (day > 0 or offered == 10), day
         study_day(home, now, rng)
-        seen += int(due["new"])  # type: ignore[call-overload]
         after = now + timedelta(hours=1)  # the evening, after the session
         stats = pmquiz_json(home, after, "stats", "--days", "14")
         phases = stats["phases"]
         assert isinstance(phases, list)
+        now_seen = sum(int(p["seen"]) for p in phases)
+        assert now_seen - seen == offered, day  # the session took what `due` announced
+        seen = now_seen
         forecast = stats["forecast"]
         assert isinstance(forecast, list)
         for phase in phases:
@@ -101,4 +105,5 @@ def test_thirty_days_of_study(home: Path) -> None:
         streak = stats["streak"]
         assert isinstance(streak, dict)
         assert streak["current"] == streak["longest"] == day + 1, day  # never broken
-    assert seen == cards
+    # Nearly all met: a new card waits while a sibling of it is reviewed that day.
+    assert seen >= 0.95 * cards

@@ -32,6 +32,7 @@ class Settings:
     timezone: str = ""
     leech_lapses: int = 8
     shipped_decks: bool = True
+    bury_siblings: bool = True  # once one card of a sibling group is answered, the rest wait
     parameters: tuple[float, ...] = ()
 
     def learning_deltas(self) -> tuple[timedelta, ...]:

@@ -38,7 +38,7 @@ CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "resources",
                "next_module"}
 CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
-             "source", "keep"}
+             "source", "keep", "group"}
 TOP_KEYS = {"module", "sets", "cards"}
 MAX_PHASE = 999  # SQLite integers stop at 2**63; a course has a handful of phases
 MAX_ORDER = 1_000_000
@@ -236,6 +236,12 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
     items = _strings(raw, "items", fail)
     if "keep" in raw and not isinstance(raw["keep"], bool):
         fail('"keep" must be true or false', "keep")
+    group = raw.get("group", [])
+    if isinstance(group, str):
+        group = [group]
+    if not isinstance(group, list) or not all(isinstance(g, str) and g.strip() for g in group):
+        fail('"group" must be a sibling group name, or a list of them', "group")
+        group = []
     extra = kind_of(kind).check(raw, sets, fail)
     answer = raw.get("answer", "")
     if len(errors) > before:
@@ -246,7 +252,7 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
                 options=options, categories=extra.get("categories", ()), items=items,
                 explain=str(raw.get("explain", "")).strip(),
                 source=str(raw.get("source", "")).strip(), line=card_line or 0,
-                keep=raw.get("keep") is True)
+                keep=raw.get("keep") is True, groups=tuple(g.strip() for g in group))
 
 
 def _strings(raw: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
@@ -399,6 +405,10 @@ def render_deck(deck: Deck, header: str = "") -> str:
             parts.append(f"explain = {_toml_string(card.explain)}")
         if card.source:
             parts.append(f"source = {_toml_string(card.source)}")
+        if len(card.groups) == 1:
+            parts.append(f"group = {_toml_string(card.groups[0])}")
+        elif card.groups:
+            parts.append(f"group = {_toml_value(list(card.groups))}")
         if card.keep:
             parts.append("keep = true")
     return "\n".join(parts) + "\n"

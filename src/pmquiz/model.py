@@ -88,11 +88,18 @@ class Card:
     source: str = ""
     line: int = 0
     keep: bool = False
+    groups: tuple[str, ...] = ()  # sibling groups: cards that test the same fact
 
     @property
     def key(self) -> str:
         """The card's identity across decks: `module-slug/card-id`."""
         return f"{self.deck}/{self.id}"
+
+    @property
+    def sibling_keys(self) -> frozenset[str]:
+        """What siblings share: `module/group` for each of its groups, and `module/id` (a card
+        is a group of its own, so a group may name another card's id)."""
+        return frozenset({f"{self.deck}/{self.id}", *(f"{self.deck}/{g}" for g in self.groups)})
 
     @property
     def gaps(self) -> list[list[str]]:
@@ -120,6 +127,8 @@ class Card:
             data["line"] = self.line
         if self.keep:
             data["keep"] = True
+        if self.groups:
+            data["group"] = list(self.groups)
         return data
 
     @classmethod
@@ -138,6 +147,7 @@ class Card:
             source=data.get("source", ""),
             line=data.get("line", 0),
             keep=bool(data.get("keep", False)),
+            groups=tuple(data.get("group", ())),
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -22,11 +22,9 @@ from pmquiz.model import Answer, Rating, State, StoredCard
 from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Scope, Store
+from pmquiz.today import LEARNING_BATCH, todays_cards
 
 Clock = Callable[[], datetime]
-# Learning cards are loaded this many at a time, as they come due (a learner back from a
-# break may have thousands waiting; the first question must not wait for all of them).
-LEARNING_BATCH = 200
 
 
 class StudyUI(Protocol):
@@ -67,18 +65,6 @@ class Summary:
         return self.correct / self.answered if self.answered else None
 
 
-def interleave(cards: Iterable[StoredCard]) -> list[StoredCard]:
-    """Round-robin across modules, keeping each module's own order."""
-    by_module: dict[str, list[StoredCard]] = {}
-    for stored in cards:
-        by_module.setdefault(stored.card.deck, []).append(stored)
-    columns = list(by_module.values())
-    mixed: list[StoredCard] = []
-    for i in range(max((len(c) for c in columns), default=0)):
-        mixed.extend(column[i] for column in columns if i < len(column))
-    return mixed
-
-
 @dataclass
 class Plan:
     """Today's queue and the learning cards that may come back."""
@@ -88,23 +74,19 @@ class Plan:
     day_end: datetime
     scope: Scope = field(default_factory=Scope)
     limit: int | None = None  # at most this many cards asked, learning cards included
+    buried: frozenset[str] = frozenset()  # sibling keys answered earlier today
 
 
 def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
                  limit: int | None = None) -> Plan:
     """Today's due reviews (within the daily limit), then new cards (within theirs)."""
-    zone = local_zone(settings.timezone)
-    start, end = day_bounds(now, settings.day_starts_at, zone)
-    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
-    new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
-    reviews = store.due_reviews(scope, end, now, reviews_left)
-    new = interleave(store.new_cards(scope, new_left))[:new_left]
-    queue = reviews + new
+    cards = todays_cards(store, settings, now, scope)
+    queue = cards.reviews + cards.new
     if limit is not None:
         queue = queue[:limit]
-    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    learning = {s.row: s for s in store.learning_cards(scope, ahead, LEARNING_BATCH)}
-    return Plan(queue=queue, learning=learning, day_end=end, scope=scope, limit=limit)
+    learning = {s.row: s for s in cards.learning}
+    return Plan(queue=queue, learning=learning, day_end=cards.day_end, scope=scope,
+                limit=limit, buried=cards.buried)
 
 
 class Study:
@@ -158,12 +140,16 @@ class Study:
             learning.pop(queued.row, None)
         number = 0
         stopped = ""
+        bury = self.scheduler.settings.bury_siblings
+        buried = set(plan.buried)
         try:
             while plan.limit is None or number < plan.limit:
                 now = self.clock()
                 stored: StoredCard | None = _soonest(learning, now)
                 if stored is None and queue:
                     stored = queue.pop(0)
+                    if bury and stored.card.sibling_keys & buried:
+                        continue  # a sibling was answered today: this one waits for tomorrow
                 if stored is None:
                     stored = _soonest(learning, now + learn_ahead)
                 if stored is None:
@@ -176,6 +162,7 @@ class Study:
                 learning.pop(stored.row, None)
                 number += 1
                 after = self.ask_and_record(stored, number, len(queue) + len(learning))
+                buried |= stored.card.sibling_keys
                 if after.state.state in (State.LEARNING, State.RELEARNING) and after.state.due \
                         and after.state.due < plan.day_end:
                     learning[after.row] = after

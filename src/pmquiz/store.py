@@ -388,6 +388,17 @@ class Store:
         return self._stored_cards(f"c.id IN ({marks})", list(ids),
                                   "ORDER BY c.phase, d.ord, c.deck, c.position")
 
+    def sibling_keys_since(self, since: datetime) -> frozenset[str]:
+        """Sibling keys (`Card.sibling_keys`) of the cards answered since a moment."""
+        keys: set[str] = set()
+        for deck, card_id, groups in self.conn.execute(
+                "SELECT DISTINCT c.deck, c.card_id, json_extract(c.body, '$.group') FROM "
+                "reviews r JOIN cards c ON c.id = r.card WHERE r.time >= ?",
+                (to_ts(since),)):
+            keys.add(f"{deck}/{card_id}")
+            keys.update(f"{deck}/{g}" for g in json.loads(groups or "[]"))
+        return frozenset(keys)
+
     def answered_since(self, since: datetime, state_before: State) -> int:
         """How many reviews of cards in `state_before` were recorded since a moment."""
         return int(self.conn.execute(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
-from pmquiz.model import State
+from pmquiz.model import State, StoredCard
 from pmquiz.store import Scope, Store
 
 
@@ -77,16 +78,87 @@ def today(store: Store, settings: Settings, now: datetime, scope: Scope) -> Toda
     new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
     reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
     rows = store.state_counts(scope, end, now + timedelta(minutes=settings.learn_ahead_minutes))
-    # New cards are handed out round-robin across modules, as the session interleaves them.
-    unseen = [r[3] or 0 for r in rows]
-    given = [0] * len(rows)
-    budget = new_left
-    while budget > 0 and any(g < u for g, u in zip(given, unseen, strict=True)):
-        for i, available in enumerate(unseen):
-            if budget and given[i] < available:
-                given[i] += 1
-                budget -= 1
+    # The new cards a session would take (modules in turn, one of each sibling group).
+    picked: dict[str, int] = {}
+    for stored in todays_cards(store, settings, now, scope).new:
+        picked[stored.card.deck] = picked.get(stored.card.deck, 0) + 1
+    given = [picked.get(r[1], 0) for r in rows]
     modules = [ModuleDue(phase=r[0], module=r[1], title=r[2], new=given[i], learning=r[4] or 0,
                          review=r[5] or 0, total=r[6]) for i, r in enumerate(rows)]
     return Today(modules=modules, new_left=new_left, reviews_left=reviews_left,
                  next_due=store.next_due(scope), day_end=end)
+
+
+SIBLING_WINDOW = 8  # new cards looked at per card wanted, to find ones of other groups
+
+
+def interleave(cards: Iterable[StoredCard]) -> list[StoredCard]:
+    """Round-robin across modules, keeping each module's own order."""
+    by_module: dict[str, list[StoredCard]] = {}
+    for stored in cards:
+        by_module.setdefault(stored.card.deck, []).append(stored)
+    columns = list(by_module.values())
+    mixed: list[StoredCard] = []
+    for i in range(max((len(c) for c in columns), default=0)):
+        mixed.extend(column[i] for column in columns if i < len(column))
+    return mixed
+
+
+def pick_new(store: Store, settings: Settings, scope: Scope, count: int,
+             buried: frozenset[str]) -> list[StoredCard]:
+    """Today's new cards, modules taking turns: one of each sibling group a day (siblings
+    test the same fact), so a wider window than today's share is looked at and siblings of
+    cards already picked, or answered today, are skipped."""
+    if not settings.bury_siblings:
+        return interleave(store.new_cards(scope, count))[:count]
+    window = interleave(store.new_cards(scope, count * SIBLING_WINDOW))
+    return one_per_group(window, buried)[:count]
+
+
+def one_per_group(cards: Iterable[StoredCard], buried: frozenset[str] | None
+                  ) -> list[StoredCard]:
+    """The cards in order, skipping siblings of cards met today (`buried`) or earlier in the
+    list; with `buried` None, all of them."""
+    if buried is None:
+        return list(cards)
+    taken = set(buried)
+    kept = []
+    for stored in cards:
+        if not stored.card.sibling_keys & taken:
+            taken |= stored.card.sibling_keys
+            kept.append(stored)
+    return kept
+
+
+@dataclass
+class TodaysCards:
+    """What a session started now takes: reviews, learning cards, new cards, and the
+    sibling keys of the cards already answered today."""
+
+    reviews: list[StoredCard]
+    learning: list[StoredCard]
+    new: list[StoredCard]
+    buried: frozenset[str]
+    day_end: datetime
+
+
+LEARNING_BATCH = 200  # learning cards loaded at a time (a learner back from a break)
+
+
+def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
+                 ) -> TodaysCards:
+    """Due reviews (within the daily limit, lowest recall first), learning cards within the
+    learn-ahead window, and new cards (within their limit); with `bury_siblings`, one card
+    of each sibling group, and no new card joins a group met or due today."""
+    start, end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
+    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
+    new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
+    bury = settings.bury_siblings
+    buried = store.sibling_keys_since(start) if bury else frozenset()
+    ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
+    learning = store.learning_cards(scope, ahead, LEARNING_BATCH)
+    reviews = one_per_group(store.due_reviews(scope, end, now, reviews_left + len(buried)),
+                            buried if bury else None)[:reviews_left]
+    taken = buried | {key for s in [*reviews, *learning] for key in s.card.sibling_keys}
+    new = pick_new(store, settings, scope, new_left, frozenset(taken))
+    return TodaysCards(reviews=reviews, learning=learning, new=new, buried=buried, day_end=end)

@@ -137,7 +137,9 @@ def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, sl
                      if category[:1].isupper() and category[1:2].islower() else
                      f"Which of these belongs to {category}?",
                      answer=own[0].text, options=tuple(others[:3]), source=section,
-                     explain=f"{category}: {own[0].text}"))
+                     explain=f"{category}: {own[0].text}",
+                     # siblings of every statement it shows
+                     groups=tuple(f"{prefix}/{slugify(t)}" for t in [own[0].text, *others[:3]])))
     return True
 
 
@@ -162,15 +164,16 @@ def _definitions(section: str, blocks: list[Block], slug: str, out: Extraction) 
     section_slug = slugify(section, 4)
     lead = match.group("lead")
     prompt = f"{lead}, what is {term_text}?" if lead else f"What is {term_text}?"
+    group = f"{section_slug}/{slugify(term, 4)}"  # the definition's cards are siblings
     out.add(Card(deck=slug, id=f"{section_slug}/what-is-{slugify(term, 4)}", kind=Kind.BASIC,
                  prompt=prompt, answer=answer, source=section,
-                 explain=sentence))
+                 explain=sentence, groups=(group,)))
     gap = _key_phrase(definition, term)
     if gap:
         cloze = clause.replace(gap, "{{" + gap + "}}", 1) + "."
         out.add(Card(deck=slug, id=f"{section_slug}/{slugify(term, 4)}-key-phrase",
                      kind=Kind.CLOZE, prompt=cloze[:1].upper() + cloze[1:], source=section,
-                     explain=sentence))
+                     explain=sentence, groups=(group,)))
 
 
 def _key_phrase(definition: str, term: str) -> str:
@@ -241,7 +244,9 @@ def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
                 out.add(Card(deck=slug, id=f"{item_id}-which", kind=Kind.CHOICE,
                              prompt=f"Which {singular} is this: {item.description}",
                              answer=item.term, options=tuple(others), source=section,
-                             explain=f"{item.term}: {item.description}"))
+                             explain=f"{item.term}: {item.description}",
+                             # shows the item's meaning, and the list's terms as options
+                             groups=(item_id, list_id)))
 
 
 def _list_subject(intro: str) -> str:

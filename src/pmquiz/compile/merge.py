@@ -63,17 +63,24 @@ def merge(new: list[Card], old: list[Card],
         if index not in claimed and old_id in pool:
             claimed[index] = pool.pop(old_id)
     taken = {c.id for c in claimed.values()} | {c.id for c in manual}
-    result: list[Card] = []
+    final_ids = {}
     for index, card in enumerate(new):
         previous = claimed.get(index)
-        if previous is None:
-            card_id = free_id(card.id, taken)
-            result.append(replace(card, id=card_id))
-            report.added.append(card_id)
-            continue
-        updated = replace(card, id=previous.id)
+        final_ids[card.id] = previous.id if previous else free_id(card.id, taken)
+    result: list[Card] = []
+    for index, card in enumerate(new):
+        # Groups may name other cards by id (a choice card and the statements it shows):
+        # they follow the ids the cards keep.
+        updated = replace(card, id=final_ids[card.id],
+                          groups=tuple(final_ids.get(g, g) for g in card.groups))
         result.append(updated)
-        (report.kept if _same_content(updated, previous) else report.changed).append(previous.id)
+        previous = claimed.get(index)
+        if previous is None:
+            report.added.append(updated.id)
+        elif _same_content(updated, previous):
+            report.kept.append(previous.id)
+        else:
+            report.changed.append(previous.id)
     result.extend(manual)
     report.hand_written = [c.id for c in manual]
     report.retired = sorted(pool)
