@@ -357,7 +357,7 @@ def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[st
                     compile_module(REPO / "decks" / "phase-0" / source)
                 samples.append(time.perf_counter() - started)
             put("compile both Phase 0 modules (in process)", "shipped decks", stats_of(samples))
-            shared = REPO.parent / "shared" / "data"
+            shared = REPO / "tests" / "data" / "samples"
             package = shared / "anki" / "mauriciopoppe-anki-decks" / \
                 "My_french_words_and_phrases_20260328.apkg"
             revlog = next((shared / "revlogs").glob("review_logs_*.csv"), None)

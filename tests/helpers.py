@@ -69,3 +69,57 @@ def count_reviews(home: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
     finally:
         conn.close()
+
+
+def scripted_session(home: Path, now_iso: str, rng: object, right: float = 0.8,
+                     rating: str = "good") -> int:
+    """A real `pmquiz study` process answered through the line protocol, prompt by prompt:
+    the first option of a choice, "x" for a typed card, two items for a list; a self-rating
+    of `rating` (or again), and "I was right" after an automatic verdict, each with
+    probability `right`. Returns how many cards were asked."""
+    import os
+    import re
+    import select
+    import subprocess
+    import sys
+
+    env = terminal_env(home) | {"PMQUIZ_NOW": now_iso, "PMQUIZ_FREEZE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "pmquiz", "study"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    draw = rng.random  # type: ignore[attr-defined]
+    asked = 0
+    screen = b""
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        if not ready:
+            proc.kill()
+            raise AssertionError(f"pmquiz waits and the learner sees no prompt: {screen!r}")
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        screen += chunk
+        if not screen.endswith(b"> "):
+            continue
+        prompt = screen.rsplit(b"\n", 1)[-1]
+        keys = re.findall(rb"^  (\S+)\) ", screen, re.MULTILINE)
+        if prompt.startswith(b"answer> ") and keys:
+            reply = keys[0].decode()  # a choice or classify card: the first option's key
+            asked += 1
+        elif prompt.startswith(b"answer> "):
+            reply = "x"  # a typed card
+            asked += 1
+        elif prompt.startswith(b"items> "):
+            reply = "a, b"
+            asked += 1
+        elif prompt.startswith(b"rate "):
+            reply = rating if draw() < right else "again"
+        else:  # the learner's last word after an automatic verdict
+            reply = "r" if draw() < right else ""
+        screen = b""
+        proc.stdin.write(reply.encode() + b"\n")
+        proc.stdin.flush()
+    proc.wait(timeout=60)
+    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+    return asked

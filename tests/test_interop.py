@@ -19,14 +19,13 @@ from pmquiz.interop.markdown_qa import read_qa
 from pmquiz.kinds import question_text
 from pmquiz.model import Kind
 
-from conftest import SHARED, SHIPPED
+from conftest import SAMPLES, SHIPPED
 from helpers import basic_cards, own_decks_only, write_deck
 
 runner = CliRunner()
-MOJE = SHARED / "data" / "anki" / "MojeKarticky"
-APKG = SHARED / "data" / "anki" / "mauriciopoppe-anki-decks" / \
+MOJE = SAMPLES / "anki" / "MojeKarticky"
+APKG = SAMPLES / "anki" / "mauriciopoppe-anki-decks" / \
     "My_french_words_and_phrases_20260328.apkg"
-needs_shared = pytest.mark.skipif(not MOJE.exists(), reason="shared sample data not present")
 
 
 def invoke(*args: str, input: str | None = None, now: str | None = None) -> str:
@@ -36,7 +35,6 @@ def invoke(*args: str, input: str | None = None, now: str | None = None) -> str:
     return result.output
 
 
-@needs_shared
 def test_notes_in_plain_text_with_notetype_deck_and_tags_columns() -> None:
     result = read_text_export(MOJE / "notes-in-plain-text_Literatura.txt", "lit")
     assert len(result.cards) == 20 and not result.warnings
@@ -46,7 +44,6 @@ def test_notes_in_plain_text_with_notetype_deck_and_tags_columns() -> None:
     assert first.source == "Literatura - Test kartičky."
 
 
-@needs_shared
 def test_cards_in_plain_text_with_quoted_multiline_fields() -> None:
     result = read_text_export(MOJE / "cards-in-plain-text_Literatura.txt", "lit")
     assert len(result.cards) == 25
@@ -56,7 +53,6 @@ def test_cards_in_plain_text_with_quoted_multiline_fields() -> None:
                for c in result.cards)
 
 
-@needs_shared
 def test_export_with_images_becomes_text() -> None:
     result = read_text_export(MOJE / "export-with-img_Abstraktni_umeni.txt", "art")
     assert len(result.cards) == 29
@@ -65,7 +61,6 @@ def test_export_with_images_becomes_text() -> None:
     assert all("<img" not in c.prompt for c in result.cards)
 
 
-@needs_shared
 def test_handmade_file_with_unknown_header() -> None:
     result = read_text_export(MOJE / "handmade_name-header_abstrakt_umeni.txt", "art")
     assert len(result.cards) == 20
@@ -116,7 +111,6 @@ def test_malformed_inputs_are_clear_errors(tmp_path: Path, home: Path) -> None:
     assert not (home / "decks").exists()
 
 
-@needs_shared
 def test_apkg_with_anki21_and_nested_deck(home: Path) -> None:
     result = read_package(APKG, "french")
     assert result.collection == "collection.anki21"
@@ -133,7 +127,6 @@ def test_apkg_with_anki21_and_nested_deck(home: Path) -> None:
     assert deck.module.title == "My french words and phrases"
 
 
-@needs_shared
 def test_apkg_anki21b_zstd_and_unsafe_zip_entries(tmp_path: Path) -> None:
     import zstandard
 
@@ -152,7 +145,6 @@ def test_apkg_anki21b_zstd_and_unsafe_zip_entries(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "new.apkg"]
 
 
-@needs_shared
 def test_anki21b_without_zstandard_says_what_it_needs(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import sys

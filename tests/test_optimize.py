@@ -37,12 +37,11 @@ from pmquiz.optimize import (
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import ReviewRecord, Store
 
-from conftest import SHARED
+from conftest import SAMPLES
 from helpers import basic_cards, own_decks_only, write_deck
 
 runner = CliRunner()
-REVLOG = SHARED / "data" / "revlogs" / "review_logs_josh_1711744352250_to_1728234780857.csv"
-needs_revlog = pytest.mark.skipif(not REVLOG.exists(), reason="shared review log not present")
+REVLOG = SAMPLES / "revlogs" / "review_logs_josh_1711744352250_to_1728234780857.csv"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +49,6 @@ def josh() -> list[Item]:
     return items_from(read_revlog_csv(REVLOG), twenty_four_hour_days)
 
 
-@needs_revlog
 def test_all_history_agrees_with_fsrs_rs_evaluate(josh: list[Item]) -> None:
     import fsrs_rs_python as fsrs_rs
 
@@ -66,7 +64,6 @@ def test_all_history_agrees_with_fsrs_rs_evaluate(josh: list[Item]) -> None:
     assert ours.items == 5329
 
 
-@needs_revlog
 def test_time_series_split_agrees_with_fsrs_rs_and_beats_defaults(josh: list[Item]) -> None:
     import fsrs_rs_python as fsrs_rs
 
@@ -209,7 +206,6 @@ def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) ->
     assert due["phases"][0]["cards"] == 150
 
 
-@needs_revlog
 def test_reviews_file_leaves_the_learners_data_alone(home: Path) -> None:
     result = runner.invoke(app, ["evaluate", "--reviews", str(REVLOG), "--json"])
     assert result.exit_code == 0, result.output

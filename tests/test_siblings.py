@@ -3,13 +3,8 @@ session over the shipped decks rarely asks for what an earlier card just showed.
 
 from __future__ import annotations
 
-import os
 import random
-import re
-import select
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +13,7 @@ import pexpect
 from pmquiz.grading import normalize
 from pmquiz.model import Card
 
-from helpers import own_decks_only, spawn, terminal_env, write_deck
+from helpers import own_decks_only, scripted_session, spawn, write_deck
 
 DEFINITION = ('[[cards]]\nid = "what-is"\nkind = "basic"\nprompt = "What is a widget?"\n'
               'answer = "A small part that does one job."\ngroup = "widget"\n\n'
@@ -95,38 +90,7 @@ def test_one_days_session_over_the_shipped_decks_leaks_few_answers(home: Path) -
     (home / "config.toml").write_text('timezone = "UTC"\nnew_per_day = 1000\n',
                                       encoding="utf-8")
     now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    env = terminal_env(home) | {"PMQUIZ_NOW": now.isoformat(), "PMQUIZ_FREEZE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "pmquiz", "study"], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)
-    assert proc.stdin is not None and proc.stdout is not None
-    rng = random.Random(7)
-    screen = b""
-    while True:
-        ready, _, _ = select.select([proc.stdout], [], [], 15)
-        assert ready, screen
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            break
-        screen += chunk
-        if not screen.endswith(b"> "):
-            continue
-        prompt = screen.rsplit(b"\n", 1)[-1]
-        keys = re.findall(rb"^  (\S+)\) ", screen, re.MULTILINE)
-        if prompt.startswith(b"answer> ") and keys:
-            reply = keys[0].decode()
-        elif prompt.startswith(b"items> "):
-            reply = "a, b"
-        elif prompt.startswith(b"rate "):
-            reply = "easy" if rng.random() < 0.9 else "again"
-        elif prompt.startswith(b"answer> "):
-            reply = "x"
-        else:
-            reply = "r" if rng.random() < 0.9 else ""  # "I was right" after a wrong "x"
-        screen = b""
-        proc.stdin.write(reply.encode() + b"\n")
-        proc.stdin.flush()
-    proc.wait(timeout=60)
+    scripted_session(home, now.isoformat(), random.Random(7), right=0.9, rating="easy")
     conn = sqlite3.connect(home / "pmquiz.db")
     import json
 

@@ -5,16 +5,13 @@ must agree with each other every day."""
 from __future__ import annotations
 
 import json
-import os
 import random
-import re
-import select
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers import terminal_env
+from helpers import scripted_session, terminal_env
 
 START = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 
@@ -24,50 +21,6 @@ def pmquiz_json(home: Path, now: datetime, *args: str) -> dict[str, object]:
     out = subprocess.run([sys.executable, "-m", "pmquiz", *args, "--json"], env=env,
                          capture_output=True, text=True, timeout=60, check=True).stdout
     return json.loads(out)  # type: ignore[no-any-return]
-
-
-def study_day(home: Path, now: datetime, rng: random.Random) -> int:
-    """One session through the line protocol; the learner answers what each prompt asks
-    (right about 80 % of the time). Returns how many cards were asked."""
-    env = terminal_env(home) | {"PMQUIZ_NOW": now.isoformat(), "PMQUIZ_FREEZE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "pmquiz", "study"], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdin is not None and proc.stdout is not None
-    asked = 0
-    screen = b""
-    while True:
-        ready, _, _ = select.select([proc.stdout], [], [], 30)
-        if not ready:
-            proc.kill()
-            raise AssertionError(f"pmquiz waits and the learner sees no prompt: {screen!r}")
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            break
-        screen += chunk
-        if not screen.endswith(b"> "):
-            continue
-        prompt = screen.rsplit(b"\n", 1)[-1]
-        keys = re.findall(rb"^  (\S+)\) ", screen, re.MULTILINE)
-        if prompt.startswith(b"answer> ") and keys:
-            reply = keys[0].decode()  # a choice or classify card: the first option's key
-            asked += 1
-        elif prompt.startswith(b"answer> "):
-            reply = "x"  # a typed card
-            asked += 1
-        elif prompt.startswith(b"items> "):
-            reply = "a, b"
-            asked += 1
-        elif prompt.startswith(b"rate "):
-            reply = "good" if rng.random() < 0.8 else "again"
-        else:  # the learner's last word after an automatic verdict
-            reply = "r" if rng.random() < 0.8 else ""
-        screen = b""
-        proc.stdin.write(reply.encode() + b"\n")
-        proc.stdin.flush()
-    proc.wait(timeout=60)
-    assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
-    return asked
 
 
 def test_thirty_days_of_study(home: Path) -> None:
@@ -86,7 +39,7 @@ def test_thirty_days_of_study(home: Path) -> None:
         offered = int(due["new"])  # type: ignore[call-overload]
         # 10 new cards a day, fewer only when the rest are siblings of cards met today
         assert offered <= min(10, cards - seen) and (day > 0 or offered == 10), day
-        study_day(home, now, rng)
+        scripted_session(home, now.isoformat(), rng)
         after = now + timedelta(hours=1)  # the evening, after the session
         stats = pmquiz_json(home, after, "stats", "--days", "14")
         phases = stats["phases"]

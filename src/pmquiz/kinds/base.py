@@ -5,6 +5,7 @@ drill and the screens share. A kind module subclasses `CardKind` and registers a
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -83,7 +84,7 @@ VERDICT_STYLE = {Outcome.RIGHT: "bold green", Outcome.CLOSE: "bold yellow",
                  Outcome.PARTIAL: "bold yellow", Outcome.WRONG: "bold red"}
 
 
-class CardKind:
+class CardKind(ABC):
     """One kind of card: its deck keys, question, answer reading, grading, hints, Anki form."""
 
     kind: Kind
@@ -127,10 +128,10 @@ class CardKind:
         """The options to choose from (choice and classify), in the order shown."""
         return ()
 
+    @abstractmethod
     def judge(self, question: Question, response: str,
               known: frozenset[str] = frozenset()) -> Verdict:
         """Grade a raw response. `known` is the module's vocabulary."""
-        raise NotImplementedError
 
     def feedback(self, verdict: Verdict) -> list[tuple[str, str]]:
         """(text, style) lines telling the learner how they did and what was expected."""
