@@ -114,11 +114,13 @@ def test_classify_and_choice_accept_numbers_letters_and_words(home: Path,
                      'prompt = "Tracks the budget"\nanswer = "Project management"\n\n'
                      '[[cards]]\nid = "c3"\nkind = "choice"\nprompt = "Pick B"\nanswer = "B"\n'
                      'options = ["A", "C"]\n')
-    out = run("study", input="prod\n\n2\n\nb\ne\n", now="2026-03-02T09:00:00+00:00")
+    # new cards of two kinds alternate: c1, then the choice card, then c2
+    out = run("study", input="prod\n\nb\ne\n2\n\n", now="2026-03-02T09:00:00+00:00")
     assert "1) Product management" in out and "2) Project management" in out
     assert "✓ right" in out
-    ratings = [r for (r,) in db.execute("SELECT rating FROM reviews ORDER BY id")]
-    assert ratings == [3, 3, 4]
+    ratings = [tuple(r) for r in db.execute("SELECT c.card_id, r.rating FROM reviews r "
+                                        "JOIN cards c ON c.id = r.card ORDER BY r.id")]
+    assert ratings == [("c1", 3), ("c3", 4), ("c2", 3)]
 
 
 def test_list_and_cloze_are_auto_graded(home: Path, db: sqlite3.Connection) -> None:

@@ -92,11 +92,45 @@ def learning_day_elapsed(db: Database) -> None:
                    (REPLAY_KEY, "learning days"))
 
 
+def card_marks(db: Database) -> None:
+    """What the learner says of a card besides answering it: suspended (never asked until
+    unsuspended), buried until a moment (the next learning day), flagged (a colour number,
+    0 = none); and a full-text index over prompts, answers and explanations for `search`,
+    kept in step with the cards table by triggers."""
+    cards = _table(db, "cards")
+    cards.add_column("suspended", int, not_null_default=0)
+    cards.add_column("buried_until", float)
+    cards.add_column("flag", int, not_null_default=0)
+    db.execute("CREATE VIRTUAL TABLE cards_fts USING fts5(prompt, answer, explain, "
+               "tokenize = 'unicode61 remove_diacritics 2')")
+    db.execute(f"INSERT INTO cards_fts (rowid, prompt, answer, explain) SELECT {FTS_ROW}")
+    db.execute("CREATE TRIGGER cards_fts_insert AFTER INSERT ON cards BEGIN "
+               f"INSERT INTO cards_fts (rowid, prompt, answer, explain) SELECT {FTS_NEW}; END")
+    db.execute("CREATE TRIGGER cards_fts_update AFTER UPDATE OF body ON cards BEGIN "
+               "DELETE FROM cards_fts WHERE rowid = old.id; "
+               f"INSERT INTO cards_fts (rowid, prompt, answer, explain) SELECT {FTS_NEW}; END")
+    db.execute("CREATE TRIGGER cards_fts_delete AFTER DELETE ON cards BEGIN "
+               "DELETE FROM cards_fts WHERE rowid = old.id; END")
+
+
+# What `search` looks in: the prompt; the answer with a list's items and a question's
+# options; the explanation.
+_FTS_COLUMNS = ("{t}.id, json_extract({t}.body, '$.prompt'), "
+                "coalesce(json_extract({t}.body, '$.answer'), '') || ' ' || "
+                "coalesce((SELECT group_concat(value, ' ; ') FROM json_each({t}.body, '$.items')), "
+                "'') || ' ' || coalesce((SELECT group_concat(value, ' ; ') "
+                "FROM json_each({t}.body, '$.options')), ''), "
+                "json_extract({t}.body, '$.explain')")
+FTS_ROW = _FTS_COLUMNS.format(t="cards") + " FROM cards"
+FTS_NEW = _FTS_COLUMNS.format(t="new")
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
-MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed)
+MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed,
+              card_marks)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

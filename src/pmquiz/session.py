@@ -124,7 +124,7 @@ class Study:
         _, tomorrow_end = day_bounds(today_end + timedelta(hours=1), settings.day_starts_at,
                                      local_zone(settings.timezone))
         self.summary.due_tomorrow = self.store.due_count(scope, tomorrow_end)
-        self.summary.unseen = self.store.unseen_count(scope)
+        self.summary.unseen = self.store.unseen_count(scope, self.clock())
         return self.summary
 
     def run(self, plan: Plan, scope: Scope) -> Summary:
@@ -153,7 +153,8 @@ class Study:
                 if stored is None:
                     stored = _soonest(learning, now + learn_ahead)
                 if stored is None:
-                    for waiting in self.store.learning_cards(plan.scope, now + learn_ahead,
+                    for waiting in self.store.learning_cards(plan.scope, now,
+                                                             now + learn_ahead,
                                                              LEARNING_BATCH):
                         learning.setdefault(waiting.row, waiting)
                     stored = _soonest(learning, now + learn_ahead)

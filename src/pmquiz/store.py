@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -42,10 +43,15 @@ class Scope:
     phase: int | None = None
     module: str | None = None
 
-    def where(self, alias: str = "c") -> tuple[str, list[object]]:
-        """SQL conditions (always including `not retired`) and their parameters."""
+    def where(self, alias: str = "c", asking: datetime | None = None
+              ) -> tuple[str, list[object]]:
+        """SQL conditions (always including `not retired`) and their parameters. With
+        `asking` (a moment), only cards that may be asked then: not suspended, not buried."""
         clauses = [f"{alias}.retired = 0"]
         params: list[object] = []
+        if asking is not None:
+            clauses.append(askable(alias))
+            params.append(to_ts(asking))
         if self.phase is not None:
             clauses.append(f"{alias}.phase = ?")
             params.append(self.phase)
@@ -53,6 +59,11 @@ class Scope:
             clauses.append(f"{alias}.deck = ?")
             params.append(self.module)
         return " AND ".join(clauses), params
+
+
+def askable(alias: str = "c") -> str:
+    """The condition (one parameter: the moment) for a card that may be asked."""
+    return f"{alias}.suspended = 0 AND coalesce({alias}.buried_until, 0) <= ?"
 
 
 @dataclass
@@ -318,7 +329,7 @@ class Store:
         FSRS recall falls as elapsed time / stability grows, whatever the weights, so
         sorting by that ratio orders cards by retrievability without computing it.
         """
-        where, params = scope.where()
+        where, params = scope.where(asking=now)
         order = "ORDER BY (? - s.last_review) / s.stability DESC, s.card LIMIT ?"
         if scope.phase is None and scope.module is None and limit >= 0:
             # Whole collection: rank from the card_state index alone (no join), keeping a
@@ -326,7 +337,7 @@ class Store:
             ids = [r[0] for r in self.conn.execute(
                 f"SELECT s.card FROM card_state s WHERE s.state = 2 AND s.due < ? {order}",
                 [to_ts(until), to_ts(now), limit + 50])]
-            found = self._load_first(ids, limit)
+            found = self._load_first(ids, limit, now)
             if len(found) >= min(limit, len(ids)) or len(ids) < limit + 50:
                 return found
         return self._ranked(f"s.state = 2 AND s.due < ? AND {where}",
@@ -339,44 +350,50 @@ class Store:
             f"SELECT c.id FROM cards c JOIN card_state s ON s.card = c.id WHERE {where} {order}",
             params)])
 
-    def _load_first(self, ids: list[int], limit: int) -> list[StoredCard]:
-        """The first `limit` live cards of `ids`, loading no more than needed."""
+    def _load_first(self, ids: list[int], limit: int, now: datetime) -> list[StoredCard]:
+        """The first `limit` live cards of `ids` that may be asked `now`, loading no more
+        than needed."""
         found: list[StoredCard] = []
         start = 0
         while len(found) < limit and start < len(ids):
             chunk = ids[start:start + limit - len(found)]
-            found.extend(self._load(chunk))
+            found.extend(self._load(chunk, now))
             start += len(chunk)
         return found
 
-    def _load(self, ids: list[int]) -> list[StoredCard]:
-        """Live cards by row, in the order given (retired ones left out)."""
+    def _load(self, ids: list[int], now: datetime | None = None) -> list[StoredCard]:
+        """Live cards by row, in the order given (retired ones left out; with `now`, those
+        that may not be asked then too)."""
         if not ids:
             return []
+        where, params = Scope().where(asking=now)
         found = {s.row: s for s in self._stored_cards(
-            f"c.retired = 0 AND c.id IN ({', '.join('?' * len(ids))})", list(ids))}
+            f"{where} AND c.id IN ({', '.join('?' * len(ids))})", [*params, *ids])}
         return [found[i] for i in ids if i in found]
 
-    def learning_cards(self, scope: Scope, until: datetime, limit: int = -1) -> list[StoredCard]:
-        """Learning and relearning cards due before `until`, soonest first."""
-        where, params = scope.where()
+    def learning_cards(self, scope: Scope, now: datetime, until: datetime,
+                       limit: int = -1) -> list[StoredCard]:
+        """Learning and relearning cards due before `until` that may be asked `now`, soonest
+        first."""
+        where, params = scope.where(asking=now)
         if scope.phase is None and scope.module is None and limit >= 0:
             # Each state's cards come out of the queue index already in due order.
             ids = sorted(
                 row for state in (1, 3) for row in self.conn.execute(
                     "SELECT s.due, s.card FROM card_state s WHERE s.state = ? AND s.due < ? "
                     "ORDER BY s.due, s.card LIMIT ?", (state, to_ts(until), limit + 50)))
-            found = self._load_first([card for _, card in ids], limit)
+            found = self._load_first([card for _, card in ids], limit, now)
             if len(found) >= min(limit, len(ids)) or len(ids) < limit + 50:
                 return found
         return self._ranked(f"s.state IN (1, 3) AND s.due < ? AND {where}",
                             [to_ts(until), *params, limit], "ORDER BY s.due, s.card LIMIT ?")
 
-    def new_cards(self, scope: Scope, per_module: int) -> list[StoredCard]:
-        """Up to `per_module` unseen cards of each module, in deck order."""
+    def new_cards(self, scope: Scope, now: datetime, per_module: int) -> list[StoredCard]:
+        """Up to `per_module` unseen cards of each module that may be asked `now`, in deck
+        order."""
         if per_module <= 0:
             return []
-        where, params = scope.where()
+        where, params = scope.where(asking=now)
         ranked = self.conn.execute(
             "SELECT id FROM (SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.deck ORDER BY "
             f"c.position) AS n FROM cards c JOIN card_state s ON s.card = c.id WHERE "
@@ -405,40 +422,117 @@ class Store:
             "SELECT count(*) FROM reviews WHERE time >= ? AND state_before = ?",
             (to_ts(since), int(state_before))).fetchone()[0])
 
-    def state_counts(self, scope: Scope, day_end: datetime, now_ahead: datetime
-                     ) -> list[tuple[int, str, str, int, int, int, int]]:
-        """Per module: (phase, slug, title, new, learning due, reviews due, total)."""
+    def state_counts(self, scope: Scope, now: datetime, day_end: datetime,
+                     now_ahead: datetime) -> list[tuple[int, str, str, int, int, int, int, int]]:
+        """Per module: (phase, slug, title, new, learning due, reviews due, total, set
+        aside); cards suspended or buried `now` count only in the total and as set aside."""
         where, params = scope.where()
+        ok = askable()
         return [tuple(r) for r in self.conn.execute(
             "SELECT c.phase, c.deck, d.title, "
-            "sum(s.state = 0), sum(s.state IN (1, 3) AND s.due < ?), "
-            "sum(s.state = 2 AND s.due < ?), count(*) "
+            f"sum(s.state = 0 AND {ok}), sum(s.state IN (1, 3) AND s.due < ? AND {ok}), "
+            f"sum(s.state = 2 AND s.due < ? AND {ok}), count(*), sum(NOT ({ok})) "
             "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
             f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
-            [to_ts(now_ahead), to_ts(day_end), *params])]
+            [to_ts(now), to_ts(now_ahead), to_ts(now), to_ts(day_end), to_ts(now), to_ts(now),
+             *params])]
 
     def due_count(self, scope: Scope, before: datetime) -> int:
-        """Seen cards due before a moment (overdue ones included)."""
-        where, params = scope.where()
+        """Seen cards due before a moment (overdue ones included) that may be asked then."""
+        where, params = scope.where(asking=before)
         return int(self.conn.execute(
             "SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card "
-            f"WHERE s.state > 0 AND s.due < ? AND c.retired = 0 AND {where}",
+            f"WHERE s.state > 0 AND s.due < ? AND {where}",
             [to_ts(before), *params]).fetchone()[0])
 
-    def unseen_count(self, scope: Scope) -> int:
-        """New cards not met yet."""
-        where, params = scope.where()
+    def unseen_count(self, scope: Scope, now: datetime) -> int:
+        """New cards not met yet that may be asked `now`."""
+        where, params = scope.where(asking=now)
         return int(self.conn.execute(
             "SELECT count(*) FROM card_state s JOIN cards c ON c.id = s.card "
-            f"WHERE s.state = 0 AND c.retired = 0 AND {where}", params).fetchone()[0])
+            f"WHERE s.state = 0 AND {where}", params).fetchone()[0])
 
     def next_due(self, scope: Scope) -> datetime | None:
-        """When the next seen card falls due."""
+        """When the next seen card falls due (a buried card no sooner than it comes back;
+        suspended cards never)."""
         where, params = scope.where()
         row = self.conn.execute(
-            "SELECT min(s.due) FROM card_state s JOIN cards c ON c.id = s.card "
-            f"WHERE s.state > 0 AND {where}", params).fetchone()
+            "SELECT min(max(s.due, coalesce(c.buried_until, 0))) FROM card_state s "
+            f"JOIN cards c ON c.id = s.card WHERE s.state > 0 AND c.suspended = 0 AND {where}",
+            params).fetchone()
         return from_ts(row[0]) if row else None
+
+    # ---- marks: suspend, bury, flag; search ----------------------------------------------
+
+    def find_card(self, key: str) -> StoredCard:
+        """A card by `module/card-id` (or a card id that only one module has)."""
+        if "/" in key:
+            deck, card_id = key.split("/", 1)
+            rows = self.conn.execute("SELECT id FROM cards WHERE deck = ? AND card_id = ? "
+                                     "AND retired = 0", (deck, card_id)).fetchall()
+        else:
+            rows = self.conn.execute("SELECT id FROM cards WHERE card_id = ? AND retired = 0",
+                                     (key,)).fetchall()
+        if len(rows) > 1:
+            raise StoreError(f'card id "{key}" is in {len(rows)} modules: name it as '
+                             "module/card-id (pmquiz search shows both)")
+        if not rows:
+            raise StoreError(f'no card "{key}": give its id as module/card-id '
+                             "(pmquiz search TEXT finds it)")
+        return self.stored_card(rows[0][0])
+
+    def set_marks(self, row: int, *, suspended: bool | None = None,
+                  buried_until: datetime | bool | None = False, flag: int | None = None) -> None:
+        """Change a card's marks (leave out what stays; `buried_until=None` unburies)."""
+        changes: list[tuple[str, object]] = []
+        if suspended is not None:
+            changes.append(("suspended", int(suspended)))
+        if buried_until is not False:
+            changes.append(("buried_until", to_ts(buried_until)  # type: ignore[arg-type]
+                            if buried_until is not None else None))
+        if flag is not None:
+            changes.append(("flag", flag))
+        if not changes:
+            return
+        with self.write() as conn:
+            conn.execute(f"UPDATE cards SET {', '.join(f'{c} = ?' for c, _ in changes)} "
+                         "WHERE id = ?", [v for _, v in changes] + [row])
+
+    def marks(self, row: int) -> tuple[bool, datetime | None, int]:
+        """(suspended, buried until, flag) of one card."""
+        found = self.conn.execute("SELECT suspended, buried_until, flag FROM cards WHERE id = ?",
+                                  (row,)).fetchone()
+        if found is None:
+            raise StoreError(f"card #{row} is not in the database")
+        return bool(found[0]), from_ts(found[1]), int(found[2])
+
+    def set_aside(self, scope: Scope, now: datetime) -> tuple[int, int, int]:
+        """(suspended, buried now, flagged) live cards of a scope."""
+        where, params = scope.where()
+        row = self.conn.execute(
+            "SELECT coalesce(sum(c.suspended), 0), "
+            "coalesce(sum(c.suspended = 0 AND coalesce(c.buried_until, 0) > ?), 0), "
+            f"coalesce(sum(c.flag > 0), 0) FROM cards c WHERE {where}",
+            [to_ts(now), *params]).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def search(self, text: str, scope: Scope, limit: int = 50
+               ) -> list[tuple[StoredCard, str, bool, int]]:
+        """Live cards whose prompt, answer or explanation hold every word of `text` (a word
+        may be a prefix: `custom` finds customers), best match first: (card, the matching
+        text with the words marked by «», suspended, flag)."""
+        words = re.findall(r"\w+", text.lower())
+        if not words:
+            return []
+        query = " ".join(f'"{w}"*' for w in words)
+        where, params = scope.where()
+        rows = self.conn.execute(
+            "SELECT f.rowid, snippet(cards_fts, -1, '«', '»', '…', 12), c.suspended, c.flag "
+            f"FROM cards_fts f JOIN cards c ON c.id = f.rowid WHERE cards_fts MATCH ? "
+            f"AND {where} ORDER BY bm25(cards_fts), c.phase, c.deck, c.position LIMIT ?",
+            [query, *params, limit]).fetchall()
+        found = {s.row: s for s in self._load([r[0] for r in rows])}
+        return [(found[r[0]], r[1], bool(r[2]), int(r[3])) for r in rows if r[0] in found]
 
     def reviews_of(self, row: int) -> list[tuple[Rating, datetime, str]]:
         """A card's review log in time order, as the scheduler replays it."""

@@ -23,12 +23,13 @@ class ModuleDue:
     learning: int
     review: int
     total: int
+    set_aside: int = 0  # suspended, or buried until the next learning day
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form."""
         return {"phase": self.phase, "module": self.module, "title": self.title,
                 "new": self.new, "learning": self.learning, "review": self.review,
-                "cards": self.total}
+                "cards": self.total, "set_aside": self.set_aside}
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Today:
     reviews_left: int
     next_due: datetime | None
     day_end: datetime
+    suspended: int = 0
+    buried: int = 0
+    flagged: int = 0
 
     @property
     def new(self) -> int:
@@ -68,6 +72,7 @@ class Today:
         return {"new": self.new, "learning": self.learning, "review": self.review,
                 "next_due": self.next_due.isoformat() if self.next_due else None,
                 "day_ends": self.day_end.isoformat(),
+                "suspended": self.suspended, "buried": self.buried, "flagged": self.flagged,
                 "phases": list(phases.values()),
                 "modules": [m.to_dict() for m in self.modules]}
 
@@ -77,16 +82,20 @@ def today(store: Store, settings: Settings, now: datetime, scope: Scope) -> Toda
     start, end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
     new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
     reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
-    rows = store.state_counts(scope, end, now + timedelta(minutes=settings.learn_ahead_minutes))
+    rows = store.state_counts(scope, now, end,
+                              now + timedelta(minutes=settings.learn_ahead_minutes))
     # The new cards a session would take (modules in turn, one of each sibling group).
     picked: dict[str, int] = {}
     for stored in todays_cards(store, settings, now, scope).new:
         picked[stored.card.deck] = picked.get(stored.card.deck, 0) + 1
     given = [picked.get(r[1], 0) for r in rows]
     modules = [ModuleDue(phase=r[0], module=r[1], title=r[2], new=given[i], learning=r[4] or 0,
-                         review=r[5] or 0, total=r[6]) for i, r in enumerate(rows)]
+                         review=r[5] or 0, total=r[6], set_aside=r[7] or 0)
+               for i, r in enumerate(rows)]
+    suspended, buried, flagged = store.set_aside(scope, now)
     return Today(modules=modules, new_left=new_left, reviews_left=reviews_left,
-                 next_due=store.next_due(scope), day_end=end)
+                 next_due=store.next_due(scope), day_end=end, suspended=suspended,
+                 buried=buried, flagged=flagged)
 
 
 SIBLING_WINDOW = 8  # new cards looked at per card wanted, to find ones of other groups
@@ -104,15 +113,40 @@ def interleave(cards: Iterable[StoredCard]) -> list[StoredCard]:
     return mixed
 
 
-def pick_new(store: Store, settings: Settings, scope: Scope, count: int,
+KIND_REACH = 4  # new cards looked at per card wanted, to find cards of other kinds
+
+
+def mix_kinds(cards: Iterable[StoredCard]) -> list[StoredCard]:
+    """The cards with each kind spread evenly over the list (a kind with a third of the
+    cards takes every third place), each kind keeping its own order: a day does not open
+    with a run of two-option classify cards."""
+    ordered = list(cards)
+    counts: dict[str, int] = {}
+    for stored in ordered:
+        counts[stored.card.kind.value] = counts.get(stored.card.kind.value, 0) + 1
+    seen: dict[str, int] = {}
+    keyed = []
+    for index, stored in enumerate(ordered):
+        kind = stored.card.kind.value
+        rank = seen.get(kind, 0)
+        seen[kind] = rank + 1
+        keyed.append(((rank + 0.5) / counts[kind], index, stored))
+    return [stored for *_, stored in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+def pick_new(store: Store, settings: Settings, scope: Scope, now: datetime, count: int,
              buried: frozenset[str]) -> list[StoredCard]:
-    """Today's new cards, modules taking turns: one of each sibling group a day (siblings
-    test the same fact), so a wider window than today's share is looked at and siblings of
-    cards already picked, or answered today, are skipped."""
+    """Today's new cards, modules taking turns and kinds mixed (`mix_kinds`, drawing on four times
+    today's share, so a module that opens with many cards of one kind still gives a mixed
+    day): one of each sibling group a day (siblings test the same fact), so a wider window
+    is looked at and siblings of cards already picked, or answered today, are skipped."""
+    reach = count * KIND_REACH
     if not settings.bury_siblings:
-        return interleave(store.new_cards(scope, count))[:count]
-    window = interleave(store.new_cards(scope, count * SIBLING_WINDOW))
-    return one_per_group(window, buried)[:count]
+        window = interleave(store.new_cards(scope, now, reach))
+    else:
+        window = one_per_group(interleave(store.new_cards(scope, now, count * SIBLING_WINDOW)),
+                               buried)
+    return mix_kinds(mix_kinds(window[:reach])[:count])
 
 
 def one_per_group(cards: Iterable[StoredCard], buried: frozenset[str] | None
@@ -156,9 +190,9 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
     bury = settings.bury_siblings
     buried = store.sibling_keys_since(start) if bury else frozenset()
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    learning = store.learning_cards(scope, ahead, LEARNING_BATCH)
+    learning = store.learning_cards(scope, now, ahead, LEARNING_BATCH)
     reviews = one_per_group(store.due_reviews(scope, end, now, reviews_left + len(buried)),
                             buried if bury else None)[:reviews_left]
     taken = buried | {key for s in [*reviews, *learning] for key in s.card.sibling_keys}
-    new = pick_new(store, settings, scope, new_left, frozenset(taken))
+    new = pick_new(store, settings, scope, now, new_left, frozenset(taken))
     return TodaysCards(reviews=reviews, learning=learning, new=new, buried=buried, day_end=end)
