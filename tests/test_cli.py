@@ -180,7 +180,7 @@ def test_undo_cli(home: Path, db: sqlite3.Connection) -> None:
     own = own_decks_only(home)
     write_deck(own, "alpha", basic_cards(2))
     run("study", input="\ngood\n\nagain\n", now="2026-03-02T09:00:00+00:00")
-    assert "Undid Again on alpha/q2" in run("undo")
+    assert "Undid Again on “Question 2?” (alpha/q2" in run("undo")  # names the question
     assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     assert db.execute("SELECT state FROM card_state cs JOIN cards c ON c.id = cs.card "
                       "WHERE c.card_id = 'q2'").fetchone()[0] == 0

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 # The command modules register themselves on `app` when imported.
+import pmquiz.commands.cards
 import pmquiz.commands.classify
 import pmquiz.commands.daily
 import pmquiz.commands.exchange

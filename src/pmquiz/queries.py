@@ -39,7 +39,8 @@ def recall_sql(decay: float, factor: float, at: str, last: str, stability: str,
 def module_scores(store: Store, recall: str, history: list[str], now: float, today_end: float,
                   week_end: float, where: str, params: list[object]) -> list[sqlite3.Row]:
     """Per module: phase, deck, title, cards, new, learning, review, seen, recall_sum,
-    due_today, due_week, reps, and one column h0, h1… per readiness-history expression."""
+    due_today, due_week (suspended cards left out), suspended, reps, and one column h0,
+    h1… per readiness-history expression."""
     columns = "".join(f", {expr} AS h{i}" for i, expr in enumerate(history))
     return _rows(
         store,
@@ -47,8 +48,9 @@ def module_scores(store: Store, recall: str, history: list[str], now: float, tod
         "sum(s.state = 0) AS new, sum(s.state IN (1, 3)) AS learning, "
         "sum(s.state = 2) AS review, sum(s.state > 0) AS seen, "
         f"total(CASE WHEN s.state > 0 THEN {recall} END) AS recall_sum, "
-        "sum(s.state > 0 AND s.due < ?) AS due_today, sum(s.state > 0 AND s.due < ?) AS due_week, "
-        f"total(s.reps) AS reps{columns} "
+        "sum(s.state > 0 AND s.due < ? AND c.suspended = 0) AS due_today, "
+        "sum(s.state > 0 AND s.due < ? AND c.suspended = 0) AS due_week, "
+        f"sum(c.suspended) AS suspended, total(s.reps) AS reps{columns} "
         "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
         f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
         [now, today_end, week_end, *params])

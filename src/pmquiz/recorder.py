@@ -32,6 +32,7 @@ class Recorder:
         self.clock = clock
         self.mode = mode
         self.session: int | None = None
+        self.recorded: list[tuple[StoredCard, str]] = []  # (card before, review uid), in order
 
     def begin(self) -> datetime:
         """Open the session record; returns when it began."""
@@ -69,8 +70,26 @@ class Recorder:
 
         with interrupts_deferred():
             after = self.store.record_answer(stored.row, schedule, self.session)
+        self.recorded.append((stored, uid))
         return StoredCard(row=stored.row, card=stored.card, phase_number=stored.phase_number,
                           module_title=stored.module_title, state=after)
+
+
+    def undo_last(self) -> StoredCard | None:
+        """Take back this session's newest answer: its review is deleted and the card's
+        state rebuilt from the rest of its log. The card as it is again, or None when this
+        session has recorded nothing (or its answer is already gone)."""
+        while self.recorded:
+            stored, uid = self.recorded.pop()
+            review = self.store.review_id(uid)
+            if review is None:
+                continue  # undone elsewhere (`pmquiz undo` in another terminal)
+            with interrupts_deferred():
+                state = self.store.undo(review, self.scheduler.replay)
+            return StoredCard(row=stored.row, card=stored.card,
+                              phase_number=stored.phase_number,
+                              module_title=stored.module_title, state=state)
+        return None
 
 
 @contextmanager

@@ -46,6 +46,7 @@ class Scores:
     seen: int = 0
     due_today: int = 0
     due_week: int = 0
+    suspended: int = 0
 
     def add(self, other: Scores) -> None:
         """Accumulate a module into its phase."""
@@ -80,7 +81,7 @@ class Scores:
                 "retention_passed": self.retention_passed,
                 "true_retention": self.true_retention, "mastery": self.mastery,
                 "readiness": self.readiness, "seen": self.seen, "due_today": self.due_today,
-                "due_next_7_days": self.due_week}
+                "due_next_7_days": self.due_week, "suspended": self.suspended}
 
 
 @dataclass
@@ -206,7 +207,7 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
         modules[row["deck"]] = ModuleStats(row["phase"], row["deck"], row["title"], Scores(
             cards=row["cards"], new=row["new"], learning=row["learning"], review=row["review"],
             seen=row["seen"], recall_sum=row["recall_sum"], due_today=row["due_today"],
-            due_week=row["due_week"]))
+            due_week=row["due_week"], suspended=row["suspended"] or 0))
         total += int(row["reps"])  # every review adds one to its card's `reps`
         for index in range(len(points)):
             key = (index, row["phase"])

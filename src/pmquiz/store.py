@@ -283,16 +283,20 @@ class Store:
     # ---- reading -------------------------------------------------------------------------
 
     def modules(self) -> list[dict[str, object]]:
-        """Every module that has live cards, in course order, with card counts by kind."""
+        """Every module that has live cards, in course order, with card counts by kind and
+        how many are suspended."""
         rows = self.conn.execute(
-            "SELECT d.slug, d.title, d.phase, d.phase_title, d.ord, d.path, c.kind, count(*) "
+            "SELECT d.slug, d.title, d.phase, d.phase_title, d.ord, d.path, c.kind, count(*), "
+            "sum(c.suspended) "
             "FROM decks d JOIN cards c ON c.deck = d.slug AND c.retired = 0 "
             "GROUP BY d.slug, c.kind ORDER BY d.phase, d.ord, d.slug, c.kind").fetchall()
         found: dict[str, dict[str, object]] = {}
-        for slug, title, phase, phase_title, order, path, kind, count in rows:
+        for slug, title, phase, phase_title, order, path, kind, count, suspended in rows:
             entry = found.setdefault(slug, {"slug": slug, "title": title, "phase": phase,
                                             "phase_title": phase_title or "", "order": order,
-                                            "path": path, "cards": 0, "kinds": {}})
+                                            "path": path, "cards": 0, "kinds": {},
+                                            "suspended": 0})
+            entry["suspended"] = int(entry["suspended"]) + suspended  # type: ignore[call-overload]
             entry["kinds"][kind] = count  # type: ignore[index]
             entry["cards"] = int(entry["cards"]) + count  # type: ignore[call-overload]
         return list(found.values())
@@ -466,11 +470,12 @@ class Store:
 
     def find_card(self, key: str) -> StoredCard:
         """A card by `module/card-id` (or a card id that only one module has)."""
+        rows = []
         if "/" in key:
             deck, card_id = key.split("/", 1)
             rows = self.conn.execute("SELECT id FROM cards WHERE deck = ? AND card_id = ? "
                                      "AND retired = 0", (deck, card_id)).fetchall()
-        else:
+        if not rows:
             rows = self.conn.execute("SELECT id FROM cards WHERE card_id = ? AND retired = 0",
                                      (key,)).fetchall()
         if len(rows) > 1:
@@ -531,6 +536,19 @@ class Store:
             f"FROM cards_fts f JOIN cards c ON c.id = f.rowid WHERE cards_fts MATCH ? "
             f"AND {where} ORDER BY bm25(cards_fts), c.phase, c.deck, c.position LIMIT ?",
             [query, *params, limit]).fetchall()
+        return self._with_marks(rows)
+
+    def marked(self, scope: Scope, limit: int = 50) -> list[tuple[StoredCard, str, bool, int]]:
+        """Live flagged or suspended cards, in course order, in the form `search` gives."""
+        where, params = scope.where()
+        rows = self.conn.execute(
+            "SELECT c.id, '', c.suspended, c.flag FROM cards c JOIN decks d ON d.slug = c.deck "
+            f"WHERE (c.flag > 0 OR c.suspended = 1) AND {where} "
+            "ORDER BY c.phase, d.ord, c.deck, c.position LIMIT ?", [*params, limit]).fetchall()
+        return self._with_marks(rows)
+
+    def _with_marks(self, rows: list[tuple[int, str, int, int]]
+                    ) -> list[tuple[StoredCard, str, bool, int]]:
         found = {s.row: s for s in self._load([r[0] for r in rows])}
         return [(found[r[0]], r[1], bool(r[2]), int(r[3])) for r in rows if r[0] in found]
 
@@ -691,6 +709,11 @@ class Store:
         if row is None:
             return None
         return row[0], row[1], row[2], from_ts(row[3]), Rating(row[4])  # type: ignore[return-value]
+
+    def review_id(self, uid: str) -> int | None:
+        """The row of a review by its uid (None once it is gone)."""
+        row = self.conn.execute("SELECT id FROM reviews WHERE uid = ?", (uid,)).fetchone()
+        return None if row is None else int(row[0])
 
     def undo(self, review_id: int, rebuild: Callable[[list[tuple[Rating, datetime, str]]],
                                                       CardState]) -> CardState:

@@ -130,7 +130,7 @@ def mix_kinds(cards: Iterable[StoredCard]) -> list[StoredCard]:
         kind = stored.card.kind.value
         rank = seen.get(kind, 0)
         seen[kind] = rank + 1
-        keyed.append(((rank + 0.5) / counts[kind], index, stored))
+        keyed.append((rank / counts[kind], index, stored))  # each kind starts at once
     return [stored for *_, stored in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
 

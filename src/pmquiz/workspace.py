@@ -30,6 +30,7 @@ class Workspace:
     home: Path
     settings: Settings
     store: Store
+    extra_decks: tuple[Path, ...] = ()
     parameters_from_config: bool = False  # config.toml's `parameters` win over fitted ones
 
     def scheduler(self) -> Scheduler:
@@ -37,6 +38,11 @@ class Workspace:
         from pmquiz.scheduler import Scheduler
 
         return Scheduler(self.settings)
+
+    def resync(self) -> None:
+        """Read changed deck files again (after an edit); invalid decks raise `DeckErrors`."""
+        self.store.sync(deck_files(self.home, list(self.extra_decks),
+                                   self.settings.shipped_decks), parse_deck)
 
     def close(self) -> None:
         """Close the database."""
@@ -75,6 +81,43 @@ def deck_dirs(home: Path, extra: list[Path], shipped: bool = True) -> list[Path]
     return found
 
 
+def override_of(path: Path, home: Path) -> Path | None:
+    """The learner's copy that overrides a shipped deck file (the same path below their decks
+    folder), or None for a file that is not shipped."""
+    shipped = paths.shipped_decks_dir().resolve()
+    try:
+        relative = path.resolve().relative_to(shipped)
+    except ValueError:
+        return None
+    return paths.user_decks_dir(home) / relative
+
+
+def is_override(path: Path, home: Path) -> bool:
+    """Whether a deck file is the learner's copy of a shipped deck (same path below the
+    decks folder) that overrides it."""
+    try:
+        relative = path.resolve().relative_to(paths.user_decks_dir(home).resolve())
+    except ValueError:
+        return False
+    return (paths.shipped_decks_dir() / relative).is_file()
+
+
+def without_overridden(files: list[Path], home: Path) -> list[Path]:
+    """The deck files to load: a shipped file gives way to the learner's copy of it (made by
+    `pmquiz edit` or by hand), which keeps its module slug, card ids and history."""
+    kept = []
+    for path in files:
+        own = override_of(path, home)
+        if own is None or not own.is_file():
+            kept.append(path)
+    return kept
+
+
+def deck_files(home: Path, extra: list[Path], shipped: bool = True) -> list[Path]:
+    """Every deck file a command loads, overrides applied."""
+    return without_overridden(discover(deck_dirs(home, extra, shipped)), home)
+
+
 def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, object] | None = None,
                    sync: bool = True) -> Workspace:
     """Load settings, open (and migrate) the database, and sync the deck files into it."""
@@ -85,16 +128,15 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
     from_config = bool(settings.parameters)
     if not from_config:  # config.toml wins over fitted parameters
         settings = replace(settings, parameters=stored_parameters(store))
-    dirs = deck_dirs(home, extra_decks, settings.shipped_decks)
     try:
         if store.get_meta(REPLAY_KEY):
             finish_replay(store, settings)
         if sync:
-            store.sync(discover(dirs), parse_deck)
+            store.sync(deck_files(home, extra_decks, settings.shipped_decks), parse_deck)
     except BaseException:
         store.close()
         raise
-    return Workspace(home=home, settings=settings, store=store,
+    return Workspace(home=home, settings=settings, store=store, extra_decks=tuple(extra_decks),
                      parameters_from_config=from_config)
 
 

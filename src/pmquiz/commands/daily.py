@@ -114,9 +114,12 @@ def due(ctx: typer.Context, phase: PhaseOpt = None, module: ModuleOpt = None,
 def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Phases, modules and card counts."""
     from pmquiz.ui.render import decks_table
+    from pmquiz.workspace import is_override
 
     with workspace(ctx) as ws:
         modules = ws.store.modules()
+        for module in modules:
+            module["overrides_shipped"] = is_override(Path(str(module["path"])), ws.home)
     if as_json:
         print_json({"modules": modules})
     else:
@@ -135,11 +138,11 @@ def check(
     """Validate deck files; exit 1 with path:line errors if any is wrong."""
     from pmquiz.config import load_settings
     from pmquiz.deck import discover, load_decks
-    from pmquiz.workspace import deck_dirs
+    from pmquiz.workspace import deck_files
 
     opts = options(ctx)
     shipped = load_settings(paths.config_path(opts.home)).shipped_decks
-    files = discover(targets or deck_dirs(opts.home, opts.decks, shipped))
+    files = discover(targets) if targets else deck_files(opts.home, opts.decks, shipped)
     try:
         loaded = load_decks(files)
     except DeckErrors as exc:
@@ -166,8 +169,11 @@ def undo(ctx: typer.Context) -> None:
         last = ws.store.last_review()
         if last is None:
             raise StoreError("nothing to undo: no answers recorded yet")
-        review_id, _, key, when, rating = last
+        review_id, row, key, when, rating = last
         scheduler = ws.scheduler()
         ws.store.undo(review_id, scheduler.replay)
-    say(console(), f"Undid {rating.label} on {key} (answered {when:%Y-%m-%d %H:%M} UTC).",
-                    markup=False)
+        from pmquiz.kinds import shown_text
+
+        question = shown_text(ws.store.stored_card(row).card)
+    say(console(), f"Undid {rating.label} on “{question}” ({key}, answered "
+                   f"{when:%Y-%m-%d %H:%M} UTC).")

@@ -41,35 +41,42 @@ MAX_MODULE_ROWS = 24
 
 def today_table(console: Console, today: Today, now: datetime) -> None:
     """Today at a glance: new, learning and due cards per phase and module."""
-    from rich.table import Table
+    from pmquiz.ui.columns import Columns, Row
 
     if not today.modules:
         console.print("No decks found. Add deck files to your decks folder, or run "
                       "`pmquiz check` to see why none loaded.")
         return
-    table = Table(title="Today", title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("Module")
-    for name in ("New", "Learning", "Due", "Cards"):
-        table.add_column(name, justify="right")
+    columns = Columns("Module", ["New", "Learning", "Due", "Cards"])
     phases = sorted({m.phase for m in today.modules})
     folded = len(today.modules) > MAX_MODULE_ROWS and len(phases) > 1
     for phase in phases:
         rows = [m for m in today.modules if m.phase == phase]
         if folded:
-            table.add_row(f"[bold]Phase {phase}[/bold] ({len(rows)} modules)",
-                          *(str(sum(getattr(m, k) for m in rows))
-                            for k in ("new", "learning", "review", "total")))
+            columns.rows.append(Row(f"Phase {phase} ({plural(len(rows), 'module')})",
+                                    [str(sum(getattr(m, k) for m in rows))
+                                     for k in ("new", "learning", "review", "total")], "bold"))
             continue
-        table.add_row(f"[bold]Phase {phase}[/bold]", "", "", "", "")
+        columns.rows.append(Row(f"Phase {phase}", ["", "", "", ""], "bold"))
         for m in rows:
-            table.add_row(literal(f"  {m.title}"), str(m.new), str(m.learning), str(m.review),
-                          str(m.total))
+            columns.rows.append(Row(m.title, [str(m.new), str(m.learning), str(m.review),
+                                              str(m.total)], indent=2))
+    columns.sections.add(len(columns.rows))
+    columns.rows.append(Row("Total today", [str(today.new), str(today.learning),
+                                            str(today.review),
+                                            str(sum(m.total for m in today.modules))], "bold"))
+    tables = columns.tables(console.width, "Today")
     if folded:
-        table.caption = "`pmquiz due --phase N` lists a phase's modules"
-    table.add_section()
-    table.add_row("[bold]Total today[/bold]", str(today.new), str(today.learning),
-                  str(today.review), str(sum(m.total for m in today.modules)))
-    console.print(table)
+        tables[-1].caption = "`pmquiz due --phase N` lists a phase's modules"
+    for table in tables:
+        console.print(table)
+    aside = [part for count, part in ((today.suspended, "suspended"),
+                                      (today.buried, "buried until the next learning day"),
+                                      (today.flagged, "flagged")) if count
+             for part in [f"{count} {part}"]]
+    if aside:
+        console.print(literal("Set aside: " + ", ".join(aside) + " (pmquiz search --suspended, "
+                              "--flagged)", "dim"))
     if today.new or today.learning or today.review:
         console.print("\nStart with [bold]pmquiz study[/bold].")
     else:
@@ -123,19 +130,62 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
     console.print(Panel(Group(*parts), title="Session", title_align="left"))
 
 
-def decks_table(console: Console, modules: list[dict[str, Any]]) -> None:
-    """Phases, modules and their card counts by kind."""
-    from rich.table import Table
+def search_results(console: Console, text: str, found: list[Any]) -> None:
+    """`pmquiz search`: each card's key, its question, and where the words matched."""
+    from rich.padding import Padding
 
-    table = Table(show_edge=False, pad_edge=False)
-    for name, justify in (("Phase", "right"), ("Module", "left"), ("Title", "left"),
-                          ("Cards", "right"), ("Kinds", "left")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for m in modules:
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(m["kinds"].items()))
-        table.add_row(str(m["phase"]), literal(m["slug"]), literal(m["title"]),
-                      str(m["cards"]), kinds)
-    console.print(table)
+    if not found:
+        console.print(literal(f"No card matches “{text}”." if text.strip() else
+                              "No card is flagged or suspended."))
+        return
+    for stored, match, suspended, flag in found:
+        line = literal(stored.card.key, "bold cyan")
+        marks = [m for m, on in (("suspended", suspended), ("flagged", flag)) if on]
+        if marks:
+            line.append_text(literal(f"  [{', '.join(marks)}]", "yellow"))
+        console.print(line)
+        console.print(Padding(literal(shown_text(stored.card)), (0, 0, 0, 2)))
+        matched = " ".join(match.split())
+        if matched and matched.replace("«", "").replace("»", "").strip("…") \
+                not in shown_text(stored.card):
+            console.print(Padding(literal(f"matched: {matched}", "dim"), (0, 0, 0, 4)))
+    console.print(literal(f"{plural(len(found), 'card')}. Act on one with pmquiz suspend|bury|"
+                          "flag|edit CARD.", "dim"))
+
+
+def decks_table(console: Console, modules: list[dict[str, Any]]) -> None:
+    """Phases, modules and their card counts by kind, a module to a line or two."""
+    from rich.padding import Padding
+
+    from pmquiz.ui.columns import shorten
+
+    width = console.width
+    slug_width = min(24, max(len(str(m["slug"])) + 1 for m in modules)) if modules else 0
+    counts = [plural(int(m["cards"]), "card") + (f" ({m['suspended']} suspended)"
+                                                 if m.get("suspended") else "") for m in modules]
+    count_width = max((len(c) for c in counts), default=0)
+    phase = None
+    for m, count in zip(modules, counts, strict=True):
+        cards = count.rjust(count_width)
+        if m["phase"] != phase:
+            phase = m["phase"]
+            title = f"Phase {phase}" + (f" · {m['phase_title']}" if m.get("phase_title") else "")
+            console.print(literal(shorten(title, width), "bold"))
+        slug = str(m["slug"]) + ("*" if m.get("overrides_shipped") else "")
+        room = width - 2 - slug_width - 2 - len(cards)
+        line = literal(f"  {shorten(slug, slug_width).ljust(slug_width)}  ", "cyan")
+        if room >= 12:
+            line.append_text(literal(shorten(str(m["title"]), room).ljust(room) + cards))
+            console.print(line)
+        else:  # too narrow for one line: the title gets a line of its own
+            line.append_text(literal(cards))
+            console.print(line)
+            console.print(literal("    " + shorten(str(m["title"]), width - 4)))
+        kinds = " · ".join(f"{k} {v}" for k, v in sorted(m["kinds"].items()))
+        console.print(Padding(literal(kinds, "dim"), (0, 0, 0, 4 + slug_width)))
+    if any(m.get("overrides_shipped") for m in modules):
+        console.print(literal("* your copy (in your decks folder) overrides the shipped deck",
+                              "dim"))
 
 
 def doctor_report(console: Console, found: Diagnosis) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from pmquiz.ui.columns import shorten
 from pmquiz.ui.render import plural
 from pmquiz.ui.text import literal
 
@@ -37,27 +38,28 @@ def _row(scores: Scores) -> list[str]:
 MAX_MODULE_ROWS = 24
 
 
-def scores_table(report: Report) -> RenderableType:
-    """Per phase, then per module (modules folded away when there are too many to read)."""
-    from rich.table import Table
+def scores_table(report: Report, width: int = 100) -> RenderableType:
+    """Per phase, then per module (modules folded away when there are too many to read);
+    titles shortened and the figures split over two tables when `width` is narrow."""
+    from rich.console import Group
+
+    from pmquiz.ui.columns import Columns, Row
 
     modules = sum(len(p.modules) for p in report.phases)
     folded = modules > MAX_MODULE_ROWS and len(report.phases) > 1
-    table = Table(title=f"Scores (accuracy and retention over {report.days} days)",
-                  title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("Phase / module", overflow="fold", min_width=14)
-    for name in ("Cards", "New", "Lrn", "Rev", "Acc", "Ret", "Mastery", "Ready", "Due",
-                 "7 d"):
-        table.add_column(name, justify="right", no_wrap=True)
+    columns = Columns("Phase / module", ["Cards", "New", "Lrn", "Rev", "Acc", "Ret",
+                                         "Mastery", "Ready", "Due", "7 d"])
     for phase in report.phases:
-        table.add_row(f"[bold]Phase {phase.phase}[/bold]", *_row(phase.scores), style="bold")
+        columns.rows.append(Row(f"Phase {phase.phase}", _row(phase.scores), "bold"))
         if folded:
             continue
         for module in phase.modules:
-            table.add_row(literal(f"  {module.title}"), *_row(module.scores))
+            columns.rows.append(Row(module.title, _row(module.scores), indent=2))
+    tables = columns.tables(width, f"Scores (accuracy and retention over {report.days} days)")
     if folded:
-        table.caption = f"{modules} modules: `pmquiz stats --phase N` shows a phase's modules"
-    return table
+        tables[-1].caption = (f"{modules} modules: `pmquiz stats --phase N` shows a phase's "
+                              "modules")
+    return Group(*tables)
 
 
 def history_lines(report: Report) -> RenderableType:
@@ -125,22 +127,25 @@ def forecast_bars(report: Report, width: int = 30) -> RenderableType:
     return text
 
 
-def hardest_table(report: Report) -> RenderableType:
-    """Most lapses first, then lowest predicted recall."""
+def hardest_table(report: Report, width: int = 100) -> RenderableType:
+    """Most lapses first, then lowest predicted recall; each prompt whole (wrapped), its
+    module's title shortened to one line."""
     from rich.table import Table
 
     table = Table(title=f"Hardest cards ({report.leeches} leech"
                         f"{'es' if report.leeches != 1 else ''}: 8+ lapses)",
                   title_justify="left", show_edge=False, pad_edge=False)
-    table.add_column("Card", overflow="fold", ratio=3)
-    table.add_column("Module", overflow="fold", ratio=2)
-    table.add_column("Lapses", justify="right")
-    table.add_column("Recall", justify="right")
+    module_width = max(10, min(28, width // 5))
+    table.add_column("Card", ratio=3)
+    table.add_column("Module", no_wrap=True, overflow="ellipsis", max_width=module_width)
+    table.add_column("Lapses", justify="right", no_wrap=True)
+    table.add_column("Recall", justify="right", no_wrap=True)
     for card in report.hardest:
         label = literal(card.prompt)
         if card.leech:
             label.append("  leech", style="bold red")
-        table.add_row(label, literal(card.module), str(card.lapses), percent(card.recall))
+        table.add_row(label, literal(shorten(card.module, module_width)), str(card.lapses),
+                      percent(card.recall))
     return table
 
 
@@ -177,13 +182,17 @@ def show_stats(console: Console, report: Report) -> None:
                       "[bold]pmquiz classify[/bold] for a quick product-vs-project drill; "
                       "your scores, streak and readiness per phase will appear here.")
         return
-    console.print(scores_table(report))
+    console.print(scores_table(report, console.width))
+    suspended = sum(p.scores.suspended for p in report.phases)
+    if suspended:
+        console.print(f"{plural(suspended, 'card')} suspended, counted above but never asked "
+                      "(pmquiz search --suspended lists them).", style="dim")
     console.print()
     console.print(history_lines(report))
     console.print(calendar_heatmap(report))
     console.print(forecast_bars(report))
     if report.hardest:
-        console.print(hardest_table(report))
+        console.print(hardest_table(report, console.width))
     for table in confusion_tables(report.confusion):
         console.print()
         console.print(table)
