@@ -51,7 +51,9 @@ def search(
         scope = scope_of(phase, module, ws)
         found = ws.store.search(text, scope, limit if not (flagged or suspended) else 100000) \
             if text.strip() else ws.store.marked(scope, limit)
-    found = [f for f in found if (not flagged or f[3]) and (not suspended or f[2])][:limit]
+    if flagged or suspended:  # either mark will do when both are asked for
+        found = [f for f in found if (flagged and f[3]) or (suspended and f[2])]
+    found = found[:limit]
     if as_json:
         print_json({"query": text, "cards": [
             {"card": s.card.key, "kind": s.card.kind.value, "module": s.card.deck,
@@ -131,7 +133,8 @@ def edit(ctx: typer.Context, card: CardArg) -> None:
         stored = ws.store.find_card(card)
         result = card_actions.edit_card(
             ws, stored, again=lambda q: bool(questionary.confirm(q).unsafe_ask()),
-            report=lambda text: say(console(stderr=True), text, style="yellow"))
+            report=lambda text: say(console(stderr=True), text, style="yellow",
+                                               soft_wrap=True))
     say(console(), edit_outcome(result))
 
 

@@ -77,18 +77,37 @@ def study(
             ws.settings = replace(ws.settings, new_per_day=ws.settings.new_per_day + extra_new)
         plan = plan_session(ws.store, ws.settings, clock(), scope, limit)
         ui: Any
+        editor = None
         if interactive():
             from pmquiz.ui.study import TerminalStudyUI
 
             ui = TerminalStudyUI(out)
+            editor = card_editor(ws)
         else:
             from pmquiz.ui.study import LineStudyUI
 
             ui = LineStudyUI()
-        summary = Study(ws.store, ws.scheduler(), ui, clock).run(plan, scope)
+        summary = Study(ws.store, ws.scheduler(), ui, clock, editor=editor).run(plan, scope)
     summary_panel(out, summary, clock())
     if summary.stopped_by == "interrupt":
         raise typer.Exit(130)
+
+
+def card_editor(ws: Any) -> Any:
+    """Edit a card from a session: $EDITOR on its deck file, then the card as it is now."""
+    from pmquiz.card_actions import edit_card
+    from pmquiz.commands.cards import edit_outcome
+
+    def edit(stored: Any) -> Any:
+        import questionary
+
+        result = edit_card(ws, stored,
+                           again=lambda q: bool(questionary.confirm(q).unsafe_ask()),
+                           report=lambda text: say(console(stderr=True), text, style="yellow",
+                                               soft_wrap=True))
+        return result.card, edit_outcome(result)
+
+    return edit
 
 
 @app.command()

@@ -25,6 +25,8 @@ class Question:
     number: int
     remaining: int
     options: tuple[str, ...] = ()
+    counts: tuple[int, int, int] = (0, 0, 0)  # new, learning, review still to ask, this one in
+    done: int = 0  # cards answered this session
 
     @property
     def card(self) -> Card:

@@ -8,7 +8,9 @@ Line protocol (stdin or stdout not a terminal), one answer per line:
 - every auto-graded answer is followed by one more line, the learner's last word:
   empty = keep the verdict (a right answer is Good), `e` (or easy, 4) = Easy after a right
   answer, `r` = "I was right" (Good, recorded as an override), `w` = "I was wrong" (Again,
-  recorded as an override); anything else keeps the verdict.
+  recorded as an override); anything else keeps the verdict;
+- instead of a rating or a last word: `undo` (the answer before this card), `suspend`,
+  `bury`, `flag`, `edit` (a terminal only), or `?` for this list.
 
 After a typed answer that is not right, both texts are shown word by word: `[-word-]` was
 given but is not in the answer, `[+word+]` is in the answer but was not given, `[~word~]` is a
@@ -18,7 +20,9 @@ typo or another form of the expected word.
 from __future__ import annotations
 
 import sys
-from typing import IO, TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
 
 from pmquiz.grading import Mark, Outcome, WordDiff, normalize
 from pmquiz.kinds import Question, Rated, Verdict, kind_of, question_text
@@ -67,6 +71,42 @@ def header(question: Question) -> str:
             f" · {question.remaining} left")
 
 
+def counts_text(question: Question) -> str:
+    """`5 new · 1 learning · 2 review`: what is still to ask, this card included."""
+    new, learning, review = question.counts
+    return f"{new} new · {learning} learning · {review} review"
+
+
+def progress_text(question: Question) -> str:
+    """`card 3 of 12`: this card's place in the session as it stands."""
+    return f"card {question.done + 1} of {question.done + 1 + question.remaining}"
+
+
+def header_lines(question: Question, width: int) -> list[str]:
+    """The module (shortened to fit) and the counts on one line when they fit, else two."""
+    from pmquiz.ui.columns import shorten
+
+    stored = question.stored
+    module = f"Phase {stored.phase_number} · {stored.module_title}"
+    counts = counts_text(question)
+    room = width - len(counts) - 3
+    if room >= 20:
+        left = shorten(module, room)
+        return [left + " " * (width - len(left) - len(counts)) + counts]
+    return [shorten(module, width), counts]
+
+
+# What a learner may do instead of rating, with its key in a terminal and its word in
+# the line protocol.
+ACTION_KEYS = {"u": "undo", "s": "suspend", "b": "bury", "f": "flag", "E": "edit"}
+ACTION_HELP = (("u", "undo", "take back the answer before this card and ask it again"),
+               ("s", "suspend", "never ask this card (pmquiz unsuspend brings it back)"),
+               ("b", "bury", "skip this card until the next learning day"),
+               ("f", "flag", "flag this card to look at later (pmquiz search --flagged)"),
+               ("E", "edit", "open this card's deck file in $EDITOR"),
+               ("?", "?", "this help"))
+
+
 def feedback_lines(verdict: Verdict) -> list[tuple[str, str]]:
     """(text, style) lines telling the learner how they did and what was expected (each card
     kind words its own)."""
@@ -112,6 +152,7 @@ class LineProtocol:
     def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None):
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        self._shown: object = None  # the verdict whose feedback is on screen
 
     def _print(self, text: str = "") -> None:
         self.stdout.write(clean(text) + "\n")
@@ -175,7 +216,8 @@ class LineStudyUI(LineProtocol):
         """Print the card; read its answer."""
         card = question.card
         self._print()
-        self._print(f"[{header(question)}] {card.kind.value}")
+        self._print(f"[{progress_text(question)} · {counts_text(question)}] "
+                    f"Phase {question.stored.phase_number} · {question.stored.module_title}")
         self._print(question_text(card))
         if question.options:
             return self._choose(question.options)
@@ -189,23 +231,44 @@ class LineStudyUI(LineProtocol):
             return "\n".join(items)
         return self._read("answer> ")
 
-    def rate(self, verdict: Verdict) -> Rated:
-        """Print the verdict; read a self-rating, or the learner's last word on the grade."""
-        for text, _ in feedback_lines(verdict):
-            self._print(text)
-        for label, words in comparison_lines(verdict):
-            self._print(f"  {label}: {plain_comparison(words)}")
-        if verdict.grade is None:
-            while True:
+    def rate(self, verdict: Verdict) -> Rated | str:
+        """Print the verdict; read a self-rating, or the learner's last word on the grade,
+        or an action."""
+        if verdict is not self._shown:  # asked again after an action: said already
+            self._shown = verdict
+            for text, _ in feedback_lines(verdict):
+                self._print(text)
+            for label, words in comparison_lines(verdict):
+                self._print(f"  {label}: {plain_comparison(words)}")
+        return self.decision(verdict)
+
+    def decision(self, verdict: Verdict) -> Rated | str:
+        """Read the rating (or last word, or action) line; `?` lists the actions."""
+        actions = {word for _, word, _ in ACTION_HELP if word != "?"}
+        while True:
+            if verdict.grade is None:
                 word = self._read(f"rate [{rating_keys(verdict, ', ', '3')}]> ").strip().lower()
-                if word in RATING_WORDS:
-                    return Rated(RATING_WORDS[word])
-                self._print("  type 1-4 or again, hard, good, easy")
-        word = self._read(f"next [{override_help(verdict.grade.outcome)}]> ").strip().lower()
-        return decide(verdict.grade.outcome, verdict.grade.rating, word)
+            else:
+                word = self._read(f"next [{override_help(verdict.grade.outcome)}]> "
+                                  ).strip().lower()
+            if word in ("?", "help"):
+                for _, name, text in ACTION_HELP[:-1]:
+                    self._print(f"  {name}: {text}")
+                continue
+            if word in actions:
+                return word
+            if verdict.grade is not None:
+                return decide(verdict.grade.outcome, verdict.grade.rating, word)
+            if word in RATING_WORDS:
+                return Rated(RATING_WORDS[word])
+            self._print("  type 1-4 or again, hard, good, easy (? lists more)")
 
     def saved(self, rating: Rating) -> None:
         """Nothing to print: the next prompt follows."""
+
+    def notice(self, text: str) -> None:
+        """Print what an action did."""
+        self._print(f"  {text}")
 
 
 class TerminalStudyUI:
@@ -213,13 +276,28 @@ class TerminalStudyUI:
 
     def __init__(self, console: Console):
         self.console = console
+        self._shown: object = None  # the verdict whose feedback is on screen
+        self._carried = ""  # what the last action did, said again after the screen clears
 
     def ask(self, question: Question) -> str:
         """Show the card in a panel; read the answer with the right kind of prompt."""
         from rich.panel import Panel
+        from rich.progress_bar import ProgressBar
         from rich.text import Text
 
         card = question.card
+        width = self.console.width
+        if self.console.is_terminal:
+            self.console.clear()  # one card per screen: the last answer is gone
+        if self._carried:
+            self.console.print(literal(self._carried, "yellow"))
+            self._carried = ""
+        for line in header_lines(question, width):
+            self.console.print(literal(line, "dim"), no_wrap=True, overflow="ellipsis")
+        place = f" {question.done + 1}/{question.done + 1 + question.remaining}"
+        total = question.done + 1 + question.remaining
+        bar = ProgressBar(total=total, completed=question.done, width=max(4, width - len(place)))
+        self.console.print(side_by_side(bar, literal(place, "dim")))
         body = Text()
         body.append_text(literal(question_text(card), "bold"))
         keys = option_keys(question.options) if question.options else []
@@ -228,8 +306,9 @@ class TerminalStudyUI:
             body.append_text(literal(option))
         hint = kind_of(card).hint
         self.console.print()
-        self.console.print(Panel(body, title=literal(header(question)), title_align="left",
-                                 subtitle=Text(hint, style="dim"), subtitle_align="left"))
+        self.console.print(Panel(body, title=literal(f"card {question.number}"),
+                                 title_align="left", subtitle=Text(hint, style="dim"),
+                                 subtitle_align="left"))
         if question.options:
             from pmquiz.ui.keys import read_key
 
@@ -250,26 +329,29 @@ class TerminalStudyUI:
             return "\n".join(items)
         return str(questionary.text("Your answer:", qmark="›").unsafe_ask() or "")
 
-    def rate(self, verdict: Verdict) -> Rated:
+    def rate(self, verdict: Verdict) -> Rated | str:
         """Show the verdict, the word-level comparison and the explanation; then wait for one
-        key: the rating, or the learner's last word on an automatic verdict."""
+        key: the rating, or the learner's last word on an automatic verdict, or an action
+        (`?` lists them)."""
         from rich.text import Text
 
-        from pmquiz.ui.keys import read_key
 
-        for text, style in feedback_lines(verdict):
-            self.console.print(literal(text, style))
-        for label, words in comparison_lines(verdict):
-            line = Text(f"  {label:>16}: ", style="dim")
-            for word, mark in words:
-                line.append_text(literal(word, MARK_STYLE[mark]))
-                line.append(" ")
-            self.console.print(line)
+        if verdict is not self._shown:  # asked again after an action: shown already
+            self._shown = verdict
+            for text, style in feedback_lines(verdict):
+                self.console.print(literal(text, style))
+            for label, words in comparison_lines(verdict):
+                line = Text(f"  {label:>16}: ", style="dim")
+                for word, mark in words:
+                    line.append_text(literal(word, MARK_STYLE[mark]))
+                    line.append(" ")
+                self.console.print(line)
         if verdict.grade is None:
             keys = {"1": Rating.AGAIN, "a": Rating.AGAIN, "2": Rating.HARD, "h": Rating.HARD,
                     "3": Rating.GOOD, "g": Rating.GOOD, "enter": Rating.GOOD, " ": Rating.GOOD,
                     "4": Rating.EASY, "e": Rating.EASY}
-            return Rated(read_key(f"  rate: {rating_keys(verdict, ' · ', '3/Enter')} ", keys))
+            return self._key(f"  rate: {rating_keys(verdict, ' · ', '3/Enter')} · ? more ",
+                             keys, Rated)
         outcome = verdict.grade.outcome
         last_word = {"enter": "", " ": ""}
         if outcome is Outcome.RIGHT:
@@ -288,9 +370,50 @@ class TerminalStudyUI:
                      if r in verdict.intervals]
         if intervals:
             help_text += f"   ({', '.join(intervals)})"
-        word = read_key(f"  {help_text} ", last_word)
-        return decide(outcome, verdict.grade.rating, word)
+        grade = verdict.grade
+        return self._key(f"  {help_text} · ? more ", last_word,
+                         lambda word: decide(outcome, grade.rating, word))
+
+    def _key(self, message: str, keys: dict[str, Any], done: Callable[[Any], Rated]
+             ) -> Rated | str:
+        """One key: a rating (through `done`), an action, or `?` for the list of actions."""
+        from pmquiz.ui.keys import read_key
+
+        mapping: dict[str, Any] = {**keys, **{k: Action(a) for k, a in ACTION_KEYS.items()},
+                                   "?": Action("?")}
+        while True:
+            chosen = read_key(message, mapping)
+            if not isinstance(chosen, Action):
+                return done(chosen)
+            if chosen.name != "?":
+                return chosen.name
+            for key, name, text in ACTION_HELP:
+                self.console.print(f"  {key:>2}  {name:<8} {text}", style="dim",
+                                   highlight=False, markup=False)
 
     def saved(self, rating: Rating) -> None:
         """Confirm the rating once it is stored."""
         self.console.print(f"  rated {rating.label} · saved", style="dim", highlight=False)
+
+    def notice(self, text: str) -> None:
+        """Say what an action did (again at the top of the next card's screen)."""
+        self.console.print(literal(f"  {text}", "yellow"))
+        self._carried = text
+
+
+@dataclass(frozen=True)
+class Action:
+    """A key that stands for an action, not a rating."""
+
+    name: str
+
+
+def side_by_side(*cells: Any) -> Any:
+    """Cells side by side on one line."""
+    from rich.table import Table
+
+    grid = Table.grid()
+    for _ in cells:
+        grid.add_column(no_wrap=True)
+    grid.add_row(*cells)
+    return grid
