@@ -292,7 +292,7 @@ def test_nothing_due_offers_extra_new_cards_and_a_drill(home: Path) -> None:
     answers = "x\neasy\n" * 2
     out = run("study", input=answers, now=NOW)
     assert "Answered 2, 2 correct (100%)" in out and "New cards 2 · reviews 0" in out
-    assert "Ratings Easy 2" in out and "due by the end of tomorrow" in out
+    assert "Ratings Easy 2" in out and "Due by the end of tomorrow:" in out
     out = run("study", input="", now=NOW)
     assert "Nothing to study right now." in out
     assert "12 new cards still waiting: pmquiz study --extra-new 10" in out.replace("\n", " ")

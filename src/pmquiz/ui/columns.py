@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 SEPARATOR = 3  # " │ " between two columns (no outer edge)
-LABEL_MIN = 24  # narrower than this, a title says too little: split the figures instead
+LABEL_MIN = 20  # narrower than this, a title says too little: split the figures instead
 
 
 def shorten(text: str, width: int) -> str:

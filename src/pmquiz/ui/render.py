@@ -87,6 +87,8 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
     """The end-of-session summary."""
     from rich.panel import Panel
 
+    from pmquiz.ui.columns import shorten
+
     if summary.nothing_due:
         console.print(f"Nothing to study right now. Next card due {when(summary.next_due, now)}.")
         if summary.unseen:
@@ -108,8 +110,8 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
         lines.append("Ratings " + ", ".join(
             f"{label} {summary.ratings[label]}" for label in ("Again", "Hard", "Good", "Easy")
             if label in summary.ratings))
-    lines.append(f"Next card due {when(summary.next_due, now)} · "
-                 f"{plural(summary.due_tomorrow, 'card')} due by the end of tomorrow")
+    lines.append(f"Next card due {when(summary.next_due, now)}")
+    lines.append(f"Due by the end of tomorrow: {plural(summary.due_tomorrow, 'card')}")
     if summary.stopped_by == "interrupt":
         lines.append("[dim]Stopped with Ctrl-C: every answer given is saved.[/dim]")
     elif summary.stopped_by == "eof":
@@ -123,7 +125,7 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
         parts.append(Text(f"\nMissed this session ({len(missed)}):", style="bold"))
         for stored in missed[:5]:
             line = literal(f"  · {shown_text(stored.card)}")
-            line.append_text(literal(f"  ({stored.module_title})", "dim"))
+            line.append_text(literal(f"  ({shorten(stored.module_title, 32)})", "dim"))
             parts.append(line)
         if len(missed) > 5:
             parts.append(Text(f"  … and {len(missed) - 5} more", style="dim"))
