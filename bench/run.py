@@ -74,6 +74,9 @@ def base_env() -> dict[str, str]:
     return env
 
 
+PROMPTS = ["Your answer:", r"your answer \[", "Items:"]
+
+
 def first_question_terminal(env: dict[str, str]) -> float:
     """The same in a real terminal (pexpect), where questionary and prompt_toolkit load."""
     import pexpect
@@ -82,11 +85,45 @@ def first_question_terminal(env: dict[str, str]) -> float:
     started = time.perf_counter()
     child = pexpect.spawn(PMQUIZ[0], [*PMQUIZ[1:], "study"], env=env, encoding="utf-8",
                           dimensions=(40, 100), timeout=30)
-    child.expect(["Your answer:", r"your answer \["])
+    child.expect(PROMPTS)
     elapsed = time.perf_counter() - started
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     return elapsed
+
+
+def key_to_next_card(env: dict[str, str], cards: int) -> list[float]:
+    """Seconds from the key that rates a card to the next card's answer prompt, in a real
+    terminal (pexpect), for the first `cards` cards of a session: the answer is recorded,
+    the next card chosen, the screen cleared and redrawn in that time."""
+    import pexpect
+
+    env = env | {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm"}
+    child = pexpect.spawn(PMQUIZ[0], [*PMQUIZ[1:], "study"], env=env, encoding="utf-8",
+                          dimensions=(40, 100), timeout=30)
+    child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default
+    samples = []
+    kind = child.expect(PROMPTS)
+    for _ in range(cards):
+        if kind == 0:  # typed: answer, then a rating key
+            child.sendline("x")
+            child.expect(["rate:", "Enter next"])
+            key = "3" if child.after == "rate:" else "\r"
+        elif kind == 1:  # a choice: one key, then Enter for next
+            child.send("1")
+            child.expect("Enter next")
+            key = "\r"
+        else:  # a list
+            child.sendline("a, b")
+            child.expect("Enter next")
+            key = "\r"
+        started = time.perf_counter()
+        child.send(key)
+        kind = child.expect(PROMPTS)
+        samples.append(time.perf_counter() - started)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    return samples
 
 
 def home_env(home: Path) -> dict[str, str]:
@@ -336,6 +373,10 @@ def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[st
                 stats_of([first_question(env) for _ in range(repeat)]))
             put("first question of `pmquiz study` in a terminal", "shipped decks",
                 stats_of([first_question_terminal(env) for _ in range(repeat)]))
+            with tempfile.TemporaryDirectory() as fresh:  # a home of its own: new cards
+                put("key press to the next card in a terminal (8 cards a run)",
+                    "shipped decks", stats_of([t for _ in range(repeat) for t in
+                                               key_to_next_card(home_env(Path(fresh)), 8)]))
             run_command([*PMQUIZ, "classify", "Tracks the budget"], env)
             put('`pmquiz classify "Tracks the budget"` (whole process)', "shipped decks",
                 stats_of([run_command([*PMQUIZ, "classify", "Tracks the budget"], env)

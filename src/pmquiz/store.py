@@ -392,16 +392,20 @@ class Store:
         return self._ranked(f"s.state IN (1, 3) AND s.due < ? AND {where}",
                             [to_ts(until), *params, limit], "ORDER BY s.due, s.card LIMIT ?")
 
-    def new_cards(self, scope: Scope, now: datetime, per_module: int) -> list[StoredCard]:
-        """Up to `per_module` unseen cards of each module that may be asked `now`, in deck
-        order."""
+    def new_cards(self, scope: Scope, now: datetime, per_module: int,
+                  total: int = -1) -> list[StoredCard]:
+        """Up to `per_module` unseen cards of each module that may be asked `now`, in course
+        and deck order; with `total`, only the first `total` of them in turn order (each
+        module's first card, then each one's second…), so no more are loaded than wanted."""
         if per_module <= 0:
             return []
         where, params = scope.where(asking=now)
         ranked = self.conn.execute(
-            "SELECT id FROM (SELECT c.id, ROW_NUMBER() OVER (PARTITION BY c.deck ORDER BY "
-            f"c.position) AS n FROM cards c JOIN card_state s ON s.card = c.id WHERE "
-            f"s.state = 0 AND {where}) WHERE n <= ?", [*params, per_module]).fetchall()
+            "SELECT r.id FROM (SELECT c.id, c.deck, c.phase, ROW_NUMBER() OVER (PARTITION BY "
+            "c.deck ORDER BY c.position) AS n FROM cards c JOIN card_state s ON s.card = c.id "
+            f"WHERE s.state = 0 AND {where}) r JOIN decks d ON d.slug = r.deck WHERE r.n <= ? "
+            "ORDER BY r.n, r.phase, d.ord, r.deck LIMIT ?",
+            [*params, per_module, total]).fetchall()
         if not ranked:
             return []
         ids = [r[0] for r in ranked]
@@ -413,8 +417,11 @@ class Store:
         """Sibling keys (`Card.sibling_keys`) of the cards answered since a moment."""
         keys: set[str] = set()
         for deck, card_id, groups in self.conn.execute(
-                "SELECT DISTINCT c.deck, c.card_id, json_extract(c.body, '$.group') FROM "
-                "reviews r JOIN cards c ON c.id = r.card WHERE r.time >= ?",
+                # from the reviews' time index to the cards (a join lets SQLite scan every
+                # card: 57 ms against 2.5 ms at 100k cards)
+                "SELECT c.deck, c.card_id, CASE WHEN instr(c.body, '\"group\"') THEN "
+                "json_extract(c.body, '$.group') END FROM cards c "
+                "WHERE c.id IN (SELECT card FROM reviews WHERE time >= ?)",
                 (to_ts(since),)):
             keys.add(f"{deck}/{card_id}")
             keys.update(f"{deck}/{g}" for g in json.loads(groups or "[]"))

@@ -142,10 +142,10 @@ def pick_new(store: Store, settings: Settings, scope: Scope, now: datetime, coun
     is looked at and siblings of cards already picked, or answered today, are skipped."""
     reach = count * KIND_REACH
     if not settings.bury_siblings:
-        window = interleave(store.new_cards(scope, now, reach))
+        window = interleave(store.new_cards(scope, now, reach, reach))
     else:
-        window = one_per_group(interleave(store.new_cards(scope, now, count * SIBLING_WINDOW)),
-                               buried)
+        wide = count * SIBLING_WINDOW
+        window = one_per_group(interleave(store.new_cards(scope, now, wide, wide)), buried)
     return mix_kinds(mix_kinds(window[:reach])[:count])
 
 
