@@ -287,3 +287,16 @@ def test_an_edit_that_breaks_the_deck_can_be_put_back(home: Path, tmp_path: Path
     term.child.expect(pexpect.EOF)
     term.child.close()
     assert deck.read_bytes() == original
+
+
+def test_rating_keys_wrap_between_keys_at_60_columns(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    term = Terminal(home, "study", columns=60)
+    term.expect("Your answer:")
+    term.child.sendline("x")
+    term.expect(r"\? more")
+    keys = " ".join(line.strip() for line in term.lines()[-2:])
+    for part in ("1 again", "2 hard", "3/Enter good", "4 easy", "? more"):
+        assert part in keys, keys
+    assert all(len(line) <= 60 for line in term.lines())
+    term.finish()

@@ -32,6 +32,8 @@ def read_key(message: str, keys: dict[str, T]) -> T:
     bindings.add("c-c")(interrupt)
     bindings.add("c-d")(end)
     control = FormattedTextControl(message, show_cursor=True)
-    app: Application[T] = Application(layout=Layout(Window(control, height=1)),
+    # wrapped, never cut: a rating line is longer than a 60-column terminal
+    window = Window(control, wrap_lines=True, dont_extend_height=True)
+    app: Application[T] = Application(layout=Layout(window),
                                       key_bindings=bindings, full_screen=False)
     return app.run()

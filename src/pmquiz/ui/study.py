@@ -381,6 +381,15 @@ class TerminalStudyUI:
 
         mapping: dict[str, Any] = {**keys, **{k: Action(a) for k, a in ACTION_KEYS.items()},
                                    "?": Action("?")}
+        import textwrap
+
+        # wrapped between words to the terminal's width (a 60-column line cannot hold it)
+        # between the " · " parts, never inside one ("4 easy 10d" stays whole)
+        glued = " · ".join(part.replace(" ", "\u00a0") for part in message.strip().split(" · "))
+        message = "\n".join(textwrap.wrap(glued, max(20, self.console.width - 1),
+                                          initial_indent="  ", subsequent_indent="    ",
+                                          break_long_words=False, break_on_hyphens=False)
+                            ).replace("\u00a0", " ") + " "
         while True:
             chosen = read_key(message, mapping)
             if not isinstance(chosen, Action):
