@@ -67,7 +67,8 @@ class TerminalDrillUI:
         for key, option in zip(keys, question.options, strict=True):
             body.append(f"\n  {key}  ", style="cyan bold")
             body.append_text(literal(option))
-        self.console.print(Panel(body, title=literal(header(question)), title_align="left",
+        title = literal(header(question, self.console.width - 8))
+        self.console.print(Panel(body, title=title, title_align="left",
                                  subtitle=Text(f"score {score} · streak {streak}", style="dim"),
                                  subtitle_align="left"))
         return read_key(f"  [{'/'.join(keys)}] ", dict(zip(keys, question.options,

@@ -64,11 +64,17 @@ def match_option(text: str, options: tuple[str, ...]) -> str | None:
     return starting[0] if len(starting) == 1 else None
 
 
-def header(question: Question) -> str:
-    """`Phase 0 · Module title · card 3 · 12 left`."""
+def header(question: Question, width: int = 0) -> str:
+    """`Phase 0 · Module title · card 3 · 12 left`, the title shortened to fit `width`."""
+    from pmquiz.ui.columns import shorten
+
     stored = question.stored
-    return (f"Phase {stored.phase_number} · {stored.module_title} · card {question.number}"
-            f" · {question.remaining} left")
+    tail = f" · card {question.number} · {question.remaining} left"
+    head = f"Phase {stored.phase_number} · "
+    title = stored.module_title
+    if width:
+        title = shorten(title, max(8, width - len(head) - len(tail)))
+    return f"{head}{title}{tail}"
 
 
 def counts_text(question: Question) -> str:
