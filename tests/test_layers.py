@@ -13,7 +13,7 @@ LAYERS = [
     ["pmquiz.__main__", "pmquiz.cli", "pmquiz.commands."],
     ["pmquiz.ui."],
     ["pmquiz.session", "pmquiz.classify"],
-    ["pmquiz.card_actions"],
+    ["pmquiz.card_actions", "pmquiz.lint"],
     ["pmquiz.stats", "pmquiz.today", "pmquiz.optimize", "pmquiz.workspace", "pmquiz.doctor"],
     ["pmquiz.compile.", "pmquiz.interop."],
     ["pmquiz.recorder"],

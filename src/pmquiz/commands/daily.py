@@ -182,6 +182,40 @@ def check(
 
 @app.command()
 @reports_errors
+def lint(
+    ctx: typer.Context,
+    targets: Annotated[list[Path] | None, typer.Argument(
+        exists=True, readable=True,
+        help="Deck files or folders (default: every deck pmquiz loads).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find cards a learner would stumble on; exit 1 if there are any."""
+    from pmquiz import lint as rules
+    from pmquiz.config import load_settings
+    from pmquiz.deck import discover, load_decks
+    from pmquiz.workspace import deck_files
+
+    opts = options(ctx)
+    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
+    files = discover(targets) if targets else deck_files(opts.home, opts.decks, shipped)
+    found = rules.lint(load_decks(files))
+    if as_json:
+        print_json({"files": [str(f) for f in files],
+                    "findings": [f.to_dict() for f in found]})
+    else:
+        out = console()
+        for finding in found:
+            say(out, finding.describe(), soft_wrap=True)
+        say(out, f"{len(found)} finding{'s' if len(found) != 1 else ''} in {len(files)} deck "
+                 f"file{'s' if len(files) != 1 else ''}." if found else
+                 f"ok: nothing to fix in {len(files)} deck file"
+                 f"{'s' if len(files) != 1 else ''}.")
+    if found:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
 def undo(ctx: typer.Context) -> None:
     """Undo the last answer: its review is removed and the card's state restored."""
     with workspace(ctx) as ws:

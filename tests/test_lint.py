@@ -1,0 +1,130 @@
+"""`pmquiz lint`: one hand-made bad card per rule, a good deck with no finding, and the
+message format `path:line: card "id": what is wrong — how to fix it`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.deck import load_decks
+from pmquiz.lint import lint
+
+from helpers import write_deck
+
+runner = CliRunner()
+SETS = ('[sets]\npp = ["Product management", "Project management"]\n'
+        'lc = ["Product life cycle", "Product development lifecycle"]\n')
+
+
+def card(id_: str, kind: str, prompt: str, **keys: object) -> str:
+    lines = [f'[[cards]]\nid = "{id_}"\nkind = "{kind}"\nprompt = {json.dumps(prompt)}']
+    for key, value in keys.items():
+        lines.append(f"{key} = {json.dumps(value)}")
+    return "\n".join(lines) + "\n\n"
+
+
+def rules_for(tmp_path: Path, cards: str) -> list[tuple[str, str]]:
+    path = write_deck(tmp_path / "decks", "alpha", cards, extra=SETS)
+    return [(f.card, f.rule) for f in lint(load_decks([path]))]
+
+
+GOOD = (card("vision", "classify", "Owns the vision and strategy of what gets built.",
+             categories="pp", answer="Product management",
+             explain="Product management owns the vision; its counterpart, project "
+                     "management, owns the execution.")
+        + card("budget", "classify", "Keeps the delivery on time and on budget.",
+               categories="pp", answer="Project management",
+               explain="Project management owns delivery; product management decides what is "
+                       "worth delivering.")
+        + card("what-pm", "basic", "What is product management?",
+               answer="The practice of guiding a product from idea to launch and beyond.",
+               explain="It balances customer needs, business goals and technical realities.")
+        + card("stages", "list", "Name the four stages of the product life cycle, in order.",
+               items=["Introduction", "Growth", "Maturity", "Decline"])
+        + card("which-stage", "choice", "Which stage has the highest sales and many "
+               "competitors?", answer="Maturity", options=["Introduction", "Growth", "Decline"],
+               explain="Growth slows in maturity; decline follows when demand falls."))
+
+
+def test_a_good_deck_has_no_findings(tmp_path: Path) -> None:
+    assert rules_for(tmp_path, GOOD) == []
+
+
+@pytest.mark.parametrize(("cards", "expected"), [
+    # two cards asking one thing with different answers
+    (card("a", "basic", "What is product management?", answer="The discipline of guiding.")
+     + card("b", "basic", "What is product management?", answer="The strategic practice."),
+     ("b", "same-question")),
+    # near-duplicate statements, here across two category sets
+    (card("a", "classify", "Runs as a repeatable sequence so teams can deliver reliably.",
+          categories="lc", answer="Product development lifecycle")
+     + card("b", "classify", "Is made repeatable so that teams deliver reliably.",
+            categories="pp", answer="Project management"),
+     ("b", "near-duplicate")),
+    # the only option sharing a content word with the prompt
+    (card("c", "choice", "Which of these belongs to product management?",
+          answer="Owns the vision of a product.",
+          options=["Owns the execution.", "Tracks the timelines.", "Manages dependencies."]),
+     ("c", "guessable-option")),
+    # the right option much longer than the wrong ones
+    (card("c", "choice", "Which is the engine of growth?",
+          answer="The product itself, through its own use and sharing by its users",
+          options=["Sales", "Marketing", "Ads"]),
+     ("c", "guessable-option")),
+    # a sentence among names
+    (card("c", "choice", "Which fits best?", answer="Keep it as it is, with little spend.",
+          options=["Harvest", "Reposition", "Discontinue"]),
+     ("c", "guessable-option")),
+    # "which … is this" followed by a statement
+    (card("w", "choice", "Which core principle is this: Help users reach the aha moment.",
+          answer="Deliver value fast", options=["Drive virality", "Build recurring value"]),
+     ("w", "which-statement")),
+    # a one-word classify statement
+    (card("s", "classify", "Introduction", categories="lc", answer="Product life cycle"),
+     ("s", "short-statement")),
+    # the answer in its own prompt
+    (card("p", "basic", "Why does a product manager lead through influence?",
+          answer="lead through influence"),
+     ("p", "answer-in-prompt")),
+    (card("l", "list", "Name the stages: introduction, growth, maturity and decline.",
+          items=["Introduction", "Growth", "Maturity", "Decline"]),
+     ("l", "answer-in-prompt")),
+    # explanations that teach nothing
+    (card("e", "classify", "Owns the vision and strategy.", categories="pp",
+          answer="Product management",
+          explain="The course lists this under Product management in “PM vs Project”."),
+     ("e", "empty-explanation")),
+    (card("e", "basic", "What is the introduction stage?",
+          answer="Customers start to hear of the product.",
+          explain="Introduction — customers start to hear of the product."),
+     ("e", "empty-explanation")),
+    # a list item that is the list's own subject
+    (card("l", "list", "Name the eight stages of the product development lifecycle.",
+          items=["Idea generation", "Screening", "Product development", "Launch"]),
+     ("l", "item-names-subject")),
+])
+def test_each_rule_finds_its_card(tmp_path: Path, cards: str,
+                                  expected: tuple[str, str]) -> None:
+    assert expected in rules_for(tmp_path, cards)
+
+
+def test_cli_reports_path_line_and_fix_and_exits_1(home: Path, tmp_path: Path) -> None:
+    bad = write_deck(tmp_path / "bad", "alpha",
+                     card("s", "classify", "Launch", categories="lc",
+                          answer="Product development lifecycle"), extra=SETS)
+    result = runner.invoke(app, ["lint", str(bad)])
+    assert result.exit_code == 1
+    line = bad.read_text(encoding="utf-8").split("\n").index("[[cards]]") + 1
+    assert f'{bad}:{line}: card "s": the statement "Launch" is one or two words' in \
+        result.output
+    assert " — write what the term does or means" in result.output
+    data = json.loads(runner.invoke(app, ["lint", str(bad), "--json"]).output)
+    assert data["findings"][0]["rule"] == "short-statement"
+    assert data["findings"][0]["line"] == line
+    good = write_deck(tmp_path / "good", "beta", GOOD, extra=SETS)
+    result = runner.invoke(app, ["lint", str(good)])
+    assert result.exit_code == 0 and "ok: nothing to fix in 1 deck file" in result.output
