@@ -38,7 +38,7 @@ CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "resources",
                "next_module"}
 CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
-             "source", "keep", "group"}
+             "source", "keep", "group", "also"}
 TOP_KEYS = {"module", "sets", "cards"}
 MAX_PHASE = 999  # SQLite integers stop at 2**63; a course has a handful of phases
 MAX_ORDER = 1_000_000
@@ -252,7 +252,8 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
                 options=options, categories=extra.get("categories", ()), items=items,
                 explain=str(raw.get("explain", "")).strip(),
                 source=str(raw.get("source", "")).strip(), line=card_line or 0,
-                keep=raw.get("keep") is True, groups=tuple(g.strip() for g in group))
+                keep=raw.get("keep") is True, groups=tuple(g.strip() for g in group),
+                also=extra.get("also", ()))
 
 
 def _strings(raw: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
@@ -401,6 +402,8 @@ def render_deck(deck: Deck, header: str = "") -> str:
             parts.append(f"options = {_toml_value(list(card.options))}")
         if card.items:
             parts.append(f"items = {_toml_value(list(card.items))}")
+        if card.also:
+            parts.append(f"also = {_toml_value(list(card.also))}")
         if card.explain:
             parts.append(f"explain = {_toml_string(card.explain)}")
         if card.source:

@@ -177,7 +177,7 @@ def _across(decks: list[Deck]) -> list[Finding]:
     for deck in decks:
         for card in deck.cards:
             if card.kind in (Kind.BASIC, Kind.CHOICE, Kind.LIST):
-                key = normalize(card.prompt)
+                key = question_key(card.prompt)
                 first = asked.get(key)
                 if first is None:
                     asked[key] = (deck, card)
@@ -185,8 +185,8 @@ def _across(decks: list[Deck]) -> list[Finding]:
                     findings.append(Finding(
                         deck.path, card.line, card.id, "same-question",
                         f'asks what card "{first[1].id}" ({_where(first)}) asks, with another '
-                        "answer", "keep one card (the other wording can be an accepted "
-                        "answer: answer = \"a|b\") or ask two different things"))
+                        "answer", "keep one card and give it the other wording as a right answer "
+                        "too (also = [\"…\"]), or ask two different things"))
             if card.kind is Kind.CLASSIFY:
                 statements.append((deck, card))
     for index, (deck, card) in enumerate(statements):
@@ -202,6 +202,14 @@ def _across(decks: list[Deck]) -> list[Finding]:
                     "keep one, or make them say different things"))
                 break
     return findings
+
+
+def question_key(prompt: str) -> str:
+    """What a prompt asks, without a lead-in: `At its core, what is product management?`
+    and `What is product management?` ask the same."""
+    text = normalize(prompt)
+    found = re.search(r"\b(what (?:is|are|does|do) .+)$", text)
+    return found.group(1) if found else text
 
 
 def _where(entry: tuple[Deck, Card]) -> str:

@@ -89,6 +89,7 @@ class Card:
     line: int = 0
     keep: bool = False
     groups: tuple[str, ...] = ()  # sibling groups: cards that test the same fact
+    also: tuple[str, ...] = ()  # basic cards: other wordings of the answer, also right
 
     @property
     def key(self) -> str:
@@ -129,6 +130,8 @@ class Card:
             data["keep"] = True
         if self.groups:
             data["group"] = list(self.groups)
+        if self.also:
+            data["also"] = list(self.also)
         return data
 
     @classmethod
@@ -148,6 +151,7 @@ class Card:
             line=data.get("line", 0),
             keep=bool(data.get("keep", False)),
             groups=tuple(data.get("group", ())),
+            also=tuple(data.get("also", ())),
         )
 
 

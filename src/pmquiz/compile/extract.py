@@ -25,7 +25,7 @@ from pmquiz.compile.document import (
 )
 from pmquiz.compile.glued import split_explicit, split_glued
 from pmquiz.deck import free_id
-from pmquiz.grading import normalize
+from pmquiz.grading import content_words, normalize
 from pmquiz.model import Card, Kind
 
 VERSUS = re.compile(r"^(.+?)\s+(?:vs\.?|versus)\s+(.+?)\??$", re.IGNORECASE)
@@ -39,6 +39,39 @@ NUMBER_WORDS = {"a", "few", "the", "these", "those", "its", "their", "our", "sev
                 "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "main",
                 "key", "following"}
 INTRO = "Introduction"
+COUNTS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+          9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth")
+# Names of a model or a process read with an article ("the product life cycle"); names of a
+# discipline do not ("product management").
+WITH_ARTICLE = {"cycle", "lifecycle", "process", "model", "stage", "framework", "method",
+                "loop", "funnel", "curve"}
+
+
+def lower_first(text: str) -> str:
+    """`Owns the vision` -> `owns the vision`; acronyms (`PLC`) stay."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def named(category: str) -> str:
+    """A category as it reads inside a sentence: `the product life cycle`, `product
+    management`."""
+    text = lower_first(re.sub(r"^(?:the|a|an)\s+", "", category, flags=re.IGNORECASE))
+    words = text.split()
+    return f"the {text}" if words and words[-1].lower() in WITH_ARTICLE else text
+
+
+def upper_first(text: str) -> str:
+    """`the product life cycle` -> `The product life cycle`."""
+    return text[:1].upper() + text[1:]
+
+
+def count_word(count: int) -> str:
+    """`four` for 4; digits beyond twelve."""
+    return COUNTS.get(count, str(count))
 
 
 @dataclass
@@ -122,24 +155,48 @@ def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, sl
     section = heading.text
     prefix = slugify(heading.text, words=8)
     for n, category in enumerate(categories):
-        for item in found[n][1]:
+        other = next(m for m in range(len(categories)) if m != n)
+        counterparts = found[other][1]
+        for position, item in enumerate(found[n][1]):
+            # the contrast: the matching statement on the other side (the lists run in
+            # parallel), so the explanation teaches the distinction, not the heading
+            counterpart = counterparts[min(position, len(counterparts) - 1)]
             out.add(Card(deck=slug, id=f"{prefix}/{slugify(item.text)}", kind=Kind.CLASSIFY,
                          prompt=item.text, answer=category, categories=categories,
                          source=section,
-                         explain=f"The course lists this under {category} in “{section}”."))
+                         explain=f"{upper_first(named(category))} {lower_first(item.text)} "
+                                 "By contrast, "
+                                 f"{named(categories[other])} {lower_first(counterpart.text)}"))
     for n, category in enumerate(categories):
         own = found[n][1]
         others = [item.text for m in range(len(names)) if m != n for item in found[m][1]]
         if not own or not others:
             continue
+        rest = [named(c) for m, c in enumerate(categories) if m != n]
+        prompt = f"Which of these belongs to {named(category)}, not {' or '.join(rest)}?"
+        asked = set(content_words(prompt))
+
+        def echoes(text: str, asked: set[str] = asked) -> bool:
+            return bool(asked & set(content_words(text)))
+
+        # wrong options that share the prompt's words too, so the right one is not the
+        # only one that repeats them
+        shown = sorted(others, key=lambda t: -len(asked & set(content_words(t))))[:3]
+        shown = [t for t in others if t in shown]
+        answers = [i.text for i in own]
+        if not any(echoes(t) for t in shown):
+            answers = [t for t in answers if not echoes(t)]
+        if not answers:
+            continue  # every right option repeats the prompt's words: a give-away
+        answer = answers[0]
         out.add(Card(deck=slug, id=f"{prefix}/which-is-{slugify(category, 3)}",
-                     kind=Kind.CHOICE, prompt=f"Which of these belongs to {category.lower()}?"
-                     if category[:1].isupper() and category[1:2].islower() else
-                     f"Which of these belongs to {category}?",
-                     answer=own[0].text, options=tuple(others[:3]), source=section,
-                     explain=f"{category}: {own[0].text}",
+                     kind=Kind.CHOICE, prompt=prompt, answer=answer, options=tuple(shown),
+                     source=section,
+                     explain=f"{upper_first(named(category))} {lower_first(answer)} The other "
+                             "options belong to "
+                             f"{' or '.join(rest)}.",
                      # siblings of every statement it shows
-                     groups=tuple(f"{prefix}/{slugify(t)}" for t in [own[0].text, *others[:3]])))
+                     groups=tuple(f"{prefix}/{slugify(t)}" for t in [answer, *shown])))
     return True
 
 
@@ -151,6 +208,7 @@ def _definitions(section: str, blocks: list[Block], slug: str, out: Extraction) 
     if not first:
         return
     sentence = first[0]
+    following = first[1] if len(first) > 1 else ""
     clause = re.split(r"[:;]|\s[—–]\s", sentence)[0].rstrip(" .")
     match = DEFINITION.match(clause)
     if not match:
@@ -165,15 +223,22 @@ def _definitions(section: str, blocks: list[Block], slug: str, out: Extraction) 
     lead = match.group("lead")
     prompt = f"{lead}, what is {term_text}?" if lead else f"What is {term_text}?"
     group = f"{section_slug}/{slugify(term, 4)}"  # the definition's cards are siblings
+    # The explanation teaches what the answer does not say: the rest of the definition's
+    # sentence when it goes on, else the sentence after it, else nothing.
+    adds = set(content_words(sentence)) - set(content_words(answer)) - \
+        set(content_words(prompt)) - set(content_words(lead or ""))
+    explain = sentence if adds else following
     out.add(Card(deck=slug, id=f"{section_slug}/what-is-{slugify(term, 4)}", kind=Kind.BASIC,
                  prompt=prompt, answer=answer, source=section,
-                 explain=sentence, groups=(group,)))
+                 explain=explain, groups=(group,)))
     gap = _key_phrase(definition, term)
     if gap:
         cloze = clause.replace(gap, "{{" + gap + "}}", 1) + "."
+        shown = set(content_words(cloze.replace("{{", "").replace("}}", "")))
         out.add(Card(deck=slug, id=f"{section_slug}/{slugify(term, 4)}-key-phrase",
                      kind=Kind.CLOZE, prompt=cloze[:1].upper() + cloze[1:], source=section,
-                     explain=sentence, groups=(group,)))
+                     explain=sentence if set(content_words(sentence)) - shown else following,
+                     groups=(group,)))
 
 
 def _key_phrase(definition: str, term: str) -> str:
@@ -189,28 +254,45 @@ def _key_phrase(definition: str, term: str) -> str:
     return term
 
 
+DEFINED = re.compile(r"\bwhat (?:is|are) (?P<term>.+?)\??$")
+
+
 def _dedupe_definitions(out: Extraction) -> None:
-    """Two sections defining the same term: say which in the second prompt."""
-    seen: set[str] = set()
-    cards = []
+    """One definition card per term: when a later section defines a term again, its
+    wording becomes another right answer (`also`) of the first card, and its cards join the
+    first card's sibling group."""
     from dataclasses import replace
 
+    first: dict[str, int] = {}
+    cards: list[Card] = []
     for card in out.cards:
-        fixed = card
-        if card.kind is Kind.BASIC and card.id.split("/")[-1].startswith("what-is-"):
-            if card.prompt in seen:
-                fixed = replace(card, prompt=f"{card.prompt[:-1]} (see “{card.source}”)?")
-            seen.add(fixed.prompt)
-        cards.append(fixed)
+        found = DEFINED.search(normalize(card.prompt)) \
+            if card.kind is Kind.BASIC and card.id.split("/")[-1].startswith("what-is-") \
+            else None
+        if found is None:
+            cards.append(card)
+            continue
+        term = found.group("term")
+        if term not in first:
+            first[term] = len(cards)
+            cards.append(card)
+            continue
+        index = first[term]
+        kept = cards[index]
+        cards[index] = replace(kept, also=(*kept.also, card.answer),
+                               groups=tuple(dict.fromkeys((*kept.groups, *card.groups))))
     out.cards = cards
 
 
 def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
            known: set[str]) -> None:
     section_slug = slugify(section, 4)
-    for before, block in itertools.pairwise(blocks):
+    for position, (before, block) in enumerate(itertools.pairwise(blocks)):
         if block.kind != "bullets" or before.kind != "paragraph":
             continue
+        after = next((b for b in blocks[position + 2:] if b.kind == "paragraph"), None)
+        # what the page says after the list, as the list card's explanation
+        coda = (sentences(after.text) or [""])[0] if after else ""
         intro = sentences(before.text)[-1] if sentences(before.text) else before.text
         if not intro.endswith(":"):
             continue
@@ -227,26 +309,45 @@ def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
         subject = _list_subject(intro)
         singular = _singular(subject)
         list_id = f"{section_slug}/{slugify(subject, 4)}"
-        prompt = f"Name the {len(names)} {subject} ({section})."
-        out.add(Card(deck=slug, id=list_id, kind=Kind.LIST, prompt=prompt,
-                     items=tuple(names), source=section, explain=intro))
+        ordered = bool(re.search(r"\bin order\b", intro, re.IGNORECASE))
+        out.add(Card(deck=slug, id=list_id, kind=Kind.LIST,
+                     prompt=_list_prompt(intro, subject, section, len(names), ordered),
+                     items=tuple(names), source=section, explain=coda))
         if len(with_terms) != len(items):
             continue
         terms = [i.term for i in items]
-        for item in items:
+        for place, item in enumerate(items):
             item_id = f"{section_slug}/{slugify(item.term, 5)}"
+            where = (f"{item.term} is the {ORDINALS[place]} of the {count_word(len(items))} "
+                     if ordered and place < len(ORDINALS) else
+                     f"{item.term} is one of the {count_word(len(items))} ") + \
+                f"{subject} in “{section}”."
             out.add(Card(deck=slug, id=item_id, kind=Kind.BASIC,
                          prompt=f"{section}: what does “{item.term}” mean?",
-                         answer=item.description, source=section,
-                         explain=f"{item.term} — {item.description}"))
+                         answer=item.description, source=section, explain=where))
             others = [t for t in terms if t != item.term][:3]
-            if others:
+            gives_away = set(content_words(item.term)) & set(content_words(item.description))
+            if others and not gives_away:
+                meaning = lower_first(item.description).rstrip(" .")
                 out.add(Card(deck=slug, id=f"{item_id}-which", kind=Kind.CHOICE,
-                             prompt=f"Which {singular} is this: {item.description}",
+                             prompt=f"Which {singular} means: {meaning}?",
                              answer=item.term, options=tuple(others), source=section,
-                             explain=f"{item.term}: {item.description}",
+                             explain=where,
                              # shows the item's meaning, and the list's terms as options
                              groups=(item_id, list_id)))
+
+
+def _list_prompt(intro: str, subject: str, section: str, count: int, ordered: bool) -> str:
+    """The list card's question with its lead resolved: `Name the four canonical stages of
+    the product life cycle, in order.`, or the page's own lead-in made a statement and a
+    request: `When a product is in decline, a firm has four typical options. Name all
+    four.`"""
+    lead = re.sub(r",?\s*in order,?", "", intro.rstrip(": ").strip(), flags=re.IGNORECASE)
+    in_order = ", in order" if ordered else ""
+    if re.match(r"^(?:its|their|these|this|they)\b", lead, re.IGNORECASE):
+        return f"Name the {count_word(count)} {subject} of {named(section)}{in_order}."
+    lead = re.sub(r"\s+(?:are|is)$", "", lead)
+    return f"{lead}. Name all {count_word(count)}{in_order}."
 
 
 def _list_subject(intro: str) -> str:

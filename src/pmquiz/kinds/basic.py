@@ -21,15 +21,23 @@ class Basic(CardKind):
 
     def check(self, raw: dict[str, Any], sets: dict[str, tuple[str, ...]],
               fail: Fail) -> dict[str, Any]:
-        """Needs a non-empty answer."""
+        """Needs a non-empty answer; `also` lists other wordings that are right too."""
         fields = super().check(raw, sets, fail)
         if isinstance(raw.get("answer"), str) and not raw["answer"].strip():
             fail('"answer" is empty', "answer")
+        also = raw.get("also", [])
+        if isinstance(also, str):
+            also = [also]
+        if not isinstance(also, list) or not all(isinstance(a, str) and a.strip()
+                                                 for a in also):
+            fail('"also" must be another wording of the answer, or a list of them', "also")
+        else:
+            fields["also"] = tuple(a.strip() for a in also)
         return fields
 
     def teaches(self, card: Card) -> list[str]:
-        """The question and its answer."""
-        return [card.prompt, card.answer]
+        """The question and its answers."""
+        return [card.prompt, card.answer, *card.also]
 
     def judge(self, question: Question, response: str,
               known: frozenset[str] = frozenset()) -> Verdict:
@@ -37,9 +45,16 @@ class Basic(CardKind):
         card = question.card
         if not response.strip():
             return Verdict(question, response, None)
-        hint = grading.compare_words(response, card.answer, known).outcome
+        # the hint measures the attempt against the wording it comes closest to
+        def fit(accepted: str) -> tuple[bool, float]:
+            found, total = grading.key_words_covered(response, accepted, known)
+            right = grading.compare_words(response, accepted, known).outcome is Outcome.RIGHT
+            return right, found / max(1, total)
+
+        best = max((card.answer, *card.also), key=fit) if card.also else card.answer
+        hint = grading.compare_words(response, best, known).outcome
         return Verdict(question, response, None, hint,
-                       grading.key_words_covered(response, card.answer, known))
+                       grading.key_words_covered(response, best, known))
 
     def feedback(self, verdict: Verdict) -> list[tuple[str, str]]:
         """The hint, then the answer and explanation."""
@@ -51,7 +66,9 @@ class Basic(CardKind):
         elif verdict.key_words[0]:
             found, total = verdict.key_words
             lines.append((f"Your answer has {found} of the {total} key words.", "yellow"))
-        lines.append((f"Answer: {self.expected_answer(verdict.question.card)}", "bold"))
+        card = verdict.question.card
+        lines.append((f"Answer: {self.expected_answer(card)}", "bold"))
+        lines += [(f"Also right: {other}", "") for other in card.also]
         return lines + self.explanation(verdict)
 
 

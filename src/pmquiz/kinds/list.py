@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pmquiz import grading
@@ -43,8 +44,11 @@ class ListKind(CardKind):
         return "; ".join(card.items)
 
     def teaches(self, card: Card) -> list[str]:
-        """The question and every item."""
-        return [card.prompt, *card.items]
+        """What the list is about (the prompt without its request to name the items) and
+        every item."""
+        about = re.sub(r"\s*Name all \w+(?:, in order)?[.?]?\s*$", "", card.prompt)
+        about = re.sub(r"^\s*Name (?:the )?", "", about).strip()
+        return [text for text in (about, *card.items) if text]
 
     def judge(self, question: Question, response: str,
               known: frozenset[str] = frozenset()) -> Verdict:
