@@ -148,3 +148,22 @@ def test_any_card_tables_give_a_deck_or_errors(cards: list[dict[str, object]]) -
         assert all(e.describe().startswith("x.toml") for e in exc.errors)
     else:
         assert len(deck.cards) == len(cards)
+
+
+def test_also_lists_other_right_wordings_of_a_basic_answer(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    path.write_text('[module]\nslug = "a"\ntitle = "A"\nphase = 0\n\n[[cards]]\nid = "x"\n'
+                    'kind = "basic"\nprompt = "What is X?"\nanswer = "One thing."\n'
+                    'also = "Another wording."\n\n[[cards]]\nid = "y"\nkind = "basic"\n'
+                    'prompt = "What is Y?"\nanswer = "Y."\nalso = ["Why.", "Wye."]\n',
+                    encoding="utf-8")
+    deck = load_file(path)
+    assert [c.also for c in deck.cards] == [("Another wording.",), ("Why.", "Wye.")]
+    again = tmp_path / "b.toml"
+    write_deck(deck, again)
+    assert [c.also for c in load_file(again).cards] == [("Another wording.",), ("Why.", "Wye.")]
+    path.write_text(path.read_text(encoding="utf-8").replace('also = "Another wording."',
+                                                             "also = 3"), encoding="utf-8")
+    with pytest.raises(DeckErrors) as caught:
+        load_file(path)
+    assert ':11: card "x": "also" must be another wording of the answer' in str(caught.value)

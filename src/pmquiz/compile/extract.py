@@ -23,7 +23,7 @@ from pmquiz.compile.document import (
     sentences,
     slugify,
 )
-from pmquiz.compile.glued import split_explicit, split_glued
+from pmquiz.compile.glued import split_explicit, split_list
 from pmquiz.deck import free_id
 from pmquiz.grading import content_words, normalize
 from pmquiz.model import Card, Kind
@@ -59,7 +59,9 @@ def lower_first(text: str) -> str:
 def named(category: str) -> str:
     """A category as it reads inside a sentence: `the product life cycle`, `product
     management`."""
-    text = lower_first(re.sub(r"^(?:the|a|an)\s+", "", category, flags=re.IGNORECASE))
+    text = lower_first(category)
+    if re.match(r"^(?:the|a|an)\s", text, re.IGNORECASE):
+        return text[:1].lower() + text[1:]  # "The metrics stack" -> "the metrics stack"
     words = text.split()
     return f"the {text}" if words and words[-1].lower() in WITH_ARTICLE else text
 
@@ -93,7 +95,6 @@ class Extraction:
 def extract(doc: Document, slug: str) -> Extraction:
     """Apply every rule to the document's sections."""
     out = Extraction()
-    known = _known_words(doc)
     sections = _sections(doc.blocks)
     used: set[int] = set()
     # Cards follow the page: a learner meets the opening definition before the comparisons.
@@ -104,7 +105,7 @@ def extract(doc: Document, slug: str) -> Extraction:
             continue
         name = heading.text if heading is not None else INTRO
         _definitions(name, blocks, slug, out)
-        _lists(name, blocks, slug, out, known)
+        _lists(name, blocks, slug, out)
     _dedupe_definitions(out)
     return out
 
@@ -188,7 +189,9 @@ def _comparison(sections: list[tuple[Block | None, list[Block]]], index: int, sl
             answers = [t for t in answers if not echoes(t)]
         if not answers:
             continue  # every right option repeats the prompt's words: a give-away
-        answer = answers[0]
+        # the right option closest in length to the wrong ones, so length gives nothing away
+        typical = sorted(len(t) for t in shown)[len(shown) // 2]
+        answer = min(answers, key=lambda t: (abs(len(t) - typical), answers.index(t)))
         out.add(Card(deck=slug, id=f"{prefix}/which-is-{slugify(category, 3)}",
                      kind=Kind.CHOICE, prompt=prompt, answer=answer, options=tuple(shown),
                      source=section,
@@ -249,8 +252,13 @@ def _key_phrase(definition: str, term: str) -> str:
     head = re.split(r"\s+(?:of|where|that|which|in|to|for|by|with|whose|when|during|from|"
                     r"on|at|as|into|through)\s+|,", body)[0]
     words = head.split()
+    # a noun phrase, not the start of a clause: "number the team agrees" -> "number"
+    clause = next((i for i, w in enumerate(words) if i and w.lower() in
+                   {"the", "a", "an", "this", "it", "they", "we", "you"}), None)
+    if clause is not None:
+        words = words[:clause]
     if 1 < len(words) <= 4 and words[-1].lower() not in {"way", "kind", "type", "part", "set"}:
-        return head
+        return " ".join(words)
     return term
 
 
@@ -284,8 +292,7 @@ def _dedupe_definitions(out: Extraction) -> None:
     out.cards = cards
 
 
-def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
-           known: set[str]) -> None:
+def _lists(section: str, blocks: list[Block], slug: str, out: Extraction) -> None:
     section_slug = slugify(section, 4)
     for position, (before, block) in enumerate(itertools.pairwise(blocks)):
         if block.kind != "bullets" or before.kind != "paragraph":
@@ -296,7 +303,7 @@ def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
         intro = sentences(before.text)[-1] if sentences(before.text) else before.text
         if not intro.endswith(":"):
             continue
-        items = _split_items([i for i in block.items if i.text.strip()], known, out)
+        items = _split_items([i for i in block.items if i.text.strip()], out)
         if not items:
             continue
         with_terms = [i for i in items if i.term]
@@ -318,9 +325,9 @@ def _lists(section: str, blocks: list[Block], slug: str, out: Extraction,
         terms = [i.term for i in items]
         for place, item in enumerate(items):
             item_id = f"{section_slug}/{slugify(item.term, 5)}"
-            where = (f"{item.term} is the {ORDINALS[place]} of the {count_word(len(items))} "
-                     if ordered and place < len(ORDINALS) else
-                     f"{item.term} is one of the {count_word(len(items))} ") + \
+            where = (f"“{item.term}” is the {ORDINALS[place]} of the "
+                     f"{count_word(len(items))} " if ordered and place < len(ORDINALS) else
+                     f"“{item.term}” is one of the {count_word(len(items))} ") + \
                 f"{subject} in “{section}”."
             out.add(Card(deck=slug, id=item_id, kind=Kind.BASIC,
                          prompt=f"{section}: what does “{item.term}” mean?",
@@ -360,6 +367,10 @@ def _list_subject(intro: str) -> str:
         before = re.match(r"^(.+?)(?:,[^,]*,)?\s+(?:are|is|include|includes)$", text)
         phrase = before.group(1) if before else text
     words = re.findall(r"[\w’'-]+", phrase)
+    # the noun phrase after the last count or determiner: "keep four habits" -> "habits"
+    counted = [i for i, w in enumerate(words) if w.lower() in NUMBER_WORDS]
+    if counted and counted[-1] < len(words) - 1:
+        words = words[counted[-1] + 1:]
     while words and words[0].lower() in NUMBER_WORDS:
         words.pop(0)
     return " ".join(words[-3:]).lower() if words else "items"
@@ -375,7 +386,7 @@ def _singular(phrase: str) -> str:
     return " ".join([*words[:-1], last])
 
 
-def _split_items(items: list[Item], known: set[str], out: Extraction) -> list[Item]:
+def _split_items(items: list[Item], out: Extraction) -> list[Item]:
     """Give items their term and description: explicit separators first, glued terms second.
 
     Glued splitting is used only when most items of the list split that way, so a list of
@@ -385,7 +396,7 @@ def _split_items(items: list[Item], known: set[str], out: Extraction) -> list[It
     if all(i.term or e for i, e in zip(items, explicit, strict=True)):
         return [i if i.term else Item(i.text, i.line, e.term, e.description)  # type: ignore[union-attr]
                 for i, e in zip(items, explicit, strict=True)]
-    glued = [split_glued(i.text, known) for i in items]
+    glued = split_list([i.text for i in items])
     if sum(1 for g in glued if g) * 2 <= len(items):
         return items
     result = []
@@ -401,9 +412,3 @@ def _split_items(items: list[Item], known: set[str], out: Extraction) -> list[It
                                          f"({split.reason}); check this card"))
         result.append(Item(item.text, item.line, split.term, split.description))
     return result
-
-
-def _known_words(doc: Document) -> set[str]:
-    text = " ".join([doc.title] + [b.text for b in doc.blocks] +
-                    [i.text for b in doc.blocks for i in b.items])
-    return {w.lower() for w in re.findall(r"[A-Za-z]+", text)}

@@ -1,22 +1,27 @@
 """Split list items whose bold term was glued to its description when the page was copied.
 
 The site shows `**Deliver value fast** help users…`; selecting the page gives
-`Deliver value fasthelp users…`. The method: in the first words of the item, find a word that
-ends with an instruction verb from a shipped list (`fast|help`), where the part before the verb
-is itself a word (seen elsewhere on the page, in a shipped list of common words, or at least
-reading like one). If more than one split fits, or the term side does not read like a word,
-the split is reported as unsure.
+`Deliver value fasthelp users…`. The method: among the item's first words, find the first one
+the English word-frequency dictionary (`pmquiz.words`, wordfreq) does not know but that reads as
+two words it knows well (`fast` + `help`), choosing the cut that makes the likeliest pair
+(Zipf frequencies add as log-probabilities). The term ends at the cut. Across one list, the
+items are split the same way: when an item could be cut in more than one word, the cut that
+gives the term length most of its sibling items have wins (`split_list`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from pmquiz.compile.words import COMMON_WORDS, IMPERATIVE_VERBS
+from pmquiz import words
 
 SEPARATOR = re.compile(r"^(.{2,80}?)\s*(?:\s[—–-]\s|:\s)\s*(.+)$")
 MAX_TERM_WORDS = 6
+MIN_HEAD = 1.5  # Zipf of the term's last word: rare words are fine ("virality" is 1.75)
+MIN_TAIL = 3.0  # Zipf of the description's first word: an ordinary word ("help", "keep")
+CLEAR = 1.5  # a best cut this much likelier than the next is sure
 
 
 @dataclass(frozen=True)
@@ -29,11 +34,89 @@ class Split:
     reason: str = ""
 
 
-def _is_word(word: str) -> bool:
-    """In the shipped lists, directly or as a plural or -ed/-ing/-ly form."""
-    forms = {word, word.removesuffix("s"), word.removesuffix("es"), word.removesuffix("ed"),
-             word.removesuffix("ing"), word.removesuffix("ly"), word.removesuffix("ing") + "e"}
-    return any(f in COMMON_WORDS or f in IMPERATIVE_VERBS for f in forms)
+@dataclass(frozen=True)
+class Cut:
+    """One way to read a glued word as two: which word of the item, where, how likely."""
+
+    index: int
+    at: int
+    score: float
+    runner_up: float
+    known_head: bool = True  # False: the term's last word is no word the dictionary knows
+
+
+def cut_word(word: str) -> tuple[int, float, float, bool] | None:
+    """(where to cut, score, score of the next best cut, whether the head is a known word)
+    for a word the dictionary does not know that reads as two words it does, or failing
+    that as an unknown word followed by a common one (a guess); None for a real word."""
+    if not word.isalpha() or len(word) < 4 or not word[1:].islower():
+        return None
+    lower = word.lower()
+    if words.is_word(lower):
+        return None  # a real word ("recurring") is not two glued ones
+    scored: list[tuple[float, int]] = []
+    guesses: list[tuple[float, int]] = []
+    for at in range(2, len(lower) - 1):
+        head, tail = words.zipf(lower[:at]), words.zipf(lower[at:])
+        if tail >= MIN_TAIL and len(lower) - at >= 3:
+            (scored if head >= MIN_HEAD else guesses).append((head + tail, at))
+    if not scored:
+        if not guesses:
+            return None
+        best = max(guesses)
+        return best[1], best[0], best[0], False
+    scored.sort(reverse=True)
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return scored[0][1], scored[0][0], runner_up, True
+
+
+def cuts(text: str) -> list[Cut]:
+    """Every word among the first few of an item that could be two glued words."""
+    found = []
+    for index, word in enumerate(text.split()[:MAX_TERM_WORDS]):
+        got = cut_word(word)
+        if got is not None:
+            found.append(Cut(index, *got))
+    return found
+
+
+def _split_at(text: str, cut: Cut, sure: bool, reason: str) -> Split:
+    parts = text.split()
+    word = parts[cut.index]
+    term = " ".join([*parts[:cut.index], word[:cut.at]])
+    description = " ".join([word[cut.at:], *parts[cut.index + 1:]])
+    return Split(term, description[:1].upper() + description[1:], sure, reason)
+
+
+def split_glued(text: str, term_words: int | None = None) -> Split | None:
+    """Find where a glued term ends and its description begins. `term_words`, when given,
+    is how many words the terms of the item's list mostly have: a cut that gives that many
+    is preferred."""
+    found = cuts(text)
+    if not found:
+        return None
+    chosen = found[0]
+    if term_words is not None:
+        chosen = next((c for c in found if c.index + 1 == term_words), found[0])
+    clear = chosen.score - chosen.runner_up >= CLEAR
+    reason = ""
+    if not chosen.known_head:
+        head = text.split()[chosen.index][:chosen.at]
+        reason = f'"{head}" is not a word the dictionary knows'
+    elif len(found) > 1 and (term_words is None or chosen.index + 1 != term_words):
+        reason = "more than one word could be where the term ends"
+    elif not clear:
+        word = text.split()[chosen.index]
+        reason = f'"{word}" could be cut in more than one place'
+    return _split_at(text, chosen, not reason, reason)
+
+
+def split_list(texts: list[str]) -> list[Split | None]:
+    """Split every item of one list; items that could be cut in more than one word take the
+    cut that gives their siblings' usual term length."""
+    single = [found[0].index + 1 for found in map(cuts, texts) if len(found) == 1]
+    usual = Counter(single).most_common(1)[0][0] if single else None
+    return [split_glued(text, usual) for text in texts]
 
 
 def split_explicit(text: str) -> Split | None:
@@ -43,44 +126,3 @@ def split_explicit(text: str) -> Split | None:
         return None
     description = match.group(2).strip()
     return Split(match.group(1).strip(), description[:1].upper() + description[1:], True)
-
-
-def split_glued(text: str, known_words: set[str]) -> Split | None:
-    """Find where a glued term ends and its description (an instruction) begins."""
-    words = text.split()
-    candidates: list[tuple[int, int, str]] = []
-    for index, word in enumerate(words[:MAX_TERM_WORDS]):
-        letters = re.sub(r"[^A-Za-z]", "", word)
-        if letters != word or len(word) < 4 or _is_word(word.lower()):
-            continue  # a real word ("recurring") is not two glued ones
-        lower = word.lower()
-        for cut in range(2, len(lower) - 1):
-            head, tail = lower[:cut], lower[cut:]
-            if tail in IMPERATIVE_VERBS and word[cut:].islower():
-                candidates.append((index, cut, head))
-    if not candidates:
-        return None
-
-    def known(head: str) -> bool:
-        stems = {head, head.removesuffix("s"), head.removesuffix("es"), head.removesuffix("ly"),
-                 head.removesuffix("ed"), head.removesuffix("ing")}
-        if any(s in known_words or s in COMMON_WORDS for s in stems if len(s) > 1):
-            return True
-        # Not in the lists: accept what reads like an English word (vowels, no long
-        # consonant runs); a dictionary would be better, but this keeps the wheel small.
-        return len(head) >= 3 and re.search(r"[aeiouy]", head) is not None and \
-            re.search(r"[^aeiouy]{4,}", head) is None
-
-    # The term ends at the first glued word; the description after it is ordinary text.
-    first = min(c[0] for c in candidates)
-    in_word = [c for c in candidates if c[0] == first]
-    good = [c for c in in_word if known(c[2])]
-    # Several ways to split one word: prefer the longest verb (viralitydesign -> design).
-    index, cut, head = min(good or in_word, key=lambda c: c[1])
-    word = words[index]
-    term = " ".join([*words[:index], word[:cut]])
-    description = " ".join([word[cut:], *words[index + 1:]])
-    sure = len(good) == 1
-    reason = "" if sure else (
-        f'"{head}" is not a known word' if not good else "more than one place could split")
-    return Split(term, description[:1].upper() + description[1:], sure, reason)
