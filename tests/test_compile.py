@@ -527,3 +527,73 @@ def test_a_basic_cards_other_wording_is_right_too(tmp_path: Path) -> None:
     lines = [text for text, _ in kind_of(card).feedback(verdict)]
     assert "Your answer matches." in lines
     assert "Also right: The discipline of guiding a product through its entire lifecycle." in lines
+
+
+def test_a_saved_html_page_gives_the_main_content_only(home: Path, tmp_path: Path) -> None:
+    page = PAGES / "experiments.html"
+    result = compile_module(page)
+    deck = result.deck
+    assert result.warnings == []
+    assert (deck.module.title, deck.module.phase) == ("Experiments", 3)
+    assert deck.module.next_module == "Product Analytics"
+    assert deck.module.resources == ("Growth Lab: Running Your First A/B Test",
+                                     "Lean Notes: Fake Doors Explained")
+    text = " ".join(" ".join([c.prompt, c.answer, c.explain, *c.options, *c.items])
+                    for c in deck.cards)
+    for furniture in ("Phases", "Profile", "Open Resource", "Done with this module",
+                      "Back to Phase", "Phase progress", "analytics", "Resources"):
+        assert furniture not in text, furniture
+    cards = {c.id: c for c in deck.cards}
+    assert cards["introduction/what-is-an-experiment"].answer == \
+        "A small, time-boxed test that checks one assumption with real users."
+    [parts] = [c for c in deck.cards if c.kind is Kind.LIST]
+    assert parts.items == ("Hypothesis", "Metric", "Audience", "Stopping rule")  # bold terms
+    assert parts.prompt == "A well-designed experiment has four parts. Name all four."
+    meaning = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.BASIC}
+    assert meaning["Good experiment design: what does “Stopping rule” mean?"] == \
+        "Decide in advance when the test ends, whatever the early numbers say."
+    classify = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.CLASSIFY}
+    assert classify["Need enough visitors for the difference to be statistically meaningful."] \
+        == "A/B tests"  # emphasis kept as its words
+    assert "Which of these belongs to A/B tests, not fake-door tests?" in \
+        {c.prompt for c in deck.cards}
+    out = tmp_path / "experiments.toml"
+    done = runner.invoke(app, ["compile", str(page), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert runner.invoke(app, ["lint", str(out)]).exit_code == 0
+
+
+def test_markdown_is_parsed_not_matched_line_by_line(tmp_path: Path) -> None:
+    source = tmp_path / "m.md"
+    source.write_text("""---
+phase: 4
+---
+# Delivery *habits*
+
+Continuous delivery is the practice of keeping every change ready to release.
+It shortens the feedback loop.
+
+## Team rituals
+
+A delivery team keeps three rituals:
+
+1. **Stand-up**: share what blocks you,
+   in two minutes or less.
+2. **Demo** — show working software, not slides.
+3. __Retro__ look back and change one thing.
+   - a nested note that belongs to the retro
+
+Closing words with a [link](https://example.org) and `code`.
+""", encoding="utf-8")
+    deck = compile_module(source).deck
+    assert deck.module.title == "Delivery habits"
+    [rituals] = [c for c in deck.cards if c.kind is Kind.LIST]
+    assert rituals.items[:3] == ("Stand-up", "Demo", "Retro")
+    meaning = {c.prompt: c.answer for c in deck.cards if c.kind is Kind.BASIC}
+    assert meaning["Team rituals: what does “Stand-up” mean?"] == \
+        "Share what blocks you, in two minutes or less."  # a wrapped item is one item
+    assert meaning["Team rituals: what does “Demo” mean?"] == \
+        "Show working software, not slides."
+    assert meaning["What is continuous delivery?"] == \
+        "The practice of keeping every change ready to release."
+    assert rituals.explain == "Closing words with a link and code."

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pmquiz.compile.document import Document, Warning_, slugify
 from pmquiz.compile.extract import extract
+from pmquiz.compile.html import looks_like_html, read_html
 from pmquiz.compile.markdown import read_markdown
 from pmquiz.compile.merge import MergeReport, merge
 from pmquiz.compile.page import looks_like_page, read_page
@@ -51,6 +52,8 @@ def read_source(path: Path) -> tuple[str, Document]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CompileError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        return "html", read_html(text)
     if path.suffix.lower() in (".md", ".markdown"):
         return "markdown", read_markdown(text)
     if looks_like_page(text):
@@ -59,7 +62,8 @@ def read_source(path: Path) -> tuple[str, Document]:
 
 
 def _stem(path: Path) -> str:
-    return path.name.removesuffix(".md").removesuffix(".txt").removesuffix(".page")
+    return path.name.removesuffix(".md").removesuffix(".txt").removesuffix(".html") \
+        .removesuffix(".htm").removesuffix(".page")
 
 
 def planned_location(path: Path, document: tuple[str, Document],

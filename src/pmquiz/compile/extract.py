@@ -50,8 +50,10 @@ WITH_ARTICLE = {"cycle", "lifecycle", "process", "model", "stage", "framework", 
 
 
 def lower_first(text: str) -> str:
-    """`Owns the vision` -> `owns the vision`; acronyms (`PLC`) stay."""
-    if len(text) > 1 and text[1].isupper():
+    """`Owns the vision` -> `owns the vision`; a first word with capitals inside (`PLC`,
+    `A/B`) stays."""
+    first = text.split(" ", 1)[0]
+    if any(ch.isupper() for ch in first[1:]):
         return text
     return text[:1].lower() + text[1:]
 

@@ -1,78 +1,76 @@
 """Reader for Markdown module files: the format authors use for modules that have no page.
 
 Front matter (optional) between `---` lines gives `title`, `phase`, `phase_title`, `slug`,
-`order`. Headings (`#`), paragraphs, `-`/`*`/`1.` lists; list items written as
-`**term** — description` or `**term**: description` carry a term.
+`order`. The rest is parsed with markdown-it-py (CommonMark): headings, paragraphs, and
+bullet or numbered lists (a nested list's points stay under their item and are not items
+of their own); a list item that opens with a bold term
+(`**term** — description`, `**term**: description` or `**term** description`) carries the
+term. Emphasis, links and code are read as their words.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pmquiz.compile.document import Block, Document, Item, Warning_
 
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
-TERM_ITEM = re.compile(r"^\*\*(.+?)\*\*\s*(?:[—–:-]|\s-\s)?\s*(.*)$")
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
 FRONT = re.compile(r"^([a-z_]+)\s*:\s*(.*)$")
+SEPARATOR = re.compile(r"^\s*(?:[—–:]|-(?=\s))\s*")
 
 
 def read_markdown(text: str) -> Document:
     """Turn Markdown into a Document."""
+    from markdown_it import MarkdownIt
+
     doc = Document()
     lines = text.splitlines()
-    index = _front_matter(lines, doc)
-    paragraph: list[str] = []
-    paragraph_line = 0
-
-    def flush() -> None:
-        nonlocal paragraph
-        if paragraph:
-            doc.blocks.append(Block("paragraph", " ".join(paragraph), paragraph_line))
-            paragraph = []
-
-    in_list = False
-    for i in range(index, len(lines)):
-        raw = lines[i]
-        line = raw.strip()
-        heading = HEADING.match(line)
-        item = LIST_ITEM.match(raw)
-        if not line:
-            flush()
-            in_list = False
-            continue
-        if heading:
-            flush()
-            in_list = False
-            level, title = len(heading.group(1)), _plain(heading.group(2))
-            if level == 1 and not doc.title:
-                doc.title = title
-            else:
-                doc.blocks.append(Block("heading", title, i + 1))
-            continue
-        if item:
-            flush()
-            if not in_list or not doc.blocks or doc.blocks[-1].kind != "bullets":
-                doc.blocks.append(Block("bullets", "", i + 1))
-            in_list = True
-            if item.group(1).strip():
-                doc.blocks[-1].items.append(_item(item.group(1).strip(), i + 1))
-            continue
-        if in_list and raw[:1].isspace() and doc.blocks and doc.blocks[-1].items:
-            last = doc.blocks[-1].items[-1]  # a wrapped list item continues
-            extra = _plain(line)
-            last.text += " " + extra
-            if last.term:
-                last.description = (last.description + " " + extra).strip()
-            continue
-        if not paragraph:
-            paragraph_line = i + 1
-        paragraph.append(_plain(line))
-        in_list = False
-    flush()
+    offset = _front_matter(lines, doc)
+    body = "\n".join(lines[offset:])
+    tokens = MarkdownIt("commonmark").parse(body)
+    depth = 0  # list nesting: items of nested lists join the outer list's block
+    for index, token in enumerate(tokens):
+        line = (token.map[0] + 1 + offset) if token.map else 0
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            if depth == 0:
+                doc.blocks.append(Block("bullets", "", line))
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "inline":
+            opener = tokens[index - 1]
+            if opener.type == "heading_open":
+                title = _plain(token)
+                if opener.tag == "h1" and not doc.title:
+                    doc.title = title
+                else:
+                    doc.blocks.append(Block("heading", title, line))
+            elif depth and doc.blocks and doc.blocks[-1].kind == "bullets":
+                if depth == 1 and _starts_item(tokens, index):
+                    doc.blocks[-1].items.append(_item(token, line))
+                elif depth == 1 and doc.blocks[-1].items:  # the item's next paragraph
+                    _continue_item(doc.blocks[-1].items[-1], _plain(token))
+                # items of a nested list are sub-points of their item, not items
+            elif opener.type == "paragraph_open":
+                doc.blocks.append(Block("paragraph", _plain(token), line))
     if not doc.title:
         doc.warnings.append(Warning_(1, "no `# Title` heading: using the file name as title"))
     return doc
+
+
+def _starts_item(tokens: list[Token], index: int) -> bool:
+    """Whether this inline text is the first paragraph of a list item."""
+    before = tokens[index - 2] if index >= 2 else None
+    return before is not None and before.type == "list_item_open"
+
+
+def _continue_item(item: Item, more: str) -> None:
+    item.text = f"{item.text} {more}".strip()
+    if item.term:
+        item.description = f"{item.description} {more}".strip()
 
 
 def _front_matter(lines: list[str], doc: Document) -> int:
@@ -101,19 +99,35 @@ def _front_matter(lines: list[str], doc: Document) -> int:
     return 0
 
 
-def _item(text: str, line: int) -> Item:
-    match = TERM_ITEM.match(text)
-    if match and match.group(2):
-        term, description = _plain(match.group(1)), _plain(match.group(2))
-        description = description[:1].upper() + description[1:]
-        return Item(f"{term} — {description}", line, term=term.rstrip(":"),
-                    description=description)
-    return Item(_plain(text), line)
+def _item(token: Token, line: int) -> Item:
+    """A list item; one that opens with bold text followed by more words carries a term."""
+    children = list(token.children or [])
+    while children and children[0].type == "text" and not children[0].content.strip():
+        children.pop(0)  # markdown-it opens with an empty text token
+    if len(children) > 3 and children[0].type == "strong_open":
+        close = next((i for i, c in enumerate(children) if c.type == "strong_close"), 0)
+        term = _words(children[1:close]).strip().rstrip(":").strip()
+        rest = SEPARATOR.sub("", _words(children[close + 1:]), count=1).strip()
+        if term and rest:
+            description = rest[:1].upper() + rest[1:]
+            return Item(f"{term} — {description}", line, term=term, description=description)
+    return Item(_plain(token), line)
 
 
-def _plain(text: str) -> str:
-    """Drop emphasis and links, keep the words."""
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])", r"\2", text)
-    return text.replace("`", "").strip()
+def _plain(token: Token) -> str:
+    """An inline token's words: emphasis, links and code kept as their text."""
+    return " ".join(_words(token.children or []).split())
+
+
+def _words(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "html_inline":
+            continue
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)

@@ -1,0 +1,132 @@
+"""Reader for a course page saved from the browser as HTML (`File > Save Page As`).
+
+The page's main content is taken (`<main>`, else `<article>`, else the body) without its
+navigation, header, footer, forms, scripts or the "Resources" list, converted to Markdown by
+markdownify (bold terms stay `**bold**`), and read by the Markdown reader. What the page
+says around the content is kept as module facts: the phase from its breadcrumb, the
+resources' titles, and the next module's name.
+
+Line numbers in warnings count lines of that Markdown, not of the HTML file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pmquiz.compile.document import Document
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+PHASE = re.compile(r"\bPhase[\s\-–]*(\d{1,3})\b", re.IGNORECASE)
+DROPPED = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "button",
+           "svg", "iframe", "template", "dialog")
+# Blocks whose class or id says they are page furniture, not module content.
+FURNITURE = re.compile(r"breadcrumb|navbar|sidebar|footer|progress|cookie|banner|menu|toolbar",
+                       re.IGNORECASE)
+RESOURCES = re.compile(r"^\s*(?:resources|further reading|references)\s*$", re.IGNORECASE)
+NEXT = re.compile(r"^\s*next module\s*:?\s*$", re.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """An HTML document rather than copied text or Markdown."""
+    head = text.lstrip()[:2000].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+def read_html(text: str) -> Document:
+    """Turn a saved course page into a Document."""
+    from bs4 import BeautifulSoup
+    from markdownify import markdownify
+
+    from pmquiz.compile.markdown import read_markdown
+
+    soup = BeautifulSoup(text, "html.parser")
+    phase = _phase(soup)
+    next_module = _next_module(soup)
+    main: Any = soup.find("main") or soup.find("article") or \
+        soup.find(role="main") or soup.body or soup
+    resources = _take_resources(main)
+    for tag in main.find_all(DROPPED):
+        tag.decompose()
+    for tag in main.find_all(_is_furniture):
+        tag.decompose()
+    markdown = markdownify(str(main), heading_style="ATX", bullets="-", strong_em_symbol="*",
+                           strip=["img"])
+    doc = read_markdown(_tidy(markdown))
+    if doc.phase is None:
+        doc.phase = phase
+    doc.resources = resources
+    doc.next_module = doc.next_module or next_module
+    if not doc.title:
+        title = soup.find("h1") or soup.find("title")
+        if title is not None:
+            doc.title = " ".join(title.get_text(" ").split())
+    return doc
+
+
+def _phase(soup: BeautifulSoup) -> int | None:
+    """The phase named in the breadcrumb or title (`Home / Phase-2 / …`, `Phase 2`)."""
+    for where in (soup.find(class_=re.compile("breadcrumb", re.I)), soup.find("nav"),
+                  soup.find("title"), soup):
+        if where is None:
+            continue
+        found = PHASE.search(where.get_text(" "))
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def _next_module(soup: BeautifulSoup) -> str:
+    """The name given after a `Next module:` label."""
+    label = soup.find(string=NEXT)
+    if label is None:
+        return ""
+    for following in label.find_all_next(string=True, limit=8):
+        text = " ".join(str(following).split())
+        if text and not NEXT.match(text) and text.lower() != "next module":
+            return text
+    return ""
+
+
+def _take_resources(main: Any) -> list[str]:
+    """Remove the "Resources" heading and what follows it up to the next heading of the same
+    or a higher level; return the resources' titles (`Source: Title`)."""
+    heading = main.find(lambda t: t.name in ("h1", "h2", "h3", "h4", "h5", "h6") and
+                        RESOURCES.match(t.get_text(" ")))
+    if heading is None:
+        return []
+    level = int(heading.name[1])
+    found: list[str] = []
+    removed = []
+    for sibling in list(heading.find_next_siblings()):
+        if sibling.name in ("h1", "h2", "h3", "h4", "h5", "h6")[:level]:
+            break
+        for link in sibling.find_all("a"):
+            title = " ".join(link.get_text(" ").split())
+            if not title or title.lower() == "open resource":
+                continue
+            # the publisher: the rest of the link's box, buttons left out
+            box = link.parent if link.parent is not sibling.parent else link
+            rest = " ".join(t for t in box.find_all(string=True)
+                            if t.parent is not link and t.parent.name != "button")
+            source = " ".join(rest.replace("Open Resource", "").split())
+            found.append(f"{source}: {title}" if source and source != title else title)
+        removed.append(sibling)
+    for tag in [heading, *removed]:
+        tag.decompose()
+    return found
+
+
+def _is_furniture(tag: Tag) -> bool:
+    names = " ".join([*(tag.get("class") or []), str(tag.get("id") or "")])
+    return bool(names.strip()) and FURNITURE.search(names) is not None
+
+
+def _tidy(markdown: str) -> str:
+    """markdownify leaves runs of blank lines and trailing spaces; CommonMark does not mind,
+    but warnings' line numbers read better without them."""
+    lines = [line.rstrip() for line in markdown.splitlines()]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
