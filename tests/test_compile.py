@@ -510,7 +510,7 @@ def test_one_definition_per_term_the_other_wording_also_right() -> None:
     assert card.also == ("The discipline of guiding a product through its entire lifecycle.",)
     # the other section's cloze stays, a sibling of the kept card
     cloze = next(c for c in cards if c.kind is Kind.CLOZE and "At its core" in c.prompt)
-    assert set(cloze.groups) & set(card.groups)
+    assert cloze.sibling_keys & card.sibling_keys
 
 
 def test_a_basic_cards_other_wording_is_right_too(tmp_path: Path) -> None:

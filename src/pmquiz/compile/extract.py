@@ -269,8 +269,8 @@ DEFINED = re.compile(r"\bwhat (?:is|are) (?P<term>.+?)\??$")
 
 def _dedupe_definitions(out: Extraction) -> None:
     """One definition card per term: when a later section defines a term again, its
-    wording becomes another right answer (`also`) of the first card, and its cards join the
-    first card's sibling group."""
+    wording becomes another right answer (`also`) of the first card, and the later
+    definition's cloze becomes the first card's sibling."""
     from dataclasses import replace
 
     first: dict[str, int] = {}
@@ -289,8 +289,12 @@ def _dedupe_definitions(out: Extraction) -> None:
             continue
         index = first[term]
         kept = cards[index]
+        # the other definition's cloze shows what the kept card asks: siblings (by the
+        # cloze's id, so the rest of that section is not held back with them)
+        clozes = [c.id for c in out.cards if c.kind is Kind.CLOZE and
+                  set(c.groups) & set(card.groups)]
         cards[index] = replace(kept, also=(*kept.also, card.answer),
-                               groups=tuple(dict.fromkeys((*kept.groups, *card.groups))))
+                               groups=tuple(dict.fromkeys((*kept.groups, *clozes))))
     out.cards = cards
 
 
