@@ -22,9 +22,16 @@ from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_text import anki_deck_name, front_and_back, note_guid, note_tags
 from pmquiz.interop.html import to_html, to_text
 from pmquiz.interop.records import ReadNotes, note_card
+from pmquiz.interop.templates import (
+    NoteType,
+    Template,
+    answer_part,
+    parse_template_config,
+    render,
+)
 from pmquiz.kinds import kind_of
 from pmquiz.kinds.cloze import has_anki_cloze
-from pmquiz.model import Deck
+from pmquiz.model import Card, Deck
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 BASIC_MODEL_ID = 1_607_392_319
@@ -122,20 +129,35 @@ def _open_collection(copy: Path) -> sqlite3.Connection:
     return conn
 
 
-def _models(conn: sqlite3.Connection) -> dict[int, tuple[str, bool, list[str]]]:
-    """note type id -> (name, is cloze, field names), from either schema."""
+def _models(conn: sqlite3.Connection) -> dict[int, NoteType]:
+    """note type id -> its name, fields and card templates, from either schema."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    found: dict[int, tuple[str, bool, list[str]]] = {}
+    found: dict[int, NoteType] = {}
     if "notetypes" in tables:
         for ntid, name in conn.execute("SELECT id, name FROM notetypes"):
-            names = [r[0] for r in conn.execute(
+            names = [str(r[0]) for r in conn.execute(
                 "SELECT name FROM fields WHERE ntid = ? ORDER BY ord", (ntid,))]
-            found[ntid] = (name, "cloze" in name.lower(), names)
+            templates = []
+            if "templates" in tables:
+                for ord_, tname, config in conn.execute(
+                        "SELECT ord, name, config FROM templates WHERE ntid = ? ORDER BY ord",
+                        (ntid,)):
+                    front, back = parse_template_config(config if isinstance(config, bytes)
+                                                        else b"")
+                    templates.append(Template(int(ord_), str(tname), front, back))
+            note_type = NoteType(str(name), False, names, templates)
+            # the kind lives in the note type's protobuf config; a cloze template says it
+            note_type.cloze = note_type.cloze_field() is not None or "cloze" in str(name).lower()
+            found[ntid] = note_type
         return found
     row = conn.execute("SELECT models FROM col").fetchone()
     for key, model in json.loads(row[0] if row and row[0] else "{}").items():
-        found[int(key)] = (model.get("name", ""), model.get("type") == 1,
-                           [f.get("name", "") for f in model.get("flds", [])])
+        templates = [Template(int(t.get("ord", i)), str(t.get("name", "")),
+                              str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                     for i, t in enumerate(model.get("tmpls", []))]
+        found[int(key)] = NoteType(str(model.get("name", "")), model.get("type") == 1,
+                                   [str(f.get("name", "")) for f in model.get("flds", [])],
+                                   templates)
     return found
 
 
@@ -174,8 +196,9 @@ def read_package(path: Path, deck_slug: str,
         except (ValueError, TypeError, AttributeError, RecursionError) as exc:
             raise ImportFormatError(f"{path}: {name} has a malformed note type or deck list "
                                     f"({type(exc).__name__}: {exc})") from None
+    unknown = NoteType("", False, [])
     for done, (nid, guid, mid, flds, tags) in enumerate(notes, 1):
-        model_name, is_cloze, _ = models.get(mid, ("", False, []))
+        note_type = models.get(mid, unknown)
         if not isinstance(flds, str) or not isinstance(tags, str | None) or \
                 not isinstance(guid, str | None):
             result.warnings.append(Warning_(0, f"note {nid}: its fields are not text; skipped"))
@@ -185,28 +208,56 @@ def read_package(path: Path, deck_slug: str,
         deck_name = decks.get(note_deck.get(nid, 0), "")
         if deck_name and deck_name not in result.decks:
             result.decks.append(deck_name)
-        if is_cloze or any(has_anki_cloze(f) for f in fields[:1]):
-            index = next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
-            extra = next((to_text(f) for f in fields[index + 1:]
-                          if to_text(f) and not to_text(f).isdigit()), "")
-            card = note_card(deck_slug, guid, to_text(fields[index]), extra, deck_name,
-                             cloze=True, tags=labels)
-        else:
-            front = to_text(fields[0]) if fields else ""
-            back = to_text(fields[1]) if len(fields) > 1 else ""
-            card = note_card(deck_slug, guid, front, back, deck_name, tags=labels)
-        if card is None:
-            result.warnings.append(Warning_(0, f"note {nid} ({model_name or 'unknown type'}) "
-                                            "has no question or answer; skipped"))
+        cards = note_cards(deck_slug, guid, note_type, fields, deck_name, labels)
+        if not cards:
+            result.warnings.append(Warning_(0, f"note {nid} ({note_type.name or 'unknown type'}"
+                                            ") has no question or answer; skipped"))
         elif name == "collection.anki2" and len(notes) == 1 and \
-                "newer version of Anki" in f"{card.prompt} {card.answer}":
+                "newer version of Anki" in f"{cards[0].prompt} {cards[0].answer}":
             raise ImportFormatError(f"{path}: this package needs a newer Anki to read; it has "
                                     "no collection.anki21 or anki21b pmquiz can use")
         else:
-            result.cards.append(card)
+            result.cards.extend(cards)
         if progress and (done % 200 == 0 or done == len(notes)):
             progress(done, len(notes))
     return result
+
+
+def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
+               deck_name: str, tags: str) -> list[Card]:
+    """The cards Anki makes of one note: a cloze card, or one card per template whose front
+    is not empty (a reverse template gives a second card, with an id of its own); without
+    templates, the first two fields."""
+    cloze_at = note_type.cloze_field()
+    if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
+        index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
+            next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
+        extras = [i for i in note_type.back_fields() if i < len(fields)] or \
+            list(range(index + 1, len(fields)))
+        extra = next((to_text(fields[i]) for i in extras
+                      if to_text(fields[i]) and not to_text(fields[i]).isdigit()), "")
+        card = note_card(deck_slug, guid, to_text(fields[index]), extra, deck_name,
+                         cloze=True, tags=tags)
+        return [card] if card else []
+    if not note_type.templates:
+        front = to_text(fields[0]) if fields else ""
+        back = to_text(fields[1]) if len(fields) > 1 else ""
+        card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
+        return [card] if card else []
+    values = dict(zip(note_type.fields, fields, strict=False))
+    made = []
+    for template in note_type.templates:
+        front = render(template.front, values, "front")
+        if not to_text(front).strip():
+            continue  # Anki makes no card whose front is empty
+        back = answer_part(render(template.back, values, "back", front), front)
+        # the first template keeps the note's own id (as before templates were read)
+        key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
+        card = note_card(deck_slug, key, to_text(front), to_text(back), deck_name,
+                         tags=tags if template.ord == 0 else "")
+        if card is not None:
+            made.append(card)
+    return made
 
 
 def _stable_int(text: str) -> int:

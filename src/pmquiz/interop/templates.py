@@ -1,0 +1,164 @@
+"""Anki card templates: a note type's templates rendered from a note's fields, so that any
+note type gives the cards Anki would show (a vocabulary note with a forward and a reverse
+template gives two cards; a field used by no template never becomes a question).
+
+Supported, as Anki's template syntax defines them: `{{Field}}`, `{{FrontSide}}`,
+`{{#Field}}…{{/Field}}` (shown when the field is not empty), `{{^Field}}…{{/Field}}` (shown
+when it is), and filters before the field name, chained right to left: `text:` (HTML
+dropped), `hint:` (the field, as the hint it reveals), `type:` (the answer box: nothing on
+the front, the field on the back), `cloze:` (handled by the cloze reader), and any other
+filter (`furigana:`, `kana:`, `tts en_US:`…) read as the plain field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pmquiz.interop.html import to_text
+
+TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
+MAX_DEPTH = 20  # nested sections; deeper is a malformed template
+
+
+@dataclass(frozen=True)
+class Template:
+    """One card template of a note type: its order, name, front and back formats."""
+
+    ord: int
+    name: str
+    front: str
+    back: str
+
+
+@dataclass
+class NoteType:
+    """A note type: its field names, whether it is a cloze type, its templates."""
+
+    name: str
+    cloze: bool
+    fields: list[str]
+    templates: list[Template] = field(default_factory=list)
+
+    def cloze_field(self) -> int | None:
+        """The index of the field a cloze template shows (`{{cloze:Text}}`)."""
+        for template in self.templates:
+            found = re.search(r"\{\{[^}]*cloze:([^}]+)\}\}", template.front)
+            if found and found.group(1).strip() in self.fields:
+                return self.fields.index(found.group(1).strip())
+        return None
+
+    def back_fields(self) -> list[int]:
+        """Fields the back of a template shows besides the front's (a cloze's extra)."""
+        front = {name for t in self.templates for name in _names(t.front)}
+        return [self.fields.index(name) for t in self.templates for name in _names(t.back)
+                if name in self.fields and name not in front and name != "FrontSide"]
+
+
+def _names(fmt: str) -> list[str]:
+    return [tag.strip().lstrip("#^/").split(":")[-1].strip() for tag in TAG.findall(fmt)]
+
+
+def render(fmt: str, values: dict[str, str], side: str = "front",
+           front_side: str = "") -> str:
+    """A template filled in from a note's field values (HTML in, HTML out)."""
+    parts = TAG.split(fmt)
+    # parts alternate: text, tag, text, tag, …
+    out, _ = _render(parts, 0, values, side, front_side, None, 0)
+    return out
+
+
+def _render(parts: list[str], start: int, values: dict[str, str], side: str,
+            front_side: str, closing: str | None, depth: int) -> tuple[str, int]:
+    """Render from `parts[start]` until the `{{/closing}}` tag; returns (text, next index)."""
+    out: list[str] = []
+    index = start
+    while index < len(parts):
+        if index % 2 == 0:
+            out.append(parts[index])
+            index += 1
+            continue
+        tag = parts[index].strip()
+        index += 1
+        if tag.startswith("/"):
+            if closing is not None and tag[1:].strip() == closing:
+                return "".join(out), index
+            continue  # a stray closing tag: Anki shows nothing for it
+        if tag[:1] in ("#", "^") and depth < MAX_DEPTH:
+            name = tag[1:].strip()
+            inner, index = _render(parts, index, values, side, front_side, name, depth + 1)
+            filled = bool(to_text(values.get(name, "")).strip())
+            if filled == (tag[0] == "#"):
+                out.append(inner)
+            continue
+        out.append(_field(tag, values, side, front_side))
+    return "".join(out), index
+
+
+def _field(tag: str, values: dict[str, str], side: str, front_side: str) -> str:
+    """One `{{filter:…:Field}}` replacement."""
+    *filters, name = [part.strip() for part in tag.split(":")]
+    if name == "FrontSide" and not filters:
+        return front_side if side == "back" else ""
+    value = values.get(name, "")
+    for spec in reversed(filters):
+        kind = spec.split(" ", 1)[0].lower()
+        if kind == "type":
+            return "" if side == "front" else value
+        if kind == "text":
+            value = to_text(value)
+        elif kind == "hint":
+            value = f"(hint: {to_text(value)})" if to_text(value).strip() else ""
+        # cloze:, furigana:, kana:, kanji:, tts…: the field as it is
+    return value
+
+
+def answer_part(back: str, front: str) -> str:
+    """What the back adds to the front: the part after Anki's `<hr id=answer>` rule, or the
+    back with the front's text taken off its start."""
+    found = ANSWER_RULE.search(back)
+    if found:
+        return back[found.end():]
+    if front and back.startswith(front):
+        return back[len(front):]
+    return back
+
+
+def parse_template_config(blob: bytes) -> tuple[str, str]:
+    """(front format, back format) from a newer collection's template `config`: a protobuf
+    message whose fields 1 and 2 are the two formats (read with the wire format, so no
+    protobuf library is needed)."""
+    found: dict[int, str] = {}
+    index = 0
+    while index < len(blob):
+        key, index = _varint(blob, index)
+        number, wire = key >> 3, key & 7
+        if wire == 2:
+            size, index = _varint(blob, index)
+            if number in (1, 2):
+                found[number] = blob[index:index + size].decode("utf-8", "replace")
+            index += size
+        elif wire == 0:
+            _, index = _varint(blob, index)
+        elif wire == 1:
+            index += 8
+        elif wire == 5:
+            index += 4
+        else:
+            break  # a group or garbage: stop, keeping what was read
+    return found.get(1, ""), found.get(2, "")
+
+
+def _varint(blob: bytes, index: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while index < len(blob):
+        byte = blob[index]
+        index += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, index
+        shift += 7
+        if shift > 63:
+            break
+    return value, len(blob)

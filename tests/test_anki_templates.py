@@ -1,0 +1,118 @@
+"""Anki note types read through their card templates: packages made by Anki itself (the `anki`
+library), in the newer schema (templates in protobuf) and the legacy one (JSON), and the
+template syntax on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pmquiz.interop.apkg import read_package
+from pmquiz.interop.templates import answer_part, render
+from pmquiz.model import Kind
+
+anki = pytest.importorskip("anki.collection", reason="the anki library is a test extra")
+
+
+def make_package(folder: Path, legacy: bool) -> Path:
+    """A package made by Anki: a custom two-template vocabulary type with a conditional third
+    template, the stock type-in and cloze types."""
+    from anki.collection import Collection
+    from anki.import_export_pb2 import ExportAnkiPackageOptions
+
+    col = Collection(str(folder / "collection.anki2"))
+    models = col.models
+    vocab = models.new("Vocab")
+    for name in ("Word", "Meaning", "Example", "Audio", "Notes"):
+        models.add_field(vocab, models.new_field(name))
+    forward = models.new_template("Forward")
+    forward["qfmt"] = "{{Word}}{{#Example}}<br><i>{{Example}}</i>{{/Example}}"
+    forward["afmt"] = "{{FrontSide}}<hr id=answer>{{Meaning}}"
+    reverse = models.new_template("Reverse")
+    reverse["qfmt"] = "{{Meaning}} {{hint:Notes}}"
+    reverse["afmt"] = "{{FrontSide}}<hr id=answer>{{Word}}{{^Example}} (no example){{/Example}}"
+    listen = models.new_template("Listen")
+    listen["qfmt"] = "{{#Audio}}Listen: {{text:Audio}}{{/Audio}}"
+    listen["afmt"] = "{{FrontSide}}<hr id=answer>{{Word}}"
+    for template in (forward, reverse, listen):
+        models.add_template(vocab, template)
+    models.add(vocab)
+    deck = col.decks.id("French")
+    for word, meaning, example, notes in (("chien", "dog", "Le <b>chien</b> aboie.", "a pet"),
+                                          ("chat", "cat", "", "")):
+        note = col.new_note(models.by_name("Vocab"))
+        note["Word"], note["Meaning"], note["Example"], note["Notes"] = \
+            word, meaning, example, notes
+        col.add_note(note, deck)
+    typed = col.new_note(models.by_name("Basic (type in the answer)"))
+    typed["Front"], typed["Back"] = "Capital of Italy?", "Rome"
+    col.add_note(typed, deck)
+    cloze = col.new_note(models.by_name("Cloze"))
+    cloze["Text"] = "{{c1::Paris}} is the capital of {{c2::France}}."
+    cloze["Back Extra"] = "Since the year 508."
+    col.add_note(cloze, deck)
+    out = folder / ("legacy.apkg" if legacy else "modern.apkg")
+    col.export_anki_package(out_path=str(out), limit=None, options=ExportAnkiPackageOptions(
+        with_scheduling=False, with_deck_configs=False, with_media=True, legacy=legacy))
+    col.close()
+    return out
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_every_template_gives_its_card(tmp_path: Path, legacy: bool) -> None:
+    package = make_package(tmp_path, legacy)
+    read = read_package(package, "french")
+    assert read.collection == ("collection.anki21" if legacy else "collection.anki21b")
+    cards = {(c.prompt, c.answer) for c in read.cards if c.kind is Kind.BASIC}
+    assert cards == {
+        ("chien\nLe chien aboie.", "dog"),  # forward, with its example section
+        ("dog (hint: a pet)", "chien"),  # reverse: a second card of the same note
+        ("chat", "cat"),  # no example: the section is left out
+        ("cat", "chat (no example)"),  # an inverted section shown
+        ("Capital of Italy?", "Rome"),  # type: the box is nothing on the front
+    }
+    # the Listen template has an empty front for both notes: no card, as in Anki
+    assert not any(c.prompt.startswith("Listen") for c in read.cards)
+    [cloze] = [c for c in read.cards if c.kind is Kind.CLOZE]
+    assert cloze.prompt == "{{Paris}} is the capital of {{France}}."
+    assert cloze.explain == "Since the year 508."
+    ids = [c.id for c in read.cards]
+    assert len(ids) == len(set(ids))  # a reverse card has an id of its own
+
+
+def test_ids_per_template_are_stable_across_imports(tmp_path: Path) -> None:
+    package = make_package(tmp_path, legacy=False)
+    first = {(c.prompt, c.id) for c in read_package(package, "french").cards}
+    second = {(c.prompt, c.id) for c in read_package(package, "french").cards}
+    assert first == second
+
+
+@pytest.mark.parametrize(("template", "values", "side", "expected"), [
+    ("{{Front}}", {"Front": "a"}, "front", "a"),
+    ("{{ Front }}", {"Front": "a"}, "front", "a"),  # spaces inside the braces
+    ("{{#Extra}}[{{Extra}}]{{/Extra}}", {"Extra": ""}, "front", ""),
+    ("{{#Extra}}[{{Extra}}]{{/Extra}}", {"Extra": "x"}, "front", "[x]"),
+    ("{{#Extra}}[{{Extra}}]{{/Extra}}", {"Extra": "<br> "}, "front", ""),  # only markup
+    ("{{^Extra}}none{{/Extra}}", {"Extra": ""}, "front", "none"),
+    ("{{#A}}{{#B}}ab{{/B}}{{/A}}", {"A": "1", "B": "1"}, "front", "ab"),
+    ("{{#A}}{{#B}}ab{{/B}}{{/A}}", {"A": "1", "B": ""}, "front", ""),
+    ("{{text:F}}", {"F": "<b>bold</b> &amp; more"}, "front", "bold & more"),
+    ("{{type:F}}", {"F": "Rome"}, "front", ""),
+    ("{{type:F}}", {"F": "Rome"}, "back", "Rome"),
+    ("{{hint:F}}", {"F": ""}, "front", ""),
+    ("{{furigana:F}}", {"F": "日本"}, "front", "日本"),  # filters read as the field
+    ("{{tts en_US voices=Apple:F}}", {"F": "hello"}, "front", "hello"),
+    ("{{FrontSide}}", {}, "back", "FRONT"),
+    ("{{Missing}}x{{/Stray}}", {}, "front", "x"),
+])
+def test_template_syntax(template: str, values: dict[str, str], side: str,
+                         expected: str) -> None:
+    assert render(template, values, side, "FRONT") == expected
+
+
+def test_the_answer_is_what_the_back_adds() -> None:
+    assert answer_part("Q<hr id=answer>A", "Q") == "A"
+    assert answer_part("Q<HR ID='answer'>A", "Q") == "A"
+    assert answer_part("QA", "Q") == "A"
+    assert answer_part("A", "Q") == "A"
