@@ -116,3 +116,50 @@ def test_the_answer_is_what_the_back_adds() -> None:
     assert answer_part("Q<HR ID='answer'>A", "Q") == "A"
     assert answer_part("QA", "Q") == "A"
     assert answer_part("A", "Q") == "A"
+
+
+def test_a_bare_collection_and_a_colpkg_import(home: Path, tmp_path: Path) -> None:
+    from anki.collection import Collection
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    make_package(tmp_path, legacy=False)
+    col = Collection(str(tmp_path / "collection.anki2"))
+    colpkg = tmp_path / "backup.colpkg"
+    col.export_collection_package(str(colpkg), include_media=True, legacy=False)
+    col.close()
+    runner = CliRunner()
+    for source in (tmp_path / "collection.anki2", colpkg):
+        out = tmp_path / f"{source.stem}.toml"
+        result = runner.invoke(app, ["import", str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "6 cards" in result.output
+        assert 'prompt = "dog (hint: a pet)"' in out.read_text(encoding="utf-8")
+    # the collection file was only read
+    assert Collection(str(tmp_path / "collection.anki2")).note_count() == 4
+
+
+def test_two_imports_never_share_a_module(home: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    runner = CliRunner()
+    first, second = tmp_path / "a" / "deck.txt", tmp_path / "b" / "deck.txt"
+    for path, words in ((first, "one"), (second, "two")):
+        path.parent.mkdir()
+        path.write_text(f"Question {words}?\tAnswer {words}\n", encoding="utf-8")
+    done = runner.invoke(app, ["import", str(first)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(app, ["import", str(second)])
+    assert done.exit_code == 0, done.output
+    assert 'module slug "deck" is taken by another import' in done.output
+    assert 'this one is "deck-2"' in done.output
+    files = sorted((home / "decks" / "imported").glob("*.toml"))
+    assert [f.name for f in files] == ["deck-2.toml", "deck.toml"]
+    assert "Question one?" in files[1].read_text(encoding="utf-8")  # not merged away
+    assert runner.invoke(app, ["check"]).exit_code == 0
+    again = runner.invoke(app, ["import", str(first)])  # the same file again: an update
+    assert again.exit_code == 0 and "taken" not in again.output
+    assert len(list((home / "decks" / "imported").glob("*.toml"))) == 2

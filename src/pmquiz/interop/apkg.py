@@ -48,7 +48,10 @@ TEMP_PREFIX = "pmquiz-import-"
 def _extract_collection(path: Path, folder: Path) -> tuple[str, Path]:
     """Stream the package's collection into `folder`, decompressing as it goes, and stop at
     MAX_COLLECTION bytes whatever the archive claims: a zip or zstd bomb costs at most a
-    chunk of memory and that much disk."""
+    chunk of memory and that much disk. A bare collection (`.anki2`, `.anki21`: an SQLite
+    file, not a zip) is copied as it is, within the same limit."""
+    if _is_sqlite(path):
+        return _copy_collection(path, folder)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -92,6 +95,29 @@ def _extract_collection(path: Path, folder: Path) -> tuple[str, Path]:
                 raise ImportFormatError(f"{path}: cannot unpack {name} ({exc})") from None
             raise
         return name, target
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _copy_collection(path: Path, folder: Path) -> tuple[str, Path]:
+    """A bare collection copied into `folder` (read from the copy, never in place)."""
+    target = folder / "collection.sqlite"
+    try:
+        if path.stat().st_size > MAX_COLLECTION:
+            raise ImportFormatError(f"{path}: the collection is larger than "
+                                    f"{MAX_COLLECTION // (1024 * 1024)} MB; pmquiz stops there")
+        with path.open("rb") as raw, target.open("wb") as out:
+            while chunk := raw.read(CHUNK):
+                out.write(chunk)
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
+    return path.name, target
 
 
 def _sweep_stale_folders() -> None:

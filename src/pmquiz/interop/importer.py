@@ -28,17 +28,20 @@ class Imported:
 
 
 def detect(path: Path) -> str:
-    """`apkg`, `markdown` or `text`, from the file's first bytes and name."""
+    """`apkg` (a package or a collection), `markdown` or `text`, from the file's first bytes
+    and name."""
     try:
         with path.open("rb") as handle:
             head = handle.read(4)
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
     if head.startswith(b"PK\x03\x04"):
-        return "apkg"
-    if path.suffix.lower() == ".apkg":
-        raise ImportFormatError(f"{path}: named .apkg but not a zip file, so not an Anki "
-                                "package")
+        return "apkg"  # .apkg and .colpkg: a zip holding a collection
+    if head == b"SQLi":
+        return "apkg"  # a bare collection (.anki2, .anki21): read the same way
+    if path.suffix.lower() in (".apkg", ".colpkg"):
+        raise ImportFormatError(f"{path}: named {path.suffix} but not a zip file, so not an "
+                                "Anki package")
     if path.suffix.lower() in (".md", ".markdown"):
         return "markdown"
     return "text"
@@ -54,25 +57,34 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
                 progress: Callable[[int, int], None] | None = None) -> Imported:
     """Read `source`, write the deck (atomically), return the report."""
     kind = detect(source)
-    if target is None:
-        target = home_decks / "imported" / f"{slugify(title or source.stem, 6)}.toml"
-    existing = existing_deck(target)
-    slug = existing.module.slug if existing else slugify(title or source.stem, 6)
+    notes: list[Warning_] = []
+    wanted = slugify(title or source.stem, 6)
     read: ReadNotes
     if kind == "apkg":
         from pmquiz.interop.apkg import read_package
 
-        read = read_package(source, slug, progress)
+        read = read_package(source, wanted, progress)
     elif kind == "markdown":
         from pmquiz.interop.markdown_qa import read_qa
 
-        read = read_qa(source, slug)
+        read = read_qa(source, wanted)
     else:
         from pmquiz.interop.anki_text import read_text_export
 
-        read = read_text_export(source, slug)
+        read = read_text_export(source, wanted)
     if not read.cards:
         raise ImportFormatError(f"{source}: no cards found ({kind} format); nothing written")
+    if target is None:
+        # Another file's import may already use this name: the same file again updates
+        # it; a different file gets a free name, never merged into the other's cards.
+        target, slug = _free_target(home_decks / "imported", wanted, source.name,
+                                    {c.id for c in read.cards})
+        if slug != wanted:
+            notes.append(Warning_(0, f'module slug "{wanted}" is taken by another import in '
+                                  f'{target.parent}; this one is "{slug}" (pass -o to '
+                                  "choose the file)"))
+    existing = existing_deck(target)
+    slug = existing.module.slug if existing else _free_slug(target.parent, wanted, target)
     module_title = title or (existing.module.title if existing else "") or \
         (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
     cards = [replace(c, deck=slug) for c in _unique(read.cards)]
@@ -91,4 +103,48 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         raise ImportFormatError(f"{source}: the imported cards do not form a valid deck:\n"
                                 f"{exc}") from None
     write_atomic(target, text)
-    return Imported(deck=deck, path=target, format=kind, warnings=read.warnings, report=report)
+    return Imported(deck=deck, path=target, format=kind, warnings=notes + read.warnings,
+                    report=report)
+
+
+def _slugs_in(folder: Path, besides: Path) -> set[str]:
+    """Module slugs of the deck files in a folder (other than `besides`)."""
+    import tomllib
+
+    found = set()
+    for path in folder.glob("*.toml") if folder.is_dir() else []:
+        if path.resolve() == besides.resolve():
+            continue
+        try:
+            module = tomllib.loads(path.read_text(encoding="utf-8")).get("module", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(module, dict) and isinstance(module.get("slug"), str):
+            found.add(module["slug"])
+    return found
+
+
+def _free_slug(folder: Path, wanted: str, target: Path) -> str:
+    """`wanted`, or `wanted-2`… so no other deck in the target's folder has the same slug."""
+    taken = _slugs_in(folder, target)
+    slug, n = wanted, 2
+    while slug in taken:
+        slug, n = f"{wanted}-{n}", n + 1
+    return slug
+
+
+def _free_target(folder: Path, wanted: str, source_name: str,
+                 ids: set[str]) -> tuple[Path, str]:
+    """The file and slug for an import into the default folder: the file this source made
+    before (same file name and a card id in common: a newer export of the same deck), else
+    the first name no other import holds."""
+    slug, n = wanted, 2
+    while True:
+        target = folder / f"{slug}.toml"
+        existing = existing_deck(target) if target.exists() else None
+        if existing is None and slug not in _slugs_in(folder, target):
+            return target, slug
+        if existing is not None and existing.module.source == source_name and \
+                ids & {c.id for c in existing.cards}:
+            return target, slug
+        slug, n = f"{wanted}-{n}", n + 1
