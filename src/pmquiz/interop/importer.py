@@ -73,7 +73,12 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
 
         read = read_text_export(source, wanted)
     if not read.cards:
-        raise ImportFormatError(f"{source}: no cards found ({kind} format); nothing written")
+        reasons = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
+                   for w in read.warnings[:10]]
+        more = f"\n  … and {len(read.warnings) - 10} more" if len(read.warnings) > 10 else ""
+        raise ImportFormatError(f"{source}: no cards found ({kind} format); nothing written"
+                                + ("; why:\n  " + "\n  ".join(reasons) + more
+                                   if reasons else ""))
     if target is None:
         # Another file's import may already use this name: the same file again updates
         # it; a different file gets a free name, never merged into the other's cards.

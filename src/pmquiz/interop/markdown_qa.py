@@ -1,21 +1,25 @@
-"""Markdown question/answer files.
+"""Markdown flashcard files, in the dialects people write:
 
-    Q: What is product-led thinking?
-    A: An approach where the product itself drives growth.
+- **Q/A pairs** wherever they stand (under headings, after code, in any order of blank
+  lines): `Q:`/`A:`, `Question:`/`Answer:`, bold `**Q:**`/`**A:**`; an answer may follow a
+  blank line and may be made of paragraphs, lists, tables or code; lettered options
+  (`A)`, `B.`, `(c)`) with `Answer: B` make a choice card; `---` or a blank line separates.
+- **Fenced blocks**: ```` ```flashcards ```` (or `cards`) holding Q/A pairs, and
+  ```` ```quiz ```` holding a question, `- ( )` / `- (x)` options and `>` explanations.
+- **MkDocs Material quizzes**: `#### 1. Question` headings, numbered options (often inside
+  `<div class="upper-alpha">`), and an admonition (`??? question "Show Answer"`) saying
+  "The correct answer is **B**", followed by the explanation.
+- **Obsidian Spaced Repetition**: `Question::Answer` (and `:::`, which adds the reverse
+  card), multi-line cards split by a line holding `?` (or `??`, reversed too), and clozes
+  written `==highlighted==`.
 
-    ---
-
-    **Q:** Which principle is about the "aha!" moment?
-    A) Drive virality
-    B) Deliver value fast
-    Answer: B
-
-Cards are separated by blank lines or `---`; a question or answer may run over several lines.
+Every line that ends up in no card is reported with its line number and the reason.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
@@ -23,94 +27,340 @@ from pmquiz.errors import ImportFormatError
 from pmquiz.interop.records import ReadNotes, id_for
 from pmquiz.model import Card, Kind
 
-QUESTION = re.compile(r"^\s*(?:\*\*)?Q(?:uestion)?\s*[:.](?:\*\*)?\s*(.*)$", re.IGNORECASE)
+QUESTION = re.compile(r"^\s*(?:\*\*|__)?Q(?:uestion)?\s*[:.](?:\*\*|__)?\s*(.*)$",
+                      re.IGNORECASE)
 # "A." is left to lettered options; an answer line is "A:" or "Answer:".
-ANSWER = re.compile(r"^\s*(?:\*\*)?(?:A\s*:|Answer\s*[:.])(?:\*\*)?\s*(.*)$", re.IGNORECASE)
+ANSWER = re.compile(r"^\s*(?:\*\*|__)?(?:A\s*:|Answer\s*[:.])(?:\*\*|__)?\s*(.*)$",
+                    re.IGNORECASE)
 OPTION = re.compile(r"^\s*(?:\(([A-Ha-h])\)|([A-Ha-h])[).])\s+(.+)$")
 RULE = re.compile(r"^\s*(?:---+|\*\*\*+|___+)\s*$")
+FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w-]*)")
+HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
+NUMBERED_HEADING = re.compile(r"^\s*#{1,6}\s+\d+[.)]\s+(.+?)\s*#*\s*$")
+LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+(.+)$")
+ADMONITION = re.compile(r"^\s*(?:\?\?\?\+?|!!!)\s*\w+")
+CORRECT = re.compile(r"(?:correct answer is|answer:)\s*\**\s*\(?([A-Ha-h1-9])\)?\b\**\.?",
+                     re.IGNORECASE)
+QUIZ_OPTION = re.compile(r"^\s*[-*]\s*\(([ xX])\)\s*(.+)$")
+SR_REVERSED = re.compile(r"^(?P<q>[^:`|]+?)\s*:::\s*(?P<a>.+)$")
+SR_INLINE = re.compile(r"^(?P<q>[^:`|]+?)\s*::\s*(?P<a>.+)$")
+SR_HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
+TAGS_ONLY = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")  # Obsidian tags: metadata, not text
+HTML_LINE = re.compile(r"^\s*</?(?:div|span|p|section)\b[^>]*>\s*$", re.IGNORECASE)
+FLASHCARD_FENCES = {"flashcards", "flashcard", "cards", "anki", "qa"}
 
 
-def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
-    blocks: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(lines, 1):
-        if not line.strip() or RULE.match(line):
-            if current:
-                blocks.append((start, current))
-                current = []
-            continue
-        if QUESTION.match(line) and current and any(ANSWER.match(c) for c in current):
-            blocks.append((start, current))  # a new question without a blank line before it
-            current = []
-        if not current:
-            start = number
-        current.append(line.rstrip())
-    if current:
-        blocks.append((start, current))
-    # A question whose answer follows a blank line: join the two blocks.
-    joined: list[tuple[int, list[str]]] = []
-    for start, block in blocks:
-        if joined and not any(ANSWER.match(line) for line in joined[-1][1]) and \
-                QUESTION.match(joined[-1][1][0]) and not QUESTION.match(block[0]):
-            joined[-1] = (joined[-1][0], joined[-1][1] + block)
-        else:
-            joined.append((start, block))
-    return joined
+@dataclass
+class Pending:
+    """A card being read: its question and answer lines, options, first line."""
+
+    line: int
+    question: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    options: list[tuple[str, str]] = field(default_factory=list)
+    in_answer: bool = False
+    reverse: bool = False  # Obsidian `??`: the reverse card too
+
+
+class Reader:
+    """Reads one file's lines (or a fenced block's) into cards and warnings."""
+
+    def __init__(self, deck: str, result: ReadNotes):
+        self.deck = deck
+        self.result = result
+        self.card: Pending | None = None
+        self.loose: list[tuple[int, str]] = []  # lines in no card yet (maybe an SR card)
+
+    # ---- output -------------------------------------------------------------------------
+
+    def warn(self, line: int, message: str) -> None:
+        self.result.warnings.append(Warning_(line, message))
+
+    def add(self, card: Card) -> None:
+        self.result.cards.append(card)
+
+    def drop_loose(self, reason: str = "text outside any card ignored") -> None:
+        if self.loose:
+            self.warn(self.loose[0][0], f"{reason}: {self.loose[0][1].strip()[:60]}")
+            self.loose = []
+
+    # ---- Q/A cards --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Finish the card being read, if any."""
+        card, self.card = self.card, None
+        if card is None:
+            return
+        prompt = "\n".join(card.question).strip()
+        reply = "\n".join(card.answer).strip()
+        if not prompt or not reply:
+            self.warn(card.line, "a question without an answer (or an answer without a "
+                                 "question); skipped")
+            return
+        if card.options:
+            letter = re.match(r"^\(?([A-Ha-h])\)?(?:[).:]|\s|$)", reply)
+            chosen = dict(card.options).get(letter.group(1).upper()) if letter else None
+            chosen = chosen or next((text for _, text in card.options
+                                     if text.casefold() == reply.casefold()), None)
+            if chosen is None:
+                self.warn(card.line, f'answer "{reply}" names none of the options; skipped')
+                return
+            self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.CHOICE,
+                          prompt=prompt, answer=chosen, line=card.line,
+                          options=tuple(t for _, t in card.options if t != chosen)))
+            return
+        self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.BASIC,
+                      prompt=prompt, answer=reply, line=card.line))
+        if card.reverse:
+            self.add(Card(deck=self.deck, id=id_for(None, reply), kind=Kind.BASIC,
+                          prompt=reply, answer=prompt, line=card.line))
+
+    # ---- the scan ---------------------------------------------------------------------------
+
+    def read(self, lines: list[str], offset: int = 0) -> None:
+        """Scan lines (numbered from `offset + 1`)."""
+        index = 0
+        blank_before = False
+        while index < len(lines):
+            number = offset + index + 1
+            line = lines[index]
+            fence = FENCE.match(line)
+            if fence:
+                end = _fence_end(lines, index, fence.group(1))
+                self.fenced(fence.group(2).lower(), lines[index + 1:end], number, lines[
+                    index:end + 1], blank_before)
+                index = end + 1
+                blank_before = False
+                continue
+            if not line.strip():
+                self.blank()
+                blank_before = True
+                index += 1
+                continue
+            numbered = NUMBERED_HEADING.match(line)
+            if numbered:
+                index = self.mkdocs(lines, index, offset, numbered.group(1))
+                continue
+            self.line(line, number, blank_before)
+            blank_before = False
+            index += 1
+        self.close()
+        self.finish_loose()
+
+    def blank(self) -> None:
+        card = self.card
+        if card is not None and card.in_answer and card.answer:
+            card.answer.append("")  # an answer may go on after a blank line (a list…)
+        self.finish_loose()
+
+    def finish_loose(self) -> None:
+        """Loose lines that turned out to be no card: a cloze, or text reported."""
+        if not self.loose:
+            return
+        text = "\n".join(t for _, t in self.loose)
+        if SR_HIGHLIGHT.search(text):
+            prompt = SR_HIGHLIGHT.sub(lambda m: "{{" + m.group(1).strip() + "}}", text).strip()
+            self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.CLOZE,
+                          prompt=prompt, line=self.loose[0][0]))
+            self.loose = []
+            return
+        self.drop_loose()
+
+    def line(self, line: str, number: int, blank_before: bool) -> None:
+        """One non-blank line outside fences."""
+        stripped = line.strip()
+        question, answer = QUESTION.match(line), ANSWER.match(line)
+        card = self.card
+        if question:
+            self.close()
+            self.finish_loose()
+            self.card = Pending(number, [question.group(1).strip()])
+            return
+        if HEADING.match(line) or RULE.match(line):
+            self.close()
+            self.finish_loose()
+            return
+        if answer and card is not None and not card.in_answer:
+            card.in_answer = True
+            card.answer.append(answer.group(1).strip())
+            return
+        if card is not None and card.in_answer:
+            if blank_before and card.answer and card.answer[-1] == "" and \
+                    not _structured(line) and any(a.strip() for a in card.answer):
+                self.close()  # a new paragraph after a finished answer
+            else:
+                while card.answer and card.answer[-1] == "" and not any(
+                        a.strip() for a in card.answer):
+                    card.answer.pop()
+                card.answer.append(line.rstrip())
+                return
+        elif card is not None:
+            option = OPTION.match(line)
+            if option:
+                card.options.append(((option.group(1) or option.group(2)).upper(),
+                                     option.group(3).strip()))
+            else:
+                card.question.append(stripped)
+            return
+        if answer:
+            self.warn(number, "an answer without a question ignored")
+            return
+        if HTML_LINE.match(line) or TAGS_ONLY.match(line):
+            return
+        self.sr_line(line, number)
+
+    def sr_line(self, line: str, number: int) -> None:
+        """Obsidian Spaced Repetition: `::`, `:::`, and `?`/`??` separators."""
+        stripped = line.strip()
+        if stripped in ("?", "??"):
+            if not self.loose:
+                self.warn(number, f'"{stripped}" with no question above it ignored')
+                return
+            question = "\n".join(t.strip() for _, t in self.loose)
+            start = self.loose[0][0]
+            self.loose = []
+            self.close()
+            self.card = Pending(start, [question], in_answer=True, reverse=stripped == "??")
+            return
+        for pattern, both in ((SR_REVERSED, True), (SR_INLINE, False)):
+            found = pattern.match(stripped)
+            if found and not stripped.startswith(("http", "- ")):
+                self.finish_loose()
+                prompt, reply = found.group("q").strip(), found.group("a").strip()
+                self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.BASIC,
+                              prompt=prompt, answer=reply, line=number))
+                if both:
+                    self.add(Card(deck=self.deck, id=id_for(None, reply), kind=Kind.BASIC,
+                                  prompt=reply, answer=prompt, line=number))
+                return
+        self.loose.append((number, line.rstrip()))
+
+    # ---- fenced blocks and quizzes -------------------------------------------------------
+
+    def fenced(self, info: str, inner: list[str], number: int, whole: list[str],
+               blank_before: bool = False) -> None:
+        if info in FLASHCARD_FENCES:
+            self.close()
+            self.finish_loose()
+            Reader(self.deck, self.result).read(inner, number)
+            return
+        if info == "quiz":
+            self.close()
+            self.finish_loose()
+            self.quiz(inner, number)
+            return
+        card = self.card
+        if card is not None and card.in_answer:
+            has_answer = any(a.strip() for a in card.answer)
+            if not has_answer or not blank_before:
+                while card.answer and not card.answer[-1].strip():
+                    card.answer.pop()
+                card.answer.extend(w.rstrip() for w in whole)  # code as the answer
+                return
+            self.close()  # code after a finished answer is not part of it
+        elif card is not None:
+            card.question.extend(w.rstrip() for w in whole)
+            return
+        self.finish_loose()
+        self.warn(number, "a code block outside any card ignored")
+
+    def quiz(self, inner: list[str], number: int) -> None:
+        """```quiz: question lines, `- ( )`/`- (x)` options, `>` explanation lines."""
+        question: list[str] = []
+        options: list[tuple[bool, str]] = []
+        explain: list[str] = []
+        for line in inner:
+            option = QUIZ_OPTION.match(line)
+            if option:
+                options.append((option.group(1).lower() == "x", option.group(2).strip()))
+            elif line.lstrip().startswith(">"):
+                explain.append(line.lstrip()[1:].strip())
+            elif line.strip() and not options:
+                question.append(line.strip())
+        right = [text for correct, text in options if correct]
+        prompt = "\n".join(question).strip()
+        if not prompt or len(right) != 1:
+            self.warn(number, "a quiz block needs a question and exactly one (x) option; "
+                              "skipped")
+            return
+        self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.CHOICE,
+                      prompt=prompt, answer=right[0], line=number,
+                      options=tuple(t for c, t in options if not c),
+                      explain=" ".join(e for e in explain if e)))
+
+    def mkdocs(self, lines: list[str], index: int, offset: int, question: str) -> int:
+        """A numbered heading: a MkDocs Material quiz question when options and "the correct
+        answer is X" follow; otherwise an ordinary heading. Returns the next line."""
+        self.close()
+        self.finish_loose()
+        options: list[str] = []
+        explain: list[str] = []
+        letter = ""
+        end = index + 1
+        in_admonition = False
+        while end < len(lines) and not HEADING.match(lines[end]):
+            text = lines[end]
+            if FENCE.match(text) or (in_admonition and text.strip() and
+                                     not text[:1].isspace() and not ADMONITION.match(text)):
+                break  # the admonition's indented text has ended
+            if ADMONITION.match(text):
+                in_admonition = True
+            elif in_admonition and text.strip():
+                found = CORRECT.search(text)
+                if found and not letter:
+                    letter = found.group(1).upper()
+                    rest = text[found.end():].strip()
+                    if rest:
+                        explain.append(rest)
+                elif letter:
+                    explain.append(text.strip())
+            elif LIST_ITEM.match(text) and not in_admonition:
+                options.append(LIST_ITEM.match(text).group(1).strip())  # type: ignore[union-attr]
+            end += 1
+        if not options or not letter:
+            return index + 1  # an ordinary numbered heading
+        position = ord(letter) - ord("A") if letter.isalpha() else int(letter) - 1
+        if not 0 <= position < len(options):
+            self.warn(offset + index + 1, f'the correct answer "{letter}" is not one of the '
+                                          f"{len(options)} options; skipped")
+            return end
+        answer = options[position]
+        self.add(Card(deck=self.deck, id=id_for(None, question), kind=Kind.CHOICE,
+                      prompt=question, answer=answer, line=offset + index + 1,
+                      options=tuple(o for i, o in enumerate(options) if i != position),
+                      explain=" ".join(explain)))
+        return end
+
+
+def _fence_end(lines: list[str], start: int, marker: str) -> int:
+    """The index of the fence's closing line (the last line when it never closes)."""
+    for index in range(start + 1, len(lines)):
+        if lines[index].strip().startswith(marker[:3]) and \
+                lines[index].strip().strip(marker[0]) == "":
+            return index
+    return len(lines) - 1
+
+
+def _structured(line: str) -> bool:
+    """A list item, table row, quote or indented line: it continues an answer."""
+    return bool(LIST_ITEM.match(line)) or line.lstrip().startswith(("|", ">")) or \
+        line.startswith(("    ", "\t"))
 
 
 def read_qa(path: Path, deck_slug: str) -> ReadNotes:
-    """Parse a Q/A Markdown file into basic and choice cards."""
+    """Parse a Markdown flashcard file into basic, choice and cloze cards."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not UTF-8 text") from None
     result = ReadNotes()
-    for start, block in _blocks(text.splitlines()):
-        first = QUESTION.match(block[0])
-        if not first:
-            if any(line.lstrip().startswith("#") for line in block):
-                continue  # headings between cards
-            result.warnings.append(Warning_(start, "text outside a Q:/A: pair ignored"))
-            continue
-        question: list[str] = [first.group(1)]
-        options: list[tuple[str, str]] = []
-        answer: list[str] = []
-        in_answer = False
-        for line in block[1:]:
-            option = OPTION.match(line)
-            match = ANSWER.match(line)
-            if match and not in_answer:
-                in_answer = True
-                answer.append(match.group(1))
-            elif in_answer:
-                answer.append(line.strip())
-            elif option:
-                options.append(((option.group(1) or option.group(2)).upper(),
-                                option.group(3).strip()))
-            else:
-                question.append(line.strip())
-        prompt = "\n".join(q for q in question if q).strip()
-        reply = "\n".join(a for a in answer if a).strip()
-        if not prompt or not reply:
-            result.warnings.append(Warning_(start, "a question without an answer (or an "
-                                            "answer without a question); skipped"))
-            continue
-        card_id = id_for(None, prompt)
-        if options:
-            letter = re.match(r"^\(?([A-Ha-h])\)?(?:[).:]|\s|$)", reply)
-            chosen = dict(options).get(letter.group(1).upper()) if letter else None
-            chosen = chosen or next((text for _, text in options
-                                     if text.casefold() == reply.casefold()), None)
-            if chosen is None:
-                result.warnings.append(Warning_(start, f'answer "{reply}" names none of the '
-                                                "options; skipped"))
-                continue
-            result.cards.append(Card(deck=deck_slug, id=card_id, kind=Kind.CHOICE,
-                                     prompt=prompt, answer=chosen,
-                                     options=tuple(t for _, t in options if t != chosen),
-                                     line=start))
-        else:
-            result.cards.append(Card(deck=deck_slug, id=card_id, kind=Kind.BASIC,
-                                     prompt=prompt, answer=reply, line=start))
+    Reader(deck_slug, result).read(text.splitlines())
+    result.cards = [_tidy(card) for card in result.cards]
     return result
+
+
+def _tidy(card: Card) -> Card:
+    """Trailing blank lines out of an answer."""
+    from dataclasses import replace
+
+    return replace(card, answer=card.answer.strip("\n"), prompt=card.prompt.strip())

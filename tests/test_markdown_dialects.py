@@ -1,0 +1,101 @@
+"""Markdown flashcard dialects, on files written for each (tests/data/markdown) and on the
+edge cases that used to lose cards: card text asserted, and every unused line reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.interop.markdown_qa import read_qa
+from pmquiz.model import Kind
+
+DATA = Path(__file__).parent / "data" / "markdown"
+runner = CliRunner()
+
+
+def cards(path: Path) -> list[tuple[str, str, str]]:
+    return [(c.kind.value, c.prompt, c.answer) for c in read_qa(path, "x").cards]
+
+
+def test_qa_pairs_wherever_they_stand() -> None:
+    read = read_qa(DATA / "qa-styles.md", "x")
+    found = {c.prompt: c.answer for c in read.cards}
+    assert found == {
+        "What does a product manager own?": "The product's vision and strategy.",
+        "Who owns the delivery schedule?": "The project manager.",
+        "What is a roadmap?": "A statement of intent, not a list of dates.",  # after code
+        # **A:** alone, a blank line, then a list
+        "Which practices belong to product discovery?":
+            "- customer interviews\n- prototype tests\n- fake-door tests",
+        "How do the two roles compare?":
+            "| Product | Project |\n|---|---|\n| why and what | how and when |",
+        "Which command lists today's cards?": "```\npmquiz due\n```",
+        # inside a ```flashcards fence: the first pair kept, the last answer clean
+        "What is MVP short for?": "Minimum viable product.",
+        "What does PLG stand for?": "Product-led growth.",
+    }
+    assert [(w.line, w.message.split(":")[0]) for w in read.warnings] == [
+        (10, "a code block outside any card ignored"),
+        (39, "text outside any card ignored")]
+
+
+def test_a_pair_right_under_a_heading(tmp_path: Path) -> None:
+    path = tmp_path / "basics.md"
+    path.write_text("## Basics\nQ: first?\nA: one\n\nQ: second?\nA: two\n", encoding="utf-8")
+    assert cards(path) == [("basic", "first?", "one"), ("basic", "second?", "two")]
+
+
+def test_mkdocs_material_and_fenced_quizzes() -> None:
+    read = read_qa(DATA / "mkdocs-quiz.md", "x")
+    assert read.warnings == []
+    first, second, fenced = read.cards
+    assert (first.kind, first.prompt, first.answer) == (
+        Kind.CHOICE, "Which stage has sales levelling off and peaking?", "Maturity")
+    assert first.options == ("Introduction", "Growth", "Decline")
+    assert first.explain == "In maturity, sales growth slows and sales level off."
+    assert (second.answer, second.options) == ("Harvest", ("Discontinue",))
+    assert second.explain == "Harvesting is not discontinuing."
+    assert fenced.prompt == "What does a fake-door test measure?"
+    assert fenced.answer == "Interest in a feature before it is built"
+    assert fenced.options == ("Revenue per user", "Page load time")
+    assert fenced.explain == "It shows a button for a feature that does not exist yet."
+
+
+def test_obsidian_spaced_repetition_syntax() -> None:
+    read = read_qa(DATA / "obsidian-sr.md", "x")
+    assert read.warnings == []  # the #tag line is metadata
+    assert [(c.kind.value, c.prompt, c.answer) for c in read.cards] == [
+        ("basic", "Product-led growth", "Growth driven by the product itself"),
+        ("basic", "North Star metric", "The single number that best captures customer value"),
+        ("basic", "The single number that best captures customer value", "North Star metric"),
+        ("basic", "What are the four stages\nof the product life cycle?",
+         "Introduction, growth, maturity, decline"),
+        ("basic", "Harvest", "Cut spending and keep selling while profits last"),
+        ("basic", "Cut spending and keep selling while profits last", "Harvest"),
+        ("cloze", "The product life cycle starts with {{introduction}} and ends with "
+                  "{{decline}}.", ""),
+    ]
+    assert len({c.id for c in read.cards}) == len(read.cards)
+
+
+def test_an_import_with_no_card_says_why(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("# Notes\n\nJust prose about products.\n\nA: an answer alone\n\n"
+                    "```js\nlet x = 1\n```\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code != 0
+    out = " ".join(result.output.split())
+    assert "no cards found (markdown format); nothing written; why:" in out
+    assert f"{path}:3: text outside any card ignored: Just prose about products." in out
+    assert f"{path}:5: an answer without a question ignored" in out
+    assert f"{path}:7: a code block outside any card ignored" in out
+
+
+def test_importing_the_dialect_files(home: Path) -> None:
+    for name, count in (("qa-styles.md", 8), ("mkdocs-quiz.md", 3), ("obsidian-sr.md", 7)):
+        result = runner.invoke(app, ["import", str(DATA / name)])
+        assert result.exit_code == 0, result.output
+        assert f": {count} cards" in result.output
+    assert runner.invoke(app, ["check"]).exit_code == 0
