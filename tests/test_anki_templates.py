@@ -163,3 +163,53 @@ def test_two_imports_never_share_a_module(home: Path, tmp_path: Path) -> None:
     again = runner.invoke(app, ["import", str(first)])  # the same file again: an update
     assert again.exit_code == 0 and "taken" not in again.output
     assert len(list((home / "decks" / "imported").glob("*.toml"))) == 2
+
+
+def import_into_anki(collection: object, package: Path) -> object:
+    from anki.collection import ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageOptions
+
+    return collection.import_anki_package(ImportAnkiPackageRequest(  # type: ignore[attr-defined]
+        package_path=str(package), options=ImportAnkiPackageOptions(
+            merge_notetypes=False, update_notes=0, update_notetypes=0, with_scheduling=False,
+            with_deck_configs=False))).log
+
+
+def test_anki_itself_imports_the_export_and_a_second_export_changes_nothing(
+        home: Path, tmp_path: Path) -> None:
+    """Anki's own importer: notes, GUIDs and decks as pmquiz wrote them; the same export
+    again updates no note; after one card changes, exactly that note is updated."""
+    from anki.collection import Collection
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    from helpers import basic_cards, own_decks_only, write_deck
+
+    runner = CliRunner()
+    own = own_decks_only(home)
+    deck = write_deck(own, "alpha", basic_cards(3), title="Same title")
+    write_deck(own, "beta", basic_cards(2, "b"), title="Same title")
+    first = tmp_path / "first.apkg"
+    assert runner.invoke(app, ["export", "anki", "-o", str(first)]).exit_code == 0
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    log = import_into_anki(col, first)
+    assert len(log.new) == 5  # type: ignore[attr-defined]
+    guids = sorted(col.get_note(n).guid for n in col.find_notes(""))
+    assert guids == sorted([f"pmquiz:alpha/q{i}" for i in (1, 2, 3)] +
+                           [f"pmquiz:beta/b{i}" for i in (1, 2)])
+    names = sorted(d.name for d in col.decks.all_names_and_ids())
+    assert "pmquiz::Phase 0::Same title (alpha)" in names
+    assert "pmquiz::Phase 0::Same title (beta)" in names  # two modules, two decks
+    second = tmp_path / "second.apkg"
+    assert runner.invoke(app, ["export", "anki", "-o", str(second)]).exit_code == 0
+    log = import_into_anki(col, second)
+    assert log.updated == [] and log.new == []  # type: ignore[attr-defined]
+    deck.write_text(deck.read_text(encoding="utf-8").replace("answer 2", "answer two"),
+                    encoding="utf-8")
+    third = tmp_path / "third.apkg"
+    assert runner.invoke(app, ["export", "anki", "-o", str(third)]).exit_code == 0
+    log = import_into_anki(col, third)
+    assert [n.fields for n in log.updated] == [["Question 2?", "answer two"]]  # type: ignore[attr-defined]
+    col.close()

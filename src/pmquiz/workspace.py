@@ -13,6 +13,7 @@ from pmquiz.config import Settings, load_settings
 from pmquiz.deck import discover, parse_deck
 from pmquiz.errors import UsageError
 from pmquiz.migrations import REPLAY_KEY
+from pmquiz.model import Deck
 from pmquiz.store import Store
 
 if TYPE_CHECKING:
@@ -141,6 +142,41 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
 
 
 PARAMETERS_KEY = "fsrs_parameters"
+STAMPS_KEY = "anki_export_stamps"
+
+
+def export_stamps(store: Store, decks: list[Deck]) -> dict[str, int]:
+    """Each card's note modification time for an Anki export: unchanged since the last
+    export, the time it had then; changed or new, now (later than any earlier stamp). Kept
+    in the database, so Anki updates exactly the notes whose content changed."""
+    import hashlib
+    import json
+    import time
+
+    from pmquiz.interop.apkg import note_content
+
+    try:
+        known = json.loads(store.get_meta(STAMPS_KEY) or "{}")
+    except ValueError:
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    now = int(time.time())
+    stamps: dict[str, int] = {}
+    for deck in decks:
+        for card in deck.cards:
+            digest = hashlib.sha1(note_content(deck, card).encode("utf-8")).hexdigest()[:16]
+            old = known.get(card.key)
+            if isinstance(old, list) and len(old) == 2 and old[0] == digest and \
+                    isinstance(old[1], int):
+                stamps[card.key] = old[1]
+            else:
+                earlier = old[1] if isinstance(old, list) and len(old) == 2 and \
+                    isinstance(old[1], int) else 0
+                stamps[card.key] = max(now, earlier + 1)
+            known[card.key] = [digest, stamps[card.key]]
+    store.set_meta(STAMPS_KEY, json.dumps(known, sort_keys=True))
+    return stamps
 
 
 def finish_replay(store: Store, settings: Settings) -> int:

@@ -119,12 +119,12 @@ app.add_typer(progress_app, name="progress")
 def decks_in_scope(ctx: typer.Context, phase: int | None) -> list["Deck"]:
     """The decks pmquiz loads (validated), narrowed to a phase."""
     from pmquiz.config import load_settings
-    from pmquiz.deck import discover, load_decks
-    from pmquiz.workspace import deck_dirs
+    from pmquiz.deck import load_decks
+    from pmquiz.workspace import deck_files
 
     opts = options(ctx)
     shipped = load_settings(paths.config_path(opts.home)).shipped_decks
-    found = load_decks(discover(deck_dirs(opts.home, opts.decks, shipped)))
+    found = load_decks(deck_files(opts.home, opts.decks, shipped))
     chosen = [d for d in found if phase is None or d.module.phase == phase]
     if not chosen:
         raise StoreError(f"no decks{f' in phase {phase}' if phase is not None else ''} "
@@ -140,10 +140,13 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to 
 def export_anki(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = None) -> None:
     """An Anki package (.apkg): one deck per module under pmquiz::Phase N."""
     from pmquiz.interop.apkg import write_package
+    from pmquiz.workspace import export_stamps
 
     chosen = decks_in_scope(ctx, phase)
     target = output or Path(f"pmquiz{f'-phase-{phase}' if phase is not None else ''}.apkg")
-    notes = write_package(chosen, target)
+    with workspace(ctx) as ws:
+        stamps = export_stamps(ws.store, chosen)
+        notes = write_package(chosen, target, stamps)
     say(console(), f"Wrote {target}: {notes} notes in {len(chosen)} decks.")
 
 

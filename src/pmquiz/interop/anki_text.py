@@ -148,6 +148,17 @@ def anki_deck_name(deck: Deck) -> str:
     return f"pmquiz::Phase {deck.module.phase}::{title}"
 
 
+def anki_deck_names(decks: list[Deck]) -> dict[str, str]:
+    """Module slug -> Anki deck name; modules whose names would be the same get their slug
+    after the title, so they stay two decks in Anki."""
+    names = {deck.module.slug: anki_deck_name(deck) for deck in decks}
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {slug: f"{name} ({slug})" if counts[name] > 1 else name
+            for slug, name in names.items()}
+
+
 def note_tags(deck: Deck, card: Card) -> list[str]:
     """Tags for phase, module and kind (Anki tags cannot hold spaces)."""
     return ["pmquiz", f"phase-{deck.module.phase}", f"module-{deck.module.slug}",
@@ -164,11 +175,12 @@ def write_text_export(decks: list[Deck]) -> str:
     """Anki text with headers: guid, notetype, deck, front, back, tags."""
     out = ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2",
            "#deck column:3", "#tags column:6"]
+    names = anki_deck_names(decks)
     for deck in decks:
         for card in deck.cards:
             front, back = front_and_back(card)
             notetype = "Cloze" if kind_of(card).to_anki(card).cloze else "Basic"
-            fields = [note_guid(card), notetype, anki_deck_name(deck), front, back,
+            fields = [note_guid(card), notetype, names[deck.module.slug], front, back,
                       " ".join(note_tags(deck, card))]
             out.append("\t".join(_quote(f) for f in fields))
     return "\n".join(out) + "\n"

@@ -19,7 +19,13 @@ from typing import Any
 from pmquiz.compile.document import Warning_
 from pmquiz.deck import replace_atomically
 from pmquiz.errors import ImportFormatError
-from pmquiz.interop.anki_text import anki_deck_name, front_and_back, note_guid, note_tags
+from pmquiz.interop.anki_text import (
+    anki_deck_name,
+    anki_deck_names,
+    front_and_back,
+    note_guid,
+    note_tags,
+)
 from pmquiz.interop.html import to_html, to_text
 from pmquiz.interop.records import ReadNotes, note_card
 from pmquiz.interop.templates import (
@@ -291,9 +297,29 @@ def _stable_int(text: str) -> int:
     return (1 << 30) + int(hashlib.sha1(text.encode()).hexdigest()[:7], 16)
 
 
-def write_package(decks: list[Deck], target: Path) -> int:
-    """An .apkg with one Anki deck per module under `pmquiz::Phase N`; returns note count."""
+def note_content(deck: Deck, card: Card) -> str:
+    """What a note holds, for telling an unchanged note from a changed one."""
+    front, back = front_and_back(card)
+    return "\x1f".join([front, back, " ".join(note_tags(deck, card)), anki_deck_name(deck)])
+
+
+def write_package(decks: list[Deck], target: Path,
+                  stamps: dict[str, int] | None = None) -> int:
+    """An .apkg with one Anki deck per module under `pmquiz::Phase N`; returns note count.
+    `stamps` gives each card's modification time (by card key): a note is stamped when its
+    content last changed, so importing an unchanged export again updates nothing in Anki."""
+    import time
+
     import genanki
+
+    class StampedNote(genanki.Note):  # type: ignore[misc]
+        """A note written with its own modification time, not the package's."""
+
+        stamp = 0
+
+        def write_to_db(self, cursor: Any, timestamp: float, deck_id: int,
+                        id_gen: Any) -> None:
+            super().write_to_db(cursor, self.stamp or timestamp, deck_id, id_gen)
 
     basic = genanki.Model(
         BASIC_MODEL_ID, "pmquiz Basic", fields=[{"name": "Front"}, {"name": "Back"}],
@@ -306,14 +332,18 @@ def write_package(decks: list[Deck], target: Path) -> int:
         model_type=genanki.Model.CLOZE)
     anki_decks = []
     notes = 0
+    names = anki_deck_names(decks)
+    now = int(time.time())
     for deck in decks:
-        name = anki_deck_name(deck)
-        anki_deck = genanki.Deck(_stable_int(f"pmquiz:{deck.module.slug}"), name)
+        anki_deck = genanki.Deck(_stable_int(f"pmquiz:{deck.module.slug}"),
+                                 names[deck.module.slug])
         for card in deck.cards:
             front, back = front_and_back(card)
             model = cloze if kind_of(card).to_anki(card).cloze else basic
-            anki_deck.add_note(genanki.Note(model=model, fields=[to_html(front), to_html(back)],
-                                            guid=note_guid(card), tags=note_tags(deck, card)))
+            note = StampedNote(model=model, fields=[to_html(front), to_html(back)],
+                               guid=note_guid(card), tags=note_tags(deck, card))
+            note.stamp = (stamps or {}).get(card.key, now)
+            anki_deck.add_note(note)
             notes += 1
         anki_decks.append(anki_deck)
     replace_atomically(target, lambda tmp: genanki.Package(anki_decks).write_to_file(str(tmp)))
