@@ -66,7 +66,7 @@ def test_every_template_gives_its_card(tmp_path: Path, legacy: bool) -> None:
     assert read.collection == ("collection.anki21" if legacy else "collection.anki21b")
     cards = {(c.prompt, c.answer) for c in read.cards if c.kind is Kind.BASIC}
     assert cards == {
-        ("chien\nLe chien aboie.", "dog"),  # forward, with its example section
+        ("chien\n*Le **chien** aboie.*", "dog"),  # forward, its example section in Markdown
         ("dog (hint: a pet)", "chien"),  # reverse: a second card of the same note
         ("chat", "cat"),  # no example: the section is left out
         ("cat", "chat (no example)"),  # an inverted section shown

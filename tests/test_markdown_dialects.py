@@ -99,3 +99,43 @@ def test_importing_the_dialect_files(home: Path) -> None:
         assert result.exit_code == 0, result.output
         assert f": {count} cards" in result.output
     assert runner.invoke(app, ["check"]).exit_code == 0
+
+
+def test_markdown_card_text_is_rendered_in_a_terminal_and_plain_in_the_line_protocol(
+        home: Path, tmp_path: Path) -> None:
+    import pexpect
+
+    from helpers import own_decks_only, spawn
+
+    own = own_decks_only(home)
+    source = tmp_path / "shop.md"
+    source.write_text("Q: What is **Liquid**?\nA: Shopify's templating language, see "
+                      "[the docs](https://shopify.dev/liquid).\n\n"
+                      "**Q:** Which plans exist?\n**A:**\n\n- Starter ($5)\n- Basic\n",
+                      encoding="utf-8")
+    done = runner.invoke(app, ["import", str(source), "-o", str(own / "shop.toml")])
+    assert done.exit_code == 0, done.output
+    out = runner.invoke(app, ["study"], input="\n\n\n\n",
+                        env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"}).output
+    assert "What is Liquid?" in out and "**" not in out
+    assert "see the docs (https://shopify.dev/liquid)." in out
+    assert "- Starter ($5)" in out and "\\$" not in out
+    import io
+
+    child = spawn(home, "study")
+    child.logfile_read = io.StringIO()  # everything the terminal was sent
+    child.expect("Your answer:")
+    child.sendline("")
+    child.expect("rate:")
+    child.send("3")
+    child.expect("Your answer:")
+    child.sendline("")
+    child.expect("rate:")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    from pmquiz.ui.text import clean
+
+    seen = clean(child.logfile_read.getvalue())  # the text, colours and moves taken out
+    assert "**Liquid**" not in seen and "What is Liquid?" in seen
+    assert "• Starter ($5)" in seen  # a list, drawn as one
+    assert "https://shopify.dev/liquid" in seen

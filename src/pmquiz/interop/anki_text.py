@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
-from pmquiz.interop.html import looks_like_html, to_text
+from pmquiz.interop.html import looks_like_html, to_markdown
 from pmquiz.interop.records import ReadNotes, note_card
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck
@@ -113,7 +113,8 @@ def read_text_export(path: Path, deck_slug: str) -> ReadNotes:
 
         as_html = html_mode if html_mode is not None else any(looks_like_html(f) for f in fields)
         if as_html:
-            fields = [to_text(ANSWER_RULE.split(f)[-1] if i else f) for i, f in enumerate(fields)]
+            fields = [to_markdown(ANSWER_RULE.split(f)[-1] if i else f)
+                      for i, f in enumerate(fields)]
         front = fields[0] if fields else ""
         back = fields[1] if len(fields) > 1 else ""
         notetype = meta_value("notetype")

@@ -26,7 +26,7 @@ from pmquiz.interop.anki_text import (
     note_guid,
     note_tags,
 )
-from pmquiz.interop.html import to_html, to_text
+from pmquiz.interop.html import to_html, to_markdown, to_text
 from pmquiz.interop.records import ReadNotes, note_card
 from pmquiz.interop.templates import (
     NoteType,
@@ -266,14 +266,14 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
         extras = [i for i in note_type.back_fields() if i < len(fields)] or \
             list(range(index + 1, len(fields)))
-        extra = next((to_text(fields[i]) for i in extras
+        extra = next((to_markdown(fields[i]) for i in extras
                       if to_text(fields[i]) and not to_text(fields[i]).isdigit()), "")
-        card = note_card(deck_slug, guid, to_text(fields[index]), extra, deck_name,
+        card = note_card(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
                          cloze=True, tags=tags)
         return [card] if card else []
     if not note_type.templates:
-        front = to_text(fields[0]) if fields else ""
-        back = to_text(fields[1]) if len(fields) > 1 else ""
+        front = to_markdown(fields[0]) if fields else ""
+        back = to_markdown(fields[1]) if len(fields) > 1 else ""
         card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
         return [card] if card else []
     values = dict(zip(note_type.fields, fields, strict=False))
@@ -285,7 +285,7 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
         back = answer_part(render(template.back, values, "back", front), front)
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
-        card = note_card(deck_slug, key, to_text(front), to_text(back), deck_name,
+        card = note_card(deck_slug, key, to_markdown(front), to_markdown(back), deck_name,
                          tags=tags if template.ord == 0 else "")
         if card is not None:
             made.append(card)

@@ -28,7 +28,7 @@ from pmquiz.grading import Mark, Outcome, WordDiff, normalize
 from pmquiz.kinds import Question, Rated, Verdict, kind_of, question_text
 from pmquiz.kinds.base import interval_label
 from pmquiz.model import Rating
-from pmquiz.ui.text import clean, literal
+from pmquiz.ui.text import clean, literal, looks_like_markdown, plain, shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -173,14 +173,17 @@ class LineProtocol:
             raise EOFError
         return line.rstrip("\r\n")
 
-    def _choose(self, options: tuple[str, ...]) -> str:
-        """List the options with their keys; read until a line names one of them."""
+    def _choose(self, options: tuple[str, ...],
+                values: tuple[str, ...] | None = None) -> str:
+        """List the options with their keys; read until a line names one of them (returns
+        the matching entry of `values`, the options as the card has them)."""
+        values = values or options
         for key, option in zip(option_keys(options), options, strict=True):
             self._print(f"  {key}) {option}")
         while True:
             chosen = match_option(self._read("answer> "), options)
             if chosen is not None:
-                return chosen
+                return values[options.index(chosen)]
             self._print("  type an option's number, key letter or text")
 
 
@@ -224,9 +227,9 @@ class LineStudyUI(LineProtocol):
         self._print()
         self._print(f"[{progress_text(question)} · {counts_text(question)}] "
                     f"Phase {question.stored.phase_number} · {question.stored.module_title}")
-        self._print(question_text(card))
+        self._print(plain(question_text(card)))
         if question.options:
-            return self._choose(question.options)
+            return self._choose(tuple(plain(o) for o in question.options), question.options)
         if kind_of(card).answer_mode == "items":
             first = self._read("items> ")
             if "," in first or ";" in first or not first.strip():
@@ -243,7 +246,7 @@ class LineStudyUI(LineProtocol):
         if verdict is not self._shown:  # asked again after an action: said already
             self._shown = verdict
             for text, _ in feedback_lines(verdict):
-                self._print(text)
+                self._print(plain(text))
             for label, words in comparison_lines(verdict):
                 self._print(f"  {label}: {plain_comparison(words)}")
         return self.decision(verdict)
@@ -287,6 +290,7 @@ class TerminalStudyUI:
 
     def ask(self, question: Question) -> str:
         """Show the card in a panel; read the answer with the right kind of prompt."""
+        from rich.console import Group
         from rich.panel import Panel
         from rich.progress_bar import ProgressBar
         from rich.text import Text
@@ -304,15 +308,18 @@ class TerminalStudyUI:
         total = question.done + 1 + question.remaining
         bar = ProgressBar(total=total, completed=question.done, width=max(4, width - len(place)))
         self.console.print(side_by_side(bar, literal(place, "dim")))
+        prompt = shown(question_text(card), "bold")
         body = Text()
-        body.append_text(literal(question_text(card), "bold"))
         keys = option_keys(question.options) if question.options else []
-        for key, option in zip(keys, question.options, strict=True):
-            body.append(f"\n  {key}  ", style="cyan bold")
-            body.append_text(literal(option))
+        for number, (key, option) in enumerate(zip(keys, question.options, strict=True)):
+            body.append(("\n" if number or isinstance(prompt, Text) else "") + f"  {key}  ",
+                        style="cyan bold")
+            body.append_text(literal(plain(option)))
         hint = kind_of(card).hint
         self.console.print()
-        self.console.print(Panel(body, title=literal(f"card {question.number}"),
+        content: Any = prompt.append_text(body) if isinstance(prompt, Text) else \
+            Group(prompt, body) if body else prompt
+        self.console.print(Panel(content, title=literal(f"card {question.number}"),
                                  title_align="left", subtitle=Text(hint, style="dim"),
                                  subtitle_align="left"))
         if question.options:
@@ -345,7 +352,13 @@ class TerminalStudyUI:
         if verdict is not self._shown:  # asked again after an action: shown already
             self._shown = verdict
             for text, style in feedback_lines(verdict):
-                self.console.print(literal(text, style))
+                label, separator, rest = text.partition(": ")
+                if separator and label in ("Answer", "Also right") and \
+                        looks_like_markdown(rest):
+                    self.console.print(literal(f"{label}:", style))  # then the Markdown
+                    self.console.print(shown(rest))
+                else:
+                    self.console.print(shown(text, style))
             for label, words in comparison_lines(verdict):
                 line = Text(f"  {label:>16}: ", style="dim")
                 for word, mark in words:
@@ -370,9 +383,9 @@ class TerminalStudyUI:
                                     " · r I was right")
         if outcome is not Outcome.WRONG:
             help_text += " · w I was wrong"
-        shown = [(verdict.grade.rating, "next")] + \
+        offered = [(verdict.grade.rating, "next")] + \
             ([(Rating.EASY, "easy")] if outcome is Outcome.RIGHT else [])
-        intervals = [f"{label} {interval_label(verdict.intervals[r])}" for r, label in shown
+        intervals = [f"{label} {interval_label(verdict.intervals[r])}" for r, label in offered
                      if r in verdict.intervals]
         if intervals:
             help_text += f"   ({', '.join(intervals)})"
