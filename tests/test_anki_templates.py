@@ -213,3 +213,82 @@ def test_anki_itself_imports_the_export_and_a_second_export_changes_nothing(
     log = import_into_anki(col, third)
     assert [n.fields for n in log.updated] == [["Question 2?", "answer two"]]  # type: ignore[attr-defined]
     col.close()
+
+
+def media_package(folder: Path, legacy: bool) -> Path:
+    from anki.collection import Collection
+    from anki.import_export_pb2 import ExportAnkiPackageOptions
+
+    folder.mkdir(parents=True, exist_ok=True)
+    col = Collection(str(folder / "collection.anki2"))
+    col.media.write_data("pic.png", b"\x89PNG not really an image")
+    col.media.write_data("hello.mp3", b"ID3 not really a sound")
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"] = 'Which painting is this? <img src="pic.png">'
+    note["Back"] = "Composition VIII [sound:hello.mp3]"
+    col.add_note(note, col.decks.id("Art"))
+    out = folder / "art.apkg"
+    col.export_anki_package(out_path=str(out), limit=None, options=ExportAnkiPackageOptions(
+        with_scheduling=False, with_deck_configs=False, with_media=True, legacy=legacy))
+    col.close()
+    return out
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_media_is_saved_beside_the_deck_and_goes_back_to_anki(home: Path, tmp_path: Path,
+                                                               legacy: bool) -> None:
+    from anki.collection import Collection
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    from helpers import own_decks_only
+
+    runner = CliRunner()
+    own = own_decks_only(home)
+    package = media_package(tmp_path / "anki", legacy)
+    deck_file = own / "art.toml"
+    done = runner.invoke(app, ["import", str(package), "-o", str(deck_file)])
+    assert done.exit_code == 0, done.output
+    assert (own / "media" / "art" / "pic.png").read_bytes() == b"\x89PNG not really an image"
+    assert (own / "media" / "art" / "hello.mp3").read_bytes() == b"ID3 not really a sound"
+    text = deck_file.read_text(encoding="utf-8")
+    assert "Which painting is this? [image: pic.png] (media/art/pic.png)" in text
+    assert "Composition VIII [sound: hello.mp3] (media/art/hello.mp3)" in text
+    out = tmp_path / "back.apkg"
+    assert runner.invoke(app, ["export", "anki", "-o", str(out)]).exit_code == 0
+    (tmp_path / "fresh").mkdir()
+    col = Collection(str(tmp_path / "fresh" / "collection.anki2"))
+    import_into_anki(col, out)
+    [note_id] = col.find_notes("")
+    note = col.get_note(note_id)
+    assert note.fields == ['Which painting is this? <img src="pic.png">',
+                           "Composition VIII [sound:hello.mp3]"]
+    assert col.media.have("pic.png") and col.media.have("hello.mp3")
+    col.close()
+
+
+def test_hostile_media_names_and_sizes(home: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import zipfile
+
+    from pmquiz.interop import media
+
+    package = media_package(tmp_path / "anki", legacy=True)
+    hostile = tmp_path / "hostile.apkg"
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(hostile, "w") as out:
+        for item in source.infolist():
+            if item.filename != "media":
+                out.writestr(item, source.read(item))
+        mapping = json.loads(source.read("media"))
+        renamed = {k: ("../../escape.png" if v == "pic.png" else v) for k, v in mapping.items()}
+        out.writestr("media", json.dumps(renamed))
+    saved, warnings = media.save_media(hostile, {"../../escape.png", "hello.mp3", "gone.png"},
+                                       tmp_path / "out")
+    assert saved["../../escape.png"] == tmp_path / "out" / "escape.png"  # inside the folder
+    assert not (tmp_path / "escape.png").exists()
+    assert any('"gone.png" is not in the package' in w.message for w in warnings)
+    monkeypatch.setattr(media, "MAX_MEDIA_FILE", 10)
+    saved, warnings = media.save_media(hostile, {"hello.mp3"}, tmp_path / "small")
+    assert saved == {} and "larger than" in warnings[0].message

@@ -330,7 +330,10 @@ def write_package(decks: list[Deck], target: Path,
         templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}",
                     "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}],
         model_type=genanki.Model.CLOZE)
+    from pmquiz.interop.media import for_anki
+
     anki_decks = []
+    media_files: list[str] = []
     notes = 0
     names = anki_deck_names(decks)
     now = int(time.time())
@@ -340,11 +343,14 @@ def write_package(decks: list[Deck], target: Path,
         for card in deck.cards:
             front, back = front_and_back(card)
             model = cloze if kind_of(card).to_anki(card).cloze else basic
-            note = StampedNote(model=model, fields=[to_html(front), to_html(back)],
+            base = Path(deck.path).parent if deck.path else None
+            note = StampedNote(model=model, fields=[for_anki(to_html(front), base, media_files),
+                                                    for_anki(to_html(back), base, media_files)],
                                guid=note_guid(card), tags=note_tags(deck, card))
             note.stamp = (stamps or {}).get(card.key, now)
             anki_deck.add_note(note)
             notes += 1
         anki_decks.append(anki_deck)
-    replace_atomically(target, lambda tmp: genanki.Package(anki_decks).write_to_file(str(tmp)))
+    replace_atomically(target, lambda tmp: genanki.Package(
+        anki_decks, media_files=media_files).write_to_file(str(tmp)))
     return notes

@@ -90,6 +90,8 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
                                   "choose the file)"))
     existing = existing_deck(target)
     slug = existing.module.slug if existing else _free_slug(target.parent, wanted, target)
+    if kind == "apkg":
+        read.cards = _with_media(source, read.cards, target.parent, slug, read.warnings)
     module_title = title or (existing.module.title if existing else "") or \
         (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
     cards = [replace(c, deck=slug) for c in _unique(read.cards)]
@@ -110,6 +112,26 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
     write_atomic(target, text)
     return Imported(deck=deck, path=target, format=kind, warnings=notes + read.warnings,
                     report=report)
+
+
+def _with_media(source: Path, cards: list[Card], base: Path, slug: str,
+                warnings: list[Warning_]) -> list[Card]:
+    """Save the images and sounds the cards use into `media/<slug>/` beside the deck, and
+    point the cards' `[image: NAME]` at them."""
+    from pmquiz.interop.media import referenced, save_media, with_paths
+
+    names = referenced([t for c in cards for t in (c.prompt, c.answer, c.explain,
+                                                   *c.options, *c.items)])
+    saved, skipped = save_media(source, names, base / "media" / slug)
+    warnings.extend(skipped)
+    if not saved:
+        return cards
+
+    def fix(text: str) -> str:
+        return with_paths(text, saved, base)
+
+    return [replace(c, prompt=fix(c.prompt), answer=fix(c.answer), explain=fix(c.explain),
+                    options=tuple(fix(o) for o in c.options)) for c in cards]
 
 
 def _slugs_in(folder: Path, besides: Path) -> set[str]:

@@ -1,0 +1,192 @@
+"""Images and sounds: saved from an Anki package beside the imported deck, and put back into
+the package pmquiz exports.
+
+In card text a media file reads `[image: NAME] (media/deck/NAME)`: its name as Anki knew it
+and, once saved, where it is relative to the deck file. Saving is careful with what a package
+claims: names are reduced to a plain file name, each file and the total are size-limited
+while they are unpacked, and files are written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from pmquiz.compile.document import Warning_
+from pmquiz.deck import replace_atomically
+
+MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\](?: \(([^)\n]+)\))?")
+MAX_MEDIA_FILE = 16 * 1024 * 1024  # bytes: a larger image or sound is skipped
+MAX_MEDIA_TOTAL = 256 * 1024 * 1024  # bytes over one import
+MAX_INDEX = 4 * 1024 * 1024  # bytes of the package's media index
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+CHUNK = 1024 * 1024
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no leading dots, no odd characters ("" if nothing
+    is left)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[^\w.\- ]", "_", base).strip(" .")
+    return base[:120]
+
+
+def referenced(texts: list[str]) -> set[str]:
+    """Media names the card texts mention."""
+    return {m.group(2).strip() for text in texts for m in MEDIA_REF.finditer(text)}
+
+
+def _index(archive: zipfile.ZipFile) -> tuple[dict[str, str], bool]:
+    """Media name -> member name in the zip, and whether members are zstd-compressed
+    (newer packages: a zstd protobuf index and zstd members; older: a JSON index)."""
+    try:
+        info = archive.getinfo("media")
+    except KeyError:
+        return {}, False
+    with archive.open(info) as raw:
+        data = raw.read(MAX_INDEX + 1)
+    if len(data) > MAX_INDEX:
+        return {}, False
+    if data.startswith(ZSTD_MAGIC):
+        import zstandard
+
+        reader = zstandard.ZstdDecompressor().stream_reader(data)
+        index = reader.read(MAX_INDEX + 1)[:MAX_INDEX]
+        entries = _protobuf_names(index)
+        return {name: str(number) for number, name in enumerate(entries)}, True
+    try:
+        mapping = json.loads(data.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        return {}, False
+    if not isinstance(mapping, dict):
+        return {}, False
+    return {str(name): str(member) for member, name in mapping.items()}, False
+
+
+def _protobuf_names(blob: bytes) -> list[str]:
+    """Names from a MediaEntries message: repeated field 1, each with its name in field 1."""
+    from pmquiz.interop.templates import _varint
+
+    names: list[str] = []
+    index = 0
+    while index < len(blob):
+        key, index = _varint(blob, index)
+        if key & 7 != 2:
+            break
+        size, index = _varint(blob, index)
+        entry, index = blob[index:index + size], index + size
+        name = ""
+        inner = 0
+        while inner < len(entry):
+            field_key, inner = _varint(entry, inner)
+            wire = field_key & 7
+            if wire == 2:
+                length, inner = _varint(entry, inner)
+                if field_key >> 3 == 1:
+                    name = entry[inner:inner + length].decode("utf-8", "replace")
+                inner += length
+            elif wire == 0:
+                _, inner = _varint(entry, inner)
+            else:
+                break
+        if key >> 3 == 1:
+            names.append(name)
+    return names
+
+
+def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str, Path],
+                                                                       list[Warning_]]:
+    """Unpack the media files the cards use into `folder`; returns name -> saved file and
+    what was skipped (missing, too large, unsafe name)."""
+    saved: dict[str, Path] = {}
+    warnings: list[Warning_] = []
+    if not wanted:
+        return saved, warnings
+    try:
+        archive = zipfile.ZipFile(package)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return saved, warnings  # a bare collection carries no media
+    total = 0
+    with archive:
+        members, compressed = _index(archive)
+        for name in sorted(wanted):
+            member = members.get(name)
+            clean = safe_name(name)
+            if member is None or not clean:
+                warnings.append(Warning_(0, f'media "{name}" is not in the package; the card '
+                                            "names it only"))
+                continue
+            try:
+                data = _read_member(archive, member, compressed)
+            except ValueError as exc:
+                warnings.append(Warning_(0, f'media "{name}" skipped: {exc}'))
+                continue
+            if total + len(data) > MAX_MEDIA_TOTAL:
+                warnings.append(Warning_(0, f'media "{name}" skipped: the import already '
+                                            f"saved {MAX_MEDIA_TOTAL // (1024 * 1024)} MB"))
+                continue
+            total += len(data)
+            target = folder / clean
+            _write(target, data)
+            saved[name] = target
+    return saved, warnings
+
+
+def _write(target: Path, data: bytes) -> None:
+    replace_atomically(target, lambda tmp: tmp.write_bytes(data))
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, compressed: bool) -> bytes:
+    """One media file, unpacked within MAX_MEDIA_FILE whatever the archive claims."""
+    try:
+        raw: Any = archive.open(member)
+    except KeyError:
+        raise ValueError("missing from the package") from None
+    with raw:
+        source = raw
+        if compressed:
+            import zstandard
+
+            source = zstandard.ZstdDecompressor().stream_reader(raw)
+        parts: list[bytes] = []
+        size = 0
+        while chunk := source.read(CHUNK):
+            size += len(chunk)
+            if size > MAX_MEDIA_FILE:
+                raise ValueError(f"larger than {MAX_MEDIA_FILE // (1024 * 1024)} MB")
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def with_paths(text: str, saved: dict[str, Path], base: Path) -> str:
+    """Card text whose media names say where each saved file is (relative to `base`, the
+    deck file's folder)."""
+    def place(match: re.Match[str]) -> str:
+        kind, name = match.group(1), match.group(2).strip()
+        where = saved.get(name)
+        if where is None:
+            return match.group(0)
+        return f"[{kind}: {name}] ({where.relative_to(base).as_posix()})"
+
+    return MEDIA_REF.sub(place, text)
+
+
+def for_anki(text_html: str, base: Path | None, files: list[str]) -> str:
+    """A field's HTML with its media put back: `<img src="NAME">` and `[sound:NAME]`, the
+    files collected for the package (only files that exist beside the deck)."""
+    def back(match: re.Match[str]) -> str:
+        kind, where = match.group(1), match.group(3)
+        if where is None or base is None:
+            return match.group(0)
+        path = (base / where).resolve()
+        if not path.is_file() or not path.is_relative_to(base.resolve()):
+            return match.group(0)
+        if str(path) not in files:
+            files.append(str(path))
+        file_name = path.name
+        return f'<img src="{file_name}">' if kind == "image" else f"[sound:{file_name}]"
+
+    return MEDIA_REF.sub(back, text_html)
