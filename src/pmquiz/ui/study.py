@@ -292,7 +292,6 @@ class TerminalStudyUI:
         """Show the card in a panel; read the answer with the right kind of prompt."""
         from rich.console import Group
         from rich.panel import Panel
-        from rich.progress_bar import ProgressBar
         from rich.text import Text
 
         card = question.card
@@ -306,8 +305,8 @@ class TerminalStudyUI:
             self.console.print(literal(line, "dim"), no_wrap=True, overflow="ellipsis")
         place = f" {question.done + 1}/{question.done + 1 + question.remaining}"
         total = question.done + 1 + question.remaining
-        bar = ProgressBar(total=total, completed=question.done, width=max(4, width - len(place)))
-        self.console.print(side_by_side(bar, literal(place, "dim")))
+        self.console.print(progress_line(question.done, total, width - len(place)),
+                           literal(place, "dim"), sep="", no_wrap=True)
         prompt = shown(question_text(card), "bold")
         body = Text()
         keys = option_keys(question.options) if question.options else []
@@ -436,12 +435,13 @@ class Action:
     name: str
 
 
-def side_by_side(*cells: Any) -> Any:
-    """Cells side by side on one line."""
-    from rich.table import Table
+def progress_line(done: int, total: int, width: int) -> Any:
+    """A session progress bar drawn with one character a cell (rich's own bar costs an
+    import on the way to the first question)."""
+    from rich.text import Text
 
-    grid = Table.grid()
-    for _ in cells:
-        grid.add_column(no_wrap=True)
-    grid.add_row(*cells)
-    return grid
+    width = max(4, width)
+    filled = round(width * done / total) if total else 0
+    bar = Text("━" * filled, style="magenta")
+    bar.append("━" * (width - filled), style="grey23")
+    return bar
