@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -139,3 +141,34 @@ def test_markdown_card_text_is_rendered_in_a_terminal_and_plain_in_the_line_prot
     assert "**Liquid**" not in seen and "What is Liquid?" in seen
     assert "• Starter ($5)" in seen  # a list, drawn as one
     assert "https://shopify.dev/liquid" in seen
+
+
+PIECES = ["Q: q?", "A: a", "**Q:**", "**A:**", "", "---", "- item", "| a | b |", "```",
+          "```flashcards", "```quiz", "- ( ) no", "- (x) yes", "> why", "#### 1. Which?",
+          "1. one", "2. two", '??? question "Show Answer"', "    The correct answer is **B**.",
+          "x::y", "x:::y", "?", "??", "==gap== here", "#tag", "<div>", "A) opt", "Answer: A",
+          "plain words", "# Heading", "\t", "::", "?::?"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_any_arrangement_reads_without_error(tmp_path_factory: object, pieces: list[str]) -> None:
+    path = Path(str(tmp_path_factory.mktemp("md"))) / "cards.md"  # type: ignore[attr-defined]
+    path.write_text("\n".join(pieces), encoding="utf-8")
+    read = read_qa(path, "x")
+    lines = len(pieces)
+    for card in read.cards:
+        assert card.prompt.strip()
+        assert card.kind is Kind.CLOZE or card.answer.strip()
+        assert 1 <= card.line <= max(1, lines)
+    for warning in read.warnings:
+        assert 0 <= warning.line <= max(1, lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}#^/:ab <>", max_size=200),
+       st.dictionaries(st.sampled_from(["a", "b", "ab"]), st.text(max_size=20)))
+def test_any_template_renders_without_error(template: str, values: dict[str, str]) -> None:
+    from pmquiz.interop.templates import render
+
+    assert isinstance(render(template, values, "back", "F"), str)
