@@ -292,3 +292,38 @@ def test_hostile_media_names_and_sizes(home: Path, tmp_path: Path,
     monkeypatch.setattr(media, "MAX_MEDIA_FILE", 10)
     saved, warnings = media.save_media(hostile, {"hello.mp3"}, tmp_path / "small")
     assert saved == {} and "larger than" in warnings[0].message
+
+
+def test_notes_from_anki_go_back_as_the_same_notes(home: Path, tmp_path: Path) -> None:
+    """Import an Anki package, export it from pmquiz, import that into the first
+    collection: no second notes, nothing updated; edit one card in pmquiz: exactly its
+    note is updated, in the field the card came from."""
+    from anki.collection import Collection
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    from helpers import own_decks_only
+
+    runner = CliRunner()
+    own = own_decks_only(home)
+    package = make_package(tmp_path, legacy=False)
+    deck_file = own / "french.toml"
+    assert runner.invoke(app, ["import", str(package), "-o", str(deck_file)]).exit_code == 0
+    assert (own / "french.anki.json").is_file()  # where each card came from
+    out = tmp_path / "back.apkg"
+    assert runner.invoke(app, ["export", "anki", "-o", str(out)]).exit_code == 0
+    col = Collection(str(tmp_path / "collection.anki2"))  # the collection it came from
+    notes_before = col.note_count()
+    log = import_into_anki(col, out)
+    assert log.new == [] and log.updated == [] and log.conflicting == []  # type: ignore[attr-defined]
+    assert col.note_count() == notes_before
+    text = deck_file.read_text(encoding="utf-8")
+    assert 'answer = "dog"' in text
+    deck_file.write_text(text.replace('answer = "dog"', 'answer = "hound"'), encoding="utf-8")
+    again = tmp_path / "again.apkg"
+    assert runner.invoke(app, ["export", "anki", "-o", str(again)]).exit_code == 0
+    log = import_into_anki(col, again)
+    assert [n.fields[:2] for n in log.updated] == [["chien", "hound"]]  # type: ignore[attr-defined]
+    assert log.new == [] and col.note_count() == notes_before  # type: ignore[attr-defined]
+    col.close()

@@ -19,6 +19,7 @@ from typing import Any
 from pmquiz.compile.document import Warning_
 from pmquiz.deck import replace_atomically
 from pmquiz.errors import ImportFormatError
+from pmquiz.interop.anki_notes import notes_for_anki, read_origins
 from pmquiz.interop.anki_text import (
     anki_deck_name,
     anki_deck_names,
@@ -27,7 +28,7 @@ from pmquiz.interop.anki_text import (
     note_tags,
 )
 from pmquiz.interop.html import to_html, to_markdown, to_text
-from pmquiz.interop.records import ReadNotes, note_card
+from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
 from pmquiz.interop.templates import (
     NoteType,
     Template,
@@ -217,7 +218,10 @@ def read_package(path: Path, deck_slug: str,
                 models = _models(conn)
                 decks = _decks(conn)
                 note_deck = dict(conn.execute("SELECT nid, min(did) FROM cards GROUP BY nid"))
-                notes = conn.execute("SELECT id, guid, mid, flds, tags FROM notes ORDER BY id"
+                # a hand-made collection may lack `mod`: the notes still read
+                has_mod = any(r[1] == "mod" for r in conn.execute("PRAGMA table_info(notes)"))
+                notes = conn.execute(f"SELECT id, guid, mid, flds, tags, "
+                                     f"{'mod' if has_mod else '0'} FROM notes ORDER BY id"
                                      ).fetchall()
             finally:
                 conn.close()
@@ -229,7 +233,7 @@ def read_package(path: Path, deck_slug: str,
             raise ImportFormatError(f"{path}: {name} has a malformed note type or deck list "
                                     f"({type(exc).__name__}: {exc})") from None
     unknown = NoteType("", False, [])
-    for done, (nid, guid, mid, flds, tags) in enumerate(notes, 1):
+    for done, (nid, guid, mid, flds, tags, mod) in enumerate(notes, 1):
         note_type = models.get(mid, unknown)
         if not isinstance(flds, str) or not isinstance(tags, str | None) or \
                 not isinstance(guid, str | None):
@@ -250,6 +254,8 @@ def read_package(path: Path, deck_slug: str,
                                     "no collection.anki21 or anki21b pmquiz can use")
         else:
             result.cards.extend(cards)
+            result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
+                                               result.notetypes))
         if progress and (done % 200 == 0 or done == len(notes)):
             progress(done, len(notes))
     return result
@@ -292,9 +298,44 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
     return made
 
 
+def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType,
+                 fields: list[str], cards: list[Card],
+                 notetypes: dict[str, dict[str, object]]) -> list[dict[str, object] | None]:
+    """Where each card of a note came from: its GUID, note type, modification time, fields
+    and which field (if one) its prompt and answer are; and the note type's definition."""
+    if not guid or PMQUIZ_GUID.match(guid) or not isinstance(mid, int) or \
+            not note_type.templates:
+        return [None] * len(cards)
+    notetypes.setdefault(str(mid), {
+        "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
+        "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
+    shown = [to_markdown(f) for f in fields]
+
+    def field_of(text: str) -> int | None:
+        return shown.index(text) if text and text in shown else None
+
+    return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
+             "fields": fields, "prompt": card.prompt, "answer": card.answer,
+             "explain": card.explain, "prompt_field": field_of(card.prompt),
+             "answer_field": field_of(card.answer)} for card in cards]
+
+
 def _stable_int(text: str) -> int:
     """An id in genanki's range, the same for the same text."""
     return (1 << 30) + int(hashlib.sha1(text.encode()).hexdigest()[:7], 16)
+
+
+def _collect_media(fields: list[str], folder: Path, files: list[str]) -> None:
+    """Files an original note's fields show (`<img src>`, `[sound:]`) that were saved."""
+    import re
+
+    from pmquiz.interop.media import safe_name
+
+    for field in fields:
+        for name in re.findall(r"<img[^>]*\bsrc=[\"']?([^\"'> ]+)|\[sound:([^\]]+)\]", field):
+            found = folder / safe_name(name[0] or name[1])
+            if found.is_file() and str(found) not in files:
+                files.append(str(found))
 
 
 def note_content(deck: Deck, card: Card) -> str:
@@ -333,6 +374,7 @@ def write_package(decks: list[Deck], target: Path,
     from pmquiz.interop.media import for_anki
 
     anki_decks = []
+    models: dict[int, Any] = {}  # note types of notes that came from Anki, by their id
     media_files: list[str] = []
     notes = 0
     names = anki_deck_names(decks)
@@ -340,7 +382,27 @@ def write_package(decks: list[Deck], target: Path,
     for deck in decks:
         anki_deck = genanki.Deck(_stable_int(f"pmquiz:{deck.module.slug}"),
                                  names[deck.module.slug])
-        for card in deck.cards:
+        origins = read_origins(Path(deck.path)) if deck.path else {}
+        from_anki, own_cards = notes_for_anki(list(deck.cards), origins)
+        for note_type, fields, edited in from_anki:
+            model = models.get(note_type["id"])
+            if model is None:
+                model = models[note_type["id"]] = genanki.Model(
+                    note_type["id"], note_type["name"],
+                    fields=[{"name": name} for name in note_type["fields"]],
+                    templates=[{"name": n, "qfmt": q, "afmt": a}
+                               for n, q, a in note_type["templates"]],
+                    model_type=genanki.Model.CLOZE if note_type["cloze"] else
+                    genanki.Model.FRONT_BACK)
+            note = StampedNote(model=model, fields=fields, guid=note_type["guid"])
+            # unchanged: the note's own time, so Anki sees nothing new
+            note.stamp = max(now, int(note_type["mod"]) + 1) if edited else \
+                int(note_type["mod"]) or now
+            anki_deck.add_note(note)
+            _collect_media(fields, Path(deck.path).parent / "media" / deck.module.slug,
+                           media_files)
+            notes += 1
+        for card in own_cards:
             front, back = front_and_back(card)
             model = cloze if kind_of(card).to_anki(card).cloze else basic
             base = Path(deck.path).parent if deck.path else None

@@ -110,6 +110,10 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         raise ImportFormatError(f"{source}: the imported cards do not form a valid deck:\n"
                                 f"{exc}") from None
     write_atomic(target, text)
+    if read.origins:
+        from pmquiz.interop.anki_notes import write_origins
+
+        write_origins(target, cards, read.origins, read.notetypes)
     return Imported(deck=deck, path=target, format=kind, warnings=notes + read.warnings,
                     report=report)
 

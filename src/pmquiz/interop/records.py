@@ -23,6 +23,10 @@ class ReadNotes:
     decks: list[str] = field(default_factory=list)  # deck names the file mentions
     guided: bool = False  # ids come from Anki GUIDs, so match old cards by id only
     collection: str = ""  # for packages: which collection file was read
+    # for packages, one entry per card (None for notes pmquiz wrote): the Anki note it came
+    # from, so an export can give Anki back the same note (see `interop.anki_notes`)
+    origins: list[dict[str, object] | None] = field(default_factory=list)
+    notetypes: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def stable_id(prefix: str, key: str) -> str:
