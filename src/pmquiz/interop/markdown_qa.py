@@ -13,6 +13,8 @@
   card), multi-line cards split by a line holding `?` (or `??`, reversed too), and clozes
   written `==highlighted==`.
 
+The block structure (fenced and indented code, headings of both styles, rules) comes from
+markdown-it-py's CommonMark parser; the card syntaxes above are read over it line by line.
 Every line that ends up in no card is reported with its line number and the reason.
 """
 
@@ -119,16 +121,23 @@ class Reader:
 
     def read(self, lines: list[str], offset: int = 0) -> None:
         """Scan lines (numbered from `offset + 1`)."""
+        blocks = _structure(lines)
         index = 0
         blank_before = False
         while index < len(lines):
             number = offset + index + 1
             line = lines[index]
-            fence = FENCE.match(line)
-            if fence:
-                end = _fence_end(lines, index, fence.group(1))
-                self.fenced(fence.group(2).lower(), lines[index + 1:end], number, lines[
-                    index:end + 1], blank_before)
+            kind, end, info = blocks.get(index, ("", index, ""))
+            if kind in ("fence", "code_block"):
+                body = lines[index + 1:end] if kind == "fence" else lines[index:end + 1]
+                self.fenced(info if kind == "fence" else "", body, number,
+                            lines[index:end + 1], blank_before)
+                index = end + 1
+                blank_before = False
+                continue
+            if kind in ("heading", "hr") and not NUMBERED_HEADING.match(line):
+                self.close()
+                self.finish_loose()
                 index = end + 1
                 blank_before = False
                 continue
@@ -332,13 +341,28 @@ class Reader:
         return end
 
 
-def _fence_end(lines: list[str], start: int, marker: str) -> int:
-    """The index of the fence's closing line (the last line when it never closes)."""
-    for index in range(start + 1, len(lines)):
-        if lines[index].strip().startswith(marker[:3]) and \
-                lines[index].strip().strip(marker[0]) == "":
-            return index
-    return len(lines) - 1
+def _structure(lines: list[str]) -> dict[int, tuple[str, int, str]]:
+    """First line -> (kind, last line, fence info) of each top-level fenced or indented code
+    block, heading (ATX or setext) and rule, as CommonMark reads them."""
+    from markdown_it import MarkdownIt
+
+    found: dict[int, tuple[str, int, str]] = {}
+    for token in MarkdownIt("commonmark").parse("\n".join(lines)):
+        if token.level != 0 or not token.map:
+            continue
+        start, end = token.map[0], token.map[1] - 1
+        if token.type == "fence":
+            # an unclosed fence runs to the end; its last line is content, not a fence
+            closed = end > start and FENCE.match(lines[end]) is not None
+            found[start] = ("fence", end if closed else end + 1,
+                            token.info.strip().split(" ")[0].lower())
+        elif token.type == "code_block":
+            found[start] = ("code_block", end, "")
+        elif token.type == "heading_open":
+            found[start] = ("heading", end, "")
+        elif token.type == "hr":
+            found[start] = ("hr", end, "")
+    return found
 
 
 def _structured(line: str) -> bool:
