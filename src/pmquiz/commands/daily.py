@@ -145,23 +145,28 @@ def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         decks_table(console(), modules)
 
 
-@app.command()
-@reports_errors
-def check(
-    ctx: typer.Context,
-    targets: Annotated[list[Path] | None, typer.Argument(
-        exists=True, readable=True,
-        help="Deck files or folders (default: every deck pmquiz loads).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Validate deck files; exit 1 with path:line errors if any is wrong."""
+TargetsArg = Annotated[list[Path] | None, typer.Argument(
+    exists=True, readable=True, help="Deck files or folders (default: every deck pmquiz loads).")]
+
+
+def target_files(ctx: typer.Context, targets: list[Path] | None) -> list[Path]:
+    """The deck files named, or every deck file pmquiz loads (overrides applied)."""
     from pmquiz.config import load_settings
-    from pmquiz.deck import discover, load_decks
+    from pmquiz.deck import discover
     from pmquiz.workspace import deck_files
 
     opts = options(ctx)
     shipped = load_settings(paths.config_path(opts.home)).shipped_decks
-    files = discover(targets) if targets else deck_files(opts.home, opts.decks, shipped)
+    return discover(targets) if targets else deck_files(opts.home, opts.decks, shipped)
+
+
+@app.command()
+@reports_errors
+def check(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = False) -> None:
+    """Validate deck files; exit 1 with path:line errors if any is wrong."""
+    from pmquiz.deck import load_decks
+
+    files = target_files(ctx, targets)
     try:
         loaded = load_decks(files)
     except DeckErrors as exc:
@@ -182,22 +187,12 @@ def check(
 
 @app.command()
 @reports_errors
-def lint(
-    ctx: typer.Context,
-    targets: Annotated[list[Path] | None, typer.Argument(
-        exists=True, readable=True,
-        help="Deck files or folders (default: every deck pmquiz loads).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
+def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = False) -> None:
     """Find cards a learner would stumble on; exit 1 if there are any."""
     from pmquiz import lint as rules
-    from pmquiz.config import load_settings
-    from pmquiz.deck import discover, load_decks
-    from pmquiz.workspace import deck_files
+    from pmquiz.deck import load_decks
 
-    opts = options(ctx)
-    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
-    files = discover(targets) if targets else deck_files(opts.home, opts.decks, shipped)
+    files = target_files(ctx, targets)
     found = rules.lint(load_decks(files))
     if as_json:
         print_json({"files": [str(f) for f in files],
