@@ -22,7 +22,6 @@ os.environ["PMQUIZ_FREEZE"] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "decks"
-SHARED = REPO.parent / "shared"
 SAMPLES = REPO / "tests" / "data" / "samples"  # real files, with their licences
 
 
