@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 
@@ -17,13 +18,12 @@ def _attributes(text: str) -> dict[str, str]:
             for name, value in ATTRIBUTE.findall(text)}
 
 
-def to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment: tags dropped, entities decoded, images named.
-
-    A small scanner, linear in the input (Python's HTMLParser takes minutes on some
-    malformed fields and asserts on others): each `<` is looked at once, and a tag's
-    pattern cannot run past the next `<`."""
-    parts: list[str] = []
+def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:
+    """The pieces of an HTML fragment, in order: ("text", decoded text, False, ""), or
+    ("tag", name, closing, attributes). Comments, CDATA and declarations are skipped, and
+    text inside script and style is dropped. Linear in the input (Python's HTMLParser takes
+    minutes on some malformed fields and asserts on others): each `<` is looked at once,
+    and a tag's pattern cannot run past the next `<`."""
     skip = 0
     i, size = 0, len(fragment)
     while i < size:
@@ -31,7 +31,7 @@ def to_text(fragment: str) -> str:
         if start < 0:
             start = size
         if start > i and not skip:
-            parts.append(html.unescape(fragment[i:start]))
+            yield "text", html.unescape(fragment[i:start]), False, ""
         if start >= size:
             break
         for opening, closing in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"),
@@ -44,18 +44,28 @@ def to_text(fragment: str) -> str:
             match = TAG.match(fragment, start)
             if match is None:
                 if not skip:
-                    parts.append("<")
+                    yield "text", "<", False, ""
                 i = start + 1
                 continue
             closing_tag, tag = match.group(1) == "/", match.group(2).lower()
+            i = match.end()
             if tag in ("script", "style"):
                 skip = max(0, skip - 1) if closing_tag else skip + 1
-            elif tag == "img" and not closing_tag and not skip:
-                values = _attributes(match.group(3))
-                parts.append(f"[image: {values.get('alt') or values.get('src') or 'image'}]")
-            elif tag in BLOCK and not skip:
-                parts.append("\n")
-            i = match.end()
+            elif not skip:
+                yield "tag", tag, closing_tag, match.group(3)
+
+
+def to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment: tags dropped, entities decoded, images named."""
+    parts: list[str] = []
+    for kind, value, closing, attributes in scan(fragment):
+        if kind == "text":
+            parts.append(value)
+        elif value == "img" and not closing:
+            values = _attributes(attributes)
+            parts.append(f"[image: {values.get('alt') or values.get('src') or 'image'}]")
+        elif value in BLOCK:
+            parts.append("\n")
     text = "".join(parts).replace("\xa0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -63,7 +73,8 @@ def to_text(fragment: str) -> str:
 
 def looks_like_html(text: str) -> bool:
     """True when the text holds tags or entities."""
-    return bool(re.search(r"</?[a-zA-Z][^>]*>|&[a-zA-Z]+;|&#\d+;", text))
+    # [^<>]: a tag's pattern stops at the next "<" (linear on "<a <a <a …")
+    return bool(re.search(r"</?[a-zA-Z][^<>]*>|&[a-zA-Z]+;|&#\d+;", text))
 
 
 def to_html(text: str) -> str:
@@ -81,62 +92,35 @@ VOID = {"br", "hr"}
 
 
 def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
-    """The fragment rebuilt with the linear scanner: known tags (and their useful
-    attributes) kept, everything else dropped, text escaped, source line breaks read as
-    spaces (as a browser does; `<br>` and blocks make the breaks), images and sounds as
-    `[image: NAME]` / `[sound: NAME]` (with `media` mapping a file name to where it was
-    saved). The result is small, well-formed HTML that any parser reads in linear time."""
+    """The fragment rebuilt from `scan`: known tags (and their useful attributes) kept,
+    everything else dropped, text escaped, source line breaks read as spaces (as a browser
+    does; `<br>` and blocks make the breaks), images and sounds as `[image: NAME]` /
+    `[sound: NAME]` (with `media` mapping a file name to where it was saved). The result is
+    small, well-formed HTML that any parser reads in linear time."""
     out: list[str] = []
-    skip = 0
     pre = 0
-    i, size = 0, len(fragment)
-    while i < size:
-        start = fragment.find("<", i)
-        if start < 0:
-            start = size
-        if start > i and not skip:
-            text = html.unescape(fragment[i:start])
-            text = _sounds(text, media)
+    for kind, value, closing, attributes in scan(fragment):
+        if kind == "text":
+            text = _sounds(value, media)
             if not pre:
                 text = re.sub(r"[ \t\r\n]+", " ", text)
             out.append(html.escape(text, quote=False))
-        if start >= size:
-            break
-        if fragment.startswith("<!--", start):
-            end = fragment.find("-->", start + 4)
-            i = size if end < 0 else end + 3
-            continue
-        match = TAG.match(fragment, start)
-        if match is None:
-            if not skip:
-                out.append("&lt;")
-            i = start + 1
-            continue
-        closing, tag = match.group(1) == "/", match.group(2).lower()
-        i = match.end()
-        if tag in ("script", "style"):
-            skip = max(0, skip - 1) if closing else skip + 1
-            continue
-        if skip:
-            continue
-        if tag == "img" and not closing:
-            values = _attributes(match.group(3))
+        elif value == "img" and not closing:
+            values = _attributes(attributes)
             name = values.get("src") or values.get("alt") or "image"
             out.append(html.escape(_media_label("image", name, media), quote=False))
-            continue
-        if tag not in KEPT:
-            continue
-        if tag == "pre":
-            pre = max(0, pre - 1) if closing else pre + 1
-        if closing:
-            if tag not in VOID:
-                out.append(f"</{tag}>")
-            continue
-        values = _attributes(match.group(3))
-        kept = "".join(f' {name}="{html.escape(values[name])}"' for name in KEPT[tag]
-                       if name in values and not values[name].lower().startswith(
-                           ("javascript:", "data:")))
-        out.append(f"<{tag}{kept}>")
+        elif value in KEPT:
+            if value == "pre":
+                pre = max(0, pre - 1) if closing else pre + 1
+            if closing:
+                if value not in VOID:
+                    out.append(f"</{value}>")
+                continue
+            values = _attributes(attributes)
+            kept = "".join(f' {name}="{html.escape(values[name])}"' for name in KEPT[value]
+                           if name in values and not values[name].lower().startswith(
+                               ("javascript:", "data:")))
+            out.append(f"<{value}{kept}>")
     return "".join(out)
 
 
@@ -160,9 +144,12 @@ def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
         text = fragment.replace("\xa0", " ")
         return "\n".join(re.sub(r"[ \t]+", " ", line).strip()
                          for line in text.splitlines()).strip()
+    rebuilt = safe_html(fragment, media)
+    if "<" not in rebuilt:  # no markup left: the text as it reads (and no parser to run)
+        return " ".join(html.unescape(rebuilt).split())
     from markdownify import markdownify
 
-    markdown = markdownify(safe_html(fragment, media), bullets="-", heading_style="ATX",
+    markdown = markdownify(rebuilt, bullets="-", heading_style="ATX",
                            escape_asterisks=False, escape_underscores=False,
                            escape_misc=False)
     lines = [line.rstrip() for line in markdown.replace("\xa0", " ").splitlines()]
