@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pexpect
 import pyte
+import pytest
 
 from helpers import basic_cards, own_decks_only, spawn, write_deck
 
@@ -300,3 +301,17 @@ def test_rating_keys_wrap_between_keys_at_60_columns(home: Path) -> None:
         assert part in keys, keys
     assert all(len(line) <= 60 for line in term.lines())
     term.finish()
+
+
+def test_a_missing_editor_is_a_clear_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmquiz.card_actions import edit_card
+    from pmquiz.errors import UsageError
+    from pmquiz.workspace import open_workspace
+
+    write_deck(own_decks_only(home), "alpha", basic_cards(1))
+    monkeypatch.setenv("EDITOR", "/no/such/editor")
+    monkeypatch.delenv("VISUAL", raising=False)
+    with open_workspace(home, []) as ws, pytest.raises(UsageError) as caught:
+        edit_card(ws, ws.store.find_card("alpha/q1"))
+    assert "could not start the editor '/no/such/editor'" in str(caught.value)
+    assert "set $EDITOR" in str(caught.value)

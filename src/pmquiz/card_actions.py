@@ -106,7 +106,14 @@ def edit_card(ws: Workspace, stored: StoredCard, run: Callable[[list[str]], int]
     before = path.read_bytes()
     line = stored.card.line
     while True:
-        code = run(editor_command(path, line))
+        command = editor_command(path, line)
+        try:
+            code = run(command)
+        except OSError as exc:
+            if new_override:
+                path.unlink(missing_ok=True)
+            raise UsageError(f"could not start the editor {command[0]!r} ({exc.strerror}); "
+                             "set $EDITOR to your editor, e.g. EDITOR=nano") from None
         if code != 0 and report:
             report(f"the editor exited with status {code}")
         try:
