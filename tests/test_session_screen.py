@@ -315,3 +315,17 @@ def test_a_missing_editor_is_a_clear_error(home: Path, monkeypatch: pytest.Monke
         edit_card(ws, ws.store.find_card("alpha/q1"))
     assert "could not start the editor '/no/such/editor'" in str(caught.value)
     assert "set $EDITOR" in str(caught.value)
+
+
+def test_a_missing_editor_does_not_end_the_session(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    term = Terminal(home, "study", EDITOR="/no/such/editor")
+    term.expect("Your answer:")
+    term.child.sendline("x")
+    term.expect("rate:")
+    term.send("E")
+    term.expect("Your answer:")  # the same card again, the session goes on
+    screen = term.text().replace("\n", " ")
+    assert "Not edited: could not start the editor '/no/such/editor'" in screen
+    assert "Question 1?" in screen
+    assert term.finish() == 130

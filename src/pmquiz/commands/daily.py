@@ -101,10 +101,15 @@ def card_editor(ws: Any) -> Any:
     def edit(stored: Any) -> Any:
         import questionary
 
-        result = edit_card(ws, stored,
-                           again=lambda q: bool(questionary.confirm(q).unsafe_ask()),
-                           report=lambda text: say(console(stderr=True), text, style="yellow",
-                                               soft_wrap=True))
+        from pmquiz.errors import PmquizError
+
+        try:
+            result = edit_card(ws, stored,
+                               again=lambda q: bool(questionary.confirm(q).unsafe_ask()),
+                               report=lambda text: say(console(stderr=True), text,
+                                                       style="yellow", soft_wrap=True))
+        except PmquizError as exc:  # no editor, a deck elsewhere broken: the session goes on
+            return stored, f"Not edited: {exc}"
         return result.card, edit_outcome(result)
 
     return edit
