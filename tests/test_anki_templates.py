@@ -327,3 +327,41 @@ def test_notes_from_anki_go_back_as_the_same_notes(home: Path, tmp_path: Path) -
     assert [n.fields[:2] for n in log.updated] == [["chien", "hound"]]  # type: ignore[attr-defined]
     assert log.new == [] and col.note_count() == notes_before  # type: ignore[attr-defined]
     col.close()
+
+
+def test_cards_from_an_anki_text_export_go_back_and_update_their_notes(
+        home: Path, tmp_path: Path) -> None:
+    from anki.collection import Collection, ImportCsvRequest
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    from helpers import own_decks_only
+
+    runner = CliRunner()
+    own = own_decks_only(home)
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"], note["Back"] = "chien", "dog"
+    col.add_note(note, col.decks.id("French"))
+    exported = tmp_path / "french.txt"  # what Anki's "notes in plain text" export writes
+    exported.write_text("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n"
+                        f"#deck column:3\n{note.guid}\tBasic\tFrench\tchien\tdog\n",
+                        encoding="utf-8")
+    deck_file = own / "french.toml"
+    assert runner.invoke(app, ["import", str(exported), "-o", str(deck_file)]).exit_code == 0
+    deck_file.write_text(deck_file.read_text(encoding="utf-8").replace(
+        'answer = "dog"', 'answer = "hound"'), encoding="utf-8")
+    back = tmp_path / "back.txt"
+    assert runner.invoke(app, ["export", "text", "-o", str(back)]).exit_code == 0
+    assert f"{note.guid}\tBasic\t" in back.read_text(encoding="utf-8")
+    log = col.import_csv(ImportCsvRequest(path=str(back), metadata=col.get_csv_metadata(
+        path=str(back), delimiter=None))).log
+    assert len(log.updated) == 1 and len(log.new) == 0
+    assert col.get_note(note.id)["Back"] == "hound"
+    package = tmp_path / "back.apkg"  # and a package never makes a second note of it
+    assert runner.invoke(app, ["export", "anki", "-o", str(package)]).exit_code == 0
+    import_into_anki(col, package)
+    assert col.note_count() == 1
+    col.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.html import looks_like_html, to_markdown
-from pmquiz.interop.records import ReadNotes, note_card
+from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck
 
@@ -128,6 +128,14 @@ def read_text_export(path: Path, deck_slug: str) -> ReadNotes:
             result.warnings.append(Warning_(row_line, "no question or no answer; row skipped"))
             continue
         result.cards.append(card)
+        guid = meta_value("guid")
+        # an Anki note's GUID and note type name: `export text` gives them back, so Anki
+        # updates the note (a text export carries no note type definition for packages)
+        result.origins.append({"guid": guid, "notetype_name": notetype or
+                               ("Cloze" if card.kind.value == "cloze" else "Basic")}
+                              if guid and not PMQUIZ_GUID.match(guid) else None)
+    if not any(result.origins):
+        result.origins = []
     return result
 
 
@@ -173,15 +181,26 @@ def note_guid(card: Card) -> str:
 
 
 def write_text_export(decks: list[Deck]) -> str:
-    """Anki text with headers: guid, notetype, deck, front, back, tags."""
+    """Anki text with headers: guid, notetype, deck, front, back, tags. Cards imported from
+    an Anki export keep that note's GUID and note type name, so Anki updates the note."""
+    from pathlib import Path
+
+    from pmquiz.interop.anki_notes import read_origins
+
     out = ["#separator:tab", "#html:false", "#guid column:1", "#notetype column:2",
            "#deck column:3", "#tags column:6"]
     names = anki_deck_names(decks)
     for deck in decks:
+        origins = read_origins(Path(deck.path)).get("cards", {}) if deck.path else {}
         for card in deck.cards:
             front, back = front_and_back(card)
             notetype = "Cloze" if kind_of(card).to_anki(card).cloze else "Basic"
-            fields = [note_guid(card), notetype, names[deck.module.slug], front, back,
+            origin = origins.get(card.id)
+            guid = note_guid(card)
+            if isinstance(origin, dict) and isinstance(origin.get("guid"), str):
+                guid = origin["guid"]
+                notetype = str(origin.get("notetype_name") or notetype)
+            fields = [guid, notetype, names[deck.module.slug], front, back,
                       " ".join(note_tags(deck, card))]
             out.append("\t".join(_quote(f) for f in fields))
     return "\n".join(out) + "\n"

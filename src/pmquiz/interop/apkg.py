@@ -405,10 +405,15 @@ def write_package(decks: list[Deck], target: Path,
         for card in own_cards:
             front, back = front_and_back(card)
             model = cloze if kind_of(card).to_anki(card).cloze else basic
+            # a card from an Anki text export keeps its note's GUID: Anki never makes a
+            # second note of it (its note type is unknown here; `export text` updates it)
+            origin = origins.get("cards", {}).get(card.id) if origins else None
+            guid = origin.get("guid") if isinstance(origin, dict) else None
             base = Path(deck.path).parent if deck.path else None
             note = StampedNote(model=model, fields=[for_anki(to_html(front), base, media_files),
                                                     for_anki(to_html(back), base, media_files)],
-                               guid=note_guid(card), tags=note_tags(deck, card))
+                               guid=guid if isinstance(guid, str) else note_guid(card),
+                               tags=note_tags(deck, card))
             note.stamp = (stamps or {}).get(card.key, now)
             anki_deck.add_note(note)
             notes += 1
