@@ -120,3 +120,23 @@ def test_an_older_database_gets_its_cards_indexed(home: Path, deck: Path) -> Non
         store.close()
     assert found("maturity") == ["alpha/stages"]
     assert json.loads(cli("due", "--json"))["suspended"] == 0
+
+
+def test_the_line_protocol_takes_the_action_words(deck: Path, home: Path) -> None:
+    import sqlite3
+
+    # vision (basic): "?" lists the words, "flag" flags it and the rating follows;
+    # stages (list): "bury" instead of the last word; budget (basic): "undo" takes back
+    # vision's answer and asks it again
+    out = cli("study", stdin="x\n?\nflag\ngood\na, b\nbury\nx\nundo\n")
+    for word in ("undo:", "suspend:", "bury:", "flag:", "edit:"):
+        assert word in out
+    assert "Flagged" in out and "Buried until the next learning day." in out
+    assert "Undone: that card again." in out
+    conn = sqlite3.connect(home / "pmquiz.db")
+    marks = dict(conn.execute("SELECT card_id, flag + 10 * (buried_until IS NOT NULL) "
+                              "FROM cards"))
+    assert marks == {"vision": 1, "stages": 10, "budget": 0}
+    # vision's answer was taken back; stages was buried, budget never rated
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+    assert out.count("Who owns the product vision?") == 2  # asked again after the undo

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pmquiz.cli import app
 from pmquiz.deck import load_decks
-from pmquiz.lint import lint
+from pmquiz.lint import RULES, lint
 
 from helpers import write_deck
 
@@ -54,7 +54,7 @@ def test_a_good_deck_has_no_findings(tmp_path: Path) -> None:
     assert rules_for(tmp_path, GOOD) == []
 
 
-@pytest.mark.parametrize(("cards", "expected"), [
+BAD_CARDS = [
     # two cards asking one thing with different answers
     (card("a", "basic", "What is product management?", answer="The discipline of guiding.")
      + card("b", "basic", "What is product management?", answer="The strategic practice."),
@@ -106,10 +106,17 @@ def test_a_good_deck_has_no_findings(tmp_path: Path) -> None:
     (card("l", "list", "Name the eight stages of the product development lifecycle.",
           items=["Idea generation", "Screening", "Product development", "Launch"]),
      ("l", "item-names-subject")),
-])
+]
+
+
+@pytest.mark.parametrize(("cards", "expected"), BAD_CARDS)
 def test_each_rule_finds_its_card(tmp_path: Path, cards: str,
                                   expected: tuple[str, str]) -> None:
     assert expected in rules_for(tmp_path, cards)
+
+
+def test_every_rule_has_a_bad_card() -> None:
+    assert {rule for _, (_, rule) in BAD_CARDS} == set(RULES)
 
 
 def test_cli_reports_path_line_and_fix_and_exits_1(home: Path, tmp_path: Path) -> None:

@@ -253,7 +253,9 @@ class LineStudyUI(LineProtocol):
 
     def decision(self, verdict: Verdict) -> Rated | str:
         """Read the rating (or last word, or action) line; `?` lists the actions."""
-        actions = {word for _, word, _ in ACTION_HELP if word != "?"}
+        from pmquiz.session import ACTIONS
+
+        actions = set(ACTIONS)
         while True:
             if verdict.grade is None:
                 word = self._read(f"rate [{rating_keys(verdict, ', ', '3')}]> ").strip().lower()
