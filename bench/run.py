@@ -398,6 +398,13 @@ def measure(sizes: list[int], repeat: int) -> tuple[list[str], dict[str, dict[st
                     compile_module(REPO / "decks" / "phase-0" / source)
                 samples.append(time.perf_counter() - started)
             put("compile both Phase 0 modules (in process)", "shipped decks", stats_of(samples))
+            pages = REPO / "tests" / "data" / "pages"
+            for page in ("roadmaps.page.txt", "roadmaps.html"):
+                args = [*PMQUIZ, "compile", str(pages / page), "-o",
+                        str(Path(tmp) / f"{page}.toml")]
+                run_command(args, env)
+                put(f"`pmquiz compile {page}` (whole process)", "shipped decks",
+                    stats_of([run_command(args, env) for _ in range(repeat)]))
             shared = REPO / "tests" / "data" / "samples"
             package = shared / "anki" / "mauriciopoppe-anki-decks" / \
                 "My_french_words_and_phrases_20260328.apkg"

@@ -169,6 +169,16 @@ def _item_names_subject(card: Card) -> list[tuple[str, str, str]]:
     return found
 
 
+def _unlabelled(a: str, b: str) -> tuple[str, str]:
+    """Two statements without the label they share (`Horizon: …` from one table row): the
+    label says which row, the rest is what must differ."""
+    label_a, sep_a, rest_a = a.partition(": ")
+    label_b, sep_b, rest_b = b.partition(": ")
+    if sep_a and sep_b and label_a == label_b and rest_a and rest_b:
+        return rest_a, rest_b
+    return a, b
+
+
 def _across(decks: list[Deck]) -> list[Finding]:
     """Rules over pairs of cards: one question with two answers, near-duplicate statements."""
     findings: list[Finding] = []
@@ -192,7 +202,8 @@ def _across(decks: list[Deck]) -> list[Finding]:
     for index, (deck, card) in enumerate(statements):
         for other_deck, other in statements[:index]:
             if normalize(card.prompt) == normalize(other.prompt) or \
-                    statement_similarity(card.prompt, other.prompt) >= NEAR_DUPLICATE:
+                    statement_similarity(*_unlabelled(card.prompt, other.prompt)) >= \
+                    NEAR_DUPLICATE:
                 same_set = card.category_set == other.category_set
                 findings.append(Finding(
                     deck.path, card.line, card.id, "near-duplicate",

@@ -41,6 +41,9 @@ def compile_command(
                                               help="Phase number, if the text has none.")] = None,
     check_only: Annotated[bool, typer.Option(
         "--check", help="Exit 1 if a deck differs from what its source compiles to.")] = False,
+    coverage: Annotated[bool, typer.Option(
+        "--coverage", help="List every paragraph, list, table and term list that made no "
+                           "card, with its line and why.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Compile module text into a deck you can study at once."""
@@ -93,7 +96,9 @@ def compile_command(
                     "cards": len(compiled.deck.cards), "kinds": compiled.kinds,
                     "added": report.added, "changed": report.changed, "kept": report.kept,
                     "retired": report.retired, "hand_written": report.hand_written,
-                    "warnings": [w.describe(str(source)) for w in compiled.warnings]})
+                    "warnings": [w.describe(str(source)) for w in compiled.warnings],
+                    "coverage": {"blocks": compiled.blocks,
+                                 "left_out": [x.to_dict() for x in compiled.left_out]}})
         return
     out = console()
     kinds = ", ".join(f"{k} {v}" for k, v in compiled.kinds.items())
@@ -106,6 +111,10 @@ def compile_command(
             say(out, f"  retired: {card_id}")
     for warning in compiled.warnings:
         say(out, f"warning: {warning.describe(str(source))}", style="yellow")
+    say(out, compiled.coverage_line())
+    if coverage:
+        for left in compiled.left_out:
+            say(out, f"  {source}:{left.line}: {left.what} “{left.text[:60]}”: {left.reason}")
 
 
 export_app = typer.Typer(help="Export decks for Anki.", add_completion=False,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmquiz.compile.document import Document, Warning_, slugify
-from pmquiz.compile.extract import extract
+from pmquiz.compile.extract import Left, extract
 from pmquiz.compile.html import looks_like_html, read_html
 from pmquiz.compile.markdown import read_markdown
 from pmquiz.compile.merge import MergeReport, merge
@@ -28,6 +28,16 @@ class Compiled:
     text: str
     warnings: list[Warning_] = field(default_factory=list)
     report: MergeReport = field(default_factory=MergeReport)
+    left_out: list[Left] = field(default_factory=list)
+    blocks: int = 0  # blocks of content read
+
+    def coverage_line(self) -> str:
+        """One line for the normal output: how much of the page made cards."""
+        used = self.blocks - sum(1 for left in self.left_out
+                                 if left.what not in {"meta line", "list item"})
+        return (f"coverage: {used} of {self.blocks} blocks made cards; "
+                f"{len(self.left_out)} left out" +
+                (" (`--coverage` lists them)" if self.left_out else ""))
 
     @property
     def kinds(self) -> dict[str, int]:
@@ -61,6 +71,34 @@ def read_source(path: Path) -> tuple[str, Document]:
     return "markdown", read_markdown(text)
 
 
+def overrides_path(path: Path) -> Path:
+    """Where an author's hand-made cuts for a source live: `<stem>.compile.toml` beside it."""
+    return path.with_name(f"{_stem(path)}.compile.toml")
+
+
+def hand_terms(path: Path) -> tuple[str, ...]:
+    """List-item terms the author named by hand (`terms = ["Research repository"]` in
+    `<stem>.compile.toml`): kept on every recompile, since they live beside the source."""
+    import tomllib
+
+    from pmquiz.errors import CompileError
+
+    where = overrides_path(path)
+    if not where.is_file():
+        return ()
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CompileError(f"{where}: cannot read it ({exc}); it holds terms = [\"…\"], the "
+                           "terms of list items to cut by hand") from None
+    terms = data.get("terms", [])
+    if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+        raise CompileError(f'{where}: `terms` must be a list of strings, e.g. terms = '
+                           '["Research repository"]')
+    # the longest first, so "Interview snapshot" never cuts "Interview snapshots"
+    return tuple(sorted((t.strip() for t in terms), key=len, reverse=True))
+
+
 def _stem(path: Path) -> str:
     return path.name.removesuffix(".md").removesuffix(".txt").removesuffix(".html") \
         .removesuffix(".htm").removesuffix(".page")
@@ -82,16 +120,19 @@ def compile_module(path: Path, phase: int | None = None, existing: Deck | None =
     stem = _stem(path)
     module_slug = slug or (existing.module.slug if existing else "") or doc.slug or \
         slugify(stem, 8)
-    extraction = extract(doc, module_slug)
+    extraction = extract(doc, module_slug, hand_terms(path))
     warnings = doc.warnings + extraction.warnings
     if not extraction.cards:
         counts = Counter(b.kind for b in doc.blocks)
+        left = "\n".join(f"  {path}:{x.line}: {x.what}: {x.reason}"
+                         for x in extraction.left_out[:20])
         raise CompileError(
             f"{path}: no cards could be made. Found {counts['heading']} headings, "
-            f"{counts['paragraph']} paragraphs and {counts['bullets']} bullet lists ({fmt} "
-            "format), but no comparison (a heading `A vs B` then headings A and B with bullets), "
-            "no definition (a section opening with `X is …`) and no list introduced by a "
-            "sentence ending in `:`.")
+            f"{counts['paragraph']} paragraphs, {counts['bullets']} lists, {counts['table']} "
+            f"tables and {counts['terms']} term lists ({fmt} format), but no comparison (a "
+            "heading `A vs B` or `A, B and C` then a heading with bullets per side, or a table "
+            "whose header names the sides), no definition (`X is a …`), no term list and no "
+            "list introduced by a sentence ending in `:`." + (f"\n{left}" if left else ""))
     resolved_phase = phase if phase is not None else doc.phase
     if resolved_phase is None and existing is not None:
         resolved_phase = existing.module.phase
@@ -127,7 +168,8 @@ def compile_module(path: Path, phase: int | None = None, existing: Deck | None =
     except DeckErrors as exc:
         raise CompileError(f"{path}: the cards made from this text do not form a valid deck:\n"
                            f"{exc}") from None
-    return Compiled(deck=deck, text=text, warnings=warnings, report=report)
+    return Compiled(deck=deck, text=text, warnings=warnings, report=report,
+                    left_out=extraction.left_out, blocks=extraction.blocks)
 
 
 def existing_deck(path: Path) -> Deck | None:

@@ -1,4 +1,8 @@
-"""What a reader makes of module text: headings, paragraphs and bullet lists, with lines."""
+"""What a reader makes of module text, whatever its format: one tree of sections (headings
+with levels), paragraphs, lists (bulleted or numbered), tables, term lists (a "Key terms"
+block, `<dl>`) and meta lines, each with its source line. Cards are made from these
+structures (`extract.py`), so each structure is recognised once for page text, Markdown and
+HTML; every block records whether it made a card, for the coverage report."""
 
 from __future__ import annotations
 
@@ -18,12 +22,22 @@ class Item:
 
 @dataclass
 class Block:
-    """A heading, a paragraph or a bullet list."""
+    """One structure of the page.
 
-    kind: str  # "heading", "paragraph" or "bullets"
+    `kind` is "heading" (`level` 1-6; 0 in page text, which has no levels), "paragraph",
+    "bullets" (a list: `items`, `ordered` for a numbered one), "table" (`rows` of cells, the
+    first row the header), "terms" (a term list: `items` with `term` and `description`) or
+    "meta" (an author, date or reading-time line: never content)."""
+
+    kind: str
     text: str
     line: int
     items: list[Item] = field(default_factory=list)
+    level: int = 0
+    ordered: bool = False
+    rows: list[list[str]] = field(default_factory=list)
+    made: int = 0  # cards made from this block
+    reason: str = ""  # why it made none, when a rule looked at it and said no
 
 
 @dataclass
@@ -51,6 +65,25 @@ class Document:
     resources: list[str] = field(default_factory=list)
     next_module: str = ""
     warnings: list[Warning_] = field(default_factory=list)
+
+
+# A line about the page, not its subject: "6 min read · Updated March 2024", "By Dana
+# Whitfield", "Last updated 12 February 2024", "Published on 3 May".
+META_LINE = re.compile(
+    r"^(?:(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})|(?:\d+\s*(?:-\s*)?min(?:ute)?s?"
+    r"(?:\s+read)?)|(?:(?:last\s+)?(?:updated|published|posted|reviewed|edited)\b[^.!?]{0,40})"
+    r"|(?:reading time\b[^.!?]{0,20}))"
+    r"(?:\s*[·•|,–—-]\s*(?:(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})|"
+    r"(?:\d+\s*(?:-\s*)?min(?:ute)?s?(?:\s+read)?)|(?:(?:last\s+)?(?:updated|published|"
+    r"posted|reviewed|edited)\b[^.!?·|]{0,40})))*\.?$", re.IGNORECASE)
+PHASE_LABEL = re.compile(r"^Phase\s+\d+$", re.IGNORECASE)
+
+
+def is_meta_line(text: str) -> bool:
+    """A byline, date or reading time: a fact about the page, never module content."""
+    line = " ".join(text.split())
+    return len(line) <= 90 and (META_LINE.match(line) is not None or
+                                PHASE_LABEL.match(line) is not None)
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'(])")

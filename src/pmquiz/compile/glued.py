@@ -7,6 +7,11 @@ two words it knows well (`fast` + `help`), choosing the cut that makes the likel
 (Zipf frequencies add as log-probabilities). The term ends at the cut. Across one list, the
 items are split the same way: when an item could be cut in more than one word, the cut that
 gives the term length most of its sibling items have wins (`split_list`).
+
+Joins of other shapes: a one-letter word after the term (`disguisea requirement` -> `disguise`
++ `a requirement`), a hyphenated term (`Gold-platingpolish` -> `Gold-plating` + `polish`;
+`snapshotsone-page` -> `snapshots` + `one-page`), an acronym before a lower-case word
+(`NPSmeasures` -> `NPS` + `measures`).
 """
 
 from __future__ import annotations
@@ -45,14 +50,30 @@ class Cut:
     known_head: bool = True  # False: the term's last word is no word the dictionary knows
 
 
+ARTICLE_HEAD = 3.0  # Zipf of the word before a glued "a": a common word
+ARTICLE_BONUS = 5.0
+RARE_WORD = 2.5  # a dictionary word this rare may still be a word glued to "a" ("mapa")
+# Short words that often open a description: "disguisea requirement", "cadenceat least".
+SHORT_TAILS = ("a", "an", "at", "to", "of", "in", "on", "by", "as", "or", "if", "it", "is",
+               "no", "we")
+ACRONYM = re.compile(r"^([A-Z]{2,})([a-z]{2,})$")
+
+
 def cut_word(word: str) -> tuple[int, float, float, bool] | None:
     """(where to cut, score, score of the next best cut, whether the head is a known word)
     for a word the dictionary does not know that reads as two words it does, or failing
     that as an unknown word followed by a common one (a guess); None for a real word."""
+    if "-" in word:
+        return _cut_hyphenated(word)
+    acronym = ACRONYM.match(word)
+    if acronym and words.zipf(acronym.group(2)) >= MIN_TAIL:
+        at = len(acronym.group(1))
+        return at, MIN_HEAD + words.zipf(acronym.group(2)), 0.0, True
     if not word.isalpha() or len(word) < 4 or not word[1:].islower():
         return None
     lower = word.lower()
-    if words.is_word(lower):
+    article_cut = _article_cut(lower)
+    if words.is_word(lower) and not (article_cut and words.zipf(lower) < RARE_WORD):
         return None  # a real word ("recurring") is not two glued ones
     scored: list[tuple[float, int]] = []
     guesses: list[tuple[float, int]] = []
@@ -60,6 +81,8 @@ def cut_word(word: str) -> tuple[int, float, float, bool] | None:
         head, tail = words.zipf(lower[:at]), words.zipf(lower[at:])
         if tail >= MIN_TAIL and len(lower) - at >= 3:
             (scored if head >= MIN_HEAD else guesses).append((head + tail, at))
+    if article_cut:
+        scored.append(article_cut)
     if not scored:
         if not guesses:
             return None
@@ -68,6 +91,29 @@ def cut_word(word: str) -> tuple[int, float, float, bool] | None:
     scored.sort(reverse=True)
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     return scored[0][1], scored[0][0], runner_up, True
+
+
+def _article_cut(lower: str) -> tuple[float, int] | None:
+    """`disguisea` -> cut before the final `a`, when what stands before it is a common word;
+    scored above an ordinary pair, since a description opening with "a" is the commonest
+    glue of all (`mapa` is a rare word of its own, `map` + `a` far likelier)."""
+    for tail in SHORT_TAILS:
+        last = len(lower) - len(tail)
+        if lower.endswith(tail) and last >= 3 and words.zipf(lower[:last]) >= ARTICLE_HEAD:
+            return words.zipf(lower[:last]) + ARTICLE_BONUS, last
+    return None
+
+
+def _cut_hyphenated(word: str) -> tuple[int, float, float, bool] | None:
+    """Cut the part of a hyphenated word that is glued: `Gold-platingpolish` at the end of
+    `plating`, `snapshotsone-page` after `snapshots`."""
+    offset = 0
+    for part in word.split("-"):
+        got = cut_word(part) if part and "-" not in part else None
+        if got is not None and got[3]:
+            return (offset + got[0], *got[1:])
+        offset += len(part) + 1
+    return None
 
 
 def cuts(text: str) -> list[Cut]:

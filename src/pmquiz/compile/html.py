@@ -6,7 +6,8 @@ markdownify (bold terms stay `**bold**`), and read by the Markdown reader. What 
 says around the content is kept as module facts: the phase from its breadcrumb, the
 resources' titles, and the next module's name.
 
-Line numbers in warnings count lines of that Markdown, not of the HTML file.
+Each block's line is then looked up in the HTML file (the block's first words, in page
+order), so warnings and the coverage report name lines of the file the author has.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ PHASE = re.compile(r"\bPhase[\s\-–]*(\d{1,3})\b", re.IGNORECASE)
 DROPPED = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "button",
            "svg", "iframe", "template", "dialog")
 # Blocks whose class or id says they are page furniture, not module content.
-FURNITURE = re.compile(r"breadcrumb|navbar|sidebar|footer|progress|cookie|banner|menu|toolbar",
-                       re.IGNORECASE)
+FURNITURE = re.compile(r"breadcrumb|crumbs|navbar|sidebar|footer|progress|cookie|consent|gdpr|"
+                       r"banner|menu|toolbar|topbar|top-bar|masthead|share|social|newsletter|"
+                       r"pagination|pager|skip-link", re.IGNORECASE)
 RESOURCES = re.compile(r"^\s*(?:resources|further reading|references)\s*$", re.IGNORECASE)
 NEXT = re.compile(r"^\s*next module\s*:?\s*$", re.IGNORECASE)
 
@@ -48,6 +50,7 @@ def read_html(text: str) -> Document:
     main: Any = soup.find("main") or soup.find("article") or \
         soup.find(role="main") or soup.body or soup
     resources = _take_resources(main)
+    _drop_navigation(main)
     for tag in main.find_all(DROPPED):
         tag.decompose()
     for tag in main.find_all(_is_furniture):
@@ -55,6 +58,7 @@ def read_html(text: str) -> Document:
     markdown = markdownify(str(main), heading_style="ATX", bullets="-", strong_em_symbol="*",
                            strip=["img"])
     doc = read_markdown(_tidy(markdown))
+    _lines_in_source(doc, text)
     if doc.phase is None:
         doc.phase = phase
     doc.resources = resources
@@ -64,6 +68,35 @@ def read_html(text: str) -> Document:
         if title is not None:
             doc.title = " ".join(title.get_text(" ").split())
     return doc
+
+
+def _lines_in_source(doc: Document, html: str) -> None:
+    """Give each block the line of the HTML file where its first words stand (searching
+    forward from the previous block, so repeated phrases keep page order); warnings that
+    named a block's Markdown line follow it."""
+    import html as entities
+
+    plain = entities.unescape(html)
+    moved: dict[int, int] = {}
+    body = re.search(r"<body\b", plain, re.IGNORECASE)
+    at = body.start() if body else 0
+    for block in doc.blocks:
+        first = block.text or (block.items[0].term or block.items[0].text if block.items
+                               else next((c for r in block.rows for c in r if c), ""))
+        words = first.replace("*", "").split()[:4]
+        if not words:
+            continue
+        found = re.search(r"\W+(?:<[^>]*>\W*)*".join(re.escape(w) for w in words), plain[at:])
+        if found is None:
+            continue
+        line = plain.count("\n", 0, at + found.start()) + 1
+        moved[block.line] = line
+        for item in block.items:
+            moved.setdefault(item.line, line)
+        block.line = line
+        at += found.start()
+    for warning in doc.warnings:
+        warning.line = moved.get(warning.line, warning.line)
 
 
 def _phase(soup: BeautifulSoup) -> int | None:
@@ -90,9 +123,28 @@ def _next_module(soup: BeautifulSoup) -> str:
     return ""
 
 
+def _drop_navigation(main: Any) -> None:
+    """The `Next module:` label and the name after it, `Done with this module?`, `Back to
+    Phase N`: navigation, wherever the page puts them."""
+    from pmquiz.compile.page import NAV_LINES
+
+    label = main.find(string=NEXT)
+    if label is not None and label.parent is not None:
+        box = label.parent
+        following = box.find_next_sibling()
+        if following is not None and len(following.get_text(" ").split()) <= 12:
+            following.decompose()
+        box.decompose()
+    for text in list(main.find_all(string=NAV_LINES)):
+        if text.parent is not None and text.parent is not main:
+            text.parent.decompose()
+
+
 def _take_resources(main: Any) -> list[str]:
     """Remove the "Resources" heading and what follows it up to the next heading of the same
     or a higher level; return the resources' titles (`Source: Title`)."""
+    from pmquiz.compile.page import NAV_LINES
+
     heading = main.find(lambda t: t.name in ("h1", "h2", "h3", "h4", "h5", "h6") and
                         RESOURCES.match(t.get_text(" ")))
     if heading is None:
@@ -105,7 +157,7 @@ def _take_resources(main: Any) -> list[str]:
             break
         for link in sibling.find_all("a"):
             title = " ".join(link.get_text(" ").split())
-            if not title or title.lower() == "open resource":
+            if not title or title.lower() == "open resource" or NAV_LINES.match(title):
                 continue
             # the publisher: the rest of the link's box, buttons left out
             box = link.parent if link.parent is not sibling.parent else link
