@@ -13,14 +13,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rich.progress import Progress
-
 from pmquiz.config import Settings
 from pmquiz.deck import discover, parse_deck, write_atomic
 from pmquiz.model import CardState, Rating
 from pmquiz.paths import database_path
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import ReviewRecord, Store
+from rich.progress import Progress
 
 CARDS_PER_MODULE = 500
 PHASES = 5
@@ -103,10 +102,10 @@ def simulate(store: Store, scheduler: Scheduler, per_card: int, seed: int) -> in
             batch.extend((row, r, b, a) for r, b, a in history)
             states[row] = history[-1][2]
             if len(batch) > 50000:
-                added += store.insert_reviews(batch, states)
+                added += store.log.insert_reviews(batch, states)
                 batch, states = [], {}
             progress.advance(task)
-        added += store.insert_reviews(batch, states)
+        added += store.log.insert_reviews(batch, states)
     return added
 
 
@@ -116,7 +115,7 @@ def generate(home: Path, cards: int, per_card: int, seed: int = 1) -> None:
         raise SystemExit(f"{database_path(home)} exists; remove it or pick another --home")
     write_decks(home, cards)
     store = Store.open(database_path(home))
-    store.sync(discover([home / "decks"]), parse_deck)
+    store.decks.sync(discover([home / "decks"]), parse_deck)
     added = simulate(store, Scheduler(Settings()), per_card, seed)
     store.conn.execute("PRAGMA optimize")
     store.close()

@@ -49,7 +49,7 @@ def evaluate(name: str, db: Path) -> Score:
     data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
     store = Store.open(db)
     try:
-        store.sync(discover([SHIPPED]), parse_deck)
+        store.decks.sync(discover([SHIPPED]), parse_deck)
         names = set_names(store)
         score = Score()
         for entry in data["sets"]:

@@ -113,7 +113,7 @@ def test_an_older_database_gets_its_cards_indexed(home: Path, deck: Path) -> Non
         patch.setattr(migrations, "MIGRATIONS", older)
         patch.setattr(migrations, "NAMES", tuple(m.__name__ for m in older))
         store = Store.open(home / "pmquiz.db")
-        store.sync(discover([home / "decks"]), parse_deck)  # cards, but no marks, no index
+        store.decks.sync(discover([home / "decks"]), parse_deck)  # cards, but no marks, no index
         columns = [r[1] for r in store.conn.execute("PRAGMA table_info(cards)")]
         assert "suspended" not in columns and store.conn.execute(
             "SELECT count(*) FROM cards").fetchone()[0] == 3

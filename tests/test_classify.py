@@ -71,7 +71,7 @@ def test_drill_through_a_pipe_records_reviews_like_study(home: Path) -> None:
 
     store = Store(conn, home / "pmquiz.db")
     for row, in conn.execute("SELECT DISTINCT card FROM reviews"):
-        assert scheduler.replay(store.reviews_of(row)) == store.card_state(row)
+        assert scheduler.replay(store.log.reviews_of(row)) == store.log.card_state(row)
 
 
 def test_confusion_table_and_missed_list(home: Path) -> None:

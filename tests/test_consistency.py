@@ -49,7 +49,7 @@ def synced(tmp_path: Path, cards: int) -> Path:
     decks = tmp_path / "decks"
     write_deck(decks, "alpha", basic_cards(cards))
     store = Store.open(tmp_path / "pmquiz.db")
-    store.sync(discover([decks]), parse_deck)
+    store.decks.sync(discover([decks]), parse_deck)
     store.close()
     return tmp_path / "pmquiz.db"
 
@@ -65,7 +65,7 @@ def test_random_interleavings_of_two_sessions_equal_the_replay(
     scheduler = Scheduler(Settings())
     stores = [Store.open(path), Store.open(path)]
     # Each session loaded its queue at the start and never reloads it: stale on purpose.
-    queues = [s.cards_in_scope(Scope()) for s in stores]
+    queues = [s.queue.cards_in_scope(Scope()) for s in stores]
     recorders = [Recorder(s, scheduler, lambda: T0) for s in stores]
     clock = T0
     for session, card, rating, minutes in steps:
@@ -233,7 +233,7 @@ def test_migrating_to_learning_days_replays_every_log_after_a_backup(home: Path)
     found = doctor.examine(store, Scheduler(Settings(timezone="UTC")),
                            datetime(2026, 12, 6, tzinfo=UTC))
     after = store.conn.execute("SELECT card, stability FROM card_state ORDER BY card").fetchall()
-    assert store.get_meta("replay_pending") is None
+    assert store.meta.get("replay_pending") is None
     store.close()
     assert found.ok, found.findings  # states equal a replay with learning days
     assert after != before  # and they did change: 23 h later is a day later now

@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS = [
     ["pmquiz.__main__", "pmquiz.cli", "pmquiz.commands."],
     ["pmquiz.ui."],
-    ["pmquiz.session", "pmquiz.classify"],
+    ["pmquiz.session.", "pmquiz.classify"],
     ["pmquiz.card_actions", "pmquiz.lint"],
     ["pmquiz.stats", "pmquiz.today", "pmquiz.optimize", "pmquiz.workspace", "pmquiz.doctor"],
     ["pmquiz.compile.", "pmquiz.interop."],
@@ -20,7 +20,7 @@ LAYERS = [
     ["pmquiz.deck"],
     ["pmquiz.kinds."],
     ["pmquiz.grading", "pmquiz.words", "pmquiz.meaning"],
-    ["pmquiz.store", "pmquiz.queries", "pmquiz.migrations"],
+    ["pmquiz.store.", "pmquiz.migrations"],
     ["pmquiz.scheduler"],
     ["pmquiz.model", "pmquiz.errors", "pmquiz.paths", "pmquiz.config", "pmquiz.days",
      "pmquiz"],
@@ -86,3 +86,23 @@ def test_no_import_circle() -> None:
     for name in sorted(edges):
         if name not in seen:
             visit(name, [])
+
+
+MAX_MODULE_LINES = 500
+MAX_CLASS_LINES = 300
+
+
+def test_rooms_stay_small_enough_to_live_in() -> None:
+    """No module over 500 lines and no class over 300 in src/pmquiz: a new job gets a room of
+    its own (README "Layout" says where)."""
+    too_big = []
+    for path in sorted((SRC / "pmquiz").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > MAX_MODULE_LINES:
+            too_big.append(f"{module_name(path)}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno is not None and \
+                    node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES:
+                too_big.append(f"{module_name(path)}.{node.name}: "
+                               f"{node.end_lineno - node.lineno + 1} lines")
+    assert not too_big, "\n".join(too_big)

@@ -162,7 +162,7 @@ def late_learner(home: Path, cards: int = 150) -> None:
     """A home whose log the defaults do not expect: reviews come 1-3 intervals late."""
     write_deck(home / "decks", "alpha", basic_cards(cards))
     store = Store.open(home / "pmquiz.db")
-    store.sync(discover([home / "decks"]), parse_deck)
+    store.decks.sync(discover([home / "decks"]), parse_deck)
     scheduler = Scheduler(Settings())
     rng = random.Random(11)
     start = datetime(2025, 1, 1, 9, tzinfo=UTC)
@@ -179,8 +179,8 @@ def late_learner(home: Path, cards: int = 150) -> None:
             state = after
             assert after.due is not None
             when = when + (after.due - when) * overdue
-    store.insert_reviews(rows)
-    store.rebuild_states(scheduler.replay_steps)
+    store.log.insert_reviews(rows)
+    store.log.rebuild_states(scheduler.replay_steps)
     store.close()
 
 
@@ -200,7 +200,7 @@ def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) ->
     tuned = Scheduler(Settings(parameters=tuple(data["new_parameters"])))
     store = Store(conn, home / "pmquiz.db")
     for (row,) in conn.execute("SELECT id FROM cards LIMIT 5").fetchall():
-        assert tuned.replay(store.reviews_of(row)) == store.card_state(row)
+        assert tuned.replay(store.log.reviews_of(row)) == store.log.card_state(row)
     # the next session schedules with the kept parameters
     due = json.loads(runner.invoke(app, ["due", "--json"]).output)
     assert due["phases"][0]["cards"] == 150

@@ -106,12 +106,12 @@ def test_a_full_disk_is_reported_and_earlier_answers_are_kept(home: Path,
     write_deck(own_decks_only(home), "alpha", basic_cards(3))
     assert runner.invoke(app, ["study", "--limit", "1"], input="\ngood\n",
                          env={"PMQUIZ_NOW": NOW}).exit_code == 0
-    from pmquiz.store import Store
+    from pmquiz.store.log import ReviewLog
 
     def full(*args: object, **kwargs: object) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Store, "record_answer", full)
+    monkeypatch.setattr(ReviewLog, "record_answer", full)
     result = runner.invoke(app, ["study"], input="\ngood\n\ngood\n", env={"PMQUIZ_NOW": NOW})
     assert result.exit_code == 1
     assert "is full" in result.output and "Traceback" not in result.output

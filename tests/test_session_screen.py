@@ -312,7 +312,7 @@ def test_a_missing_editor_is_a_clear_error(home: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("EDITOR", "/no/such/editor")
     monkeypatch.delenv("VISUAL", raising=False)
     with open_workspace(home, []) as ws, pytest.raises(UsageError) as caught:
-        edit_card(ws, ws.store.find_card("alpha/q1"))
+        edit_card(ws, ws.store.queue.find_card("alpha/q1"))
     assert "could not start the editor '/no/such/editor'" in str(caught.value)
     assert "set $EDITOR" in str(caught.value)
 

@@ -41,12 +41,12 @@ class Log:
                      'prompt = "Owns budget"\nanswer = "Project"\n')
         write_deck(decks, "alpha", body, phase=1, extra=extra)
         self.store = Store.open(folder / "pmquiz.db")
-        self.store.sync(discover([decks]), parse_deck)
+        self.store.decks.sync(discover([decks]), parse_deck)
         self.scheduler = Scheduler(SETTINGS)
         self.study = Recorder(self.store, self.scheduler, lambda: T0)
 
     def card(self, card_id: str):  # type: ignore[no-untyped-def]
-        return next(c for c in self.store.cards_in_scope(Scope()) if c.card.id == card_id)
+        return next(c for c in self.store.queue.cards_in_scope(Scope()) if c.card.id == card_id)
 
     def answer(self, card_id: str, rating: Rating, when: datetime, response: str = "",
                correct: bool | None = None) -> None:

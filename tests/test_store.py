@@ -44,7 +44,7 @@ def open_synced(tmp_path: Path, cards: int = 5) -> Store:
     decks = tmp_path / "decks"
     write_deck(decks, "alpha", basic_cards(cards))
     store = Store.open(tmp_path / "pmquiz.db")
-    store.sync(discover([decks]), parse_deck)
+    store.decks.sync(discover([decks]), parse_deck)
     return store
 
 
@@ -71,9 +71,9 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = open_synced(tmp_path)
     scheduler = Scheduler(Settings())
-    [first, *_] = store.cards_in_scope(Scope())
+    [first, *_] = store.queue.cards_in_scope(Scope())
     study = Recorder(store, scheduler, lambda: T0)
-    import pmquiz.store as store_module
+    import pmquiz.store.log as store_module
 
     def broken(*args: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
@@ -81,11 +81,11 @@ def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(store_module, "_write_state", broken)
     with pytest.raises(sqlite3.OperationalError):
         study.record(first, Answer(Rating.GOOD, "x", True, "right", 100), T0)
-    assert store.review_count() == 0  # the review insert was rolled back with the state
+    assert store.log.review_count() == 0  # the review insert was rolled back with the state
     monkeypatch.undo()
     after = study.record(first, Answer(Rating.GOOD, "x", True, "right", 100), T0)
-    assert store.review_count() == 1
-    assert store.card_state(first.row) == after.state
+    assert store.log.review_count() == 1
+    assert store.log.card_state(first.row) == after.state
 
 
 def test_replay_of_the_log_equals_the_stored_state(tmp_path: Path) -> None:
@@ -94,22 +94,22 @@ def test_replay_of_the_log_equals_the_stored_state(tmp_path: Path) -> None:
     study = Recorder(store, scheduler, lambda: T0)
     rng = random.Random(7)
     when = T0
-    cards = store.cards_in_scope(Scope())
+    cards = store.queue.cards_in_scope(Scope())
     for _ in range(120):
-        stored = store.stored_card(rng.choice(cards).row)
+        stored = store.queue.stored_card(rng.choice(cards).row)
         when += timedelta(hours=rng.choice([0.1, 2, 30, 200]))
         study.record(stored, Answer(Rating(rng.randint(1, 4)), "", None, "self", 1000), when)
-    stored_states = {c.row: store.card_state(c.row) for c in cards}
+    stored_states = {c.row: store.log.card_state(c.row) for c in cards}
     for c in cards:
-        assert scheduler.replay(store.reviews_of(c.row)) == stored_states[c.row]
+        assert scheduler.replay(store.log.reviews_of(c.row)) == stored_states[c.row]
     columns = ("SELECT id, state_before, stability, difficulty, due, due_before, next_time "
                "FROM reviews ORDER BY id")
     logged = store.conn.execute(columns).fetchall()
     store.conn.execute("UPDATE card_state SET stability = 99, due = 0")
     store.conn.execute("UPDATE reviews SET stability = 1, state_before = 0, due_before = 0, "
                        "next_time = NULL")
-    store.rebuild_states(scheduler.replay_steps)
-    assert {c.row: store.card_state(c.row) for c in cards} == stored_states
+    store.log.rebuild_states(scheduler.replay_steps)
+    assert {c.row: store.log.card_state(c.row) for c in cards} == stored_states
     assert store.conn.execute(columns).fetchall() == logged
 
 
@@ -122,23 +122,23 @@ def test_sync_parses_only_changed_files_and_keeps_history_by_id(tmp_path: Path) 
         return parse_deck(path, raw)
 
     deck = tmp_path / "decks" / "alpha.toml"
-    assert store.sync([deck], counting).parsed == []
+    assert store.decks.sync([deck], counting).parsed == []
     assert calls == []
     os.utime(deck, ns=(1, 1))  # touched, same bytes: hashed, not parsed
-    assert store.sync([deck], counting).parsed == []
+    assert store.decks.sync([deck], counting).parsed == []
     assert calls == []
-    [q1, *_] = store.cards_in_scope(Scope())
+    [q1, *_] = store.queue.cards_in_scope(Scope())
     Recorder(store, Scheduler(Settings()), lambda: T0).record(
         q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
     deck.write_text(deck.read_text().replace("Question 1?", "Question one, reworded?")
                     .replace('[[cards]]\nid = "q3"', '[[cards]]\nid = "q3x"'))
-    report = store.sync([deck], counting)
+    report = store.decks.sync([deck], counting)
     assert calls == [deck]
     assert (report.added, report.retired) == (1, 1)
-    reworded = store.stored_card(q1.row)
+    reworded = store.queue.stored_card(q1.row)
     assert reworded.card.prompt == "Question one, reworded?"
     assert reworded.state.reps == 1  # the same id keeps its history
-    assert len(store.cards_in_scope(Scope())) == 3
+    assert len(store.queue.cards_in_scope(Scope())) == 3
 
 
 def test_invalid_deck_writes_nothing(tmp_path: Path) -> None:
@@ -147,19 +147,19 @@ def test_invalid_deck_writes_nothing(tmp_path: Path) -> None:
     deck = tmp_path / "decks" / "alpha.toml"
     deck.write_text(deck.read_text() + '\n[[cards]]\nid = "bad"\nkind = "nope"\nprompt = "x"\n')
     with pytest.raises(DeckErrors, match=r'alpha.toml:\d+: card "bad": unknown kind'):
-        store.sync([deck], parse_deck)
+        store.decks.sync([deck], parse_deck)
     assert store.conn.execute("SELECT count(*), group_concat(body) FROM cards").fetchone() == before
 
 
 def test_deck_file_removed_retires_its_cards_but_keeps_reviews(tmp_path: Path) -> None:
     store = open_synced(tmp_path, cards=2)
-    [q1, _] = store.cards_in_scope(Scope())
+    [q1, _] = store.queue.cards_in_scope(Scope())
     Recorder(store, Scheduler(Settings()), lambda: T0).record(
         q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
-    report = store.sync([], parse_deck)
+    report = store.decks.sync([], parse_deck)
     assert report.retired == 2
-    assert store.cards_in_scope(Scope()) == []
-    assert store.review_count() == 1
+    assert store.queue.cards_in_scope(Scope()) == []
+    assert store.log.review_count() == 1
 
 
 def test_not_a_database_is_refused_and_untouched(tmp_path: Path) -> None:
@@ -223,14 +223,14 @@ def test_undo_restores_the_previous_state(tmp_path: Path) -> None:
     store = open_synced(tmp_path, cards=1)
     scheduler = Scheduler(Settings())
     study = Recorder(store, scheduler, lambda: T0)
-    [card] = store.cards_in_scope(Scope())
+    [card] = store.queue.cards_in_scope(Scope())
     once = study.record(card, Answer(Rating.GOOD, "", True, "self", 10), T0)
     study.record(once, Answer(Rating.AGAIN, "", False, "self", 10), T0 + timedelta(minutes=10))
-    last = store.last_review()
+    last = store.log.last_review()
     assert last is not None and last[4] is Rating.AGAIN
-    restored = store.undo(last[0], scheduler.replay)
-    assert restored == once.state == store.card_state(card.row)
-    assert store.review_count() == 1
+    restored = store.log.undo(last[0], scheduler.replay)
+    assert restored == once.state == store.log.card_state(card.row)
+    assert store.log.review_count() == 1
 
 
 def test_queue_ranking_fast_path_matches_the_general_one(tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_queue_ranking_fast_path_matches_the_general_one(tmp_path: Path) -> None
     scheduler = Scheduler(Settings(fuzz=False))
     study = Recorder(store, scheduler, lambda: T0)
     rng = random.Random(3)
-    for stored in store.cards_in_scope(Scope()):
+    for stored in store.queue.cards_in_scope(Scope()):
         when = T0 - timedelta(days=rng.uniform(20, 90))
         state = stored
         for rating in (Rating.GOOD, Rating.GOOD, rng.choice([Rating.AGAIN, Rating.GOOD])):
@@ -248,15 +248,15 @@ def test_queue_ranking_fast_path_matches_the_general_one(tmp_path: Path) -> None
     now = T0 + timedelta(days=30)
     order = "ORDER BY (? - s.last_review) / s.stability DESC, s.card LIMIT ?"
     for limit in (3, 50):
-        fast = store.due_reviews(Scope(), now, now, limit)
-        general = store._ranked("s.state = 2 AND s.due < ? AND c.retired = 0",
+        fast = store.queue.due_reviews(Scope(), now, now, limit)
+        general = store.queue._ranked("s.state = 2 AND s.due < ? AND c.retired = 0",
                                 [now.timestamp(), now.timestamp(), limit], order)
         assert fast and [s.row for s in fast] == [s.row for s in general]
         assert {s.card.id for s in fast}.isdisjoint({"q1", "q5"})
-        learning = store.learning_cards(Scope(), now, now, limit)
-        assert learning and [s.row for s in learning] == [s.row for s in store._ranked(
+        learning = store.queue.learning_cards(Scope(), now, now, limit)
+        assert learning and [s.row for s in learning] == [s.row for s in store.queue._ranked(
             "s.state IN (1, 3) AND s.due < ? AND c.retired = 0", [now.timestamp(), limit],
             "ORDER BY s.due, s.card LIMIT ?")]
-    recall = [scheduler.retrievability(s.state, now) for s in store.due_reviews(
+    recall = [scheduler.retrievability(s.state, now) for s in store.queue.due_reviews(
         Scope(), now, now, 50)]
     assert recall == sorted(recall)  # lowest predicted recall first

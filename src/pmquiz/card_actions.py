@@ -31,22 +31,22 @@ FLAG = 1  # one flag colour for now; the column holds Anki's 0-7
 def bury(store: Store, settings: Settings, stored: StoredCard, now: datetime) -> datetime:
     """Keep the card out of sessions until the next learning day starts; returns when."""
     _, day_end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
-    store.set_marks(stored.row, buried_until=day_end)
+    store.marks.set_marks(stored.row, buried_until=day_end)
     return day_end
 
 
 def suspend(store: Store, stored: StoredCard, suspended: bool = True) -> None:
     """Suspend (never asked, still counted) or unsuspend a card; unsuspending unburies too."""
     if suspended:
-        store.set_marks(stored.row, suspended=True)
+        store.marks.set_marks(stored.row, suspended=True)
     else:
-        store.set_marks(stored.row, suspended=False, buried_until=None)
+        store.marks.set_marks(stored.row, suspended=False, buried_until=None)
 
 
 def toggle_flag(store: Store, stored: StoredCard) -> bool:
     """Flag an unflagged card, unflag a flagged one; returns whether it is flagged now."""
-    _, _, flag = store.marks(stored.row)
-    store.set_marks(stored.row, flag=0 if flag else FLAG)
+    _, _, flag = store.marks.of(stored.row)
+    store.marks.set_marks(stored.row, flag=0 if flag else FLAG)
     return not flag
 
 
@@ -132,7 +132,7 @@ def edit_card(ws: Workspace, stored: StoredCard, run: Callable[[list[str]], int]
             line = first or line
     ws.resync()
     try:
-        card = ws.store.find_card(stored.card.key)
+        card = ws.store.queue.find_card(stored.card.key)
     except StoreError:  # the learner renamed or removed the card
         card = None
     return EditResult(card, path, new_override)

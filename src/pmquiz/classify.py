@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from pmquiz import queries
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, local_zone
 from pmquiz.errors import UsageError
@@ -23,6 +22,7 @@ from pmquiz.model import Answer, Kind, Rating, State, StoredCard
 from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Scope, Store
+from pmquiz.store import stats as queries
 
 
 @dataclass
@@ -155,7 +155,7 @@ def drill_cards(store: Store, settings: Settings, scheduler: Scheduler, now: dat
                 scope: Scope, category_set: str | None, rounds: int,
                 rng: random.Random) -> list[StoredCard]:
     """Due or weak cards first (lowest predicted recall first), then the rest shuffled."""
-    cards = [s for s in store.cards_in_scope(scope, kinds=["classify"])
+    cards = [s for s in store.queue.cards_in_scope(scope, kinds=["classify"])
              if category_set is None or s.card.category_set == category_set]
     _, day_end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
 
@@ -327,7 +327,7 @@ def check_statement(store: Store, scope: Scope, statement: str,
     unrelated to the set. Without `category_set`, the set the statement is most about."""
     from pmquiz import meaning
 
-    everything = store.cards_in_scope(scope)
+    everything = store.queue.cards_in_scope(scope)
     sets: dict[str, list[StoredCard]] = {}
     for stored in everything:
         if stored.card.kind is Kind.CLASSIFY and \

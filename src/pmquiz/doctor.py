@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pmquiz import queries
 from pmquiz.model import CardState, Rating
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Store, from_ts, to_ts
+from pmquiz.store import stats as queries
 
 FUTURE_ALLOWANCE = timedelta(days=1)  # clocks of two machines may disagree a little
 
@@ -84,7 +84,7 @@ def state_differences(stored: CardState, replayed: CardState) -> list[str]:
 def examine(store: Store, scheduler: Scheduler, now: datetime,
             progress: Callable[[int, int], None] | None = None) -> Diagnosis:
     """Every check, read only."""
-    found = Diagnosis(cards=queries.card_count(store), reviews=store.review_count())
+    found = Diagnosis(cards=queries.card_count(store), reviews=store.log.review_count())
     found.findings += [Finding("integrity", "database", p)
                        for p in queries.integrity_problems(store)]
     found.findings += [Finding("foreign keys", f"{row[0]} row {row[1]}",
@@ -94,7 +94,7 @@ def examine(store: Store, scheduler: Scheduler, now: datetime,
     for done, (row, key, log) in enumerate(queries.card_logs(store), 1):
         replayed = scheduler.replay(
             (Rating(r["rating"]), from_ts(r["time"]), r["uid"]) for r in log)  # type: ignore[misc]
-        differences = state_differences(store.card_state(row), replayed)
+        differences = state_differences(store.log.card_state(row), replayed)
         if differences:
             found.findings.append(Finding("state", key, "differs from its log's replay in "
                                           + ", ".join(differences)))
@@ -124,7 +124,7 @@ def repair(store: Store, scheduler: Scheduler, now: datetime,
     before = examine(store, scheduler, now)
     if before.count("state") or before.count("next review link"):
         backup = store.backup("doctor")
-        repaired = store.rebuild_states(scheduler.replay_steps, progress)
+        repaired = store.log.rebuild_states(scheduler.replay_steps, progress)
         after = examine(store, scheduler, now)
         after.repaired = repaired
         after.backup = str(backup)

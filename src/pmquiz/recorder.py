@@ -37,19 +37,19 @@ class Recorder:
     def begin(self) -> datetime:
         """Open the session record; returns when it began."""
         now = self.clock()
-        self.session = self.store.start_session(uuid.uuid4().hex, self.mode, now)
+        self.session = self.store.log.start_session(uuid.uuid4().hex, self.mode, now)
         return now
 
     def finish(self) -> datetime:
         """Close the session record; returns when it ended."""
         now = self.clock()
         if self.session is not None:
-            self.store.end_session(self.session, now)
+            self.store.log.end_session(self.session, now)
         return now
 
     def current(self, stored: StoredCard) -> StoredCard:
         """The card as the database has it now (another session may have answered it)."""
-        return self.store.stored_card(stored.row)
+        return self.store.queue.stored_card(stored.row)
 
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
         """Schedule and store one answer in one transaction; the card as it is afterwards."""
@@ -69,7 +69,7 @@ class Recorder:
                 mode=self.mode, override=answer.override)
 
         with interrupts_deferred():
-            after = self.store.record_answer(stored.row, schedule, self.session)
+            after = self.store.log.record_answer(stored.row, schedule, self.session)
         self.recorded.append((stored, uid))
         return StoredCard(row=stored.row, card=stored.card, phase_number=stored.phase_number,
                           module_title=stored.module_title, state=after)
@@ -81,11 +81,11 @@ class Recorder:
         session has recorded nothing (or its answer is already gone)."""
         while self.recorded:
             stored, uid = self.recorded.pop()
-            review = self.store.review_id(uid)
+            review = self.store.log.review_id(uid)
             if review is None:
                 continue  # undone elsewhere (`pmquiz undo` in another terminal)
             with interrupts_deferred():
-                state = self.store.undo(review, self.scheduler.replay)
+                state = self.store.log.undo(review, self.scheduler.replay)
             return StoredCard(row=stored.row, card=stored.card,
                               phase_number=stored.phase_number,
                               module_title=stored.module_title, state=state)

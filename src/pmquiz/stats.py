@@ -17,13 +17,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pmquiz import queries
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, day_start, learning_day, local_zone
 from pmquiz.kinds import shown_text
 from pmquiz.model import Card
 from pmquiz.scheduler import forgetting_curve_constants
 from pmquiz.store import Scope, Store, to_ts
+from pmquiz.store import stats as queries
 
 CALENDAR_WEEKS = 26
 FORECAST_DAYS = 7

@@ -80,9 +80,10 @@ class Today:
 def today(store: Store, settings: Settings, now: datetime, scope: Scope) -> Today:
     """Count what a session started now would ask, per module."""
     start, end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
-    new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
-    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
-    rows = store.state_counts(scope, now, end,
+    new_left = max(0, settings.new_per_day - store.queue.answered_since(start, State.NEW))
+    reviews_left = max(0, settings.reviews_per_day -
+                       store.queue.answered_since(start, State.REVIEW))
+    rows = store.queue.state_counts(scope, now, end,
                               now + timedelta(minutes=settings.learn_ahead_minutes))
     # The new cards a session would take (modules in turn, one of each sibling group).
     picked: dict[str, int] = {}
@@ -92,9 +93,9 @@ def today(store: Store, settings: Settings, now: datetime, scope: Scope) -> Toda
     modules = [ModuleDue(phase=r[0], module=r[1], title=r[2], new=given[i], learning=r[4] or 0,
                          review=r[5] or 0, total=r[6], set_aside=r[7] or 0)
                for i, r in enumerate(rows)]
-    suspended, buried, flagged = store.set_aside(scope, now)
+    suspended, buried, flagged = store.marks.set_aside(scope, now)
     return Today(modules=modules, new_left=new_left, reviews_left=reviews_left,
-                 next_due=store.next_due(scope), day_end=end, suspended=suspended,
+                 next_due=store.queue.next_due(scope), day_end=end, suspended=suspended,
                  buried=buried, flagged=flagged)
 
 
@@ -142,10 +143,10 @@ def pick_new(store: Store, settings: Settings, scope: Scope, now: datetime, coun
     is looked at and siblings of cards already picked, or answered today, are skipped."""
     reach = count * KIND_REACH
     if not settings.bury_siblings:
-        window = interleave(store.new_cards(scope, now, reach, reach))
+        window = interleave(store.queue.new_cards(scope, now, reach, reach))
     else:
         wide = count * SIBLING_WINDOW
-        window = one_per_group(interleave(store.new_cards(scope, now, wide, wide)), buried)
+        window = one_per_group(interleave(store.queue.new_cards(scope, now, wide, wide)), buried)
     return mix_kinds(mix_kinds(window[:reach])[:count])
 
 
@@ -185,13 +186,14 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
     learn-ahead window, and new cards (within their limit); with `bury_siblings`, one card
     of each sibling group, and no new card joins a group met or due today."""
     start, end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
-    reviews_left = max(0, settings.reviews_per_day - store.answered_since(start, State.REVIEW))
-    new_left = max(0, settings.new_per_day - store.answered_since(start, State.NEW))
+    reviews_left = max(0, settings.reviews_per_day -
+                       store.queue.answered_since(start, State.REVIEW))
+    new_left = max(0, settings.new_per_day - store.queue.answered_since(start, State.NEW))
     bury = settings.bury_siblings
-    buried = store.sibling_keys_since(start) if bury else frozenset()
+    buried = store.queue.sibling_keys_since(start) if bury else frozenset()
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    learning = store.learning_cards(scope, now, ahead, LEARNING_BATCH)
-    reviews = one_per_group(store.due_reviews(scope, end, now, reviews_left + len(buried)),
+    learning = store.queue.learning_cards(scope, now, ahead, LEARNING_BATCH)
+    reviews = one_per_group(store.queue.due_reviews(scope, end, now, reviews_left + len(buried)),
                             buried if bury else None)[:reviews_left]
     taken = buried | {key for s in [*reviews, *learning] for key in s.card.sibling_keys}
     new = pick_new(store, settings, scope, now, new_left, frozenset(taken))

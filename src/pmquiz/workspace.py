@@ -42,7 +42,7 @@ class Workspace:
 
     def resync(self) -> None:
         """Read changed deck files again (after an edit); invalid decks raise `DeckErrors`."""
-        self.store.sync(deck_files(self.home, list(self.extra_decks),
+        self.store.decks.sync(deck_files(self.home, list(self.extra_decks),
                                    self.settings.shipped_decks), parse_deck)
 
     def close(self) -> None:
@@ -67,7 +67,7 @@ class Workspace:
         scheduler = Scheduler(replace(self.settings, parameters=tuple(parameters)))
         record = json.dumps({"parameters": parameters, "fitted": fitted_at.isoformat(),
                              "reviews": reviews})
-        return self.store.rebuild_states(scheduler.replay_steps, progress,
+        return self.store.log.rebuild_states(scheduler.replay_steps, progress,
                                          meta={PARAMETERS_KEY: record})
 
 
@@ -130,10 +130,10 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
     if not from_config:  # config.toml wins over fitted parameters
         settings = replace(settings, parameters=stored_parameters(store))
     try:
-        if store.get_meta(REPLAY_KEY):
+        if store.meta.get(REPLAY_KEY):
             finish_replay(store, settings)
         if sync:
-            store.sync(deck_files(home, extra_decks, settings.shipped_decks), parse_deck)
+            store.decks.sync(deck_files(home, extra_decks, settings.shipped_decks), parse_deck)
     except BaseException:
         store.close()
         raise
@@ -156,7 +156,7 @@ def export_stamps(store: Store, decks: list[Deck]) -> dict[str, int]:
     from pmquiz.interop.apkg import note_content
 
     try:
-        known = json.loads(store.get_meta(STAMPS_KEY) or "{}")
+        known = json.loads(store.meta.get(STAMPS_KEY) or "{}")
     except ValueError:
         known = {}
     if not isinstance(known, dict):
@@ -175,7 +175,7 @@ def export_stamps(store: Store, decks: list[Deck]) -> dict[str, int]:
                     isinstance(old[1], int) else 0
                 stamps[card.key] = max(now, earlier + 1)
             known[card.key] = [digest, stamps[card.key]]
-    store.set_meta(STAMPS_KEY, json.dumps(known, sort_keys=True))
+    store.meta.set(STAMPS_KEY, json.dumps(known, sort_keys=True))
     return stamps
 
 
@@ -184,14 +184,14 @@ def finish_replay(store: Store, settings: Settings) -> int:
     also clears the request, so a kill means it is simply done again next time)."""
     from pmquiz.scheduler import Scheduler
 
-    return store.rebuild_states(Scheduler(settings).replay_steps, meta={REPLAY_KEY: None})
+    return store.log.rebuild_states(Scheduler(settings).replay_steps, meta={REPLAY_KEY: None})
 
 
 def stored_parameters(store: Store) -> tuple[float, ...]:
     """Parameters `pmquiz optimize` fitted and kept (empty: FSRS defaults)."""
     import json
 
-    raw = store.get_meta(PARAMETERS_KEY)
+    raw = store.meta.get(PARAMETERS_KEY)
     if not raw:
         return ()
     try:

@@ -108,7 +108,7 @@ def scope_of(phase: int | None, module: str | None, ws: "Workspace | None" = Non
     from pmquiz.store import Scope
 
     if ws is not None and (phase is not None or module is not None):
-        known = ws.store.modules()
+        known = ws.store.decks.modules()
         if module is not None and module not in {m["slug"] for m in known}:
             raise UsageError(f'--module {module}: no such module; modules: '
                              + ", ".join(str(m["slug"]) for m in known))

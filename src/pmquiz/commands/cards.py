@@ -49,8 +49,9 @@ def search(
                                  param_hint="TEXT")
     with workspace(ctx) as ws:
         scope = scope_of(phase, module, ws)
-        found = ws.store.search(text, scope, limit if not (flagged or suspended) else 100000) \
-            if text.strip() else ws.store.marked(scope, limit)
+        wanted = limit if not (flagged or suspended) else 100000
+        found = ws.store.marks.search(text, scope, wanted) if text.strip() else \
+            ws.store.marks.marked(scope, limit)
     if flagged or suspended:  # either mark will do when both are asked for
         found = [f for f in found if (flagged and f[3]) or (suspended and f[2])]
     found = found[:limit]
@@ -71,7 +72,7 @@ def suspend(ctx: typer.Context, card: CardArg) -> None:
     from pmquiz import card_actions
 
     with workspace(ctx) as ws:
-        stored = ws.store.find_card(card)
+        stored = ws.store.queue.find_card(card)
         card_actions.suspend(ws.store, stored)
     say(console(), f"Suspended {stored.card.key}: {_shown(stored)}")
 
@@ -83,7 +84,7 @@ def unsuspend(ctx: typer.Context, card: CardArg) -> None:
     from pmquiz import card_actions
 
     with workspace(ctx) as ws:
-        stored = ws.store.find_card(card)
+        stored = ws.store.queue.find_card(card)
         card_actions.suspend(ws.store, stored, suspended=False)
     say(console(), f"Unsuspended {stored.card.key}: {_shown(stored)}")
 
@@ -98,7 +99,7 @@ def bury(ctx: typer.Context, card: CardArg) -> None:
 
     now = make_clock()()
     with workspace(ctx) as ws:
-        stored = ws.store.find_card(card)
+        stored = ws.store.queue.find_card(card)
         until = card_actions.bury(ws.store, ws.settings, stored, now)
     say(console(), f"Buried {stored.card.key} until the next learning day ({when(until, now)}): "
                    f"{_shown(stored)}")
@@ -111,7 +112,7 @@ def flag(ctx: typer.Context, card: CardArg) -> None:
     from pmquiz import card_actions
 
     with workspace(ctx) as ws:
-        stored = ws.store.find_card(card)
+        stored = ws.store.queue.find_card(card)
         now_flagged = card_actions.toggle_flag(ws.store, stored)
     say(console(), f"{'Flagged' if now_flagged else 'Unflagged'} {stored.card.key}: "
                    f"{_shown(stored)}")
@@ -130,7 +131,7 @@ def edit(ctx: typer.Context, card: CardArg) -> None:
     import questionary
 
     with workspace(ctx) as ws:
-        stored = ws.store.find_card(card)
+        stored = ws.store.queue.find_card(card)
         result = card_actions.edit_card(
             ws, stored, again=lambda q: bool(questionary.confirm(q).unsafe_ask()),
             report=lambda text: say(console(stderr=True), text, style="yellow",

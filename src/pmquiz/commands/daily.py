@@ -141,7 +141,7 @@ def decks(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from pmquiz.workspace import is_override
 
     with workspace(ctx) as ws:
-        modules = ws.store.modules()
+        modules = ws.store.decks.modules()
         for module in modules:
             module["overrides_shipped"] = is_override(Path(str(module["path"])), ws.home)
     if as_json:
@@ -219,14 +219,14 @@ def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = Fals
 def undo(ctx: typer.Context) -> None:
     """Undo the last answer: its review is removed and the card's state restored."""
     with workspace(ctx) as ws:
-        last = ws.store.last_review()
+        last = ws.store.log.last_review()
         if last is None:
             raise StoreError("nothing to undo: no answers recorded yet")
         review_id, row, key, when, rating = last
         scheduler = ws.scheduler()
-        ws.store.undo(review_id, scheduler.replay)
+        ws.store.log.undo(review_id, scheduler.replay)
         from pmquiz.kinds import shown_text
 
-        question = shown_text(ws.store.stored_card(row).card)
+        question = shown_text(ws.store.queue.stored_card(row).card)
     say(console(), f"Undid {rating.label} on “{question}” ({key}, answered "
                    f"{when:%Y-%m-%d %H:%M} UTC).")

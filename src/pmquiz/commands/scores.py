@@ -68,7 +68,7 @@ def fitting_items(ctx: typer.Context, reviews: Path | None
         yield items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
         return
     with workspace(ctx) as ws:
-        yield (own_items(ws.store.review_rows(), ws.settings.day_starts_at,
+        yield (own_items(ws.store.log.review_rows(), ws.settings.day_starts_at,
                          ws.settings.timezone), "your reviews", ws)
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pmquiz import queries
 from pmquiz.errors import ImportFormatError
 from pmquiz.model import CardState, Rating
 from pmquiz.store import ReviewRecord, Store
+from pmquiz.store import stats as queries
 
 FIELDS = ("id", "module", "card", "time", "rating")
 
@@ -26,7 +26,7 @@ FIELDS = ("id", "module", "card", "time", "rating")
 def export_lines(store: Store) -> Iterator[str]:
     """The log, one JSON object a line."""
     for uid, module, card, when, rating, duration, answer, correct, grade, mode, override in \
-            store.export_reviews():
+            store.log.export_reviews():
         line = {
             "id": uid, "module": module, "card": card,
             "time": datetime.fromtimestamp(when, UTC).isoformat(), "rating": rating,
@@ -135,11 +135,11 @@ def import_progress(store: Store, path: Path, replay_steps: Callable[..., list[C
     """Merge another machine's log; rebuild the states of cards that got new reviews. Every
     line is checked first (dates up to `now`); one bad line imports nothing."""
     rows = _parse(path, now)
-    cards = store.card_rows((module, card) for module, card, _ in rows)
+    cards = store.log.card_rows((module, card) for module, card, _ in rows)
     existing = queries.review_ids(store)
     new = [(cards[(module, card)], record, CardState(), CardState())
            for module, card, record in rows if record.uid not in existing]
     # One transaction: the new reviews and the rebuilt states land together or not at all.
-    added = store.insert_reviews(new, replay_steps=replay_steps, progress=progress)
+    added = store.log.insert_reviews(new, replay_steps=replay_steps, progress=progress)
     touched = {row for row, *_ in new}
     return MergeResult(read=len(rows), added=added, cards=len(touched))

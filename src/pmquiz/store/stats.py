@@ -1,5 +1,5 @@
-"""The named read queries behind `pmquiz stats`, the classify drill and progress merges: every
-SQL statement outside `store.py` lives here. Rows come back as `sqlite3.Row`, read by column
+"""The named read queries behind `pmquiz stats`, the classify drill and progress merges (the
+store's other rooms hold the rest of its SQL). Rows come back as `sqlite3.Row`, read by column
 name. Callers pass a `Store` (whose connection went through `Store.open`'s checks)."""
 
 from __future__ import annotations
@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from pmquiz.store import Store
+if TYPE_CHECKING:
+    from pmquiz.store import Store
 
 
 def _rows(store: Store, sql: str, params: list[object] | tuple[object, ...] = ()

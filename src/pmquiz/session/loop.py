@@ -1,4 +1,5 @@
-"""The study loop. It takes a UI and a clock, so it never prints and never reads the time itself.
+"""The loop that asks and records. It takes a UI and a clock, so it never prints and never reads
+the time itself; the plan, the actions and the summary have rooms of their own.
 
 Order, as in Anki: learning cards whose step is due, then due reviews (lowest predicted recall
 first), then today's new cards interleaved across modules; a learning card due within the
@@ -10,24 +11,22 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from pmquiz import grading
-from pmquiz.config import Settings
-from pmquiz.days import day_bounds, local_zone
 from pmquiz.kinds import Question, Rated, Verdict, kind_of
 from pmquiz.model import Answer, Rating, State, StoredCard
 from pmquiz.recorder import Recorder
 from pmquiz.scheduler import Scheduler
+from pmquiz.session.actions import Step
+from pmquiz.session.plan import Plan, counts, distinct, soonest
+from pmquiz.session.summary import Summary
 from pmquiz.store import Scope, Store
-from pmquiz.today import LEARNING_BATCH, todays_cards
+from pmquiz.today import LEARNING_BATCH
 
 Clock = Callable[[], datetime]
-
-
-ACTIONS = ("undo", "suspend", "bury", "flag", "edit")
 
 
 class StudyUI(Protocol):
@@ -50,64 +49,6 @@ class StudyUI(Protocol):
 
 # Opens a card in $EDITOR: the card as it is afterwards (None: gone) and what happened.
 Editor = Callable[[StoredCard], "tuple[StoredCard | None, str]"]
-
-
-@dataclass
-class Step:
-    """What became of one card put to the learner: the card after its answer (None when it
-    was not answered: suspended, buried, edited, or the answer before it undone), and cards
-    to ask next, first to last."""
-
-    after: StoredCard | None
-    again: list[StoredCard] = field(default_factory=list)
-
-
-@dataclass
-class Summary:
-    """How a session went."""
-
-    answered: int = 0
-    correct: int = 0
-    ratings: dict[str, int] = field(default_factory=dict)
-    started: datetime | None = None
-    ended: datetime | None = None
-    seconds: float = 0.0
-    next_due: datetime | None = None
-    stopped_by: str = ""
-    nothing_due: bool = False
-    missed: list[StoredCard] = field(default_factory=list)
-    new_learned: int = 0  # new cards met this session
-    due_tomorrow: int = 0  # cards due by the end of tomorrow's learning day
-    unseen: int = 0  # new cards still waiting (for "nothing due")
-
-    @property
-    def accuracy(self) -> float | None:
-        """Share of correct answers, None before any answer."""
-        return self.correct / self.answered if self.answered else None
-
-
-@dataclass
-class Plan:
-    """Today's queue and the learning cards that may come back."""
-
-    queue: list[StoredCard]
-    learning: dict[int, StoredCard]
-    day_end: datetime
-    scope: Scope = field(default_factory=Scope)
-    limit: int | None = None  # at most this many cards asked, learning cards included
-    buried: frozenset[str] = frozenset()  # sibling keys answered earlier today
-
-
-def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
-                 limit: int | None = None) -> Plan:
-    """Today's due reviews (within the daily limit), then new cards (within theirs)."""
-    cards = todays_cards(store, settings, now, scope)
-    queue = cards.reviews + cards.new
-    if limit is not None:
-        queue = queue[:limit]
-    learning = {s.row: s for s in cards.learning}
-    return Plan(queue=queue, learning=learning, day_end=cards.day_end, scope=scope,
-                limit=limit, buried=cards.buried)
 
 
 class Study:
@@ -140,14 +81,7 @@ class Study:
         self.summary.ended = self.recorder.finish()
         self.summary.stopped_by = stopped_by
         self.summary.seconds = self.timer() - self._started
-        self.summary.next_due = self.store.next_due(scope)
-        settings = self.scheduler.settings
-        _, today_end = day_bounds(self.clock(), settings.day_starts_at,
-                                  local_zone(settings.timezone))
-        _, tomorrow_end = day_bounds(today_end + timedelta(hours=1), settings.day_starts_at,
-                                     local_zone(settings.timezone))
-        self.summary.due_tomorrow = self.store.due_count(scope, tomorrow_end)
-        self.summary.unseen = self.store.unseen_count(scope, self.clock())
+        self.summary.close(self.store, self.scheduler.settings, scope, self.clock())
         return self.summary
 
     def run(self, plan: Plan, scope: Scope) -> Summary:
@@ -171,29 +105,29 @@ class Study:
                 now = self.clock()
                 stored: StoredCard | None = first.pop(0) if first else None
                 if stored is None:
-                    stored = _soonest(learning, now)
+                    stored = soonest(learning, now)
                 if stored is None and queue:
                     stored = queue.pop(0)
                     if bury and stored.card.sibling_keys & buried:
                         continue  # a sibling was answered today: this one waits for tomorrow
                 if stored is None:
-                    stored = _soonest(learning, now + learn_ahead)
+                    stored = soonest(learning, now + learn_ahead)
                 if stored is None:
-                    for later in self.store.learning_cards(plan.scope, now,
+                    for later in self.store.queue.learning_cards(plan.scope, now,
                                                            now + learn_ahead, LEARNING_BATCH):
                         learning.setdefault(later.row, later)
-                    stored = _soonest(learning, now + learn_ahead)
+                    stored = soonest(learning, now + learn_ahead)
                 if stored is None:
                     break
                 learning.pop(stored.row, None)
                 number += 1
                 hidden = buried | stored.card.sibling_keys if bury else set()
-                waiting = _distinct([stored, *first, *(c for c in queue
+                waiting = distinct([stored, *first, *(c for c in queue
                                                        if not c.card.sibling_keys & hidden),
                                      *learning.values()])
                 if plan.limit is not None:
                     waiting = waiting[:plan.limit - number + 1]
-                step = self.ask_and_record(stored, number, len(waiting) - 1, _counts(waiting))
+                step = self.ask_and_record(stored, number, len(waiting) - 1, counts(waiting))
                 if step.again:
                     number -= 1 + int(step.after is None and len(step.again) > 1)
                     for card in step.again:
@@ -227,7 +161,7 @@ class Study:
 
     def _deck_cards(self, deck: str) -> list[StoredCard]:
         if deck not in self._deck_cache:
-            self._deck_cache[deck] = self.store.cards_in_scope(Scope(module=deck))
+            self._deck_cache[deck] = self.store.queue.cards_in_scope(Scope(module=deck))
         return self._deck_cache[deck]
 
     def vocabulary(self, deck: str) -> frozenset[str]:
@@ -285,65 +219,19 @@ class Study:
         return Step(after)
 
     def act(self, action: str, stored: StoredCard) -> Step | None:
-        """Carry out an action chosen instead of a rating; None means rate the card still
-        (after a flag, or when there was nothing to undo)."""
-        from pmquiz import card_actions
+        """Carry out an action chosen instead of a rating (see `actions`)."""
+        from pmquiz.session.actions import act
 
-        if action == "flag":
-            flagged = card_actions.toggle_flag(self.store, stored)
-            self.ui.notice("Flagged: pmquiz search --flagged lists it." if flagged else
-                           "Flag removed.")
-            return None
-        if action == "suspend":
-            card_actions.suspend(self.store, stored)
-            self.ui.notice(f"Suspended: it will not be asked until pmquiz unsuspend "
-                           f"{stored.card.key}.")
-            return Step(None)
-        if action == "bury":
-            card_actions.bury(self.store, self.scheduler.settings, stored, self.clock())
-            self.ui.notice("Buried until the next learning day.")
-            return Step(None)
-        if action == "edit":
-            if self.editor is None:
-                self.ui.notice(f"Editing needs a terminal: pmquiz edit {stored.card.key}")
-                return None
-            edited, outcome = self.editor(stored)
-            self.ui.notice(outcome)
-            return Step(None, [edited] if edited is not None else [])
-        if action == "undo":
-            previous = self.recorder.undo_last()
-            if previous is None:
-                self.ui.notice("Nothing to undo yet in this session.")
-                return None
-            self.unrecord()
-            self.ui.notice("Undone: that card again.")
-            return Step(None, [previous, stored])
-        raise ValueError(f"unknown action {action!r}")
+        return act(self, action, stored)
 
     def unrecord(self) -> None:
         """Take the newest answer out of the summary (it was undone)."""
-        stored, answer = self._answers.pop()
-        summary = self.summary
-        summary.new_learned -= int(stored.state.state is State.NEW)
-        summary.answered -= 1
-        summary.correct -= int(bool(answer.correct))
-        label = answer.rating.label
-        summary.ratings[label] -= 1
-        if not summary.ratings[label]:
-            del summary.ratings[label]
-        if not answer.correct and stored in summary.missed:
-            summary.missed.remove(stored)
+        self.summary.uncount(*self._answers.pop())
 
     def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
         """Commit one answer (through the recorder) and count it in the summary."""
         after = self.recorder.record(stored, answer, when)
-        summary = self.summary
-        summary.new_learned += int(stored.state.state is State.NEW)
-        summary.answered += 1
-        summary.correct += int(bool(answer.correct))
-        summary.ratings[answer.rating.label] = summary.ratings.get(answer.rating.label, 0) + 1
-        if not answer.correct:
-            summary.missed.append(stored)
+        self.summary.count(stored, answer)
         self._answers.append((stored, answer))
         return after
 
@@ -354,32 +242,3 @@ def judge(question: Question, response: str, known: frozenset[str] = frozenset()
     return kind_of(question.card).judge(question, response, known)
 
 
-def _distinct(cards: list[StoredCard]) -> list[StoredCard]:
-    """Each card once, first place kept."""
-    seen: set[int] = set()
-    kept = []
-    for stored in cards:
-        if stored.row not in seen:
-            seen.add(stored.row)
-            kept.append(stored)
-    return kept
-
-
-def _counts(waiting: list[StoredCard]) -> tuple[int, int, int]:
-    """(new, learning, review) among the cards still to ask today (learning cards waiting
-    out a step included)."""
-    new = learning = review = 0
-    for stored in waiting:
-        state = stored.state.state
-        if state is State.NEW:
-            new += 1
-        elif state is State.REVIEW:
-            review += 1
-        else:
-            learning += 1
-    return new, learning, review
-
-
-def _soonest(learning: dict[int, StoredCard], until: datetime) -> StoredCard | None:
-    ready = [s for s in learning.values() if s.state.due is not None and s.state.due <= until]
-    return min(ready, key=lambda s: (s.state.due, s.row)) if ready else None

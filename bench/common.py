@@ -1,0 +1,86 @@
+"""What every benchmark group shares: where things are, timing a command, peak memory,
+and the results table the groups fill."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+REPO = BENCH.parent
+
+OUT = BENCH / "out"
+
+NOW = "2026-11-27T09:00:00+00:00"
+
+PMQUIZ = [sys.executable, "-m", "pmquiz"]
+
+PROMPTS = ["Your answer:", r"your answer \[", "Items:"]
+
+
+def stats_of(samples: list[float]) -> tuple[float, float]:
+    """Median and 95th percentile, in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def run_command(args: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   stdin=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def base_env() -> dict[str, str]:
+    """The environment for timed runs: byte-code caching on, as for an installed pmquiz (an
+    environment that sets PYTHONDONTWRITEBYTECODE would recompile pmquiz at every start)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def home_env(home: Path) -> dict[str, str]:
+    return base_env() | {"PMQUIZ_HOME": str(home), "PMQUIZ_NOW": NOW, "COLUMNS": "120"}
+
+
+def peak_memory_mb(args: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of a command, in MB (its exit code does not matter)."""
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return usage.ru_maxrss / 1024
+
+
+class Results:
+    """Rows by measurement, one column per setting (start-up, shipped decks, 1k cards…)."""
+
+    def __init__(self) -> None:
+        self.columns: list[str] = []
+        self.rows: dict[str, dict[str, str]] = {}
+
+    def put(self, name: str, column: str, value: tuple[float, float]) -> None:
+        """A median / p95 (or p50 / p99) pair in milliseconds."""
+        self.text(name, column, f"{value[0]:.1f} / {value[1]:.1f}")
+
+    def text(self, name: str, column: str, value: str) -> None:
+        """Any other figure, as written."""
+        if column not in self.columns:
+            self.columns.append(column)
+        self.rows.setdefault(name, {})[column] = value
+
+    def table(self) -> str:
+        """The Markdown table."""
+        lines = ["| measurement (ms: median / p95) | " + " | ".join(self.columns) + " |",
+                 "|---|" + "---|" * len(self.columns)]
+        for name, values in self.rows.items():
+            lines.append(f"| {name} | " +
+                         " | ".join(values.get(c, "") for c in self.columns) + " |")
+        return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""Decks in: compiling module pages and importing an Anki package; evaluating and optimizing
+on a real review log."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from common import (
+    PMQUIZ,
+    REPO,
+    Results,
+    run_command,
+    stats_of,
+)
+
+
+def run(results: Results, env: dict[str, str], tmp: Path, repeat: int) -> None:
+    """Rows for the shipped decks."""
+    from pmquiz.compile import compile_module
+
+    column = "shipped decks"
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for source in ("intro-pm.page.txt", "the-product-lifecycle.md"):
+            compile_module(REPO / "decks" / "phase-0" / source)
+        samples.append(time.perf_counter() - started)
+    results.put("compile both Phase 0 modules (in process)", column, stats_of(samples))
+    pages = REPO / "tests" / "data" / "pages"
+    for page in ("roadmaps.page.txt", "roadmaps.html"):
+        args = [*PMQUIZ, "compile", str(pages / page), "-o", str(tmp / f"{page}.toml")]
+        run_command(args, env)
+        results.put(f"`pmquiz compile {page}` (whole process)", column,
+                    stats_of([run_command(args, env) for _ in range(repeat)]))
+    shared = REPO / "tests" / "data" / "samples"
+    package = shared / "anki" / "mauriciopoppe-anki-decks" / \
+        "My_french_words_and_phrases_20260328.apkg"
+    revlog = next((shared / "revlogs").glob("review_logs_*.csv"), None)
+    if package.exists():
+        results.put("`pmquiz import` of the 1,639-note .apkg", column, stats_of(
+            [run_command([*PMQUIZ, "import", str(package), "-o", str(tmp / "french.toml")], env)
+             for _ in range(repeat)]))
+    if revlog is not None:
+        for command in ("evaluate", "optimize"):
+            results.put(f"`pmquiz {command} --reviews` (12,580 reviews)", column,
+                        stats_of([run_command([*PMQUIZ, command, "--reviews", str(revlog)], env)
+                                  for _ in range(repeat)]))

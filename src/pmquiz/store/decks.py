@@ -1,0 +1,160 @@
+"""Deck sync: the cards table brought in line with the deck files, parsing only changed
+files; the modules list."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmquiz.errors import DeckError, DeckErrors
+from pmquiz.model import Deck
+from pmquiz.store.base import Room
+
+
+@dataclass
+class SyncReport:
+    """What a deck sync did."""
+
+    parsed: list[str] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+
+
+class Decks(Room):
+    """Deck sync: the cards table brought in line with the deck files, parsing only changed"""
+
+    def sync(self, paths: list[Path], parse: Callable[[Path, bytes], Deck]) -> SyncReport:
+        """Bring the cards table in line with the deck files, parsing only changed files.
+
+        Invalid decks raise `DeckErrors` and nothing is written. Cards that left their deck,
+        and decks whose file is gone, are retired (their reviews stay).
+        """
+        report = SyncReport()
+        known = {row[0]: row for row in self.conn.execute(
+            "SELECT path, size, mtime_ns, sha256, deck FROM deck_files")}
+        unchanged: dict[str, str] = {}
+        changed: list[tuple[Path, os.stat_result, str, Deck]] = []
+        touched: list[tuple[str, os.stat_result, str]] = []
+        errors: list[DeckError] = []
+        for path in paths:
+            key = str(path.resolve())
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                errors.append(DeckError(path, None, f"cannot read the file: {exc.strerror}"))
+                continue
+            row = known.get(key)
+            if row and row[1] == stat.st_size and row[2] == stat.st_mtime_ns:
+                unchanged[key] = row[4]
+                continue
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                errors.append(DeckError(path, None, f"cannot read the file: {exc.strerror}"))
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            if row and row[3] == digest:
+                unchanged[key] = row[4]
+                touched.append((key, stat, digest))
+                continue
+            try:
+                deck = parse(path, raw)
+            except DeckErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            except DeckError as exc:
+                errors.append(exc)
+                continue
+            changed.append((path, stat, digest, deck))
+        slugs: dict[str, str] = {slug: key for key, slug in unchanged.items()}
+        for path, _, _, deck in changed:
+            other = slugs.get(deck.module.slug)
+            if other is not None and other != str(path.resolve()):
+                errors.append(DeckError(path, 1, f'module slug "{deck.module.slug}" is already '
+                                        f"used by {other}; give each module its own slug"))
+            slugs[deck.module.slug] = str(path.resolve())
+        if errors:
+            raise DeckErrors(errors)
+        gone = [key for key in known if key not in unchanged
+                and key not in {str(p.resolve()) for p, *_ in changed}]
+        if not changed and not touched and not gone:
+            return report
+        with self.write() as conn:
+            for key, stat, digest in touched:
+                conn.execute("UPDATE deck_files SET size = ?, mtime_ns = ?, sha256 = ? "
+                             "WHERE path = ?", (stat.st_size, stat.st_mtime_ns, digest, key))
+            for path, stat, digest, deck in changed:
+                key = str(path.resolve())
+                conn.execute("INSERT OR REPLACE INTO deck_files (path, size, mtime_ns, sha256, "
+                             "deck) VALUES (?, ?, ?, ?, ?)",
+                             (key, stat.st_size, stat.st_mtime_ns, digest, deck.module.slug))
+                self._store_deck(conn, deck, key, report)
+                report.parsed.append(str(path))
+            for key in gone:
+                slug = known[key][4]
+                conn.execute("DELETE FROM deck_files WHERE path = ?", (key,))
+                if slug not in slugs:
+                    report.retired += conn.execute(
+                        "UPDATE cards SET retired = 1 WHERE deck = ? AND retired = 0",
+                        (slug,)).rowcount
+        return report
+
+    def _store_deck(self, conn: sqlite3.Connection, deck: Deck, path: str,
+                    report: SyncReport) -> None:
+        module = deck.module
+        conn.execute("INSERT OR REPLACE INTO decks (slug, title, phase, phase_title, ord, path, "
+                     "meta) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (module.slug, module.title, module.phase, module.phase_title, module.order,
+                      path, json.dumps(module.to_dict() | {"sets": {
+                          name: "/".join(cats) for name, cats in deck.category_sets.items()}},
+                          ensure_ascii=False)))
+        existing = {card_id: (row, body, retired) for row, card_id, body, retired in conn.execute(
+            "SELECT id, card_id, body, retired FROM cards WHERE deck = ?", (module.slug,))}
+        for position, card in enumerate(deck.cards):
+            body = json.dumps(card.to_dict(), ensure_ascii=False, sort_keys=True)
+            old = existing.pop(card.id, None)
+            if old is None:
+                cursor = conn.execute(
+                    "INSERT INTO cards (deck, card_id, kind, phase, position, category_set, "
+                    "body, retired) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                    (module.slug, card.id, card.kind.value, module.phase, position,
+                     card.category_set or None, body))
+                conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)",
+                             (cursor.lastrowid,))
+                report.added += 1
+            else:
+                conn.execute("UPDATE cards SET kind = ?, phase = ?, position = ?, "
+                             "category_set = ?, body = ?, retired = 0 WHERE id = ?",
+                             (card.kind.value, module.phase, position,
+                              card.category_set or None, body, old[0]))
+                if old[1] != body or old[2]:
+                    report.updated += 1
+        for row, _, retired in existing.values():
+            if not retired:
+                conn.execute("UPDATE cards SET retired = 1 WHERE id = ?", (row,))
+                report.retired += 1
+
+    def modules(self) -> list[dict[str, object]]:
+        """Every module that has live cards, in course order, with card counts by kind and
+        how many are suspended."""
+        rows = self.conn.execute(
+            "SELECT d.slug, d.title, d.phase, d.phase_title, d.ord, d.path, c.kind, count(*), "
+            "sum(c.suspended) "
+            "FROM decks d JOIN cards c ON c.deck = d.slug AND c.retired = 0 "
+            "GROUP BY d.slug, c.kind ORDER BY d.phase, d.ord, d.slug, c.kind").fetchall()
+        found: dict[str, dict[str, object]] = {}
+        for slug, title, phase, phase_title, order, path, kind, count, suspended in rows:
+            entry = found.setdefault(slug, {"slug": slug, "title": title, "phase": phase,
+                                            "phase_title": phase_title or "", "order": order,
+                                            "path": path, "cards": 0, "kinds": {},
+                                            "suspended": 0})
+            entry["suspended"] = int(entry["suspended"]) + suspended  # type: ignore[call-overload]
+            entry["kinds"][kind] = count  # type: ignore[index]
+            entry["cards"] = int(entry["cards"]) + count  # type: ignore[call-overload]
+        return list(found.values())

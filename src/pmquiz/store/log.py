@@ -1,0 +1,285 @@
+"""The review log: one answer per transaction, sessions, export, undo and rebuilding states
+by replaying the log (the source of truth)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from pmquiz.errors import StoreError
+from pmquiz.model import CardState, Rating, State
+from pmquiz.store.base import Room, from_ts, to_ts
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One row of the review log, as written by `record_answer`."""
+
+    uid: str
+    time: datetime
+    rating: Rating
+    duration_ms: int
+    answer: str
+    correct: bool | None
+    grade: str
+    mode: str = "study"
+    override: str = ""
+
+
+Replay = Callable[[list[tuple[Rating, datetime, str]]], list[CardState]]
+
+
+class ReviewLog(Room):
+    """The review log: one answer per transaction, sessions, export, undo and rebuilding states"""
+
+    def reviews_of(self, row: int) -> list[tuple[Rating, datetime, str]]:
+        """A card's review log in time order, as the scheduler replays it."""
+        return [(Rating(r), from_ts(t), uid) for r, t, uid in self.conn.execute(  # type: ignore[misc]
+            "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, uid", (row,))]
+
+    def review_rows(self) -> list[tuple[str, float, int]]:
+        """(card key, unix time, rating) of every review, for fitting parameters."""
+        return self.conn.execute(
+            "SELECT c.deck || '/' || c.card_id, r.time, r.rating FROM reviews r "
+            "JOIN cards c ON c.id = r.card").fetchall()
+
+    def review_count(self) -> int:
+        """How many reviews the log holds."""
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def card_state(self, row: int) -> CardState:
+        """The stored state of one card."""
+        found = self.conn.execute(
+            "SELECT state, step, stability, difficulty, due, last_review, reps, lapses "
+            "FROM card_state WHERE card = ?", (row,)).fetchone()
+        if found is None:
+            raise StoreError(f"card #{row} has no state")
+        return state_of(found)
+
+    def start_session(self, uid: str, mode: str, started: datetime) -> int:
+        """Record that a session began; returns its id."""
+        with self.write() as conn:
+            cursor = conn.execute("INSERT INTO sessions (uid, mode, started) VALUES (?, ?, ?)",
+                                  (uid, mode, to_ts(started)))
+        return int(cursor.lastrowid or 0)
+
+    def end_session(self, session: int, ended: datetime) -> None:
+        """Record when a session ended."""
+        with self.write() as conn:
+            conn.execute("UPDATE sessions SET ended = ? WHERE id = ?", (to_ts(ended), session))
+
+    def record_answer(self, row: int,
+                      schedule: Callable[[CardState], tuple[CardState, ReviewRecord]],
+                      session: int | None) -> CardState:
+        """One answer in one immediate transaction: read the card's current state, let
+        `schedule` compute the state after the answer and its review, append the review and
+        store the state. Returns the new state."""
+        with self.write() as conn:
+            found = conn.execute(
+                "SELECT state, step, stability, difficulty, due, last_review, reps, lapses "
+                "FROM card_state WHERE card = ?", (row,)).fetchone()
+            if found is None:
+                raise StoreError(f"card #{row} is not in the database")
+            before = state_of(found)
+            after, review = schedule(before)
+            # Find the card's latest review through the (card, time) index: a plain
+            # "card = ? AND next_time IS NULL" lets SQLite walk every card's open review.
+            conn.execute("UPDATE reviews SET next_time = ? WHERE id = (SELECT id FROM reviews "
+                         "WHERE card = ? ORDER BY time DESC LIMIT 1) AND next_time IS NULL",
+                         (to_ts(review.time), row))
+            conn.execute(
+                "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
+                "grade, state_before, session, mode, stability, difficulty, due, due_before, "
+                "override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (review.uid, row, to_ts(review.time), int(review.rating), review.duration_ms,
+                 review.answer, None if review.correct is None else int(review.correct),
+                 review.grade, int(before.state), session, review.mode, after.stability,
+                 after.difficulty, to_ts(after.due), to_ts(before.due),
+                 review.override or None))
+            _write_state(conn, row, after)
+            if session is not None:
+                conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
+                             "WHERE id = ?", (int(bool(review.correct)), session))
+        return after
+
+    def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
+                       states: dict[int, CardState] | None = None,
+                       replay_steps: Replay | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> int:
+        """Append many reviews (card row, review, state before, state after) and optionally
+        set card states, or rebuild the touched cards' states with `replay_steps`, all in one
+        transaction; reviews whose id is already present are skipped. Returns how many were
+        added. Used by imports, merges and the benchmark generator."""
+        with self.write() as conn:
+            before = conn.total_changes
+            touched: set[int] = set()
+
+            def values() -> Iterator[tuple[object, ...]]:
+                for row, r, b, a in rows:
+                    touched.add(row)
+                    yield (r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
+                           None if r.correct is None else int(r.correct), r.grade,
+                           int(b.state), r.mode, a.stability, a.difficulty, to_ts(a.due),
+                           to_ts(b.due), r.override or None)
+
+            conn.executemany(
+                "INSERT OR IGNORE INTO reviews (uid, card, time, rating, duration_ms, answer, "
+                "correct, grade, state_before, session, mode, stability, difficulty, due, "
+                "due_before, override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                values())
+            added = conn.total_changes - before
+            _link_next_times(conn, touched)
+            for row, state in (states or {}).items():
+                _write_state(conn, row, state)
+            if replay_steps is not None and added:
+                _rebuild(conn, replay_steps, progress, touched)
+        return added
+
+    def card_rows(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """Rows of cards by (module slug, card id); cards not known yet get a retired
+        placeholder (so reviews of a deck this machine lacks are kept, and attach to the
+        deck's cards once it is added)."""
+        found: dict[tuple[str, str], int] = {}
+        wanted = set(keys)
+        for row, deck, card_id in self.conn.execute("SELECT id, deck, card_id FROM cards"):
+            if (deck, card_id) in wanted:
+                found[(deck, card_id)] = row
+        missing = sorted(wanted - set(found))
+        if missing:
+            with self.write() as conn:
+                for deck, card_id in missing:
+                    body = json.dumps({"deck": deck, "id": card_id, "kind": "basic",
+                                       "prompt": f"(card {card_id} of {deck}, not in your "
+                                                 "decks)", "answer": "?"})
+                    cursor = conn.execute(
+                        "INSERT INTO cards (deck, card_id, kind, phase, position, body, "
+                        "retired) VALUES (?, ?, 'basic', 0, 0, ?, 1)", (deck, card_id, body))
+                    conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)",
+                                 (cursor.lastrowid,))
+                    found[(deck, card_id)] = int(cursor.lastrowid or 0)
+        return found
+
+    def export_reviews(self) -> Iterator[tuple[str, str, str, float, int, int, str,
+                                               int | None, str, str, str | None]]:
+        """The whole log in time order: uid, module, card id, time, rating, duration,
+        answer, correct, grade, mode, override."""
+        yield from self.conn.execute(
+            "SELECT r.uid, c.deck, c.card_id, r.time, r.rating, r.duration_ms, r.answer, "
+            "r.correct, r.grade, r.mode, r.override FROM reviews r JOIN cards c "
+            "ON c.id = r.card "
+            "ORDER BY r.time, r.uid")
+
+    def last_review(self) -> tuple[int, int, str, datetime, Rating] | None:
+        """The newest review: (review id, card row, card key, time, rating)."""
+        row = self.conn.execute(
+            "SELECT r.id, r.card, c.deck || '/' || c.card_id, r.time, r.rating FROM reviews r "
+            "JOIN cards c ON c.id = r.card ORDER BY r.id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], row[2], from_ts(row[3]), Rating(row[4])  # type: ignore[return-value]
+
+    def review_id(self, uid: str) -> int | None:
+        """The row of a review by its uid (None once it is gone)."""
+        row = self.conn.execute("SELECT id FROM reviews WHERE uid = ?", (uid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def undo(self, review_id: int, rebuild: Callable[[list[tuple[Rating, datetime, str]]],
+                                                      CardState]) -> CardState:
+        """Delete one review and restore its card's state by replaying what remains."""
+        with self.write() as conn:
+            found = conn.execute("SELECT card, session, correct FROM reviews WHERE id = ?",
+                                 (review_id,)).fetchone()
+            if found is None:
+                raise StoreError(f"review #{review_id} is not in the log")
+            card, session, correct = found
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            remaining = [(Rating(r), from_ts(t), uid) for r, t, uid in conn.execute(
+                "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, uid",
+                (card,))]
+            state = rebuild(remaining)  # type: ignore[arg-type]
+            _write_state(conn, card, state)
+            _link_next_times(conn, {card})
+            if session is not None:
+                conn.execute("UPDATE sessions SET answered = max(answered - 1, 0), "
+                             "correct = max(correct - ?, 0) WHERE id = ?",
+                             (int(bool(correct)), session))
+        return state
+
+    def rebuild_states(self, replay_steps: Callable[[list[tuple[Rating, datetime, str]]],
+                                                    list[CardState]],
+                       progress: Callable[[int, int], None] | None = None,
+                       only: Iterable[int] | None = None,
+                       meta: dict[str, str | None] | None = None) -> int:
+        """Replay the log into `card_state` and each review's before/after columns (after
+        merging logs or new parameters), for every card or `only` these, and store `meta`
+        (new parameters; None deletes a key) with it. Reviews are ordered by time, then
+        review id, so every machine replays a merged log the same way. One transaction, the
+        log read inside it:
+        all or nothing, and no answer given meanwhile is left out."""
+        with self.write() as conn:
+            for key, value in (meta or {}).items():
+                if value is None:
+                    conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+                else:
+                    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                 (key, value))
+            return _rebuild(conn, replay_steps, progress, None if only is None else set(only))
+
+
+def _rebuild(conn: sqlite3.Connection, replay_steps: Replay,
+             progress: Callable[[int, int], None] | None, wanted: set[int] | None) -> int:
+    """Replay the log of every card (or the `wanted` ones) into its state and its reviews'
+    derived columns, inside the caller's transaction."""
+    logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
+    for review_id, card, rating, when, uid in conn.execute(
+            "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
+        if wanted is None or card in wanted:
+            logs.setdefault(card, []).append(
+                (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
+    cards = [r[0] for r in conn.execute("SELECT card FROM card_state")
+             if wanted is None or r[0] in wanted]
+    for done, card in enumerate(cards, 1):
+        log = logs.get(card, [])
+        steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
+        befores = [CardState(), *steps[:-1]] if steps else []
+        nexts = [to_ts(entry[2]) for entry in log[1:]] + [None] if log else []
+        conn.executemany(
+            "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
+            "due = ?, due_before = ?, next_time = ? WHERE id = ?",
+            [(int(before.state), after.stability, after.difficulty, to_ts(after.due),
+              to_ts(before.due), following, entry[0])
+             for entry, before, after, following in zip(log, befores, steps, nexts,
+                                                        strict=True)])
+        _write_state(conn, card, steps[-1] if steps else CardState())
+        if progress and (done % 1000 == 0 or done == len(cards)):
+            progress(done, len(cards))
+    return len(cards)
+
+
+def _link_next_times(conn: sqlite3.Connection, cards: Iterable[int]) -> None:
+    """Set each review's `next_time` (the time of the card's following review) for cards
+    whose log changed outside `record_answer`."""
+    rows = sorted(set(cards))
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        conn.execute(
+            "UPDATE reviews SET next_time = n.following FROM (SELECT id, LEAD(time) OVER "
+            "(PARTITION BY card ORDER BY time, uid) AS following FROM reviews WHERE card IN "
+            f"({marks})) AS n WHERE reviews.id = n.id", chunk)
+
+
+def _write_state(conn: sqlite3.Connection, row: int, state: CardState) -> None:
+    conn.execute("UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, "
+                 "due = ?, last_review = ?, reps = ?, lapses = ? WHERE card = ?",
+                 (int(state.state), state.step, state.stability, state.difficulty,
+                  to_ts(state.due), to_ts(state.last_review), state.reps, state.lapses, row))
+
+
+def state_of(r: tuple[object, ...]) -> CardState:
+    return CardState(state=State(r[0]), step=r[1], stability=r[2],  # type: ignore[arg-type]
+                     difficulty=r[3], due=from_ts(r[4]), last_review=from_ts(r[5]),  # type: ignore[arg-type]
+                     reps=r[6] or 0, lapses=r[7] or 0)  # type: ignore[arg-type]

@@ -1,0 +1,77 @@
+"""Opening the file: refusing what is not ours or not writable before anything is written,
+and naming SQLite failures in a sentence."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from pmquiz import migrations
+from pmquiz.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+BUSY_TIMEOUT_MS = 15000
+
+
+
+def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                          "name = '_sqlite_migrations'").fetchone()
+    if not exists:
+        return []
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        (migrations.SET_NAME,))]
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse, before writing anything, an SQLite file that another program made: it has
+    tables but no pmquiz schema steps."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                "ORDER BY name")]
+            ours = _applied_migrations(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(describe_sqlite_error(path, exc)) from None
+    if tables and not ours:
+        shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
+        raise StoreError(f"{path} is an SQLite database of another program (tables: {shown}), "
+                         "not pmquiz's. It was not changed; move it away or point "
+                         "PMQUIZ_HOME (or --home) elsewhere.")
+
+
+def _check_file(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}; check its permissions") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a pmquiz database (not SQLite). The file was not "
+                         "changed; move it away or point PMQUIZ_HOME elsewhere.")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(f"{path} is read-only: pmquiz records every answer, so it needs write "
+                         "access to the file and its folder. The file was not changed.")
+
+
+def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
+    """A user-facing sentence for a SQLite failure."""
+    text = str(exc)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (f"{path} is damaged ({text}). It was left as it is; restore a backup "
+                f"(pmquiz.db.backup-*) or move it away to start fresh.")
+    if "readonly" in text or "read-only" in text:
+        return f"{path} cannot be written ({text}); check permissions."
+    if "disk is full" in text or "full" in text:
+        return f"the disk holding {path} is full ({text}); the last answer was not saved."
+    if "locked" in text or "busy" in text:
+        return f"{path} is busy in another pmquiz for too long ({text}); try again."
+    return f"{path}: database error: {text}"
