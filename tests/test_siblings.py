@@ -109,6 +109,6 @@ def test_one_days_session_over_the_shipped_decks_leaks_few_answers(home: Path) -
         if any(len(normalize(a)) > 3 and f" {normalize(a)} " in f" {earlier} "
                for a in answer_of(card)):
             leaks.append(card.key)
-    assert len(first_time) >= 40
+    assert len(first_time) >= 20  # one card of each sibling group (shared facts) a day
     print(f"{len(leaks)} leaks in {len(first_time)} cards: {leaks}")
     assert len(leaks) <= 0.10 * len(first_time), leaks

@@ -125,12 +125,21 @@ FTS_ROW = _FTS_COLUMNS.format(t="cards") + " FROM cards"
 FTS_NEW = _FTS_COLUMNS.format(t="new")
 
 
+def held_back(db: Database) -> None:
+    """A card held back because a sibling was asked that day records the start of that
+    learning day (`held_since`): the next day it is asked whatever its siblings do, so no
+    card waits more than a day. Every deck is read again on the next sync, so cards learn
+    which other cards they show (`links` in the card body)."""
+    _table(db, "cards").add_column("held_since", float)
+    db.execute("UPDATE deck_files SET mtime_ns = 0, sha256 = ''")
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
 MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed,
-              card_marks)
+              card_marks, held_back)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

@@ -90,6 +90,9 @@ class Card:
     keep: bool = False
     groups: tuple[str, ...] = ()  # sibling groups: cards that test the same fact
     also: tuple[str, ...] = ()  # basic cards: other wordings of the answer, also right
+    # Keys of the cards whose answer this card shows (found when decks are synced, see
+    # `siblings.links`): siblings too, never written to a deck file.
+    links: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -99,8 +102,10 @@ class Card:
     @property
     def sibling_keys(self) -> frozenset[str]:
         """What siblings share: `module/group` for each of its groups, and `module/id` (a card
-        is a group of its own, so a group may name another card's id)."""
-        return frozenset({f"{self.deck}/{self.id}", *(f"{self.deck}/{g}" for g in self.groups)})
+        is a group of its own, so a group may name another card's id); and the keys of the
+        cards it shows the answer of."""
+        return frozenset({f"{self.deck}/{self.id}", *(f"{self.deck}/{g}" for g in self.groups),
+                          *self.links})
 
     @property
     def gaps(self) -> list[list[str]]:
@@ -132,6 +137,8 @@ class Card:
             data["group"] = list(self.groups)
         if self.also:
             data["also"] = list(self.also)
+        if self.links:
+            data["links"] = list(self.links)
         return data
 
     @classmethod
@@ -152,6 +159,7 @@ class Card:
             keep=bool(data.get("keep", False)),
             groups=tuple(data.get("group", ())),
             also=tuple(data.get("also", ())),
+            links=tuple(data.get("links", ())),
         )
 
 
@@ -188,6 +196,13 @@ class StoredCard:
     phase_number: int
     module_title: str
     state: CardState
+    # The start of the learning day it was first held back by a sibling (see `today`).
+    held: datetime | None = None
+
+    @property
+    def sibling_keys(self) -> frozenset[str]:
+        """The card's sibling keys (`Card.sibling_keys`)."""
+        return self.card.sibling_keys
 
 
 @dataclass(frozen=True)

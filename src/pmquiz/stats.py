@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pmquiz import agenda
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, day_start, learning_day, local_zone
 from pmquiz.kinds import shown_text
@@ -186,7 +187,7 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
 
     pool = ThreadPoolExecutor(max_workers=1)
     side_future = pool.submit(_side_figures, store.path, settings, calendar_days, since,
-                              now, recall, where, params)
+                              now, recall, scope, where, params)
     pool.shutdown(wait=False)
     # Readiness history, part one, in the same scan: a card not reviewed since a checkpoint
     # still has its current state then (one column per checkpoint).
@@ -198,22 +199,23 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
     modules: dict[str, ModuleStats] = {}
     history_sums: dict[tuple[int, int], float] = {}
     total = 0
-    for row in queries.module_scores(
-            store, recall, history, to_ts(now) or 0.0, to_ts(today_end) or 0.0,
-            # "the next 7 days": today and the six after it, as the forecast bars count them
-            to_ts(calendar_days.start(learning_day(now, calendar_days.hour, calendar_days.zone)
-                                      + timedelta(days=FORECAST_DAYS))) or 0.0,
-            where, params):
+    for row in queries.module_scores(store, recall, history, to_ts(now) or 0.0, where, params):
         modules[row["deck"]] = ModuleStats(row["phase"], row["deck"], row["title"], Scores(
             cards=row["cards"], new=row["new"], learning=row["learning"], review=row["review"],
-            seen=row["seen"], recall_sum=row["recall_sum"], due_today=row["due_today"],
-            due_week=row["due_week"], suspended=row["suspended"] or 0))
+            seen=row["seen"], recall_sum=row["recall_sum"], suspended=row["suspended"] or 0))
         total += int(row["reps"])  # every review adds one to its card's `reps`
         for index in range(len(points)):
             key = (index, row["phase"])
             history_sums[key] = history_sums.get(key, 0.0) + row[f"h{index}"]
     later_reviews = _later_reviews(store, decay, factor, points, where, params, offset)
     side = side_future.result()
+    # Due today and over the next 7 days: what the sessions will ask (`agenda.forecast`).
+    for number, (_, per_module) in enumerate(side.forecast):
+        for deck, count in per_module.items():
+            if deck in modules:
+                modules[deck].scores.due_week += count
+                if number == 0:
+                    modules[deck].scores.due_today += count
     for deck, (count, correct, retention, passed) in side.window.items():
         if deck in modules:
             scores = modules[deck].scores
@@ -230,7 +232,8 @@ def report(store: Store, settings: Settings, parameters: tuple[float, ...], now:
     return Report(now=now, days=days, total_reviews=int(total),
                   phases=sorted(phases.values(), key=lambda p: p.phase),
                   calendar=side.calendar[0], streak_current=side.calendar[1],
-                  streak_longest=side.calendar[2], forecast=side.forecast,
+                  streak_longest=side.calendar[2],
+                  forecast=[(d, sum(m.values())) for d, m in side.forecast],
                   hardest=side.hardest[0], leeches=side.hardest[1], confusion=side.confusion)
 
 
@@ -241,12 +244,12 @@ class _Side:
     window: dict[str, tuple[int, int, int, int]]
     calendar: tuple[list[tuple[date, int]], int, int]
     hardest: tuple[list[HardCard], int]
-    forecast: list[tuple[date, int]]
+    forecast: list[tuple[date, dict[str, int]]]
     confusion: dict[str, dict[str, dict[str, int]]]
 
 
 def _side_figures(path: Path, settings: Settings, days: _Days, since: datetime, now: datetime,
-                  recall: str, where: str, params: list[object]) -> _Side:
+                  recall: str, scope: Scope, where: str, params: list[object]) -> _Side:
     # SQLite releases the GIL while it works, so on a second connection these queries run
     # on the other core (WAL lets readers work side by side).
     store = Store.open(path)
@@ -255,7 +258,7 @@ def _side_figures(path: Path, settings: Settings, days: _Days, since: datetime, 
         return _Side(window=_window_counts(store, days, since, now, where, params),
                      calendar=_calendar(store, days, now),
                      hardest=_hardest(store, settings, recall, now, where, params),
-                     forecast=_forecast(store, days, now, where, params),
+                     forecast=agenda.forecast(store, settings, now, scope, FORECAST_DAYS),
                      confusion=_confusion(store, since, where, params))
     finally:
         store.close()
@@ -359,21 +362,6 @@ def _utc_offset(now: datetime, days: _Days) -> int:
     local = now.astimezone(days.zone) if days.zone else now.astimezone()
     offset = local.utcoffset()
     return int(offset.total_seconds()) if offset else 0
-
-
-def _forecast(store: Store, days: _Days, now: datetime, where: str,
-              params: list[object]) -> list[tuple[date, int]]:
-    today = learning_day(now, days.hour, days.zone)
-    ends = [days.start(today + timedelta(days=i + 1)) for i in range(FORECAST_DAYS)]
-    due = queries.due_times(store, to_ts(ends[-1]) or 0.0, where, params)
-    counts = [0] * FORECAST_DAYS
-    bounds = [e.timestamp() for e in ends]
-    for value in due:
-        for i, end in enumerate(bounds):
-            if value < end:
-                counts[i] += 1
-                break
-    return [(today + timedelta(days=i), counts[i]) for i in range(FORECAST_DAYS)]
 
 
 def _hardest(store: Store, settings: Settings, recall: str, now: datetime,

@@ -43,7 +43,7 @@ class Workspace:
     def resync(self) -> None:
         """Read changed deck files again (after an edit); invalid decks raise `DeckErrors`."""
         self.store.decks.sync(deck_files(self.home, list(self.extra_decks),
-                                   self.settings.shipped_decks), parse_deck)
+                                   self.settings.shipped_decks), synced_deck)
 
     def close(self) -> None:
         """Close the database."""
@@ -133,7 +133,7 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
         if store.meta.get(REPLAY_KEY):
             finish_replay(store, settings)
         if sync:
-            store.decks.sync(deck_files(home, extra_decks, settings.shipped_decks), parse_deck)
+            store.decks.sync(deck_files(home, extra_decks, settings.shipped_decks), synced_deck)
     except BaseException:
         store.close()
         raise
@@ -234,3 +234,12 @@ def make_clock() -> Callable[[], datetime]:
         return lambda: moment
     started = time.monotonic()
     return lambda: moment + timedelta(seconds=time.monotonic() - started)
+
+
+def synced_deck(path: Path, raw: bytes) -> Deck:
+    """A deck file as the store keeps it: parsed, each card knowing which others it shows
+    the answer of (`siblings.links`)."""
+    from pmquiz.siblings import with_links
+
+    deck = parse_deck(path, raw)
+    return replace(deck, cards=tuple(with_links(deck.cards)))

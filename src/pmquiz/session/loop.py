@@ -97,8 +97,6 @@ class Study:
             learning.pop(queued.row, None)
         number = 0
         stopped = ""
-        bury = self.scheduler.settings.bury_siblings
-        buried = set(plan.buried)
         first: list[StoredCard] = []  # asked before anything else (undone, edited)
         try:
             while plan.limit is None or number < plan.limit:
@@ -107,9 +105,7 @@ class Study:
                 if stored is None:
                     stored = soonest(learning, now)
                 if stored is None and queue:
-                    stored = queue.pop(0)
-                    if bury and stored.card.sibling_keys & buried:
-                        continue  # a sibling was answered today: this one waits for tomorrow
+                    stored = queue.pop(0)  # siblings were settled by the plan (`agenda`)
                 if stored is None:
                     stored = soonest(learning, now + learn_ahead)
                 if stored is None:
@@ -121,10 +117,7 @@ class Study:
                     break
                 learning.pop(stored.row, None)
                 number += 1
-                hidden = buried | stored.card.sibling_keys if bury else set()
-                waiting = distinct([stored, *first, *(c for c in queue
-                                                       if not c.card.sibling_keys & hidden),
-                                     *learning.values()])
+                waiting = distinct([stored, *first, *queue, *learning.values()])
                 if plan.limit is not None:
                     waiting = waiting[:plan.limit - number + 1]
                 step = self.ask_and_record(stored, number, len(waiting) - 1, counts(waiting))
@@ -137,7 +130,6 @@ class Study:
                 if step.after is None:
                     continue
                 after = step.after
-                buried |= stored.card.sibling_keys
                 if after.state.state in (State.LEARNING, State.RELEARNING) and after.state.due \
                         and after.state.due < plan.day_end:
                     learning[after.row] = after

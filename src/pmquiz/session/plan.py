@@ -26,8 +26,11 @@ class Plan:
 
 def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
                  limit: int | None = None) -> Plan:
-    """Today's due reviews (within the daily limit), then new cards (within theirs)."""
+    """Today's due reviews (within the daily limit), then new cards (within theirs); the
+    cards held back for a sibling are marked so they come first tomorrow."""
     cards = todays_cards(store, settings, now, scope)
+    if cards.day_start is not None:  # held cards are asked tomorrow whatever their siblings do
+        store.marks.hold([s.row for s in [*cards.held, *cards.held_new]], cards.day_start)
     queue = cards.reviews + cards.new
     if limit is not None:
         queue = queue[:limit]

@@ -4,10 +4,9 @@ the figures filled in at the end."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pmquiz.config import Settings
-from pmquiz.days import day_bounds, local_zone
 from pmquiz.model import Answer, State, StoredCard
 from pmquiz.store import Scope, Store
 
@@ -58,12 +57,14 @@ class Summary:
             self.missed.remove(stored)
 
     def close(self, store: Store, settings: Settings, scope: Scope, now: datetime) -> None:
-        """The figures shown after the last card: next due, due by the end of tomorrow's
-        learning day, new cards still waiting."""
-        self.next_due = store.queue.next_due(scope)
-        zone = local_zone(settings.timezone)
-        _, today_end = day_bounds(now, settings.day_starts_at, zone)
-        _, tomorrow_end = day_bounds(today_end + timedelta(hours=1), settings.day_starts_at,
-                                     zone)
-        self.due_tomorrow = store.queue.due_count(scope, tomorrow_end)
+        """The figures shown after the last card: when a card is next ready, what the
+        sessions will ask by the end of tomorrow's learning day (`agenda.forecast`), new
+        cards still waiting."""
+        from pmquiz.agenda import forecast, todays_cards
+        from pmquiz.today import next_askable
+
+        cards = todays_cards(store, settings, now, scope)
+        self.next_due = next_askable(store, now, scope, cards)
+        self.due_tomorrow = sum(sum(per_module.values()) for _, per_module in
+                                forecast(store, settings, now, scope, 2, cards))
         self.unseen = store.queue.unseen_count(scope, now)

@@ -100,6 +100,8 @@ class ReviewLog(Room):
                  after.difficulty, to_ts(after.due), to_ts(before.due),
                  review.override or None))
             _write_state(conn, row, after)
+            conn.execute("UPDATE cards SET held_since = NULL WHERE id = ? AND held_since "
+                         "IS NOT NULL", (row,))
             if session is not None:
                 conn.execute("UPDATE sessions SET answered = answered + 1, correct = correct + ? "
                              "WHERE id = ?", (int(bool(review.correct)), session))

@@ -30,6 +30,14 @@ class Marks(Room):
             conn.execute(f"UPDATE cards SET {', '.join(f'{c} = ?' for c, _ in changes)} "
                          "WHERE id = ?", [v for _, v in changes] + [row])
 
+    def hold(self, rows: list[int], since: datetime) -> None:
+        """Mark cards held back by a sibling since the learning day starting `since` (a card
+        held already keeps its first day); an answer clears the mark."""
+        if rows:
+            with self.write() as conn:
+                conn.executemany("UPDATE cards SET held_since = ? WHERE id = ? AND "
+                                 "held_since IS NULL", [(to_ts(since), r) for r in rows])
+
     def of(self, row: int) -> tuple[bool, datetime | None, int]:
         """(suspended, buried until, flag) of one card."""
         found = self.conn.execute("SELECT suspended, buried_until, flag FROM cards WHERE id = ?",

@@ -25,11 +25,11 @@ class Queue(Room):
 
     def _stored_cards(self, where: str, params: list[object], tail: str = "") -> list[StoredCard]:
         sql = ("SELECT c.id, c.body, c.phase, d.title, s.state, s.step, s.stability, "
-               "s.difficulty, s.due, s.last_review, s.reps, s.lapses FROM cards c "
+               "s.difficulty, s.due, s.last_review, s.reps, s.lapses, c.held_since FROM cards c "
                "JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
                f"WHERE {where} {tail}")
         return [StoredCard(row=r[0], card=Card.from_dict(json.loads(r[1])), phase_number=r[2],
-                           module_title=r[3], state=state_of(r[4:]))
+                           module_title=r[3], state=state_of(r[4:12]), held=from_ts(r[12]))
                 for r in self.conn.execute(sql, params)]
 
     def cards_in_scope(self, scope: Scope, kinds: Iterable[str] = ()) -> list[StoredCard]:
@@ -61,6 +61,20 @@ class Queue(Room):
                 return found
         return self._ranked(f"s.state = 2 AND s.due < ? AND {where}",
                             [to_ts(until), *params, to_ts(now), limit], order)
+
+    def due_by_date(self, scope: Scope, until: datetime, now: datetime,
+                    limit: int) -> list[StoredCard]:
+        """Review cards due before `until` that may be asked `now`, earliest due first (the
+        order siblings are settled in: it does not change with the hour of the session)."""
+        where, params = scope.where(asking=now)
+        return self._ranked(f"s.state = 2 AND s.due < ? AND {where}",
+                            [to_ts(until), *params, limit], "ORDER BY s.due, s.card LIMIT ?")
+
+    def seen_due_before(self, scope: Scope, until: datetime) -> list[StoredCard]:
+        """Seen, unsuspended cards due before `until` (for the forecast)."""
+        where, params = scope.where()
+        return self._ranked(f"s.state > 0 AND s.due < ? AND c.suspended = 0 AND {where}",
+                            [to_ts(until), *params], "ORDER BY s.due, s.card")
 
     def _ranked(self, where: str, params: list[object], order: str) -> list[StoredCard]:
         """Rank by ids only, then load the chosen cards: sorting thousands of rows with their
@@ -131,15 +145,17 @@ class Queue(Room):
     def sibling_keys_since(self, since: datetime) -> frozenset[str]:
         """Sibling keys (`Card.sibling_keys`) of the cards answered since a moment."""
         keys: set[str] = set()
-        for deck, card_id, groups in self.conn.execute(
+        for deck, card_id, groups, linked in self.conn.execute(
                 # from the reviews' time index to the cards (a join lets SQLite scan every
                 # card: 57 ms against 2.5 ms at 100k cards)
                 "SELECT c.deck, c.card_id, CASE WHEN instr(c.body, '\"group\"') THEN "
-                "json_extract(c.body, '$.group') END FROM cards c "
+                "json_extract(c.body, '$.group') END, CASE WHEN instr(c.body, '\"links\"') "
+                "THEN json_extract(c.body, '$.links') END FROM cards c "
                 "WHERE c.id IN (SELECT card FROM reviews WHERE time >= ?)",
                 (to_ts(since),)):
             keys.add(f"{deck}/{card_id}")
             keys.update(f"{deck}/{g}" for g in json.loads(groups or "[]"))
+            keys.update(json.loads(linked or "[]"))
         return frozenset(keys)
 
     def answered_since(self, since: datetime, state_before: State) -> int:

@@ -38,11 +38,10 @@ def recall_sql(decay: float, factor: float, at: str, last: str, stability: str,
     return f"pow(1 + {factor!r} * max(0, {elapsed}) / {stability}, {decay!r})"
 
 
-def module_scores(store: Store, recall: str, history: list[str], now: float, today_end: float,
-                  week_end: float, where: str, params: list[object]) -> list[sqlite3.Row]:
+def module_scores(store: Store, recall: str, history: list[str], now: float,
+                  where: str, params: list[object]) -> list[sqlite3.Row]:
     """Per module: phase, deck, title, cards, new, learning, review, seen, recall_sum,
-    due_today, due_week (suspended cards left out), suspended, reps, and one column h0,
-    h1… per readiness-history expression."""
+    suspended, reps, and one column h0, h1… per readiness-history expression."""
     columns = "".join(f", {expr} AS h{i}" for i, expr in enumerate(history))
     return _rows(
         store,
@@ -50,12 +49,10 @@ def module_scores(store: Store, recall: str, history: list[str], now: float, tod
         "sum(s.state = 0) AS new, sum(s.state IN (1, 3)) AS learning, "
         "sum(s.state = 2) AS review, sum(s.state > 0) AS seen, "
         f"total(CASE WHEN s.state > 0 THEN {recall} END) AS recall_sum, "
-        "sum(s.state > 0 AND s.due < ? AND c.suspended = 0) AS due_today, "
-        "sum(s.state > 0 AND s.due < ? AND c.suspended = 0) AS due_week, "
         f"sum(c.suspended) AS suspended, total(s.reps) AS reps{columns} "
         "FROM cards c JOIN card_state s ON s.card = c.id JOIN decks d ON d.slug = c.deck "
         f"WHERE {where} GROUP BY c.deck ORDER BY c.phase, d.ord, c.deck",
-        [now, today_end, week_end, *params])
+        [now, *params])
 
 
 def window_counts(store: Store, day_offset: int, since: float, where: str,
@@ -99,13 +96,6 @@ def first_review_from(store: Store, start: float | None = None) -> float | None:
         row = store.conn.execute("SELECT min(time) FROM reviews WHERE time >= ?",
                                  (start,)).fetchone()
     return None if row is None or row[0] is None else float(row[0])
-
-
-def due_times(store: Store, before: float, where: str, params: list[object]) -> list[float]:
-    """Due times of seen cards falling due before `before`."""
-    return [float(r[0]) for r in store.conn.execute(
-        f"SELECT s.due FROM card_state s JOIN cards c ON c.id = s.card WHERE s.state > 0 AND "
-        f"s.due < ? AND {where}", [before, *params])]
 
 
 def leech_count(store: Store, lapses: int, where: str, params: list[object]) -> int:
