@@ -65,7 +65,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == \
         ["initial_schema", "review_history_columns", "review_overrides",
-         "learning_day_elapsed", "card_marks"]
+         "learning_day_elapsed", "card_marks", "held_back"]
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
