@@ -66,6 +66,35 @@ def exempt(stored: StoredCard, day_began: datetime) -> bool:
 
 
 @dataclass
+class Met:
+    """The cards a day has met or will meet, for settling siblings: their group keys, the
+    keys of the cards whose answers they show, and those whose answers are on screen
+    already (shown by cards answered or learning today)."""
+
+    groups: set[str] = field(default_factory=set)
+    shown: set[str] = field(default_factory=set)
+    printed: set[str] = field(default_factory=set)
+
+    def clashes(self, stored: StoredCard) -> bool:
+        """Asking the card today would give its answer away, or give away another's: it
+        shares a group with a card met, its answer was printed today already, or it and a
+        card met each show the other's answer (one-way showing is settled by order, see
+        `shown_last`)."""
+        card = stored.card
+        return bool(card.group_keys & self.groups) or card.key in self.printed or \
+            (card.key in self.shown and bool(set(card.links) & self.groups))
+
+    def add(self, stored: StoredCard, printed: bool = False) -> None:
+        """Count a card as met today (`printed`: its screen is shown before the plan's)."""
+        self.groups |= stored.card.group_keys
+        (self.printed if printed else self.shown).update(stored.card.links)
+
+    def copy(self) -> Met:
+        """A copy to try a plan on."""
+        return Met(set(self.groups), set(self.shown), set(self.printed))
+
+
+@dataclass
 class Settled:
     """Cards one day takes, in the order given, and the ones held back for a sibling."""
 
@@ -73,30 +102,29 @@ class Settled:
     held: list[StoredCard] = field(default_factory=list)
 
 
-def settle(cards: list[StoredCard], keys: set[str], day_began: datetime, limit: int,
-           is_exempt: Callable[[StoredCard], bool] | None = None) -> Settled:
-    """Up to `limit` of `cards`, one of each sibling group: cards held back on an earlier
-    day first, then the rest in order, each skipped (held) when it shares a key with a card
-    taken or with `keys` (cards answered or learning today). `keys` grows with the taken
-    cards' keys."""
-    first = is_exempt or (lambda s: exempt(s, day_began))
+def settle(cards: Iterable[StoredCard], met: Met, limit: int,
+           forced: Callable[[StoredCard], bool] | None = None) -> Settled:
+    """Up to `limit` of `cards`, one of each sibling group: the `forced` ones (held back on
+    an earlier day) whatever their siblings do, then the rest in order, each held back when
+    it clashes with a card met today (`Met.clashes`). `met` grows with the taken cards."""
+    listed = list(cards)
     chosen: set[int] = set()
     settled = Settled()
-    for stored in cards:
-        if len(chosen) < limit and first(stored):
+    for stored in listed:
+        if len(chosen) < limit and forced is not None and forced(stored):
             chosen.add(stored.row)
-            keys |= stored.sibling_keys
-    for stored in cards:
+            met.add(stored)
+    for stored in listed:
         if len(chosen) >= limit:
             break
         if stored.row in chosen:
             continue
-        if stored.sibling_keys & keys:
+        if met.clashes(stored):
             settled.held.append(stored)
             continue
         chosen.add(stored.row)
-        keys |= stored.sibling_keys
-    settled.taken = [s for s in cards if s.row in chosen]
+        met.add(stored)
+    settled.taken = [s for s in listed if s.row in chosen]
     return settled
 
 
@@ -109,6 +137,27 @@ def by_recall(cards: list[StoredCard], now: datetime) -> list[StoredCard]:
             return 0.0
         return (now - state.last_review).total_seconds() / state.stability
     return sorted(cards, key=lambda s: (-ratio(s), s.row))
+
+
+def shown_last(cards: list[StoredCard]) -> list[StoredCard]:
+    """The cards in order, except that a card comes before any card that shows its answer
+    (`Card.links`): a card may then be asked on the day another shows its answer, after it;
+    only cards that show each other's answers are held apart (`Met.clashes`)."""
+    ordered = list(cards)
+    place = {s.card.key: i for i, s in enumerate(ordered)}
+    for _ in range(len(ordered)):
+        moved = False
+        for index, stored in enumerate(ordered):
+            later = [place[k] for k in stored.card.links if place.get(k, -1) > index and
+                     stored.card.key not in ordered[place[k]].card.links]
+            if later:
+                ordered.insert(index, ordered.pop(max(later)))
+                place = {s.card.key: i for i, s in enumerate(ordered)}
+                moved = True
+                break
+        if not moved:
+            break
+    return ordered
 
 
 @dataclass
@@ -139,46 +188,54 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
     learning = store.queue.learning_cards(scope, now, ahead, LEARNING_BATCH)
     if not settings.bury_siblings:
         reviews = store.queue.due_reviews(scope, end, now, reviews_left)
+        window = interleave(store.queue.new_cards(scope, now, new_left * KIND_REACH,
+                                                  new_left * KIND_REACH))
         return TodaysCards(reviews=reviews, learning=learning, day_end=end, buried=frozenset(),
-                           new=pick_new(store, scope, now, new_left, None, start)[0],
-                           day_start=start)
-    buried = store.queue.sibling_keys_since(start)
-    # Learning cards due at any time today keep their groups: a review or new card of the
+                           new=pick_new(window, [], None, new_left)[0], day_start=start)
+    groups, printed = store.queue.met_since(start)
+    # Learning cards due at any time today count as met: a review or new card of their
     # group waits for tomorrow.
-    keys = set(buried) | {k for s in store.queue.learning_cards(scope, now, end, LEARNING_BATCH)
-                          for k in s.sibling_keys}
+    met = Met(groups=set(groups), printed=set(printed))
+    for stored in store.queue.learning_cards(scope, now, end, LEARNING_BATCH):
+        met.add(stored, printed=True)
+    waited = partial(exempt, day_began=start)
     wanted = reviews_left + REVIEW_MARGIN
     while True:
         due = store.queue.due_by_date(scope, end, now, wanted)
-        settled = settle(due, set(keys), start, reviews_left)
-        if len(settled.taken) >= reviews_left or len(due) < wanted:
+        # Reviews held yesterday come whatever happens; then new cards that waited a day
+        # (before reviews, so a group always due cannot starve them); then the rest.
+        trial = met.copy()
+        late = settle([s for s in due if waited(s)], trial, reviews_left, waited)
+        window = interleave(store.queue.new_cards(scope, now, new_left * SIBLING_WINDOW,
+                                                  new_left * SIBLING_WINDOW))
+        waited_new = settle([s for s in window if waited(s)], trial, new_left)
+        rest = settle([s for s in due if not waited(s)], trial, reviews_left - len(late.taken))
+        if len(late.taken) + len(rest.taken) >= reviews_left or len(due) < wanted:
             break
         wanted *= 2
-    keys |= {k for s in settled.taken for k in s.sibling_keys}
-    new, held_new = pick_new(store, scope, now, new_left, keys, start)
-    return TodaysCards(reviews=by_recall(settled.taken, now), learning=learning, new=new,
-                       buried=buried, day_end=end, held=settled.held, held_new=held_new,
+    new, held_new = pick_new(window, waited_new.taken, trial, new_left, waited)
+    reviews = [*late.taken, *rest.taken]
+    return TodaysCards(reviews=by_recall(reviews, now), learning=learning, new=new,
+                       buried=frozenset(groups), day_end=end, held=rest.held, held_new=held_new,
                        day_start=start)
 
 
-def pick_new(store: Store, scope: Scope, now: datetime, count: int, keys: set[str] | None,
-             day_began: datetime) -> tuple[list[StoredCard], list[StoredCard]]:
-    """Today's new cards, modules taking turns and kinds mixed (`mix_kinds`, drawing on four
-    times today's share, so a module that opens with many cards of one kind still gives a
-    mixed day); with `keys`, one of each sibling group and none of a group met or due today
-    (new cards that waited a day come first). Returns the cards and those that waited."""
+def pick_new(window: list[StoredCard], first: list[StoredCard], met: Met | None,
+             count: int, waited: Callable[[StoredCard], bool] | None = None
+             ) -> tuple[list[StoredCard], list[StoredCard]]:
+    """Today's new cards from `window` (unseen cards, modules taking turns): `first` (cards
+    that waited a day), then kinds mixed (`mix_kinds`, drawing on four times today's share,
+    so a module that opens with many cards of one kind still gives a mixed day); with
+    `keys`, one of each sibling group and none of a group met or due today. Returns the
+    cards and those held back that would have been picked but for their group."""
     reach = count * KIND_REACH
-    if keys is None:
-        window = interleave(store.queue.new_cards(scope, now, reach, reach))
-        return mix_kinds(mix_kinds(window)[:count]), []
-    wide = count * SIBLING_WINDOW
-    window = interleave(store.queue.new_cards(scope, now, wide, wide))
-    settled = settle(window, keys, day_began, len(window))
-    first = [s for s in settled.taken if exempt(s, day_began)][:count]
-    rest = mix_kinds(s for s in settled.taken[:reach] if not exempt(s, day_began))
+    if met is None:
+        return mix_kinds(mix_kinds(window[:reach])[:count]), []
+    taken = {s.row for s in first}
+    settled = settle([s for s in window if s.row not in taken and
+                      not (waited is not None and waited(s))], met, len(window))
+    rest = mix_kinds(settled.taken[:reach])
     picked = mix_kinds([*first, *rest[:count - len(first)]])
-    # A card held is one that would have been picked but for its group: before the last
-    # card picked in course order.
     last = max((window.index(s) for s in picked), default=-1)
     held = [s for s in settled.held if window.index(s) < last]
     return picked, held
@@ -204,6 +261,7 @@ def forecast(store: Store, settings: Settings, now: datetime, scope: Scope, days
     plan = [[*today.reviews, *learning_today]]
     done = {s.row for s in learning_today}
     held = {s.row for s in today.held}
+    waiting = store.queue.waiting_new(scope) if settings.bury_siblings else []
     for day in range(1, days):
         begin, end = starts[day], starts[day + 1]
         due = [s for s in cards if s.row not in done and s.state.due is not None
@@ -211,10 +269,17 @@ def forecast(store: Store, settings: Settings, now: datetime, scope: Scope, days
         learning = [s for s in due if s.state.state is not State.REVIEW]
         reviews = [s for s in due if s.state.state is State.REVIEW]
         if settings.bury_siblings:
-            keys = {k for s in learning for k in s.sibling_keys}
-            waited = frozenset(held)
-            settled = settle(reviews, keys, begin, settings.reviews_per_day,
-                             partial(_waited, waited, begin))
+            met = Met()
+            for stored in learning:
+                met.add(stored, printed=True)
+            late = partial(_waited, frozenset(held), begin)
+            settled = settle([s for s in reviews if late(s)], met, settings.reviews_per_day,
+                             late)
+            if day == 1:  # new cards that waited today take their groups first tomorrow
+                settle(interleave(waiting), met, settings.new_per_day)
+            rest = settle([s for s in reviews if not late(s)], met,
+                          settings.reviews_per_day - len(settled.taken))
+            settled = Settled(taken=[*settled.taken, *rest.taken], held=rest.held)
         else:
             settled = Settled(taken=reviews[:settings.reviews_per_day])
         held = {s.row for s in settled.held}

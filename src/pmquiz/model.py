@@ -100,12 +100,10 @@ class Card:
         return f"{self.deck}/{self.id}"
 
     @property
-    def sibling_keys(self) -> frozenset[str]:
+    def group_keys(self) -> frozenset[str]:
         """What siblings share: `module/group` for each of its groups, and `module/id` (a card
-        is a group of its own, so a group may name another card's id); and the keys of the
-        cards it shows the answer of."""
-        return frozenset({f"{self.deck}/{self.id}", *(f"{self.deck}/{g}" for g in self.groups),
-                          *self.links})
+        is a group of its own, so a group may name another card's id)."""
+        return frozenset({f"{self.deck}/{self.id}", *(f"{self.deck}/{g}" for g in self.groups)})
 
     @property
     def gaps(self) -> list[list[str]]:
@@ -199,10 +197,6 @@ class StoredCard:
     # The start of the learning day it was first held back by a sibling (see `today`).
     held: datetime | None = None
 
-    @property
-    def sibling_keys(self) -> frozenset[str]:
-        """The card's sibling keys (`Card.sibling_keys`)."""
-        return self.card.sibling_keys
 
 
 @dataclass(frozen=True)

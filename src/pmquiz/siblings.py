@@ -36,10 +36,12 @@ def facts(card: Card) -> list[frozenset[str]]:
         texts = kind_of(card).teaches(card)
     else:
         texts = [card.answer]
+    # a list item is short ("Drive virality"): two words are enough to give it away
+    least = 2 if card.kind is Kind.LIST else MIN_WORDS
     found = []
     for text in texts:
         words = _words(text)
-        if len(words) >= MIN_WORDS and words not in found:
+        if len(words) >= least and words not in found:
             found.append(words)
     return found
 

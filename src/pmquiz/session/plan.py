@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pmquiz.agenda import shown_last, todays_cards
 from pmquiz.config import Settings
 from pmquiz.model import State, StoredCard
 from pmquiz.store import Scope, Store
-from pmquiz.today import todays_cards
 
 
 @dataclass
@@ -31,7 +31,7 @@ def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
     cards = todays_cards(store, settings, now, scope)
     if cards.day_start is not None:  # held cards are asked tomorrow whatever their siblings do
         store.marks.hold([s.row for s in [*cards.held, *cards.held_new]], cards.day_start)
-    queue = cards.reviews + cards.new
+    queue = shown_last(cards.reviews + cards.new)
     if limit is not None:
         queue = queue[:limit]
     learning = {s.row: s for s in cards.learning}

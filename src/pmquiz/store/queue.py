@@ -70,6 +70,14 @@ class Queue(Room):
         return self._ranked(f"s.state = 2 AND s.due < ? AND {where}",
                             [to_ts(until), *params, limit], "ORDER BY s.due, s.card LIMIT ?")
 
+    def waiting_new(self, scope: Scope) -> list[StoredCard]:
+        """Unseen, unsuspended cards held back for a sibling (they come first), in course
+        order."""
+        where, params = scope.where()
+        return self._stored_cards(f"s.state = 0 AND c.held_since IS NOT NULL AND "
+                                  f"c.suspended = 0 AND {where}", params,
+                                  "ORDER BY c.phase, d.ord, c.deck, c.position")
+
     def seen_due_before(self, scope: Scope, until: datetime) -> list[StoredCard]:
         """Seen, unsuspended cards due before `until` (for the forecast)."""
         where, params = scope.where()
@@ -142,10 +150,12 @@ class Queue(Room):
         return self._stored_cards(f"c.id IN ({marks})", list(ids),
                                   "ORDER BY c.phase, d.ord, c.deck, c.position")
 
-    def sibling_keys_since(self, since: datetime) -> frozenset[str]:
-        """Sibling keys (`Card.sibling_keys`) of the cards answered since a moment."""
-        keys: set[str] = set()
-        for deck, card_id, groups, linked in self.conn.execute(
+    def met_since(self, since: datetime) -> tuple[frozenset[str], frozenset[str]]:
+        """Of the cards answered since a moment: their group keys (`Card.group_keys`), and the
+        keys of the cards whose answers they showed (`Card.links`)."""
+        groups: set[str] = set()
+        shown: set[str] = set()
+        for deck, card_id, grouped, linked in self.conn.execute(
                 # from the reviews' time index to the cards (a join lets SQLite scan every
                 # card: 57 ms against 2.5 ms at 100k cards)
                 "SELECT c.deck, c.card_id, CASE WHEN instr(c.body, '\"group\"') THEN "
@@ -153,10 +163,10 @@ class Queue(Room):
                 "THEN json_extract(c.body, '$.links') END FROM cards c "
                 "WHERE c.id IN (SELECT card FROM reviews WHERE time >= ?)",
                 (to_ts(since),)):
-            keys.add(f"{deck}/{card_id}")
-            keys.update(f"{deck}/{g}" for g in json.loads(groups or "[]"))
-            keys.update(json.loads(linked or "[]"))
-        return frozenset(keys)
+            groups.add(f"{deck}/{card_id}")
+            groups.update(f"{deck}/{g}" for g in json.loads(grouped or "[]"))
+            shown.update(json.loads(linked or "[]"))
+        return frozenset(groups), frozenset(shown)
 
     def answered_since(self, since: datetime, state_before: State) -> int:
         """How many reviews of cards in `state_before` were recorded since a moment."""
