@@ -51,9 +51,12 @@ class Recorder:
         """The card as the database has it now (another session may have answered it)."""
         return self.store.queue.stored_card(stored.row)
 
-    def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
-        """Schedule and store one answer in one transaction; the card as it is afterwards."""
-        uid = uuid.uuid4().hex
+    def record(self, stored: StoredCard, answer: Answer, when: datetime,
+               uid: str | None = None) -> StoredCard:
+        """Schedule and store one answer in one transaction; the card as it is afterwards.
+        `uid` is the review's id, which seeds its fuzz: the one the rating keys were
+        previewed with (`new_uid`)."""
+        uid = uid or new_uid()
 
         def schedule(current: CardState) -> tuple[CardState, ReviewRecord]:
             moment = when
@@ -90,6 +93,11 @@ class Recorder:
                               phase_number=stored.phase_number,
                               module_title=stored.module_title, state=state)
         return None
+
+
+def new_uid() -> str:
+    """A fresh review id."""
+    return uuid.uuid4().hex
 
 
 @contextmanager

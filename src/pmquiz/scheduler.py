@@ -83,20 +83,42 @@ class Scheduler:
         card, _ = self._fsrs.review_card(self._to_fsrs(state, when), fsrs.Rating(int(rating)),
                                          when)
         due = card.due
-        if self.settings.fuzz and card.state == fsrs.State.Review:
+        if state.state is State.REVIEW and rating is not Rating.AGAIN:
+            due = when + timedelta(days=self._review_days(state, when, seed)[rating])
+        elif self.settings.fuzz and card.state == fsrs.State.Review:
             due = when + self._fuzzed(due - when, seed)
         lapses = state.lapses + (1 if state.state is State.REVIEW and rating is Rating.AGAIN else 0)
         return CardState(state=State(int(card.state)), step=card.step, stability=card.stability,
                          difficulty=card.difficulty, due=due, last_review=when,
                          reps=state.reps + 1, lapses=lapses)
 
-    def preview(self, state: CardState, when: datetime) -> dict[Rating, timedelta]:
+    def _review_days(self, state: CardState, when: datetime, seed: str) -> dict[Rating, int]:
+        """Days until the next review after Hard, Good and Easy on a review card: each
+        fuzzed with the same draw, then kept apart as Anki keeps them (Good at least a day
+        more than Hard, Easy a day more than Good, all within the maximum interval)."""
+        import fsrs
+
+        days: dict[Rating, int] = {}
+        for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+            card, _ = self._fsrs.review_card(self._to_fsrs(state, when),
+                                             fsrs.Rating(int(rating)), when)
+            interval = card.due - when
+            if self.settings.fuzz:
+                interval = self._fuzzed(interval, seed)
+            days[rating] = max(1, round(interval / timedelta(days=1)))
+        top = self.settings.maximum_interval
+        days[Rating.GOOD] = min(max(days[Rating.GOOD], days[Rating.HARD] + 1), top)
+        days[Rating.EASY] = min(max(days[Rating.EASY], days[Rating.GOOD] + 1), top)
+        return days
+
+    def preview(self, state: CardState, when: datetime, seed: str = "preview"
+                ) -> dict[Rating, timedelta]:
         """The interval each rating would give now (for the rating keys); nothing is written.
-        Fuzz, when on, uses the preview's own seed, so a key may show a day more or less
-        than the answer then gets."""
+        With the seed the answer will be recorded under (its review id), each key shows
+        exactly what that rating stores, fuzz included."""
         shown: dict[Rating, timedelta] = {}
         for rating in Rating:
-            after = self.review(state, rating, when, "preview")
+            after = self.review(state, rating, when, seed)
             if after.due is not None:
                 shown[rating] = max(timedelta(0), after.due - max(when, state.last_review or when))
         return shown

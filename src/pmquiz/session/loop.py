@@ -18,7 +18,7 @@ from typing import Protocol
 from pmquiz import grading
 from pmquiz.kinds import Question, Rated, Verdict, kind_of
 from pmquiz.model import Answer, Rating, State, StoredCard
-from pmquiz.recorder import Recorder
+from pmquiz.recorder import Recorder, new_uid
 from pmquiz.scheduler import Scheduler
 from pmquiz.session.actions import Step
 from pmquiz.session.plan import Plan, counts, distinct, soonest
@@ -177,7 +177,9 @@ class Study:
         known = self.vocabulary(stored.card.deck) \
             if kind_of(stored.card).uses_vocabulary else frozenset()
         verdict = judge(question, response, known)
-        verdict = replace(verdict, intervals=self.scheduler.preview(stored.state, self.clock()))
+        uid = new_uid()  # the review's id seeds its fuzz: the keys show what is stored
+        verdict = replace(verdict, intervals=self.scheduler.preview(stored.state, self.clock(),
+                                                                     uid))
         stop: BaseException | None = None
         while True:
             try:
@@ -204,7 +206,7 @@ class Study:
         grade = verdict.grade.outcome.value if verdict.grade else "self"
         answer = Answer(rating=rating, response=response, correct=correct, grade=grade,
                         duration_ms=max(0, int(took * 1000)), override=rated.override)
-        after = self.record(stored, answer, answered)
+        after = self.record(stored, answer, answered, uid)
         if stop is not None:
             raise stop
         self.ui.saved(rating)
@@ -220,9 +222,10 @@ class Study:
         """Take the newest answer out of the summary (it was undone)."""
         self.summary.uncount(*self._answers.pop())
 
-    def record(self, stored: StoredCard, answer: Answer, when: datetime) -> StoredCard:
+    def record(self, stored: StoredCard, answer: Answer, when: datetime,
+               uid: str | None = None) -> StoredCard:
         """Commit one answer (through the recorder) and count it in the summary."""
-        after = self.recorder.record(stored, answer, when)
+        after = self.recorder.record(stored, answer, when, uid)
         self.summary.count(stored, answer)
         self._answers.append((stored, answer))
         return after
