@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from pmquiz.config import Settings
 from pmquiz.model import CardState, Rating, State
 from pmquiz.scheduler import Scheduler
+from simulated_learner import Screen, at
 
 from helpers import basic_cards, own_decks_only, write_deck
-from simulated_learner import Screen, at
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FUZZED = Scheduler(Settings(fuzz=True, timezone="UTC"))
@@ -64,6 +64,25 @@ def test_review_keys_are_apart_over_many_states() -> None:
     assert checked > 100
 
 
+class Rater(Screen):
+    """Types "x" for each card, then a random rating, noting the interval its key showed."""
+
+    def __init__(self, screen: Screen, chosen: list[tuple[str, str]], rng: random.Random):
+        super().__init__()
+        self.screen, self.chosen, self.rng = screen, chosen, rng
+
+    def readline(self, size: int | None = -1) -> str:  # noqa: ARG002
+        prompt = self.screen.getvalue().rsplit("\n", 1)[-1]
+        if prompt.startswith("answer> "):
+            return "x\n"
+        if prompt.startswith("rate ["):
+            keys = dict(re.findall(r"\d (\w+) (\S+?)(?:,|\])", prompt))
+            word = self.rng.choice(["again", "hard", "good", "easy"])
+            self.chosen.append((word, keys[word]))
+            return word + "\n"
+        return ""
+
+
 def test_the_study_screen_shows_the_interval_the_answer_gets(
         home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Through the line protocol with fuzz on: a learner rates basic cards for 40 days; the
@@ -83,19 +102,7 @@ def test_the_study_screen_shows_the_interval_the_answer_gets(
         screen = Screen()
         chosen: list[tuple[str, str]] = []  # (rating word, interval label shown for it)
 
-        class Rater(Screen):
-            def readline(self, size: int | None = -1) -> str:  # noqa: ARG002
-                prompt = screen.getvalue().rsplit("\n", 1)[-1]
-                if prompt.startswith("answer> "):
-                    return "x\n"
-                if prompt.startswith("rate ["):
-                    keys = dict(re.findall(r"\d (\w+) (\S+?)(?:,|\])", prompt))
-                    word = rng.choice(["again", "hard", "good", "easy"])
-                    chosen.append((word, keys[word]))
-                    return word + "\n"
-                return ""
-
-        monkeypatch.setattr(sys, "stdin", Rater())
+        monkeypatch.setattr(sys, "stdin", Rater(screen, chosen, rng))
         monkeypatch.setattr(sys, "stdout", screen)
         try:
             app(["study"], standalone_mode=False)
