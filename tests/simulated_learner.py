@@ -87,6 +87,16 @@ def study(monkeypatch: pytest.MonkeyPatch, now: datetime, rng: random.Random,
     learner = Learner(screen, rng, right)
     monkeypatch.setattr(sys, "stdin", learner)
     monkeypatch.setattr(sys, "stdout", screen)
+    # Repeatable runs: the options' order and the review ids (which seed the fuzz) drawn
+    # from the learner's generator.
+    import types
+
+    from pmquiz.session import loop
+
+    seed = rng.random()
+    monkeypatch.setattr(loop, "random", types.SimpleNamespace(
+        Random=lambda: random.Random(seed)))
+    monkeypatch.setattr(loop, "new_uid", lambda: f"{rng.getrandbits(128):032x}")
     try:
         app(["study", *args], standalone_mode=False)
     finally:

@@ -291,7 +291,8 @@ def test_nothing_due_offers_extra_new_cards_and_a_drill(home: Path) -> None:
                                       encoding="utf-8")
     answers = "x\neasy\n" * 2
     out = run("study", input=answers, now=NOW)
-    assert "Answered 2, 2 correct (100%)" in out and "New cards 2 · reviews 0" in out
+    assert "Answered 2, 2 correct (100%)" in out
+    assert "New cards 2 · learning steps 0 · reviews 0" in out
     assert "Ratings Easy 2" in out and "Due by the end of tomorrow:" in out
     out = run("study", input="", now=NOW)
     assert "Nothing to study right now." in out

@@ -1,9 +1,9 @@
 """What the screens promise is what the session does: a learner studies the shipped decks
 through the line protocol for 30 days (three seeds; one at changing times of day with five
 days skipped), and every day `due --json` equals what `study` then asks, yesterday's forecast
-equals today's due, no review waits more than one day for a sibling, a card is rarely asked
-after another card printed its answer (at most one a day, but for one day a month with two),
-and by day 30 every shipped card was met."""
+equals today's due, no review waits more than one day for a sibling, at most one card a day
+is asked after another card printed its answer, and by day 30 every shipped card was met.
+Options' order and review ids come from the seed, so each run is repeatable."""
 
 from __future__ import annotations
 
@@ -55,9 +55,7 @@ def month(home: Path, monkeypatch: pytest.MonkeyPatch, seed: int, moving: bool
         if promised is not None:
             assert int(due["learning"]) + int(due["review"]) == promised, record  # type: ignore[call-overload]
         assert not record["late"], record  # held yesterday: asked today
-        # Two cards held back yesterday that each show the other's answer are both asked
-        # today (neither may wait two days): that day has a second leak.
-        assert len(record["leaks"]) <= 2, record  # type: ignore[arg-type]
+        assert len(record["leaks"]) <= 1, record  # type: ignore[arg-type]
         after = run_json(monkeypatch, now, "stats")
         forecast = after["forecast"]
         assert isinstance(forecast, list)
@@ -65,10 +63,8 @@ def month(home: Path, monkeypatch: pytest.MonkeyPatch, seed: int, moving: bool
         waiting = waiting_reviews(home, day_end(now))
     assert unseen(home) == 0, "every shipped card met by day 30"
     leaks = [len(d["leaks"]) for d in days]  # type: ignore[arg-type]
-    # Measured over 3 runs each: 1-4 leaks in 30 evenings, none with two; 7-8 in the 25
-    # days of the month with days away (1-2 days with two, after the absences).
-    assert sum(n > 1 for n in leaks) <= 3, leaks
-    assert sum(leaks) <= len(days) * 2 // 5, leaks
+    # These runs: 2, 3 and 0 in 30 evenings, 3 in the 25 days of the month with days away.
+    assert sum(leaks) <= len(days) // 8, leaks
     return days
 
 
@@ -81,3 +77,35 @@ def test_thirty_evenings(home: Path, monkeypatch: pytest.MonkeyPatch, seed: int)
 def test_thirty_days_at_changing_hours_with_days_away(home: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     month(home, monkeypatch, 4, moving=True)
+
+
+def test_cards_found_by_any_unique_part_of_their_id(home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    runner = CliRunner()
+    env = {"PMQUIZ_NOW": START.isoformat()}
+    done = runner.invoke(app, ["suspend", "owns-vis"], env=env)
+    assert done.exit_code == 0 and "intro-pm/pm-vs-project/owns-vision" in done.output
+    many = runner.invoke(app, ["suspend", "which-is"], env=env)
+    assert many.exit_code != 0
+    assert "intro-pm/pm-vs-project/which-is-product" in many.output
+    assert "intro-pm/pm-vs-project/which-is-project" in many.output  # a list to choose from
+
+
+def test_buried_cards_are_found_and_the_overview_says_how(home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    runner = CliRunner()
+    env = {"PMQUIZ_NOW": START.isoformat()}
+    assert runner.invoke(app, ["bury", "owns-exec"], env=env).exit_code == 0
+    found = runner.invoke(app, ["search", "--buried", "--json"], env=env)
+    assert [c["card"] for c in __import__("json").loads(found.output)["cards"]] == \
+        ["intro-pm/pm-vs-project/owns-execution"]
+    overview = runner.invoke(app, [], env=env).output
+    assert "pmquiz search --buried" in overview and "--flagged" not in overview
+    # piped output carries no padding at line ends
+    assert all(line == line.rstrip(" ") for line in overview.splitlines())

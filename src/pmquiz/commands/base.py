@@ -48,7 +48,41 @@ def console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
     # emoji off: rich turns `:100:` (as in `deck.toml:100:`) into an emoji even without markup
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty():  # piped: no padding spaces at line ends (rich pads to the width)
+        return Console(file=Trimmed(stream), highlight=False, emoji=False)  # type: ignore[arg-type]
     return Console(stderr=stderr, highlight=False, emoji=False)
+
+
+class Trimmed:
+    """A text stream that drops the spaces at the end of each line written through it."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        """Write whole lines trimmed; keep the unfinished one until it ends or is flushed."""
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.stream.write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        """Write what is pending (a prompt keeps its spaces) and flush."""
+        if self.pending:
+            self.stream.write(self.pending)
+            self.pending = ""
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        """Never a terminal."""
+        return False
+
+    def fileno(self) -> int:
+        """The underlying stream's descriptor."""
+        return int(self.stream.fileno())
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

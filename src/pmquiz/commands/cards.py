@@ -37,23 +37,30 @@ def search(
     flagged: Annotated[bool, typer.Option("--flagged", help="Only flagged cards.")] = False,
     suspended: Annotated[bool, typer.Option("--suspended", help="Only suspended cards.")
                          ] = False,
+    buried: Annotated[bool, typer.Option(
+        "--buried", help="Only cards buried until the next learning day.")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """Find cards by the words of their prompt, answer or explanation."""
     from pmquiz.kinds import shown_text
     from pmquiz.ui.render import search_results
+    from pmquiz.workspace import make_clock
 
-    if not text.strip() and not (flagged or suspended):
-        raise typer.BadParameter("give words to find, or --flagged or --suspended",
+    marks = flagged or suspended or buried
+    if not text.strip() and not marks:
+        raise typer.BadParameter("give words to find, or --flagged, --suspended or --buried",
                                  param_hint="TEXT")
     with workspace(ctx) as ws:
         scope = scope_of(phase, module, ws)
-        wanted = limit if not (flagged or suspended) else 100000
+        now = make_clock()()
+        wanted = limit if not marks else 100000
         found = ws.store.marks.search(text, scope, wanted) if text.strip() else \
-            ws.store.marks.marked(scope, limit)
-    if flagged or suspended:  # either mark will do when both are asked for
-        found = [f for f in found if (flagged and f[3]) or (suspended and f[2])]
+            ws.store.marks.marked(scope, wanted, now)
+        asleep = ws.store.marks.buried_rows([f[0].row for f in found], now) if buried else set()
+    if marks:  # any mark asked for will do
+        found = [f for f in found if (flagged and f[3]) or (suspended and f[2])
+                 or (buried and f[0].row in asleep)]
     found = found[:limit]
     if as_json:
         print_json({"query": text, "cards": [

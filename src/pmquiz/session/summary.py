@@ -26,6 +26,9 @@ class Summary:
     nothing_due: bool = False
     missed: list[StoredCard] = field(default_factory=list)
     new_learned: int = 0  # new cards met this session
+    learning_answers: int = 0  # answers to cards in learning or relearning steps
+    review_answers: int = 0  # answers to review cards
+    new_allowed: int = 0  # new cards today's limit still allows (for "nothing due")
     due_tomorrow: int = 0  # cards due by the end of tomorrow's learning day
     unseen: int = 0  # new cards still waiting (for "nothing due")
 
@@ -38,6 +41,8 @@ class Summary:
     def count(self, stored: StoredCard, answer: Answer) -> None:
         """Count one committed answer."""
         self.new_learned += int(stored.state.state is State.NEW)
+        self.review_answers += int(stored.state.state is State.REVIEW)
+        self.learning_answers += int(stored.state.state in (State.LEARNING, State.RELEARNING))
         self.answered += 1
         self.correct += int(bool(answer.correct))
         self.ratings[answer.rating.label] = self.ratings.get(answer.rating.label, 0) + 1
@@ -47,6 +52,8 @@ class Summary:
     def uncount(self, stored: StoredCard, answer: Answer) -> None:
         """Take an undone answer back out."""
         self.new_learned -= int(stored.state.state is State.NEW)
+        self.review_answers -= int(stored.state.state is State.REVIEW)
+        self.learning_answers -= int(stored.state.state in (State.LEARNING, State.RELEARNING))
         self.answered -= 1
         self.correct -= int(bool(answer.correct))
         label = answer.rating.label
@@ -68,3 +75,6 @@ class Summary:
         self.due_tomorrow = sum(sum(per_module.values()) for _, per_module in
                                 forecast(store, settings, now, scope, 2, cards))
         self.unseen = store.queue.unseen_count(scope, now)
+        if cards.day_start is not None:
+            self.new_allowed = max(0, settings.new_per_day - store.queue.answered_since(
+                cards.day_start, State.NEW))

@@ -73,14 +73,26 @@ class Marks(Room):
             [query, *params, limit]).fetchall()
         return self._with_marks(rows)
 
-    def marked(self, scope: Scope, limit: int = 50) -> list[tuple[StoredCard, str, bool, int]]:
-        """Live flagged or suspended cards, in course order, in the form `search` gives."""
+    def marked(self, scope: Scope, limit: int = 50, now: datetime | None = None
+               ) -> list[tuple[StoredCard, str, bool, int]]:
+        """Live flagged or suspended cards (with `now`, buried ones too), in course order, in
+        the form `search` gives."""
         where, params = scope.where()
+        buried = "OR coalesce(c.buried_until, 0) > ?" if now is not None else ""
         rows = self.conn.execute(
             "SELECT c.id, '', c.suspended, c.flag FROM cards c JOIN decks d ON d.slug = c.deck "
-            f"WHERE (c.flag > 0 OR c.suspended = 1) AND {where} "
-            "ORDER BY c.phase, d.ord, c.deck, c.position LIMIT ?", [*params, limit]).fetchall()
+            f"WHERE (c.flag > 0 OR c.suspended = 1 {buried}) AND {where} "
+            "ORDER BY c.phase, d.ord, c.deck, c.position LIMIT ?",
+            [*([to_ts(now)] if now is not None else []), *params, limit]).fetchall()
         return self._with_marks(rows)
+
+    def buried_rows(self, rows: list[int], now: datetime) -> set[int]:
+        """Which of these cards are buried at `now`."""
+        if not rows:
+            return set()
+        return {r[0] for r in self.conn.execute(
+            f"SELECT id FROM cards WHERE id IN ({', '.join('?' * len(rows))}) AND "
+            "coalesce(buried_until, 0) > ?", [*rows, to_ts(now)])}
 
     def _with_marks(self, rows: list[tuple[int, str, int, int]]
                     ) -> list[tuple[StoredCard, str, bool, int]]:

@@ -227,7 +227,18 @@ class Queue(Room):
         if len(rows) > 1:
             raise StoreError(f'card id "{key}" is in {len(rows)} modules: name it as '
                              "module/card-id (pmquiz search shows both)")
+        if not rows and key.strip():
+            # any unique part of `module/card-id`, as git takes a short hash
+            rows = self.conn.execute(
+                "SELECT id, deck || '/' || card_id FROM cards WHERE retired = 0 AND "
+                "instr(deck || '/' || card_id, ?) ORDER BY deck, position LIMIT 11",
+                (key.strip(),)).fetchall()
+            if len(rows) > 1:
+                listed = "\n  ".join(r[1] for r in rows[:10])
+                more = "\n  …" if len(rows) > 10 else ""
+                raise StoreError(f'"{key}" is part of more than one card id; say which:\n  '
+                                 f"{listed}{more}")
         if not rows:
-            raise StoreError(f'no card "{key}": give its id as module/card-id '
-                             "(pmquiz search TEXT finds it)")
+            raise StoreError(f'no card "{key}": give its id as module/card-id, or any part '
+                             "of it that only one card has (pmquiz search TEXT finds it)")
         return self.stored_card(rows[0][0])

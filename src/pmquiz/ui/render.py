@@ -65,18 +65,22 @@ def today_table(console: Console, today: Today, now: datetime) -> None:
     columns.rows.append(Row("Total today", [str(today.new), str(today.learning),
                                             str(today.review),
                                             str(sum(m.total for m in today.modules))], "bold"))
+    marks = ((today.suspended, "suspended", "--suspended"),
+             (today.buried, "buried until the next learning day", "--buried"),
+             (today.flagged, "flagged", "--flagged"))
     tables = columns.tables(console.width, "Today")
     if folded:
         tables[-1].caption = "`pmquiz due --phase N` lists a phase's modules"
     for table in tables:
         console.print(table)
-    aside = [part for count, part in ((today.suspended, "suspended"),
-                                      (today.buried, "buried until the next learning day"),
-                                      (today.flagged, "flagged")) if count
-             for part in [f"{count} {part}"]]
+    aside = [f"{count} {part}" for count, part, _ in marks if count]
     if aside:
-        console.print(literal("Set aside: " + ", ".join(aside) + " (pmquiz search --suspended, "
-                              "--flagged)", "dim"))
+        options = ", ".join(option for count, _, option in marks if count)
+        console.print(literal("Set aside: " + ", ".join(aside) + f" (pmquiz search {options})",
+                              "dim"))
+    if today.held_back:
+        console.print(literal(f"{plural(today.held_back, 'review')} held back until tomorrow: "
+                              "a sibling of each is asked today.", "dim"))
     if today.new or today.learning or today.review:
         console.print("\nStart with [bold]pmquiz study[/bold].")
     else:
@@ -91,7 +95,12 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
 
     if summary.nothing_due:
         console.print(f"Nothing to study right now. Next card due {when(summary.next_due, now)}.")
-        if summary.unseen:
+        if summary.unseen and summary.new_allowed:
+            console.print(f"{plural(summary.unseen, 'new card')} still waiting, each a sibling "
+                          "of a card asked today (siblings are not asked on one day): they "
+                          "start tomorrow. Meanwhile [bold]pmquiz classify[/bold] drills the "
+                          "categories.")
+        elif summary.unseen:
             console.print(f"{plural(summary.unseen, 'new card')} still waiting: "
                           "[bold]pmquiz study --extra-new 10[/bold] learns 10 more today, or "
                           "drill with [bold]pmquiz classify[/bold].")
@@ -102,8 +111,8 @@ def summary_panel(console: Console, summary: Summary, now: datetime) -> None:
     if summary.accuracy is not None:
         lines[0] += f", {summary.correct} correct ({summary.accuracy:.0%})"
     if summary.answered:
-        lines.append(f"New cards {summary.new_learned} · reviews "
-                     f"{summary.answered - summary.new_learned}")
+        lines.append(f"New cards {summary.new_learned} · learning steps "
+                     f"{summary.learning_answers} · reviews {summary.review_answers}")
     minutes, seconds = divmod(round(summary.seconds), 60)
     lines.append(f"Time {minutes} min {seconds:02d} s")
     if summary.ratings:
@@ -138,7 +147,7 @@ def search_results(console: Console, text: str, found: list[Any]) -> None:
 
     if not found:
         console.print(literal(f"No card matches “{text}”." if text.strip() else
-                              "No card is flagged or suspended."))
+                              "No card is flagged, suspended or buried."))
         return
     for stored, match, suspended, flag in found:
         line = literal(stored.card.key, "bold cyan")

@@ -305,7 +305,7 @@ class TerminalStudyUI:
             self._carried = ""
         for line in header_lines(question, width):
             self.console.print(literal(line, "dim"), no_wrap=True, overflow="ellipsis")
-        place = f" {question.done + 1}/{question.done + 1 + question.remaining}"
+        place = f" {question.done}/{question.done + 1 + question.remaining}"  # answered/all
         total = question.done + 1 + question.remaining
         self.console.print(progress_line(question.done, total, width - len(place)),
                            literal(place, "dim"), sep="", no_wrap=True)
