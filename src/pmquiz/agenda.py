@@ -162,17 +162,17 @@ def shown_last(cards: list[StoredCard]) -> list[StoredCard]:
 
 @dataclass
 class TodaysCards:
-    """What a session started now takes: reviews, learning cards, new cards; the sibling
-    keys of the cards answered today; and the cards held back for a sibling."""
+    """What a session started now takes: reviews, learning cards, new cards; the cards held
+    back for a sibling; the day's bounds and what its limits still allow."""
 
     reviews: list[StoredCard]
     learning: list[StoredCard]
     new: list[StoredCard]
-    buried: frozenset[str]
+    day_start: datetime
     day_end: datetime
+    new_left: int  # new cards today's limit still allows
     held: list[StoredCard] = field(default_factory=list)  # reviews due today, held back
     held_new: list[StoredCard] = field(default_factory=list)  # new cards that waited
-    day_start: datetime | None = None
 
 
 def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
@@ -185,20 +185,23 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
                        store.queue.answered_since(start, State.REVIEW))
     new_left = max(0, settings.new_per_day - store.queue.answered_since(start, State.NEW))
     ahead = now + timedelta(minutes=settings.learn_ahead_minutes)
-    learning = store.queue.learning_cards(scope, now, ahead, LEARNING_BATCH)
+    # Learning cards due at any time today (the ones within learn-ahead are asked now).
+    learning_today = store.queue.learning_cards(scope, now, end, LEARNING_BATCH)
+    learning = [s for s in learning_today if s.state.due is not None and s.state.due < ahead]
     if not settings.bury_siblings:
         reviews = store.queue.due_reviews(scope, end, now, reviews_left)
         window = interleave(store.queue.new_cards(scope, now, new_left * KIND_REACH,
                                                   new_left * KIND_REACH))
-        return TodaysCards(reviews=reviews, learning=learning, day_end=end, buried=frozenset(),
-                           new=pick_new(window, [], None, new_left)[0], day_start=start)
+        return TodaysCards(reviews=reviews, learning=learning, day_start=start, day_end=end,
+                           new=pick_new(window, [], None, new_left)[0], new_left=new_left)
     groups, printed = store.queue.met_since(start)
-    # Learning cards due at any time today count as met: a review or new card of their
-    # group waits for tomorrow.
+    # Learning cards count as met: a review or new card of their group waits for tomorrow.
     met = Met(groups=set(groups), printed=set(printed))
-    for stored in store.queue.learning_cards(scope, now, end, LEARNING_BATCH):
+    for stored in learning_today:
         met.add(stored, printed=True)
     waited = partial(exempt, day_began=start)
+    window = interleave(store.queue.new_cards(scope, now, new_left * SIBLING_WINDOW,
+                                              new_left * SIBLING_WINDOW))
     wanted = reviews_left + REVIEW_MARGIN
     while True:
         due = store.queue.due_by_date(scope, end, now, wanted)
@@ -206,8 +209,6 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
         # (before reviews, so a group always due cannot starve them); then the rest.
         trial = met.copy()
         late = settle([s for s in due if waited(s)], trial, reviews_left, waited)
-        window = interleave(store.queue.new_cards(scope, now, new_left * SIBLING_WINDOW,
-                                                  new_left * SIBLING_WINDOW))
         waited_new = settle([s for s in window if waited(s)], trial, new_left)
         rest = settle([s for s in due if not waited(s)], trial, reviews_left - len(late.taken))
         if len(late.taken) + len(rest.taken) >= reviews_left or len(due) < wanted:
@@ -216,8 +217,8 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
     new, held_new = pick_new(window, waited_new.taken, trial, new_left, waited)
     reviews = [*late.taken, *rest.taken]
     return TodaysCards(reviews=by_recall(reviews, now), learning=learning, new=new,
-                       buried=frozenset(groups), day_end=end, held=rest.held, held_new=held_new,
-                       day_start=start)
+                       day_start=start, day_end=end, new_left=new_left, held=rest.held,
+                       held_new=held_new)
 
 
 def pick_new(window: list[StoredCard], first: list[StoredCard], met: Met | None,
@@ -236,8 +237,9 @@ def pick_new(window: list[StoredCard], first: list[StoredCard], met: Met | None,
                       not (waited is not None and waited(s))], met, len(window))
     rest = mix_kinds(settled.taken[:reach])
     picked = mix_kinds([*first, *rest[:count - len(first)]])
-    last = max((window.index(s) for s in picked), default=-1)
-    held = [s for s in settled.held if window.index(s) < last]
+    place = {s.row: i for i, s in enumerate(window)}
+    last = max((place[s.row] for s in picked), default=-1)
+    held = [s for s in settled.held if place[s.row] < last]
     return picked, held
 
 

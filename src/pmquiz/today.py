@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from pmquiz.agenda import LEARNING_BATCH, TodaysCards, todays_cards
 from pmquiz.config import Settings
-from pmquiz.model import State
 from pmquiz.store import Scope, Store
 
 __all__ = ["LEARNING_BATCH", "ModuleDue", "Today", "TodaysCards", "next_askable", "today",
@@ -39,8 +38,6 @@ class Today:
     """Counts for today and when the next card is due."""
 
     modules: list[ModuleDue]
-    new_left: int
-    reviews_left: int
     next_due: datetime | None
     day_end: datetime
     suspended: int = 0
@@ -85,10 +82,6 @@ def today(store: Store, settings: Settings, now: datetime, scope: Scope,
           cards: TodaysCards | None = None) -> Today:
     """Count what a session started now would ask, per module: the session's own plan."""
     cards = cards or todays_cards(store, settings, now, scope)
-    start = cards.day_start or now
-    new_left = max(0, settings.new_per_day - store.queue.answered_since(start, State.NEW))
-    reviews_left = max(0, settings.reviews_per_day -
-                       store.queue.answered_since(start, State.REVIEW))
     rows = store.queue.state_counts(scope, now, cards.day_end,
                                     now + timedelta(minutes=settings.learn_ahead_minutes))
     new: dict[str, int] = {}
@@ -102,9 +95,8 @@ def today(store: Store, settings: Settings, now: datetime, scope: Scope,
                          set_aside=r[7] or 0)
                for r in rows]
     suspended, buried, flagged = store.marks.set_aside(scope, now)
-    return Today(modules=modules, new_left=new_left, reviews_left=reviews_left,
-                 next_due=next_askable(store, now, scope, cards), day_end=cards.day_end,
-                 suspended=suspended, buried=buried, flagged=flagged,
+    return Today(modules=modules, next_due=next_askable(store, now, scope, cards),
+                 day_end=cards.day_end, suspended=suspended, buried=buried, flagged=flagged,
                  held_back=len(cards.held))
 
 

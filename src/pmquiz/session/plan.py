@@ -21,7 +21,6 @@ class Plan:
     day_end: datetime
     scope: Scope = field(default_factory=Scope)
     limit: int | None = None  # at most this many cards asked, learning cards included
-    buried: frozenset[str] = frozenset()  # sibling keys answered earlier today
 
 
 def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
@@ -29,14 +28,14 @@ def plan_session(store: Store, settings: Settings, now: datetime, scope: Scope,
     """Today's due reviews (within the daily limit), then new cards (within theirs); the
     cards held back for a sibling are marked so they come first tomorrow."""
     cards = todays_cards(store, settings, now, scope)
-    if cards.day_start is not None:  # held cards are asked tomorrow whatever their siblings do
-        store.marks.hold([s.row for s in [*cards.held, *cards.held_new]], cards.day_start)
+    # held cards are asked tomorrow whatever their siblings do
+    store.marks.hold([s.row for s in [*cards.held, *cards.held_new]], cards.day_start)
     queue = shown_last(cards.reviews + cards.new)
     if limit is not None:
         queue = queue[:limit]
     learning = {s.row: s for s in cards.learning}
     return Plan(queue=queue, learning=learning, day_end=cards.day_end, scope=scope,
-                limit=limit, buried=cards.buried)
+                limit=limit)
 
 
 def distinct(cards: list[StoredCard]) -> list[StoredCard]:

@@ -75,6 +75,4 @@ class Summary:
         self.due_tomorrow = sum(sum(per_module.values()) for _, per_module in
                                 forecast(store, settings, now, scope, 2, cards))
         self.unseen = store.queue.unseen_count(scope, now)
-        if cards.day_start is not None:
-            self.new_allowed = max(0, settings.new_per_day - store.queue.answered_since(
-                cards.day_start, State.NEW))
+        self.new_allowed = cards.new_left
