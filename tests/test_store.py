@@ -26,7 +26,7 @@ EXPECTED_SCHEMA = {
     "decks": ["slug", "title", "phase", "phase_title", "ord", "path", "meta"],
     "deck_files": ["path", "size", "mtime_ns", "sha256", "deck"],
     "cards": ["id", "deck", "card_id", "kind", "phase", "position", "category_set", "retired",
-              "body", "suspended", "buried_until", "flag", "held_since"],
+              "body", "suspended", "buried_until", "flag", "held_since", "siblings"],
     "card_state": ["card", "state", "step", "stability", "difficulty", "due", "last_review",
                    "reps", "lapses"],
     "sessions": ["id", "uid", "mode", "started", "ended", "answered", "correct"],

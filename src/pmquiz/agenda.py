@@ -10,10 +10,12 @@ its group. Learning cards are never held: their steps are minutes apart.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from pmquiz.config import Settings
 from pmquiz.days import day_bounds, day_start, learning_day, local_zone
@@ -56,11 +58,25 @@ def mix_kinds(cards: Iterable[StoredCard]) -> list[StoredCard]:
     return [stored for *_, stored in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
 
-def _waited(rows: frozenset[int], day_began: datetime, stored: StoredCard) -> bool:
-    return stored.row in rows or exempt(stored, day_began)
+class Sibling(Protocol):
+    """What settling siblings reads of a card (a `StoredCard`, or a forecast's `Due`)."""
+
+    @property
+    def row(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def group_keys(self) -> frozenset[str]: ...
+    @property
+    def links(self) -> tuple[str, ...]: ...
+    @property
+    def held(self) -> datetime | None: ...
 
 
-def exempt(stored: StoredCard, day_began: datetime) -> bool:
+S = TypeVar("S", bound=Sibling)
+
+
+def exempt(stored: Sibling, day_began: datetime) -> bool:
     """Held back on an earlier day: asked today whatever its siblings do."""
     return stored.held is not None and stored.held < day_began
 
@@ -75,19 +91,18 @@ class Met:
     shown: set[str] = field(default_factory=set)
     printed: set[str] = field(default_factory=set)
 
-    def clashes(self, stored: StoredCard) -> bool:
+    def clashes(self, stored: Sibling) -> bool:
         """Asking the card today would give its answer away, or give away another's: it
         shares a group with a card met, its answer was printed today already, or it and a
         card met each show the other's answer (one-way showing is settled by order, see
         `shown_last`)."""
-        card = stored.card
-        return bool(card.group_keys & self.groups) or card.key in self.printed or \
-            (card.key in self.shown and bool(set(card.links) & self.groups))
+        return bool(stored.group_keys & self.groups) or stored.key in self.printed or \
+            (stored.key in self.shown and bool(set(stored.links) & self.groups))
 
-    def add(self, stored: StoredCard, printed: bool = False) -> None:
+    def add(self, stored: Sibling, printed: bool = False) -> None:
         """Count a card as met today (`printed`: its screen is shown before the plan's)."""
-        self.groups |= stored.card.group_keys
-        (self.printed if printed else self.shown).update(stored.card.links)
+        self.groups |= stored.group_keys
+        (self.printed if printed else self.shown).update(stored.links)
 
     def copy(self) -> Met:
         """A copy to try a plan on."""
@@ -95,26 +110,27 @@ class Met:
 
 
 @dataclass
-class Settled:
+class Settled(Generic[S]):
     """Cards one day takes, in the order given, and the ones held back for a sibling."""
 
-    taken: list[StoredCard] = field(default_factory=list)
-    held: list[StoredCard] = field(default_factory=list)
+    taken: list[S] = field(default_factory=list)
+    held: list[S] = field(default_factory=list)
 
 
-def settle(cards: Iterable[StoredCard], met: Met, limit: int,
-           forced: Callable[[StoredCard], bool] | None = None) -> Settled:
+def settle(cards: Iterable[S], met: Met, limit: int,
+           forced: Callable[[S], bool] | None = None) -> Settled[S]:
     """Up to `limit` of `cards`, one of each sibling group: the `forced` ones (held back on
     an earlier day) whatever their siblings do, then the rest in order, each held back when
     it clashes with a card met today (`Met.clashes`). `met` grows with the taken cards."""
     listed = list(cards)
-    chosen: set[int] = set()
-    settled = Settled()
-    for stored in listed:
-        if len(chosen) < limit and forced is not None and forced(stored):
-            chosen.add(stored.row)
-            met.add(stored)
-    for stored in listed:
+    chosen: dict[int, int] = {}  # row: place in `listed`
+    settled: Settled[S] = Settled()
+    if forced is not None:
+        for place, stored in enumerate(listed):
+            if len(chosen) < limit and forced(stored):
+                chosen[stored.row] = place
+                met.add(stored)
+    for place, stored in enumerate(listed):
         if len(chosen) >= limit:
             break
         if stored.row in chosen:
@@ -122,9 +138,9 @@ def settle(cards: Iterable[StoredCard], met: Met, limit: int,
         if met.clashes(stored):
             settled.held.append(stored)
             continue
-        chosen.add(stored.row)
+        chosen[stored.row] = place
         met.add(stored)
-    settled.taken = [s for s in listed if s.row in chosen]
+    settled.taken = [listed[place] for place in sorted(chosen.values())]
     return settled
 
 
@@ -243,54 +259,105 @@ def pick_new(window: list[StoredCard], first: list[StoredCard], met: Met | None,
     return picked, held
 
 
+class Due(NamedTuple):
+    """A seen card in outline, as the forecast settles it (a tuple: 60k are made at once)."""
+
+    row: int
+    key: str
+    module: str
+    review: bool  # in review state (else learning or relearning)
+    due: float
+    group_keys: frozenset[str]
+    links: tuple[str, ...]
+    held: datetime | None
+
+
+NO_KEYS: frozenset[str] = frozenset()
+
+
+def _outline(store: Store, scope: Scope, until: datetime) -> list[Due]:
+    import json
+
+    rows = sorted(store.queue.due_outline(scope, until), key=lambda r: (r[2], r[0]))
+    if not any(r[5] or r[6] for r in rows):  # nothing to settle: no keys needed
+        review = int(State.REVIEW)
+        return [Due(r[0], "", r[3], r[1] == review, r[2], NO_KEYS, (), None) for r in rows]
+    found = []
+    for row, state, due, module, card_id, siblings, held in rows:
+        key = f"{module}/{card_id}"
+        groups, links = json.loads(siblings) if siblings else ((), ())
+        found.append(Due(row, key, module, state == int(State.REVIEW), due,
+                         frozenset((key, *groups)), tuple(links),
+                         None if held is None else datetime.fromtimestamp(held, UTC)))
+    return found
+
+
 def forecast(store: Store, settings: Settings, now: datetime, scope: Scope, days: int,
              today: TodaysCards | None = None) -> list[tuple[date, dict[str, int]]]:
     """Seen cards a learner will be asked on each learning day from today, per module, as
     the session will ask them: today what is still to ask (learning steps due later today
     included); then each day the cards falling due, held back and within the review limit
     as that day's session will settle them, assuming each day's cards are answered that
-    day."""
+    day. Cards are read in outline (no bodies parsed)."""
     zone = local_zone(settings.timezone)
     today = today or todays_cards(store, settings, now, scope)
     first = learning_day(now, settings.day_starts_at, zone)
     starts = [day_start(first + timedelta(days=i), settings.day_starts_at, zone)
               for i in range(days + 1)]
+    ends = [s.timestamp() for s in starts[1:]]
     planned = {s.row for s in today.reviews}
-    cards = [s for s in store.queue.seen_due_before(scope, starts[-1])
-             if s.row not in planned]
-    learning_today = [s for s in cards if s.state.state is not State.REVIEW
-                      and s.state.due is not None and s.state.due < starts[1]]
-    plan = [[*today.reviews, *learning_today]]
-    done = {s.row for s in learning_today}
-    held = {s.row for s in today.held}
+    arriving: list[list[Due]] = [[] for _ in range(days)]
+    outline = _outline(store, scope, starts[-1])
+    for card in outline:
+        if card.row not in planned:
+            arriving[bisect_right(ends, card.due)].append(card)
     waiting = store.queue.waiting_new(scope) if settings.bury_siblings else []
+    # Nothing to settle (no groups, no links, nothing waiting): each day takes the first
+    # cards up to the review limit.
+    plain = not settings.bury_siblings or not (waiting or today.held or any(
+        c.links or len(c.group_keys) > 1 or c.held for c in outline))
+    counts = [_per_module(today.reviews)]
+    for card in arriving[0]:
+        if not card.review:  # learning steps later today
+            counts[0][card.module] = counts[0].get(card.module, 0) + 1
+    # reviews due today but held back or over the limit come tomorrow, in due order
+    carried = [c for c in arriving[0] if c.review]
+    held = {s.row for s in today.held}
     for day in range(1, days):
-        begin, end = starts[day], starts[day + 1]
-        due = [s for s in cards if s.row not in done and s.state.due is not None
-               and s.state.due < end]
-        learning = [s for s in due if s.state.state is not State.REVIEW]
-        reviews = [s for s in due if s.state.state is State.REVIEW]
-        if settings.bury_siblings:
+        learning = [c for c in arriving[day] if not c.review]
+        reviews = [*carried, *(c for c in arriving[day] if c.review)]
+        limit = settings.reviews_per_day
+        if plain:
+            taken, carried = reviews[:limit], reviews[limit:]
+        else:
             met = Met()
-            for stored in learning:
-                met.add(stored, printed=True)
-            late = partial(_waited, frozenset(held), begin)
-            settled = settle([s for s in reviews if late(s)], met, settings.reviews_per_day,
-                             late)
+            for card in learning:
+                met.add(card, printed=True)
+            waited = frozenset(held)
+            late = [c for c in reviews if c.row in waited or exempt(c, starts[day])]
+            settled = settle(late, met, limit, _always)
             if day == 1:  # new cards that waited today take their groups first tomorrow
                 settle(interleave(waiting), met, settings.new_per_day)
-            rest = settle([s for s in reviews if not late(s)], met,
-                          settings.reviews_per_day - len(settled.taken))
-            settled = Settled(taken=[*settled.taken, *rest.taken], held=rest.held)
-        else:
-            settled = Settled(taken=reviews[:settings.reviews_per_day])
-        held = {s.row for s in settled.held}
-        done |= {s.row for s in learning} | {s.row for s in settled.taken}
-        plan.append([*learning, *settled.taken])
-    result = []
-    for offset, asked in enumerate(plan):
-        modules: dict[str, int] = {}
-        for stored in asked:
-            modules[stored.card.deck] = modules.get(stored.card.deck, 0) + 1
-        result.append((first + timedelta(days=offset), modules))
-    return result
+            early = {c.row for c in late}
+            rest = settle([c for c in reviews if c.row not in early], met,
+                          limit - len(settled.taken))
+            taken = [*settled.taken, *rest.taken]
+            held = {c.row for c in rest.held}
+            asked = {c.row for c in taken}
+            carried = [c for c in reviews if c.row not in asked]
+        per_module: dict[str, int] = {}
+        for card in [*learning, *taken]:
+            per_module[card.module] = per_module.get(card.module, 0) + 1
+        counts.append(per_module)
+    return [(first + timedelta(days=offset), counts[offset]) for offset in range(days)]
+
+
+def _always(_: object) -> bool:
+    return True
+
+
+def _per_module(cards: Iterable[StoredCard]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for stored in cards:
+        found[stored.card.deck] = found.get(stored.card.deck, 0) + 1
+    return found

@@ -128,9 +128,12 @@ FTS_NEW = _FTS_COLUMNS.format(t="new")
 def held_back(db: Database) -> None:
     """A card held back because a sibling was asked that day records the start of that
     learning day (`held_since`): the next day it is asked whatever its siblings do, so no
-    card waits more than a day. Every deck is read again on the next sync, so cards learn
-    which other cards they show (`links` in the card body)."""
+    card waits more than a day. `siblings` holds, for a card that has any, its sibling
+    groups and the cards whose answers it shows (`[groups, links]` as JSON: what settling
+    siblings reads, without parsing bodies). Every deck is read again on the next sync, so
+    cards learn which other cards they show (`links` in the card body)."""
     _table(db, "cards").add_column("held_since", float)
+    _table(db, "cards").add_column("siblings", str)
     db.execute("UPDATE deck_files SET mtime_ns = 0, sha256 = ''")
 
 

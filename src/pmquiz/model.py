@@ -194,8 +194,23 @@ class StoredCard:
     phase_number: int
     module_title: str
     state: CardState
-    # The start of the learning day it was first held back by a sibling (see `today`).
+    # The start of the learning day it was first held back by a sibling (see `agenda`).
     held: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """`Card.key`."""
+        return self.card.key
+
+    @property
+    def group_keys(self) -> frozenset[str]:
+        """`Card.group_keys`."""
+        return self.card.group_keys
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """`Card.links`."""
+        return self.card.links
 
 
 

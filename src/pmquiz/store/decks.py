@@ -118,21 +118,25 @@ class Decks(Room):
             "SELECT id, card_id, body, retired FROM cards WHERE deck = ?", (module.slug,))}
         for position, card in enumerate(deck.cards):
             body = json.dumps(card.to_dict(), ensure_ascii=False, sort_keys=True)
+            groups = sorted(card.group_keys - {card.key})
+            siblings = json.dumps([groups, list(card.links)], ensure_ascii=False) \
+                if groups or card.links else None
             old = existing.pop(card.id, None)
             if old is None:
                 cursor = conn.execute(
                     "INSERT INTO cards (deck, card_id, kind, phase, position, category_set, "
-                    "body, retired) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                    "body, siblings, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
                     (module.slug, card.id, card.kind.value, module.phase, position,
-                     card.category_set or None, body))
+                     card.category_set or None, body, siblings))
                 conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)",
                              (cursor.lastrowid,))
                 report.added += 1
             else:
                 conn.execute("UPDATE cards SET kind = ?, phase = ?, position = ?, "
-                             "category_set = ?, body = ?, retired = 0 WHERE id = ?",
-                             (card.kind.value, module.phase, position,
-                              card.category_set or None, body, old[0]))
+                             "category_set = ?, body = ?, siblings = ?, retired = 0 "
+                             "WHERE id = ?", (card.kind.value, module.phase, position,
+                                              card.category_set or None, body, siblings,
+                                              old[0]))
                 if old[1] != body or old[2]:
                     report.updated += 1
         for row, _, retired in existing.values():
