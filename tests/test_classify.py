@@ -94,9 +94,35 @@ def test_missed_ones_can_be_drilled_again(home: Path) -> None:
     result = runner.invoke(app, ["classify", "--set", "pp", "--json"],
                            input="1\n\n1\n\n1\n\n1\n\ny\n2\n\n2\n\n", env={"PMQUIZ_NOW": NOW})
     data = json.loads(result.stdout)
-    assert data["rounds"] == 6 and data["score"] == 4
-    assert data["missed"] == [] or len(data["missed"]) == 2  # missed once, then right
+    # the first pass keeps its score; "again" is a pass with a score of its own
+    assert data["rounds"] == 4 and data["score"] == 2
+    assert data["again"] == [{"rounds": 2, "score": 2}]
+    assert data["missed"] == []  # missed once, then right: not missed any more
     assert len(reviews(home)) == 6
+    screen = runner.invoke(app, ["classify", "--set", "pp"], input="1\n\n1\n\n1\n\n1\n\n"
+                           "y\n2\n\n1\n\n", env={"PMQUIZ_NOW": "2026-03-02T10:00:00+00:00"})
+    again = screen.output.split("drill the 2 missed again?")[1]
+    assert "score 0 · streak 0" in again  # the again pass starts from nothing
+    assert "Again: 1/2" in screen.output
+    missed = screen.output.split("Missed")[-1]
+    assert "Keeps tasks" in missed or "Tracks the budget" in missed
+    assert not ("Keeps tasks" in missed and "Tracks the budget" in missed)
+
+
+def test_a_drill_meets_new_statements_within_the_new_card_limit(home: Path) -> None:
+    drill_home(home)
+    config = home / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "new_per_day = 1\n",
+                      encoding="utf-8")
+    result = runner.invoke(app, ["classify", "--set", "pp", "--json"], input="1\n\n" * 4 +
+                           "n\n", env={"PMQUIZ_NOW": NOW})
+    data = json.loads(result.stdout)
+    assert data["rounds"] == 1 and data["left_out_unseen"] == 3
+    due = json.loads(runner.invoke(app, ["due", "--json"], env={"PMQUIZ_NOW": NOW}).output)
+    assert due["new"] == 0  # the one met in the drill was today's new card
+    shown = runner.invoke(app, ["classify", "--set", "pp"], input="1\n\nn\n",
+                          env={"PMQUIZ_NOW": NOW}).output
+    assert "statements not met yet left for study" in shown
 
 
 def test_due_and_weak_cards_come_first(home: Path) -> None:

@@ -37,42 +37,49 @@ class Round:
 
 @dataclass
 class DrillResult:
-    """How a drill went: rounds, score, streaks, confusion per category set."""
+    """How a drill went: its passes (the first over the statements, then each "again" over
+    the ones missed, with a score of its own), streaks, confusion per category set."""
 
     rounds: list[Round] = field(default_factory=list)
     stopped_by: str = ""
+    starts: list[int] = field(default_factory=lambda: [0])  # where each pass begins
+    left_out: int = 0  # statements never met, left for study days (new-card limit)
+
+    def begin_pass(self) -> None:
+        """An "again" pass starts: it keeps its own score."""
+        self.starts.append(len(self.rounds))
+
+    @property
+    def passes(self) -> list[list[Round]]:
+        """The rounds of each pass, first pass first."""
+        ends = [*self.starts[1:], len(self.rounds)]
+        return [self.rounds[a:b] for a, b in zip(self.starts, ends, strict=True)]
 
     @property
     def score(self) -> int:
-        """Right answers."""
-        return sum(r.correct for r in self.rounds)
+        """Right answers in the current pass."""
+        return sum(r.correct for r in self.passes[-1])
 
     @property
     def best_streak(self) -> int:
-        """Longest run of right answers."""
-        best = run = 0
-        for r in self.rounds:
-            run = run + 1 if r.correct else 0
-            best = max(best, run)
+        """Longest run of right answers within a pass."""
+        best = 0
+        for rounds in self.passes:
+            run = 0
+            for r in rounds:
+                run = run + 1 if r.correct else 0
+                best = max(best, run)
         return best
 
     @property
     def still_missed(self) -> list[StoredCard]:
-        """Cards whose latest answer was wrong: what a drill-again round is for."""
+        """Cards whose latest answer was wrong: what a drill-again pass is for, and what the
+        summary lists as missed."""
         latest: dict[int, Round] = {}
         for r in self.rounds:
             latest.pop(r.stored.row, None)
             latest[r.stored.row] = r
         return [r.stored for r in latest.values() if not r.correct]
-
-    @property
-    def missed(self) -> list[StoredCard]:
-        """Cards answered wrong, once each, in drill order."""
-        seen: dict[int, StoredCard] = {}
-        for r in self.rounds:
-            if not r.correct:
-                seen.setdefault(r.stored.row, r.stored)
-        return list(seen.values())
 
     def confusion(self) -> dict[str, dict[str, dict[str, int]]]:
         """category set -> true category -> chosen category -> count."""
@@ -87,14 +94,19 @@ class DrillResult:
     def to_dict(self) -> dict[str, object]:
         """The JSON form."""
         seconds = [r.seconds for r in self.rounds]
+        first = self.passes[0]
+        right = sum(r.correct for r in first)
         return {
-            "rounds": len(self.rounds), "score": self.score,
-            "accuracy": self.score / len(self.rounds) if self.rounds else None,
+            "rounds": len(first), "score": right,
+            "accuracy": right / len(first) if first else None,
+            "again": [{"rounds": len(p), "score": sum(r.correct for r in p)}
+                      for p in self.passes[1:]],
             "best_streak": self.best_streak,
             "seconds_per_item": sum(seconds) / len(seconds) if seconds else None,
             "confusion": self.confusion(),
             "missed": [{"card": s.card.key, "statement": s.card.prompt,
-                        "category": s.card.answer} for s in self.missed],
+                        "category": s.card.answer} for s in self.still_missed],
+            "left_out_unseen": self.left_out,
             "answers": [{"card": r.stored.card.key, "chosen": r.chosen, "correct": r.correct,
                          "seconds": round(r.seconds, 3)} for r in self.rounds],
             "stopped_by": self.stopped_by or None,
@@ -153,11 +165,16 @@ def resolve_set(sets: list[str], wanted: str | None, names: dict[str, str] | Non
 
 def drill_cards(store: Store, settings: Settings, scheduler: Scheduler, now: datetime,
                 scope: Scope, category_set: str | None, rounds: int,
-                rng: random.Random) -> list[StoredCard]:
-    """Due or weak cards first (lowest predicted recall first), then the rest shuffled."""
+                rng: random.Random) -> tuple[list[StoredCard], int]:
+    """Due or weak cards first (lowest predicted recall first), then the rest shuffled. A
+    statement never met counts against today's new-card limit, as in `study` (its answer
+    starts its schedule): only as many as the limit still allows are taken. Returns the
+    cards and how many never-met statements were left out for that reason."""
     cards = [s for s in store.queue.cards_in_scope(scope, kinds=["classify"])
              if category_set is None or s.card.category_set == category_set]
-    _, day_end = day_bounds(now, settings.day_starts_at, local_zone(settings.timezone))
+    day_start, day_end = day_bounds(now, settings.day_starts_at,
+                                    local_zone(settings.timezone))
+    new_left = max(0, settings.new_per_day - store.queue.answered_since(day_start, State.NEW))
 
     def urgent(stored: StoredCard) -> bool:
         state = stored.state
@@ -173,7 +190,15 @@ def drill_cards(store: Store, settings: Settings, scheduler: Scheduler, now: dat
                                   s.state.stability or 0.0, s.row))
     rest = [s for s in cards if not urgent(s)]
     rng.shuffle(rest)
-    return (first + rest)[:rounds]
+    chosen = (first + rest)[:rounds]
+    unseen = [s for s in chosen if s.state.state is State.NEW]
+    if len(unseen) <= new_left:
+        return chosen, 0
+    dropped = {s.row for s in unseen[new_left:]}
+    # fill the places with statements already met, if the drill has more
+    more = [s for s in (first + rest)[rounds:] if s.state.state is not State.NEW]
+    kept = [s for s in chosen if s.row not in dropped] + more[:len(dropped)]
+    return kept, len(dropped)
 
 
 class Drill:
@@ -196,6 +221,8 @@ class Drill:
                 missed = result.still_missed  # once answered right, a statement is done
                 batch = [self.recorder.current(s) for s in missed] \
                     if missed and self.ui.again(missed, result) else []
+                if batch:
+                    result.begin_pass()
         except EOFError:
             result.stopped_by = "eof"
         except KeyboardInterrupt:

@@ -86,10 +86,11 @@ def classify(
 
             ui = LineDrillUI(stdout=sys.stderr if as_json else sys.stdout)
         rng = random.Random()
-        cards = drill_cards(ws.store, ws.settings, ws.scheduler(), clock(), scope, chosen_set,
-                            rounds, rng)
+        cards, left_out = drill_cards(ws.store, ws.settings, ws.scheduler(), clock(), scope,
+                                      chosen_set, rounds, rng)
         recorder = Recorder(ws.store, ws.scheduler(), clock, mode="classify")
         result = Drill(recorder, ui).run(cards)
+        result.left_out = left_out
     if as_json:
         print_json(result.to_dict())
     else:

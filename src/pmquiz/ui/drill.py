@@ -41,8 +41,8 @@ class LineDrillUI(LineProtocol):
         return "right" if word in ("r", "right") else ""
 
     def again(self, missed: list[StoredCard], result: DrillResult) -> bool:
-        """The score so far, then whether to drill the missed ones again."""
-        self._print(f"score {result.score}/{len(result.rounds)}; still missed: "
+        """The pass's score, then whether to drill the missed ones again."""
+        self._print(f"score {result.score}/{len(result.passes[-1])}; still missed: "
                     + "; ".join(s.card.prompt for s in missed))
         word = self._read(f"drill the {len(missed)} missed again? [y/N]> ").strip().lower()
         return word in ("y", "yes")
@@ -101,23 +101,33 @@ def drill_summary(console: Console, result: DrillResult) -> None:
     """Score, time per item, the confusion table and the statements missed."""
     from rich.panel import Panel
 
+    from pmquiz.ui.render import plural
     from pmquiz.ui.stats_view import confusion_tables
 
     data = result.to_dict()
     if not result.rounds:
         console.print("No statements were answered.")
         return
-    lines = [f"Score [bold]{result.score}/{len(result.rounds)}[/bold] "
-             f"({result.score / len(result.rounds):.0%}) · best streak {result.best_streak} · "
-             f"{data['seconds_per_item']:.1f} s per statement"]
+    first = result.passes[0]
+    right = sum(r.correct for r in first)
+    lines = [f"Score [bold]{right}/{len(first)}[/bold] ({right / len(first):.0%}) · best "
+             f"streak {result.best_streak} · {data['seconds_per_item']:.1f} s per statement"]
+    for number, rounds in enumerate(result.passes[1:], 1):
+        again = sum(r.correct for r in rounds)
+        lines.append(f"Again{f' ({number})' if len(result.passes) > 2 else ''}: "
+                     f"{again}/{len(rounds)}")
+    if result.left_out:
+        lines.append(f"{plural(result.left_out, 'statement')} not met yet left for study: "
+                     "today's new-card limit is used (each first answer starts a schedule).")
     if result.stopped_by:
         lines.append("[dim]Stopped early: every answer given is saved.[/dim]")
     console.print(Panel("\n".join(lines), title="Drill", title_align="left"))
     for table in confusion_tables(result.confusion()):
         console.print(table)
-    if result.missed:
+    missed = result.still_missed
+    if missed:
         console.print("[bold]Missed[/bold]")
-        for stored in result.missed:
+        for stored in missed:
             line = literal(f"  {stored.card.prompt}")
             line.append(f"  → {stored.card.answer}", style="green")
             console.print(line)
