@@ -115,3 +115,53 @@ def test_kill_9_loses_at_most_the_card_on_screen(deck_home: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_help_and_stop_before_answering(deck_home: Path) -> None:
+    child = spawn(deck_home, "study")
+    child.expect("Tracks the budget")
+    child.expect(r"your answer \[1/2\]")
+    child.send("?")  # before answering: what may be done
+    child.expect("stop the session")
+    child.send("q")  # stop and save, as Ctrl-D
+    child.expect("Input ended")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert reviews(deck_home) == []
+
+
+def test_esc_stops_a_typed_card_and_a_lone_question_mark_lists_the_keys(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    child = spawn(home, "study")
+    child.expect("Your answer:")
+    child.sendline("answer 1")
+    child.expect("rate:")
+    child.send("3")
+    child.expect("rated Good")
+    child.expect("Your answer:")
+    child.sendline("?")
+    child.expect("stop the session")
+    child.expect("Your answer:")  # asked again
+    child.send("\x1b")  # Esc
+    child.expect("Input ended")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [rating for _, rating in reviews(home)] == [3]  # the one answer is saved
+
+
+def test_a_flag_message_stays_on_its_own_card(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    child = spawn(home, "study")
+    child.expect("Your answer:")
+    child.sendline("answer 1")
+    child.expect("rate:")
+    child.send("f")
+    child.expect("Flagged")  # said on the card it is about
+    child.send("3")
+    child.expect("rated Good")
+    child.expect("Your answer:")  # the next card's screen
+    assert "Flagged" not in child.before
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)

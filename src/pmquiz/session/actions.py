@@ -30,8 +30,9 @@ class Step:
 class Notices(Protocol):
     """The part of the screen an action speaks to."""
 
-    def notice(self, text: str) -> None:
-        """Say what an action did."""
+    def notice(self, text: str, moves_on: bool = True) -> None:
+        """Say what an action did (`moves_on`: the card leaves the screen, so the words are
+        said again on the next one)."""
 
 
 class Session(Protocol):
@@ -59,7 +60,7 @@ def act(study: Session, action: str, stored: StoredCard) -> Step | None:
     if action == "flag":
         flagged = card_actions.toggle_flag(study.store, stored)
         study.ui.notice("Flagged: pmquiz search --flagged lists it." if flagged else
-                       "Flag removed.")
+                        "Flag removed.", moves_on=False)
         return None
     if action == "suspend":
         card_actions.suspend(study.store, stored)
@@ -72,7 +73,8 @@ def act(study: Session, action: str, stored: StoredCard) -> Step | None:
         return Step(None)
     if action == "edit":
         if study.editor is None:
-            study.ui.notice(f"Editing needs a terminal: pmquiz edit {stored.card.key}")
+            study.ui.notice(f"Editing needs a terminal: pmquiz edit {stored.card.key}",
+                            moves_on=False)
             return None
         edited, outcome = study.editor(stored)
         study.ui.notice(outcome)
@@ -80,7 +82,7 @@ def act(study: Session, action: str, stored: StoredCard) -> Step | None:
     if action == "undo":
         previous = study.recorder.undo_last()
         if previous is None:
-            study.ui.notice("Nothing to undo yet in this session.")
+            study.ui.notice("Nothing to undo yet in this session.", moves_on=False)
             return None
         study.unrecord()
         study.ui.notice("Undone: that card again.")

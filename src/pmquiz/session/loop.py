@@ -43,8 +43,8 @@ class StudyUI(Protocol):
     def saved(self, rating: Rating) -> None:
         """The answer is in the database (shown only once it is)."""
 
-    def notice(self, text: str) -> None:
-        """Say what an action did."""
+    def notice(self, text: str, moves_on: bool = True) -> None:
+        """Say what an action did (`moves_on`: the card leaves the screen)."""
 
 
 # Opens a card in $EDITOR: the card as it is afterwards (None: gone) and what happened.

@@ -41,7 +41,7 @@ def option_keys(options: tuple[str, ...]) -> list[str]:
     """First letters when they are all different (p/r for Product/Project), else 1, 2, 3..."""
     letters = [normalize(o)[:1] for o in options]
     if all(letters) and len(set(letters)) == len(letters) and \
-            not set(letters) & {"j", "k"} and all(ch.isalpha() for ch in letters):
+            not set(letters) & {"j", "k", "q"} and all(ch.isalpha() for ch in letters):
         return letters
     return [str(i) for i in range(1, len(options) + 1)]
 
@@ -105,6 +105,11 @@ def header_lines(question: Question, width: int) -> list[str]:
 # What a learner may do instead of rating, with its key in a terminal and its word in
 # the line protocol.
 ACTION_KEYS = {"u": "undo", "s": "suspend", "b": "bury", "f": "flag", "E": "edit"}
+BEFORE_ANSWER_HELP = (("keys", "the option's key answers a choice card"),
+                      ("?", "this help (a typed answer: a line that is only ?)"),
+                      ("q, Esc", "stop the session; every answer given is saved (q: choice "
+                                 "cards; Esc: any card)"),
+                      ("Ctrl-C", "stop at once; every answer given is saved"))
 ACTION_HELP = (("u", "undo", "take back the answer before this card and ask it again"),
                ("s", "suspend", "never ask this card (pmquiz unsuspend brings it back)"),
                ("b", "bury", "skip this card until the next learning day"),
@@ -277,7 +282,7 @@ class LineStudyUI(LineProtocol):
     def saved(self, rating: Rating) -> None:
         """Nothing to print: the next prompt follows."""
 
-    def notice(self, text: str) -> None:
+    def notice(self, text: str, moves_on: bool = True) -> None:  # noqa: ARG002
         """Print what an action did."""
         self._print(f"  {text}")
 
@@ -326,22 +331,55 @@ class TerminalStudyUI:
         if question.options:
             from pmquiz.ui.keys import read_key
 
-            mapping = dict(zip(keys, question.options, strict=True))
-            chosen = read_key(f"  your answer [{'/'.join(keys)}] ", mapping)
-            self.console.print(f"  → {clean(chosen)}", highlight=False, markup=False)
-            return chosen
-        import questionary
-
+            mapping: dict[str, Any] = {**dict(zip(keys, question.options, strict=True)),
+                                       "?": Action("?"), "q": Action("q"),
+                                       "escape": Action("q")}
+            while True:
+                chosen = read_key(f"  your answer [{'/'.join(keys)}] · ? more ", mapping)
+                if isinstance(chosen, Action):
+                    self._before_answer(chosen)
+                    continue
+                self.console.print(f"  → {clean(chosen)}", highlight=False, markup=False)
+                return str(chosen)
         if kind_of(card).answer_mode == "items":
-            first = questionary.text("Items:", qmark="›").unsafe_ask() or ""
+            first = self._typed("Items:", "›")
             if "," in first or ";" in first or not first.strip():
-                return str(first)
+                return first
             items = [first]
-            while more := (questionary.text("  next (Enter to finish):", qmark=" ")
-                           .unsafe_ask() or "").strip():
+            while more := self._typed("  next (Enter to finish):", " ").strip():
                 items.append(more)
             return "\n".join(items)
-        return str(questionary.text("Your answer:", qmark="›").unsafe_ask() or "")
+        return self._typed("Your answer:", "›")
+
+    def _before_answer(self, action: Action) -> None:
+        """`?` lists what may be done before answering; `q` (or Esc) stops and saves."""
+        if action.name == "q":
+            raise EOFError
+        for key, text in BEFORE_ANSWER_HELP:
+            self.console.print(f"  {key:>5}  {text}", style="dim", highlight=False,
+                               markup=False)
+
+    def _typed(self, message: str, mark: str) -> str:
+        """A line of text; Esc stops the session (answers so far saved), and a line that is
+        only `?` lists what may be done before answering, then asks again."""
+        import questionary
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from prompt_toolkit.key_binding.key_processor import KeyPressEvent
+
+        stop = KeyBindings()
+
+        @stop.add("escape", eager=True)
+        def _(event: KeyPressEvent) -> None:
+            event.app.exit(exception=EOFError())
+
+        while True:
+            prompt = questionary.text(message, qmark=mark)
+            app = prompt.application
+            app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), stop])
+            typed = str(prompt.unsafe_ask() or "")
+            if typed.strip() != "?":
+                return typed
+            self._before_answer(Action("?"))
 
     def rate(self, verdict: Verdict) -> Rated | str:
         """Show the verdict, the word-level comparison and the explanation; then wait for one
@@ -424,10 +462,12 @@ class TerminalStudyUI:
         """Confirm the rating once it is stored."""
         self.console.print(f"  rated {rating.label} · saved", style="dim", highlight=False)
 
-    def notice(self, text: str) -> None:
-        """Say what an action did (again at the top of the next card's screen)."""
+    def notice(self, text: str, moves_on: bool = True) -> None:
+        """Say what an action did; when the card leaves the screen (suspended, buried,
+        undone), again at the top of the next card's screen."""
         self.console.print(literal(f"  {text}", "yellow"))
-        self._carried = text
+        if moves_on:
+            self._carried = text
 
 
 @dataclass(frozen=True)
