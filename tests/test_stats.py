@@ -246,3 +246,20 @@ def test_empty_state_is_friendly(home: Path) -> None:
     result = runner.invoke(app, ["stats"])
     assert result.exit_code == 0
     assert "No reviews yet" in result.output and "pmquiz study" in result.output
+
+
+def test_a_first_day_is_not_full_marks_and_a_card_failed_minutes_ago_is_relearning(
+        tmp_path: Path) -> None:
+    log = Log(tmp_path, cards=3)
+    log.graduate("q1", T0)
+    log.graduate("q2", T0)
+    now = T0 + timedelta(hours=1)  # the same learning day
+    [phase] = log.report(now).phases
+    assert phase.scores.mastery is not None and phase.scores.mastery < 0.99
+    tomorrow = [log.scheduler.retrievability(log.card(c).state, T0 + timedelta(days=1))
+                for c in ("q1", "q2")]
+    assert phase.scores.mastery == pytest.approx(sum(tomorrow) / 2, abs=1e-9)
+    log.answer("q1", Rating.AGAIN, now)  # a lapse: relearning
+    later = log.report(now + timedelta(minutes=5))
+    [hard] = [h for h in later.hardest if h.key.endswith("/q1")]
+    assert hard.relearning and hard.lapses == 1

@@ -115,6 +115,7 @@ class HardCard:
     lapses: int
     leech: bool
     recall: float
+    relearning: bool = False  # failed and in its steps again: not remembered yet
 
 
 @dataclass
@@ -374,7 +375,8 @@ def _hardest(store: Store, settings: Settings, recall: str, now: datetime,
     hardest = [HardCard(key=row["key"], module=row["title"],
                         prompt=shown_text(Card.from_dict(json.loads(row["body"]))),
                         lapses=row["lapses"],
-                        leech=row["lapses"] >= settings.leech_lapses, recall=row["recall"])
+                        leech=row["lapses"] >= settings.leech_lapses, recall=row["recall"],
+                        relearning=bool(row["relearning"]))
                for row in rows]
     return hardest, leeches
 

@@ -32,10 +32,13 @@ def recall_sql(decay: float, factor: float, at: str, last: str, stability: str,
                day_offset: int = 0) -> str:
     """FSRS recall as an SQL expression; elapsed time in learning days, as the scheduler
     counts it (`day_offset`: seconds to add to a Unix time so that whole days split at the
-    learner's day start: the UTC offset minus the day-start hour)."""
+    learner's day start: the UTC offset minus the day-start hour). A card answered today
+    counts one day old: recall within the day of study is no evidence of memory (every
+    card would read 100%, a card failed minutes ago too), so the figure is what the model
+    expects by tomorrow."""
     elapsed = (f"(cast(({at} + {day_offset}) / 86400 AS INTEGER) - "
                f"cast(({last} + {day_offset}) / 86400 AS INTEGER))")
-    return f"pow(1 + {factor!r} * max(0, {elapsed}) / {stability}, {decay!r})"
+    return f"pow(1 + {factor!r} * max(1, {elapsed}) / {stability}, {decay!r})"
 
 
 def module_scores(store: Store, recall: str, history: list[str], now: float,
@@ -107,12 +110,12 @@ def leech_count(store: Store, lapses: int, where: str, params: list[object]) -> 
 
 def hardest_cards(store: Store, recall: str, now: float, retention: float, limit: int,
                   where: str, params: list[object]) -> list[sqlite3.Row]:
-    """Seen cards with lapses or recall under `retention`: key, title, body, lapses, recall;
-    most lapses first, then lowest recall."""
+    """Seen cards with lapses or recall under `retention`: key, title, body, lapses, recall,
+    whether it is in (re)learning steps; most lapses first, then lowest recall."""
     return _rows(
         store,
         f"SELECT c.deck || '/' || c.card_id AS key, d.title AS title, c.body AS body, "
-        f"s.lapses AS lapses, {recall} AS recall "
+        f"s.lapses AS lapses, {recall} AS recall, s.state IN (1, 3) AS relearning "
         "FROM card_state s JOIN cards c ON c.id = s.card JOIN decks d ON d.slug = c.deck "
         f"WHERE s.state > 0 AND {where} AND (s.lapses > 0 OR {recall} < ?) "
         "ORDER BY s.lapses DESC, recall ASC, c.id LIMIT ?",

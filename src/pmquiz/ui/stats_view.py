@@ -145,7 +145,7 @@ def hardest_table(report: Report, width: int = 100) -> RenderableType:
         if card.leech:
             label.append("  leech", style="bold red")
         table.add_row(label, literal(shorten(card.module, module_width)), str(card.lapses),
-                      percent(card.recall))
+                      "relearning" if card.relearning else percent(card.recall))
     return table
 
 
@@ -198,4 +198,4 @@ def show_stats(console: Console, report: Report) -> None:
         console.print(table)
     console.print("\n[dim]Acc: correct answers · Ret: true retention of due reviews · "
                   "Mastery: mean predicted recall of cards seen · Ready: mean predicted recall "
-                  "of all cards (unseen = 0)[/dim]")
+                  "of all cards (unseen = 0); a card answered today counts as a day old[/dim]")
