@@ -329,3 +329,18 @@ def test_a_missing_editor_does_not_end_the_session(home: Path) -> None:
     assert "Not edited: could not start the editor '/no/such/editor'" in screen
     assert "Question 1?" in screen
     assert term.finish() == 130
+
+
+def test_a_card_at_40_columns_and_12_rows_shows_all_of_its_screen(home: Path) -> None:
+    cloze = ('[[cards]]\nid = "z1"\nkind = "cloze"\n'
+             'prompt = "A product moves through {{introduction}}, growth and decline."\n\n')
+    write_deck(own_decks_only(home), "alpha", cloze, title=LONG_TITLE)
+    term = Terminal(home, "study", columns=40, rows=12)
+    term.expect("Your answer:")
+    lines = term.lines()
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[0].startswith("Phase 0 · Intro")  # the header is still on screen
+    text = term.text()
+    assert "fill the gap(s); several gaps: separate with ;" in " ".join(text.split())
+    assert "decline." in text
+    term.finish()

@@ -62,8 +62,9 @@ def scores_table(report: Report, width: int = 100) -> RenderableType:
     return Group(*tables)
 
 
-def history_lines(report: Report) -> RenderableType:
-    """Readiness over time per phase, as a sparkline with its first and last values."""
+def history_lines(report: Report, width: int = 80) -> RenderableType:
+    """Readiness over time per phase, as a sparkline with its first and last values (their
+    dates too when the line has room for them)."""
     from rich.text import Text
 
     text = Text()
@@ -73,22 +74,30 @@ def history_lines(report: Report) -> RenderableType:
         if not values:
             continue
         first, last = phase.history[0], phase.history[-1]
-        text.append(f"  Phase {phase.phase}  ")
-        text.append(sparkline(values), style="cyan")
-        text.append(f"  {first[0]:%d %b} {values[0]:.0%} → {last[0]:%d %b} {values[-1]:.0%}\n")
+        head = f"  Phase {phase.phase}  "
+        line = sparkline(values)
+        tail = f"  {first[0]:%d %b} {values[0]:.0%} → {last[0]:%d %b} {values[-1]:.0%}"
+        if len(head) + len(line) + len(tail) > width:
+            tail = f"  {values[0]:.0%} → {values[-1]:.0%}"
+        text.append(head)
+        text.append(line, style="cyan")
+        text.append(tail + "\n")
     return text
 
 
-def calendar_heatmap(report: Report) -> RenderableType:
-    """Reviews per day for the last 26 weeks: one column a week, Monday at the top."""
+def calendar_heatmap(report: Report, width: int = 80) -> RenderableType:
+    """Reviews per day for the last 26 weeks: one column a week, Monday at the top. The
+    streak and the legend go on lines of their own when the width has no room beside."""
     from rich.text import Text
 
     counts = [n for _, n in report.calendar]
     peak = max(counts, default=0)
     text = Text()
-    text.append("Reviews per day, last 26 weeks", style="bold")
-    text.append(f"   streak {plural(report.streak_current, 'day')} · longest "
-                f"{report.streak_longest}\n")
+    title = "Reviews per day, last 26 weeks"
+    streak = (f"streak {plural(report.streak_current, 'day')} · longest "
+              f"{report.streak_longest}")
+    text.append(title, style="bold")
+    text.append(f"   {streak}\n" if len(title) + 3 + len(streak) <= width else f"\n{streak}\n")
     if not report.calendar:
         return text
     first = report.calendar[0][0]
@@ -105,18 +114,22 @@ def calendar_heatmap(report: Report) -> RenderableType:
             text.append(HEAT[level] if n else "·", style=HEAT_STYLES[level])
         text.append("\n")
     last = first + timedelta(days=len(report.calendar) - 1)
-    text.append(f"      {first:%d %b %Y} … {last:%d %b %Y}   less ", style="dim")
+    span = f"      {first:%d %b %Y} … {last:%d %b %Y}"
+    text.append(span + ("   less " if len(span) + 16 <= width else "\n      less "),
+                style="dim")
     for level in range(1, 5):
         text.append(HEAT[level], style=HEAT_STYLES[level])
     text.append(" more\n", style="dim")
     return text
 
 
-def forecast_bars(report: Report, width: int = 30) -> RenderableType:
-    """Reviews due on each of the next 7 days."""
+def forecast_bars(report: Report, width: int = 80) -> RenderableType:
+    """Reviews due on each of the next 7 days, the longest bar up to 30 cells (fewer when
+    the width needs it: a date, the bar and its count on one line)."""
     from rich.text import Text
 
     peak = max((n for _, n in report.forecast), default=0)
+    width = max(5, min(30, width - 15 - len(str(peak))))
     text = Text()
     text.append("Due in the next 7 days\n", style="bold")
     for day, n in report.forecast:
@@ -151,6 +164,7 @@ def hardest_table(report: Report, width: int = 100) -> RenderableType:
 
 def confusion_tables(confusion: dict[str, dict[str, dict[str, int]]]) -> list[RenderableType]:
     """For classify cards: the true category (rows) against the chosen one (columns)."""
+    from rich.console import Group
     from rich.table import Table
 
     tables: list[RenderableType] = []
@@ -158,8 +172,10 @@ def confusion_tables(confusion: dict[str, dict[str, dict[str, int]]]) -> list[Re
         categories = list(rows)
         total = sum(sum(r.values()) for r in rows.values())
         right = sum(rows[c][c] for c in categories)
-        table = Table(title=literal(f"Classification: {category_set} ({right}/{total} right)"),
-                      title_justify="left", show_edge=False, pad_edge=False)
+        # the title above the table, not in it (a table's title wraps at the table's own
+        # width, which split "(3/3 right)"), the count first so a wrap falls in the set name
+        title = literal(f"Classification ({right}/{total} right): {category_set}", "italic")
+        table = Table(show_edge=False, pad_edge=False)
         table.add_column("true \\ chosen")
         for category in categories:
             table.add_column(literal(category), justify="right")
@@ -168,7 +184,7 @@ def confusion_tables(confusion: dict[str, dict[str, dict[str, int]]]) -> list[Re
                      (f"[red]{rows[truth][c]}[/red]" if rows[truth][c] else "0")
                      for c in categories]
             table.add_row(literal(truth), *cells)
-        tables.append(table)
+        tables.append(Group(title, table))
     return tables
 
 
@@ -188,9 +204,9 @@ def show_stats(console: Console, report: Report) -> None:
         console.print(f"{plural(suspended, 'card')} suspended, counted above but never asked "
                       "(pmquiz search --suspended lists them).", style="dim")
     console.print()
-    console.print(history_lines(report))
-    console.print(calendar_heatmap(report))
-    console.print(forecast_bars(report))
+    console.print(history_lines(report, console.width))
+    console.print(calendar_heatmap(report, console.width))
+    console.print(forecast_bars(report, console.width))
     if report.hardest:
         console.print(hardest_table(report, console.width))
     for table in confusion_tables(report.confusion):

@@ -325,9 +325,15 @@ class TerminalStudyUI:
         self.console.print()
         content: Any = prompt.append_text(body) if isinstance(prompt, Text) else \
             Group(prompt, body) if body else prompt
+        # the hint in the panel's lower border when it fits there, else under the panel
+        # (a border cuts what does not fit)
+        fits = len(hint) + 6 <= width
         self.console.print(Panel(content, title=literal(f"card {question.number}"),
-                                 title_align="left", subtitle=Text(hint, style="dim"),
+                                 title_align="left",
+                                 subtitle=Text(hint, style="dim") if fits else None,
                                  subtitle_align="left"))
+        if not fits:
+            self.console.print(literal(f"  {hint}", "dim"))
         if question.options:
             from pmquiz.ui.keys import read_key
 
