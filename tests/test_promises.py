@@ -134,3 +134,20 @@ def test_a_day_on_pages_the_sibling_rule_never_saw_gives_no_answer_away(
     session = last_session(home, printed)
     assert session.counts()["new"] >= 3
     assert session.leaks() == []
+
+
+def test_extra_new_cards_within_one_module(home: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('timezone = "UTC"\n', encoding="utf-8")
+    rng = random.Random(9)
+    study(monkeypatch, START, rng)  # the day's 10 new cards
+    assert run_json(monkeypatch, START, "due")["new"] == 0
+    promised = run_json(monkeypatch, START, "due", "--module", "intro-pm")
+    printed = study(monkeypatch, START, rng, args=("--module", "intro-pm", "--extra-new", "20"))
+    session = last_session(home, printed)
+    asked = session.counts()
+    assert asked["new"] > 0, printed[-400:]
+    assert {card.deck for _, card, _ in session.asked} == {"intro-pm"}
+    assert asked["new"] <= 20
+    assert promised["new"] == 0  # without --extra-new the module has nothing new today
