@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from pmquiz.model import Answer, CardState, StoredCard
-from pmquiz.scheduler import Scheduler
+from pmquiz.scheduler import PARAMETERS_KEY, Scheduler, fitted_parameters
 from pmquiz.store import ReviewRecord, Store
 
 Clock = Callable[[], datetime]
@@ -33,6 +33,20 @@ class Recorder:
         self.mode = mode
         self.session: int | None = None
         self.recorded: list[tuple[StoredCard, str]] = []  # (card before, review uid), in order
+        self._fit = store.meta.get(PARAMETERS_KEY)  # the fit record the scheduler began with
+
+    def refresh(self) -> Scheduler:
+        """The scheduler with the parameters in force now: when `pmquiz optimize` saved new
+        ones since this session began (the fit record changed), and the session was using
+        the fitted ones (not config.toml's), it schedules with the new ones from here on.
+        Called inside each answer's transaction, so an answer never uses parameters older
+        than the states it reads."""
+        record = self.store.meta.get(PARAMETERS_KEY)
+        if record != self._fit:
+            if tuple(self.scheduler.settings.parameters) == fitted_parameters(self._fit):
+                self.scheduler = self.scheduler.with_parameters(fitted_parameters(record))
+            self._fit = record
+        return self.scheduler
 
     def begin(self) -> datetime:
         """Open the session record; returns when it began."""
@@ -65,7 +79,7 @@ class Recorder:
                 # Keep each card's reviews strictly ordered in time (a frozen or backward
                 # clock), so replaying the log meets them in the order they were given.
                 moment = last + timedelta(milliseconds=1)
-            after = self.scheduler.review(current, answer.rating, moment, uid)
+            after = self.refresh().review(current, answer.rating, moment, uid)
             return after, ReviewRecord(
                 uid=uid, time=moment, rating=answer.rating, duration_ms=answer.duration_ms,
                 answer=answer.response, correct=answer.correct, grade=answer.grade,
@@ -88,7 +102,7 @@ class Recorder:
             if review is None:
                 continue  # undone elsewhere (`pmquiz undo` in another terminal)
             with interrupts_deferred():
-                state = self.store.log.undo(review, self.scheduler.replay)
+                state = self.store.log.undo(review, self.refresh().replay)
             return StoredCard(row=stored.row, card=stored.card,
                               phase_number=stored.phase_number,
                               module_title=stored.module_title, state=state)

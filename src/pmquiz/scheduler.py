@@ -28,6 +28,23 @@ from pmquiz.model import CardState, Rating, State
 if TYPE_CHECKING:
     import fsrs
 
+# Where `pmquiz optimize` keeps fitted parameters (the meta table): a JSON record whose
+# text changes with every fit, so it also tells a running session that they changed.
+PARAMETERS_KEY = "fsrs_parameters"
+
+
+def fitted_parameters(record: str | None) -> tuple[float, ...]:
+    """The parameters of a stored fit record (empty: none, or unreadable: FSRS defaults)."""
+    import json
+
+    if not record:
+        return ()
+    try:
+        return tuple(float(w) for w in json.loads(record)["parameters"])
+    except (ValueError, KeyError, TypeError):
+        return ()
+
+
 # Anki's fuzz: the interval may move by a share of itself that shrinks as it grows.
 FUZZ_BANDS = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, float("inf"), 0.05))
 
@@ -51,6 +68,12 @@ class Scheduler:
             enable_fuzzing=False,
             **options,  # type: ignore[arg-type]
         )
+
+    def with_parameters(self, parameters: tuple[float, ...]) -> Scheduler:
+        """The same settings with other FSRS weights (empty: the defaults)."""
+        from dataclasses import replace
+
+        return Scheduler(replace(self.settings, parameters=parameters))
 
     @property
     def parameters(self) -> tuple[float, ...]:

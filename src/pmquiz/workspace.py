@@ -14,6 +14,7 @@ from pmquiz.deck import discover, parse_deck
 from pmquiz.errors import UsageError
 from pmquiz.migrations import REPLAY_KEY
 from pmquiz.model import Deck
+from pmquiz.scheduler import PARAMETERS_KEY
 from pmquiz.store import Store
 
 if TYPE_CHECKING:
@@ -141,7 +142,6 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
                      parameters_from_config=from_config)
 
 
-PARAMETERS_KEY = "fsrs_parameters"
 STAMPS_KEY = "anki_export_stamps"
 
 
@@ -189,15 +189,9 @@ def finish_replay(store: Store, settings: Settings) -> int:
 
 def stored_parameters(store: Store) -> tuple[float, ...]:
     """Parameters `pmquiz optimize` fitted and kept (empty: FSRS defaults)."""
-    import json
+    from pmquiz.scheduler import fitted_parameters
 
-    raw = store.meta.get(PARAMETERS_KEY)
-    if not raw:
-        return ()
-    try:
-        return tuple(float(w) for w in json.loads(raw)["parameters"])
-    except (ValueError, KeyError, TypeError):
-        return ()
+    return fitted_parameters(store.meta.get(PARAMETERS_KEY))
 
 
 def parse_now(text: str) -> datetime:

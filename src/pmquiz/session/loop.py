@@ -178,8 +178,9 @@ class Study:
             if kind_of(stored.card).uses_vocabulary else frozenset()
         verdict = judge(question, response, known)
         uid = new_uid()  # the review's id seeds its fuzz: the keys show what is stored
-        verdict = replace(verdict, intervals=self.scheduler.preview(stored.state, self.clock(),
-                                                                     uid))
+        # the parameters in force now (`pmquiz optimize` may have saved new ones)
+        verdict = replace(verdict, intervals=self.recorder.refresh().preview(
+            stored.state, self.clock(), uid))
         stop: BaseException | None = None
         while True:
             try:
