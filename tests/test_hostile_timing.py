@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -39,3 +40,52 @@ def test_a_session_open_across_optimize_schedules_with_the_new_parameters(home: 
     out = CliRunner().invoke(app, ["doctor", "--json"])
     problems = json.loads(out.output)["problems"]
     assert problems.get("state", 0) == 0, out.output  # every state equals its log's replay
+
+
+def test_a_first_start_stopped_at_any_schema_step_is_finished_on_the_next(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each schema step is one transaction; a first start that dies before step k (killed,
+    disk full) leaves steps 0..k-1, or only the migrations table when k = 0. The next
+    command finishes the schema instead of refusing the file as another program's."""
+    from pmquiz import migrations
+
+    steps = migrations.MIGRATIONS
+    for k in range(len(steps) + 1):
+        folder = home.parent / f"home{k}"
+        monkeypatch.setenv("PMQUIZ_HOME", str(folder))
+
+        def dies(db: object) -> None:
+            raise SystemExit("killed")
+
+        dies.__name__ = steps[k].__name__ if k < len(steps) else "never"
+        if k < len(steps):
+            monkeypatch.setattr(migrations, "MIGRATIONS", (*steps[:k], dies, *steps[k + 1:]))
+            died = CliRunner().invoke(app, ["due", "--json"])
+            assert died.exit_code != 0  # the first start stopped at step k
+        monkeypatch.setattr(migrations, "MIGRATIONS", steps)
+        out = CliRunner().invoke(app, ["due", "--json"])
+        assert out.exit_code == 0, (k, out.output)
+        assert json.loads(out.output)["new"] > 0
+
+
+def test_kill_9_during_the_first_start_leaves_a_home_that_works(home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from helpers import terminal_env
+
+    for attempt in range(12):
+        folder = home.parent / f"killed{attempt}"
+        env = terminal_env(folder)
+        proc = subprocess.Popen([sys.executable, "-m", "pmquiz", "due"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.05 + 0.03 * attempt)  # from start-up to well into the first sync
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        after = subprocess.run([sys.executable, "-m", "pmquiz", "due", "--json"], env=env,
+                               capture_output=True, text=True, timeout=60, check=False)
+        assert after.returncode == 0, (attempt, after.stderr)
+        assert json.loads(after.stdout)["new"] > 0

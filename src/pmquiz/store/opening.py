@@ -41,7 +41,10 @@ def _check_ours(path: Path) -> None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise StoreError(describe_sqlite_error(path, exc)) from None
-    if tables and not ours:
+    # Only the migrations table, nothing recorded in it: a first start of pmquiz's own that
+    # stopped (killed, disk full) before its first schema step was committed. Each step is
+    # atomic, so it is finished on open, never refused.
+    if tables and not ours and set(tables) != {"_sqlite_migrations"}:
         shown = ", ".join(tables[:5]) + (" …" if len(tables) > 5 else "")
         raise StoreError(f"{path} is an SQLite database of another program (tables: {shown}), "
                          "not pmquiz's. It was not changed; move it away or point "
