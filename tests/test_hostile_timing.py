@@ -89,3 +89,77 @@ def test_kill_9_during_the_first_start_leaves_a_home_that_works(home: Path) -> N
                                capture_output=True, text=True, timeout=60, check=False)
         assert after.returncode == 0, (attempt, after.stderr)
         assert json.loads(after.stdout)["new"] > 0
+
+
+def damaged_home(home: Path) -> Path:
+    """A home with answers in its log whose reviews page was then overwritten."""
+    write_deck(own_decks_only(home), "alpha", basic_cards(4))
+    with open_workspace(home, []) as ws:
+        recorder = Recorder(ws.store, ws.scheduler(), lambda: T0)
+        for stored in ws.store.queue.cards_in_scope(Scope()):
+            recorder.record(stored, Answer(Rating.GOOD, "", True, "self", 1000), T0)
+    return damaged_home_file(home)
+
+
+def damaged_home_file(home: Path) -> Path:
+    """Overwrite the page of the reviews table (its only one in a small log)."""
+    import sqlite3
+
+    path = home / "pmquiz.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'reviews'").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as handle:
+        handle.seek((root - 1) * page)
+        handle.write(b"\xa5" * page)
+    return path
+
+
+@pytest.mark.parametrize("args", [["suspend", "alpha/q1"], ["flag", "alpha/q2"], ["due"],
+                                  ["study"], ["undo"]])
+def test_a_damaged_database_is_never_written_to(home: Path, args: list[str]) -> None:
+    import hashlib
+
+    path = damaged_home(home)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = CliRunner().invoke(app, args, input="x\n")
+    assert out.exit_code != 0
+    assert "is damaged" in out.output and "doctor --repair" in out.output
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # untouched
+    assert not (home / "pmquiz.db-wal").exists() or \
+        (home / "pmquiz.db-wal").stat().st_size == 0
+
+
+def test_doctor_still_opens_a_damaged_database(home: Path) -> None:
+    damaged_home(home)
+    out = CliRunner().invoke(app, ["doctor", "--json"])
+    assert out.exit_code == 1
+    assert json.loads(out.output)["problems"]["integrity"] > 0
+
+
+def test_doctor_repair_rebuilds_a_damaged_file_from_what_it_can_read_and_its_backups(
+        home: Path) -> None:
+    import sqlite3
+
+    write_deck(own_decks_only(home), "alpha", basic_cards(4))
+    with open_workspace(home, []) as ws:  # two answers, a backup, two more answers
+        recorder = Recorder(ws.store, ws.scheduler(), lambda: T0)
+        cards = ws.store.queue.cards_in_scope(Scope())
+        for stored in cards[:2]:
+            recorder.record(stored, Answer(Rating.GOOD, "", True, "self", 1000), T0)
+        ws.store.backup()
+        for stored in cards[2:]:
+            recorder.record(stored, Answer(Rating.GOOD, "", True, "self", 1000), T0)
+    path = damaged_home_file(home)
+    out = CliRunner().invoke(app, ["doctor", "--repair"])
+    assert out.exit_code == 0, out.output
+    assert "The file was damaged" in out.output and "reviews from 1 backup" in out.output
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2  # the backup's
+    conn.close()
+    assert list(home.glob("pmquiz.db.damaged-*"))  # the damaged file is kept
+    due = CliRunner().invoke(app, ["due", "--json"])
+    assert due.exit_code == 0 and json.loads(due.output)["new"] == 2

@@ -15,7 +15,7 @@ LAYERS = [
     ["pmquiz.session.", "pmquiz.classify"],
     ["pmquiz.card_actions", "pmquiz.lint"],
     ["pmquiz.stats", "pmquiz.today", "pmquiz.agenda", "pmquiz.optimize", "pmquiz.workspace",
-     "pmquiz.doctor"],
+     "pmquiz.doctor", "pmquiz.salvage"],
     ["pmquiz.compile.", "pmquiz.interop."],
     ["pmquiz.recorder"],
     ["pmquiz.deck", "pmquiz.siblings"],

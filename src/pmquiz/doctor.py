@@ -9,14 +9,19 @@ state's fault, never the log's.
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pmquiz.model import CardState, Rating
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Store, from_ts, to_ts
 from pmquiz.store import stats as queries
+
+if TYPE_CHECKING:
+    from pmquiz.salvage import Salvage
 
 FUTURE_ALLOWANCE = timedelta(days=1)  # clocks of two machines may disagree a little
 
@@ -43,6 +48,7 @@ class Diagnosis:
     findings: list[Finding] = field(default_factory=list)
     repaired: int = 0
     backup: str = ""
+    salvaged: Salvage | None = None  # a damaged file rebuilt before the repair
 
     @property
     def ok(self) -> bool:
@@ -59,7 +65,8 @@ class Diagnosis:
         return {"ok": self.ok, "cards": self.cards, "reviews": self.reviews,
                 "problems": {c: self.count(c) for c in checks},
                 "findings": [f.to_dict() for f in self.findings[:200]],
-                "repaired": self.repaired, "backup": self.backup or None}
+                "repaired": self.repaired, "backup": self.backup or None,
+                "salvaged": asdict(self.salvaged) if self.salvaged else None}
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -84,9 +91,16 @@ def state_differences(stored: CardState, replayed: CardState) -> list[str]:
 def examine(store: Store, scheduler: Scheduler, now: datetime,
             progress: Callable[[int, int], None] | None = None) -> Diagnosis:
     """Every check, read only."""
-    found = Diagnosis(cards=queries.card_count(store), reviews=store.log.review_count())
-    found.findings += [Finding("integrity", "database", p)
-                       for p in queries.integrity_problems(store)]
+    try:
+        problems = queries.integrity_problems(store)
+        found = Diagnosis(cards=queries.card_count(store), reviews=store.log.review_count())
+    except sqlite3.DatabaseError as exc:  # too damaged to check: nothing else can be read
+        found = Diagnosis(cards=0, reviews=0)
+        found.findings.append(Finding("integrity", "database", f"{exc}: `pmquiz doctor "
+                                      "--repair` rebuilds it from what can be read and "
+                                      "the backups beside it"))
+        return found
+    found.findings += [Finding("integrity", "database", p) for p in problems]
     found.findings += [Finding("foreign keys", f"{row[0]} row {row[1]}",
                                f"points to a missing {row[2]}")
                        for row in queries.foreign_key_problems(store)]

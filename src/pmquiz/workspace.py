@@ -121,12 +121,12 @@ def deck_files(home: Path, extra: list[Path], shipped: bool = True) -> list[Path
 
 
 def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, object] | None = None,
-                   sync: bool = True) -> Workspace:
+                   sync: bool = True, check_damage: bool = True) -> Workspace:
     """Load settings, open (and migrate) the database, and sync the deck files into it."""
     settings = load_settings(paths.config_path(home))
     if overrides:
         settings = settings.with_overrides(**overrides)
-    store = Store.open(paths.database_path(home))
+    store = Store.open(paths.database_path(home), check_damage=check_damage)
     from_config = bool(settings.parameters)
     if not from_config:  # config.toml wins over fitted parameters
         settings = replace(settings, parameters=stored_parameters(store))

@@ -127,12 +127,15 @@ def options(ctx: typer.Context) -> Options:
     return found if found is not None else Options(home=paths.home_dir())
 
 
-def workspace(ctx: typer.Context, **overrides: object) -> "Workspace":
-    """Open the learner's home with decks synced."""
+def workspace(ctx: typer.Context, check_damage: bool = True, sync: bool = True,
+              **overrides: object) -> "Workspace":
+    """Open the learner's home with decks synced (`check_damage` and `sync` False: `doctor`,
+    which looks at a damaged file itself and writes nothing unless asked to repair)."""
     from pmquiz.workspace import open_workspace
 
     opts = options(ctx)
-    return open_workspace(opts.home, opts.decks, overrides)
+    return open_workspace(opts.home, opts.decks, overrides, sync=sync,
+                          check_damage=check_damage)
 
 
 def scope_of(phase: int | None, module: str | None, ws: "Workspace | None" = None) -> "Scope":

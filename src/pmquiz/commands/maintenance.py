@@ -8,6 +8,7 @@ from pmquiz.commands.base import (
     JsonOpt,
     app,
     console,
+    options,
     print_json,
     reports_errors,
     with_progress,
@@ -29,11 +30,21 @@ def doctor(
     from pmquiz.workspace import make_clock
 
     now = make_clock()()
-    with workspace(ctx) as ws:
+    salvaged = None
+    if repair:
+        from pmquiz import paths
+        from pmquiz.salvage import is_damaged, salvage
+
+        path = paths.database_path(options(ctx).home)
+        if is_damaged(path):
+            salvaged = salvage(path)
+    # no deck sync: nothing is written to a damaged file unless --repair was asked for
+    with workspace(ctx, check_damage=False, sync=False) as ws:
         scheduler = ws.scheduler()
         work = checks.repair if repair else checks.examine
         found = with_progress("cards", lambda progress: work(ws.store, scheduler, now,
                                                              progress))
+    found.salvaged = salvaged
     if as_json:
         print_json(found.to_dict())
     else:

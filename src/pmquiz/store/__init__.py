@@ -24,6 +24,7 @@ from pmquiz.store.meta import Meta
 from pmquiz.store.opening import (
     BUSY_TIMEOUT_MS,
     _applied_migrations,
+    _check_damage,
     _check_file,
     _check_ours,
     describe_sqlite_error,
@@ -48,8 +49,9 @@ class Store:
 
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (creating if needed) and migrate. A file that is not ours is left untouched."""
+    def open(cls, path: Path, check_damage: bool = True) -> Store:
+        """Open (creating if needed) and migrate. A file that is not ours, or damaged, is
+        left untouched (`check_damage` False: for `doctor`, which examines it itself)."""
         existed = path.exists() and path.stat().st_size > 0
         if existed:
             _check_file(path)
@@ -63,6 +65,8 @@ class Store:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
+            if existed and check_damage:
+                _check_damage(conn, path)
             applied = _applied_migrations(conn)
             newer = [name for name in applied if name not in migrations.NAMES]
             if newer:

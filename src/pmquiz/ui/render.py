@@ -215,6 +215,16 @@ def doctor_report(console: Console, found: Diagnosis) -> None:
         console.print(literal(f"  {finding.check}: {finding.where}: {finding.detail}"))
     if len(found.findings) > 20:
         console.print(f"  … and {len(found.findings) - 20} more (--json lists 200)")
+    salvaged = found.salvaged
+    if salvaged is not None:
+        lost = [table for table, stretches in salvaged.lost.items() if stretches]
+        console.print(literal(
+            f"The file was damaged: it is kept as {salvaged.damaged_copy}, and a fresh one "
+            f"holds every row that could be read ({salvaged.kept.get('reviews', 0)} reviews)"
+            + (f", {salvaged.from_backups.get('reviews', 0)} more reviews from "
+               f"{plural(len(salvaged.backups), 'backup')}" if salvaged.backups else
+               "; there was no backup to take lost rows from")
+            + (f". Unreadable parts of: {', '.join(lost)}." if lost else "."), "yellow"))
     if found.backup:
         console.print(literal(f"Backed up to {found.backup}; rebuilt {found.repaired} cards "
                               "from the review log."))
