@@ -63,7 +63,7 @@ def test_the_check_never_touches_the_network(home: Path) -> None:
             "socket.socket.connect = refuse\n"
             "socket.create_connection = refuse\n"
             "import sys\n"
-            "from pmquiz.cli import main\n"
+            "from pmquiz.entry import main\n"
             "sys.argv = ['pmquiz', 'classify', '--json', 'Tracks the budget']\n"
             "main()\n")
     env = dict(os.environ, PMQUIZ_HOME=str(home), HF_HUB_OFFLINE="0")

@@ -163,3 +163,29 @@ def test_doctor_repair_rebuilds_a_damaged_file_from_what_it_can_read_and_its_bac
     assert list(home.glob("pmquiz.db.damaged-*"))  # the damaged file is kept
     due = CliRunner().invoke(app, ["due", "--json"])
     assert due.exit_code == 0 and json.loads(due.output)["new"] == 2
+
+
+def test_ctrl_c_in_the_first_moments_of_start_up_exits_130_without_a_traceback(
+        home: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from helpers import terminal_env
+
+    env = terminal_env(home)
+    codes: list[int] = []
+    script = Path(sys.executable).with_name("pmquiz")  # the installed command
+    for attempt in range(30):
+        proc = subprocess.Popen([str(script), "due"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # from once the interpreter has booted (its first ~30 ms run none of pmquiz: a
+        # Ctrl-C then is Python's own) to the command's work
+        time.sleep(0.04 + 0.01 * attempt)
+        os.kill(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and "Error" not in err, (attempt, err)
+        codes.append(proc.returncode)
+    assert set(codes) <= {0, 130}, codes  # 0: it came after the work was done

@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # Top to bottom. A name ending in "." covers a package's modules.
 LAYERS = [
-    ["pmquiz.__main__", "pmquiz.cli", "pmquiz.commands."],
+    ["pmquiz.__main__", "pmquiz.entry", "pmquiz.cli", "pmquiz.commands."],
     ["pmquiz.ui."],
     ["pmquiz.session.", "pmquiz.classify"],
     ["pmquiz.card_actions", "pmquiz.lint"],

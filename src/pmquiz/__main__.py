@@ -1,5 +1,5 @@
 """`python -m pmquiz` runs the same CLI as the `pmquiz` script."""
 
-from pmquiz.cli import main
+from pmquiz.entry import main
 
 main()

@@ -18,7 +18,7 @@ import pmquiz.commands.scores
 from pmquiz import paths
 from pmquiz.commands.base import Options, app
 
-__all__ = ["app", "main"]
+__all__ = ["app"]
 
 
 @app.callback(invoke_without_command=True)
@@ -41,28 +41,3 @@ def main_callback(
     ctx.obj = Options(home=home.expanduser() if home else paths.home_dir(), decks=decks or [])
     if ctx.invoked_subcommand is None:
         pmquiz.commands.daily.overview(ctx)
-
-
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
-
-
-def main() -> None:
-    """Console-script entry point. A Ctrl-C that escapes a command (it came while the
-    command was finishing) still exits with 130, never by the signal itself."""
-    import signal
-    import sys
-
-    # Our own handler, equal to Python's default in effect: asyncio (under prompt_toolkit)
-    # takes over SIGINT only while the default one is installed, and then turns a Ctrl-C that
-    # lands while a prompt starts up into a cancelled task that the prompt swallows.
-    signal.signal(signal.SIGINT, _interrupt)
-    code: int | str | None = 0
-    try:
-        app()
-    except KeyboardInterrupt:
-        code = 130
-    except SystemExit as exc:
-        code = exc.code
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: finish with this code
-    sys.exit(code)

@@ -1,0 +1,40 @@
+"""The entry point, kept free of imports: a Ctrl-C from the first moment (while typer, rich
+and the commands are still being imported) exits with 130 and no traceback."""
+
+_interrupted = False  # a Ctrl-C came (set by the handler)
+
+
+def _interrupt(*_: object) -> None:
+    global _interrupted  # noqa: PLW0603 (one flag for the one process)
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Console-script entry point. A Ctrl-C at any moment, start-up included, exits with 130,
+    never by the signal itself and never with a traceback."""
+    import signal
+    import sys
+
+    # Our own handler, equal to Python's default in effect: asyncio (under prompt_toolkit)
+    # takes over SIGINT only while the default one is installed, and then turns a Ctrl-C that
+    # lands while a prompt starts up into a cancelled task that the prompt swallows.
+    signal.signal(signal.SIGINT, _interrupt)
+    code: int | str | None = 0
+    try:
+        try:
+            from pmquiz.cli import app
+        except Exception:
+            # an interrupt inside an import can leave a half-imported module that then
+            # fails in its own way (rich raised RuntimeError): a Ctrl-C came, so that is it
+            if _interrupted:
+                raise KeyboardInterrupt from None
+            raise
+        app()
+    except KeyboardInterrupt:
+        code = 130
+    except SystemExit as exc:
+        code = exc.code
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: finish with this code
+    sys.exit(code)
+
