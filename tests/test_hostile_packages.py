@@ -130,3 +130,48 @@ def test_html_text_keeps_what_a_reader_sees() -> None:
                    "</ul><img src='a.jpg' alt=\"pic\"><script>bad()</script>x<br>y")
     assert text == "Hello world\n\none\n\ntwo & three\n\n[image: pic]x\ny"
     assert json.dumps(to_text("a < b and c > d")) == '"a < b and c > d"'
+
+
+def test_a_field_nested_400_deep_imports_as_its_text() -> None:
+    from pmquiz.interop.html import to_markdown
+
+    field = "<div>" * 400 + "the <b>answer</b>" + "</div>" * 400
+    assert to_markdown(field) == "the answer"  # tags past 32 deep dropped, the text kept
+    assert to_markdown("<div>" * 3 + "the <b>answer</b>" + "</div>" * 3) == "the **answer**"
+
+
+def test_a_10_mb_field_of_bold_tags_is_read_as_its_text() -> None:
+    """It took 80 s and 1.6 GB: a field that long is read as plain text (linear)."""
+    from pmquiz.interop.html import to_markdown
+
+    field = "<b>x</b>" * 1_250_000
+    assert to_markdown(field) == "x" * 1_250_000
+
+
+def test_a_text_export_with_a_deeply_nested_field_imports(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    export = tmp_path / "deep.txt"
+    export.write_text("#separator:tab\n#html:true\nQuestion\t" + "<div>" * 400 + "Answer" +
+                      "</div>" * 400 + "\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["import", str(export), "-o", str(tmp_path / "deep.toml")],
+                             env={"PMQUIZ_HOME": str(tmp_path / "home")})
+    assert out.exit_code == 0, out.output
+    assert 'answer = "Answer"' in (tmp_path / "deep.toml").read_text(encoding="utf-8")
+
+
+def test_compiling_a_page_nested_400_deep_is_a_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body><main><h1>Deep</h1>" + "<div>" * 400 + "<p>Text.</p>" +
+                    "</div>" * 400 + "</main></body></html>", encoding="utf-8")
+    out = CliRunner().invoke(app, ["compile", str(page), "-o", str(tmp_path / "d.toml")],
+                             env={"PMQUIZ_HOME": str(tmp_path / "home")})
+    assert out.exit_code != 0
+    assert "nests its tags" in out.output and "Traceback" not in out.output
+    assert not (tmp_path / "d.toml").exists()

@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pmquiz.compile.document import Document
+from pmquiz.errors import CompileError
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -37,6 +38,21 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or "<body" in head
 
 
+MAX_DEPTH = 150  # tag nesting read (markdownify recurses once a level; ~1000 is Python's)
+
+
+def _depth(root: Any) -> int:
+    """How deep tags nest below `root`, walked without recursion."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in getattr(node, "contents", ())
+                     if getattr(child, "name", None))
+    return deepest
+
+
 def read_html(text: str) -> Document:
     """Turn a saved course page into a Document."""
     from bs4 import BeautifulSoup
@@ -49,6 +65,11 @@ def read_html(text: str) -> Document:
     next_module = _next_module(soup)
     main: Any = soup.find("main") or soup.find("article") or \
         soup.find(role="main") or soup.body or soup
+    deepest = _depth(main)
+    if deepest > MAX_DEPTH:
+        raise CompileError(f"the page nests its tags {deepest} deep; pmquiz reads pages nested "
+                           f"up to {MAX_DEPTH} deep (a saved course page is under 40). Save the "
+                           "page again from the browser, or copy its text into a .txt file.")
     resources = _take_resources(main)
     _drop_navigation(main)
     for tag in main.find_all(DROPPED):

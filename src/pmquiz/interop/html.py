@@ -89,6 +89,8 @@ KEPT = {"b": (), "strong": (), "i": (), "em": (), "u": (), "s": (), "sup": (), "
         "pre": (), "h1": (), "h2": (), "h3": (), "h4": (), "h5": (), "h6": (), "hr": (),
         "blockquote": ()}
 VOID = {"br", "hr"}
+MAX_NESTING = 32  # kept tags nested deeper are dropped (markdownify recurses per level)
+MARKUP_LIMIT = 100_000  # a longer field is read as plain text (the parser would take minutes)
 
 
 def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
@@ -99,6 +101,7 @@ def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
     small, well-formed HTML that any parser reads in linear time."""
     out: list[str] = []
     pre = 0
+    depth = 0  # open kept tags; deeper ones are dropped, their text kept
     for kind, value, closing, attributes in scan(fragment):
         if kind == "text":
             text = _sounds(value, media)
@@ -114,8 +117,14 @@ def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
                 pre = max(0, pre - 1) if closing else pre + 1
             if closing:
                 if value not in VOID:
-                    out.append(f"</{value}>")
+                    if depth <= MAX_NESTING:
+                        out.append(f"</{value}>")
+                    depth = max(0, depth - 1)
                 continue
+            if value not in VOID:
+                depth += 1
+                if depth > MAX_NESTING:
+                    continue
             values = _attributes(attributes)
             kept = "".join(f' {name}="{html.escape(values[name])}"' for name in KEPT[value]
                            if name in values and not values[name].lower().startswith(
@@ -147,6 +156,8 @@ def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     rebuilt = safe_html(fragment, media)
     if "<" not in rebuilt:  # no markup left: the text as it reads (and no parser to run)
         return " ".join(html.unescape(rebuilt).split())
+    if len(rebuilt) > MARKUP_LIMIT:  # linear, whatever the field: its text, lines kept
+        return to_text(rebuilt)
     from markdownify import markdownify
 
     markdown = markdownify(rebuilt, bullets="-", heading_style="ATX",
