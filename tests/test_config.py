@@ -42,6 +42,12 @@ def test_values_are_read(tmp_path: Path) -> None:
     ("parameters = [1.0, 2.0]\n", "parameters must hold 21 FSRS weights"),
     ("parameters = [" + ", ".join(["0.5"] * 19) + "]\n", "parameters must hold 21 FSRS weights"),
     ("new_per_day = \n", "not valid TOML"),
+    # within ±1000 but outside py-fsrs's own bounds: it raised ValueError at study
+    ("parameters = [" + ", ".join(["0.5"] * 20) + ", 50.0]\n",
+     "parameters[20] = 50.0 is outside FSRS's bounds"),
+    ("parameters = [" + ", ".join(["-1.0"] + ["0.5"] * 20) + "]\n",
+     "parameters[0] = -1.0 is outside FSRS's bounds"),
+    ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deep"),
 ])
 def test_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
     path = write(tmp_path, text)
@@ -56,3 +62,14 @@ def test_durations() -> None:
     assert parse_duration("2d").total_seconds() == 172800
     with pytest.raises(ConfigError):
         parse_duration("10 minutes")
+
+
+def test_config_parameters_within_fsrs_bounds_schedule(tmp_path: Path) -> None:
+    """What the check accepts, the scheduler takes (the bounds are py-fsrs's own)."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    from pmquiz.scheduler import Scheduler
+
+    for edge in (LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS):
+        path = write(tmp_path, "parameters = [" + ", ".join(map(str, edge)) + "]\n")
+        Scheduler(load_settings(path))  # no ValueError

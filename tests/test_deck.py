@@ -167,3 +167,11 @@ def test_also_lists_other_right_wordings_of_a_basic_answer(tmp_path: Path) -> No
     with pytest.raises(DeckErrors) as caught:
         load_file(path)
     assert ':11: card "x": "also" must be another wording of the answer' in str(caught.value)
+
+
+def test_a_deck_nested_too_deep_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    raw = ("x = " + "[" * 100_000 + "]" * 100_000 + "\n").encode()
+    with pytest.raises(DeckErrors) as caught:
+        parse_deck(path, raw)
+    assert "nested too deep" in str(caught.value) and str(path) in str(caught.value)

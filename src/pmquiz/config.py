@@ -70,6 +70,17 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def _outside_fsrs_bounds(parameters: tuple[float, ...]) -> list[str]:
+    """Weights py-fsrs would refuse (its own bounds, read from it: imported only when
+    config.toml sets parameters)."""
+    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+    return [f"parameters[{i}] = {w} is outside FSRS's bounds {low} to {high}"
+            for i, (w, low, high) in enumerate(zip(parameters, LOWER_BOUNDS_PARAMETERS,
+                                                   UPPER_BOUNDS_PARAMETERS, strict=True))
+            if not low <= w <= high]
+
+
 def check(settings: Settings, where: str) -> Settings:
     """Reject values FSRS or the session cannot use, naming the key."""
     problems = []
@@ -84,6 +95,8 @@ def check(settings: Settings, where: str) -> Settings:
             and abs(w) <= MAX_WEIGHT for w in settings.parameters)):
         problems.append(f"parameters must hold 21 FSRS weights, finite numbers within "
                         f"±{MAX_WEIGHT}")
+    elif settings.parameters:
+        problems += _outside_fsrs_bounds(settings.parameters)
     for name in ("learning_steps", "relearning_steps"):
         steps = getattr(settings, name)
         if len(steps) > MAX_STEPS:
@@ -105,6 +118,15 @@ def check(settings: Settings, where: str) -> Settings:
     return settings
 
 
+def loads_toml(text: str) -> dict[str, Any]:
+    """`tomllib.loads`, with nesting too deep for it (100,000 brackets) a decode error like
+    any other instead of a RecursionError."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deep") from None
+
+
 def load_settings(path: Path) -> Settings:
     """Defaults, then whatever config.toml sets. A missing file means all defaults."""
     try:
@@ -114,7 +136,7 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it ({exc}); fix or remove the file") from None
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     known = {f.name: f for f in fields(Settings)}

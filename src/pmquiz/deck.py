@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from pmquiz.config import loads_toml
 from pmquiz.errors import DeckError, DeckErrors, WriteError
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck, Kind, Module
@@ -95,7 +96,7 @@ def parse_deck(path: Path, raw: bytes) -> Deck:
         raise DeckErrors([DeckError(path, nul_line, "the file holds a NUL byte; "
                                     "it is not a deck file")])
     try:
-        data = tomllib.loads(text)
+        data = loads_toml(text)
     except tomllib.TOMLDecodeError as exc:
         match = TOML_POSITION.search(str(exc))
         line = int(match.group(1)) if match else None

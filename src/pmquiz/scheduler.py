@@ -1,4 +1,5 @@
-"""FSRS scheduling. The only module that imports `fsrs`.
+"""FSRS scheduling. The only module that imports `fsrs` (but for `config`, which reads its
+parameter bounds to check config.toml).
 
 Elapsed time between reviews is counted in learning days (a day starts at `day_starts_at` in
 the learner's time zone), as Anki and pmquiz's own `optimize` and `evaluate` count it, not in

@@ -81,13 +81,14 @@ def hand_terms(path: Path) -> tuple[str, ...]:
     `<stem>.compile.toml`): kept on every recompile, since they live beside the source."""
     import tomllib
 
+    from pmquiz.config import loads_toml
     from pmquiz.errors import CompileError
 
     where = overrides_path(path)
     if not where.is_file():
         return ()
     try:
-        data = tomllib.loads(where.read_text(encoding="utf-8"))
+        data = loads_toml(where.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CompileError(f"{where}: cannot read it ({exc}); it holds terms = [\"…\"], the "
                            "terms of list items to cut by hand") from None

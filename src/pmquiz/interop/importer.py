@@ -142,12 +142,14 @@ def _slugs_in(folder: Path, besides: Path) -> set[str]:
     """Module slugs of the deck files in a folder (other than `besides`)."""
     import tomllib
 
+    from pmquiz.config import loads_toml
+
     found = set()
     for path in folder.glob("*.toml") if folder.is_dir() else []:
         if path.resolve() == besides.resolve():
             continue
         try:
-            module = tomllib.loads(path.read_text(encoding="utf-8")).get("module", {})
+            module = loads_toml(path.read_text(encoding="utf-8")).get("module", {})
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         if isinstance(module, dict) and isinstance(module.get("slug"), str):
