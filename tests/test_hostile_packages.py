@@ -9,6 +9,7 @@ import sqlite3
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,3 +176,53 @@ def test_compiling_a_page_nested_400_deep_is_a_clear_error(tmp_path: Path) -> No
     assert out.exit_code != 0
     assert "nests its tags" in out.output and "Traceback" not in out.output
     assert not (tmp_path / "d.toml").exists()
+
+
+def imported_home(home: Path) -> Path:
+    """A home whose only deck came from a real Anki package, with its origins file."""
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    from conftest import SAMPLES
+    from helpers import own_decks_only
+
+    package = SAMPLES / "anki" / "mauriciopoppe-anki-decks" / \
+        "My_french_words_and_phrases_20260328.apkg"
+    deck = own_decks_only(home) / "french.toml"
+    assert CliRunner().invoke(app, ["import", str(package), "-o", str(deck)]).exit_code == 0
+    return deck.with_name("french.anki.json")
+
+
+def _set_mod(sidecar: Path, value: object) -> None:
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    first = next(iter(data["cards"]))
+    data["cards"][first]["mod"] = value
+    sidecar.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("spoil", "said"), [
+    (lambda p: _set_mod(p, "yesterday"), '"mod" must be a modification time'),
+    (lambda p: _set_mod(p, 10**30), '"mod" must be a modification time'),
+    (lambda p: p.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
+     "nested too deep"),
+    (lambda p: p.write_text(p.read_text(encoding="utf-8")[:5000], encoding="utf-8"),
+     "cannot be read"),
+    (lambda p: p.write_bytes(os.urandom(4096)), "cannot be read"),
+    (lambda p: p.write_text('{"cards": []}', encoding="utf-8"), "not an origins file"),
+])
+def test_a_broken_origins_file_is_reported_and_every_card_still_exported(
+        home: Path, tmp_path: Path, spoil: Any, said: str) -> None:
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    sidecar = imported_home(home)
+    spoil(sidecar)
+    target = tmp_path / "out.apkg"
+    out = CliRunner().invoke(app, ["export", "anki", "-o", str(target)])
+    assert out.exit_code == 0, out.output
+    assert said in out.output and "french.anki.json" in out.output
+    assert "Wrote" in out.output and "1639 notes" in out.output  # nothing lost
+    text = CliRunner().invoke(app, ["export", "text", "-o", str(tmp_path / "out.txt")])
+    assert text.exit_code == 0 and said in text.output

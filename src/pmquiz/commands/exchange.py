@@ -153,10 +153,21 @@ def export_anki(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = 
 
     chosen = decks_in_scope(ctx, phase)
     target = output or Path(f"pmquiz{f'-phase-{phase}' if phase is not None else ''}.apkg")
+    problems: list[str] = []
     with workspace(ctx) as ws:
         stamps = export_stamps(ws.store, chosen)
-        notes = write_package(chosen, target, stamps)
+        notes = write_package(chosen, target, stamps, problems)
+    warn_all(problems)
     say(console(), f"Wrote {target}: {notes} notes in {len(chosen)} decks.")
+
+
+def warn_all(problems: list[str], shown: int = 20) -> None:
+    """Each problem on stderr (the first `shown`, then how many more)."""
+    err = console(stderr=True)
+    for problem in problems[:shown]:
+        say(err, f"pmquiz: {problem}", style="yellow", soft_wrap=True)
+    if len(problems) > shown:
+        say(err, f"pmquiz: … and {len(problems) - shown} more like these", style="yellow")
 
 
 @export_app.command("text")
@@ -166,7 +177,9 @@ def export_text(ctx: typer.Context, phase: PhaseOpt = None, output: OutputOpt = 
     from pmquiz.deck import write_atomic
     from pmquiz.interop.anki_text import write_text_export
 
-    text = write_text_export(decks_in_scope(ctx, phase))
+    problems: list[str] = []
+    text = write_text_export(decks_in_scope(ctx, phase), problems)
+    warn_all(problems)
     if output is None:
         sys.stdout.write(text)
         return

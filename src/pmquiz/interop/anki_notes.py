@@ -39,16 +39,100 @@ def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, ob
         sort_keys=True) + "\n")
 
 
-def read_origins(deck_file: Path) -> dict[str, Any]:
-    """The origins file of a deck ({} when there is none or it is unreadable)."""
+MAX_SIDECAR_BYTES = 64 * 1024 * 1024
+MAX_ID = 1 << 63  # Anki's ids are 64-bit
+MAX_MOD = 1 << 32  # a modification time in seconds
+
+
+def read_origins(deck_file: Path, problems: list[str] | None = None) -> dict[str, Any]:
+    """The origins file of a deck, checked against its schema: {} when there is none; what
+    is wrong with it (unreadable, not JSON, nested too deep, a field of the wrong type or out
+    of range) is added to `problems` with the file's name, and the cards it concerns are
+    exported as new notes rather than with a broken note."""
+    path = origins_path(deck_file)
+    said = problems if problems is not None else []
     try:
-        data = json.loads(origins_path(deck_file).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if path.stat().st_size > MAX_SIDECAR_BYTES:
+            said.append(f"{path}: larger than {MAX_SIDECAR_BYTES >> 20} MB; not read (its "
+                        "cards are exported as new notes)")
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        said.append(f"{path}: cannot be read ({reason}); its cards are exported as new notes "
+                    "(restore the file from a backup, or delete it)")
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("cards"), dict) or \
             not isinstance(data.get("notetypes"), dict):
+        said.append(f'{path}: not an origins file (it needs "cards" and "notetypes" '
+                    "objects); its cards are exported as new notes")
         return {}
-    return data
+    notetypes = {}
+    for key, note_type in data["notetypes"].items():
+        problem = _note_type_problem(key, note_type)
+        if problem:
+            said.append(f"{path}: note type {key!r}: {problem}; its notes are exported as "
+                        "new notes")
+        else:
+            notetypes[key] = note_type
+    cards = {}
+    for card_id, origin in data["cards"].items():
+        problem = _origin_problem(origin, notetypes)
+        if problem:
+            said.append(f"{path}: card {card_id!r}: {problem}; exported as a new note")
+        else:
+            cards[card_id] = origin
+    return {"notetypes": notetypes, "cards": cards}
+
+
+def _note_type_problem(key: object, note_type: object) -> str:
+    if not isinstance(key, str) or not key.isdigit() or not 0 < int(key) < MAX_ID:
+        return "its id must be a positive 64-bit number"
+    if not isinstance(note_type, dict):
+        return "not an object"
+    if not isinstance(note_type.get("name"), str):
+        return '"name" must be text'
+    fields = note_type.get("fields")
+    if not isinstance(fields, list) or not fields or \
+            not all(isinstance(f, str) for f in fields):
+        return '"fields" must be a list of field names'
+    templates = note_type.get("templates")
+    if not isinstance(templates, list) or not templates or not all(
+            isinstance(t, list) and len(t) == 3 and all(isinstance(x, str) for x in t)
+            for t in templates):
+        return '"templates" must be a list of [name, front, back]'
+    if not isinstance(note_type.get("cloze"), bool):
+        return '"cloze" must be true or false'
+    return ""
+
+
+def _origin_problem(origin: object, notetypes: dict[str, Any]) -> str:
+    if not isinstance(origin, dict):
+        return "not an object"
+    guid = origin.get("guid")
+    if not isinstance(guid, str) or not 0 < len(guid) <= 64 or not guid.isprintable():
+        return '"guid" must be a short line of text'
+    if "fields" not in origin and "notetype" not in origin:
+        return ""  # from a text export: the GUID (and a note type name) only
+    mod = origin.get("mod", 0)
+    if not isinstance(mod, int) or isinstance(mod, bool) or not 0 <= mod < MAX_MOD:
+        return '"mod" must be a modification time in whole seconds'
+    if str(origin.get("notetype")) not in notetypes:
+        return '"notetype" names no note type of the file'
+    fields = origin.get("fields")
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        return '"fields" must be a list of texts'
+    for name in ("prompt_field", "answer_field"):
+        index = origin.get(name)
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool)
+                                  or not 0 <= index < len(fields)):
+            return f'"{name}" must be the number of one of its fields'
+    for name in ("prompt", "answer", "explain", "notetype_name"):
+        if name in origin and not isinstance(origin[name], str):
+            return f'"{name}" must be text'
+    return ""
 
 
 def notes_for_anki(cards: list[Card], origins: dict[str, Any]

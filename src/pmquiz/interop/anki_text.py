@@ -180,9 +180,10 @@ def note_guid(card: Card) -> str:
     return f"pmquiz:{card.key}"
 
 
-def write_text_export(decks: list[Deck]) -> str:
+def write_text_export(decks: list[Deck], problems: list[str] | None = None) -> str:
     """Anki text with headers: guid, notetype, deck, front, back, tags. Cards imported from
-    an Anki export keep that note's GUID and note type name, so Anki updates the note."""
+    an Anki export keep that note's GUID and note type name, so Anki updates the note. What
+    is wrong with an origins file is added to `problems`."""
     from pathlib import Path
 
     from pmquiz.interop.anki_notes import read_origins
@@ -191,7 +192,8 @@ def write_text_export(decks: list[Deck]) -> str:
            "#deck column:3", "#tags column:6"]
     names = anki_deck_names(decks)
     for deck in decks:
-        origins = read_origins(Path(deck.path)).get("cards", {}) if deck.path else {}
+        origins = read_origins(Path(deck.path), problems).get("cards", {}) \
+            if deck.path else {}
         for card in deck.cards:
             front, back = front_and_back(card)
             notetype = "Cloze" if kind_of(card).to_anki(card).cloze else "Basic"

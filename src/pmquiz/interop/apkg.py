@@ -345,10 +345,12 @@ def note_content(deck: Deck, card: Card) -> str:
 
 
 def write_package(decks: list[Deck], target: Path,
-                  stamps: dict[str, int] | None = None) -> int:
+                  stamps: dict[str, int] | None = None,
+                  problems: list[str] | None = None) -> int:
     """An .apkg with one Anki deck per module under `pmquiz::Phase N`; returns note count.
     `stamps` gives each card's modification time (by card key): a note is stamped when its
-    content last changed, so importing an unchanged export again updates nothing in Anki."""
+    content last changed, so importing an unchanged export again updates nothing in Anki.
+    What is wrong with an origins file is added to `problems`."""
     import time
 
     import genanki
@@ -382,7 +384,7 @@ def write_package(decks: list[Deck], target: Path,
     for deck in decks:
         anki_deck = genanki.Deck(_stable_int(f"pmquiz:{deck.module.slug}"),
                                  names[deck.module.slug])
-        origins = read_origins(Path(deck.path)) if deck.path else {}
+        origins = read_origins(Path(deck.path), problems) if deck.path else {}
         from_anki, own_cards = notes_for_anki(list(deck.cards), origins)
         for note_type, fields, edited in from_anki:
             model = models.get(note_type["id"])
