@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,6 +60,7 @@ class EditResult:
     path: Path
     new_override: bool
     discarded: bool = False
+    reason: str = ""  # why it was discarded (the editor failed, the file went, no change)
 
 
 def editor_command(path: Path, line: int) -> list[str]:
@@ -94,6 +96,35 @@ def card_file(ws: Workspace, stored: StoredCard) -> tuple[Path, bool]:
 Ask = Callable[[str], bool]
 
 
+def _edited_problem(path: Path, code: int, before: bytes, was_link: bool) -> str:
+    """Why what the editor left is not an edit to keep ("" when it is one)."""
+    if code != 0:
+        return f"the editor exited with status {code}"
+    if path.is_symlink() and not was_link:
+        return "the editor left a link in place of the file"
+    if path.is_dir():
+        return "the editor left a folder in place of the file"
+    if not path.exists():
+        return "the editor removed the file"
+    try:
+        if path.read_bytes() == before:
+            return "no change"
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror})"
+    return ""
+
+
+def _put_back(path: Path, before: bytes, new_override: bool) -> None:
+    """The deck file as it was before the edit (a new override copy: no file at all); a
+    folder or link the editor left is moved aside, never deleted."""
+    if (path.is_symlink() and not path.is_file()) or (path.exists() and not path.is_file()):
+        path.rename(path.with_name(f"{path.name}.left-by-editor-{int(time.time())}"))
+    if new_override:
+        path.unlink(missing_ok=True)
+    else:
+        replace_atomically(path, lambda tmp: tmp.write_bytes(before))
+
+
 def edit_card(ws: Workspace, stored: StoredCard, run: Callable[[list[str]], int] | None = None,
               again: Ask | None = None, report: Callable[[str], None] | None = None
               ) -> EditResult:
@@ -104,6 +135,7 @@ def edit_card(ws: Workspace, stored: StoredCard, run: Callable[[list[str]], int]
     run = run or subprocess.call
     path, new_override = card_file(ws, stored)
     before = path.read_bytes()
+    was_link = path.is_symlink()
     line = stored.card.line
     while True:
         command = editor_command(path, line)
@@ -114,8 +146,10 @@ def edit_card(ws: Workspace, stored: StoredCard, run: Callable[[list[str]], int]
                 path.unlink(missing_ok=True)
             raise UsageError(f"could not start the editor {command[0]!r} ({exc.strerror}); "
                              "set $EDITOR to your editor, e.g. EDITOR=nano") from None
-        if code != 0 and report:
-            report(f"the editor exited with status {code}")
+        problem = _edited_problem(path, code, before, was_link)
+        if problem:
+            _put_back(path, before, new_override)
+            return EditResult(stored, path, False, discarded=True, reason=problem)
         try:
             parse_deck(path, path.read_bytes())
             break
@@ -123,11 +157,9 @@ def edit_card(ws: Workspace, stored: StoredCard, run: Callable[[list[str]], int]
             if report:
                 report("\n".join(e.describe() for e in exc.errors))
             if again is None or not again("Edit again to fix it? (n puts the file back)"):
-                if new_override:
-                    path.unlink(missing_ok=True)
-                else:
-                    replace_atomically(path, lambda tmp: tmp.write_bytes(before))
-                return EditResult(stored, path, False, discarded=True)
+                _put_back(path, before, new_override)
+                return EditResult(stored, path, False, discarded=True,
+                                  reason="the deck has errors")
             first = exc.errors[0].line if exc.errors else None
             line = first or line
     ws.resync()

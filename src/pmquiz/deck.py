@@ -276,14 +276,31 @@ def free_id(wanted: str, taken: set[str]) -> str:
 
 
 def discover(dirs: Iterable[Path]) -> list[Path]:
-    """Every `*.toml` deck file below the given folders (or the files themselves), sorted."""
+    """Every `*.toml` deck file below the given folders (or the files themselves), sorted.
+    Linked folders are followed (each real folder walked once, so a link loop ends), and a
+    `.toml` link that leads nowhere is listed too: reading it names the broken link, where
+    leaving it out would retire its module's cards without a word."""
     found: list[Path] = []
     for item in dirs:
         if item.is_file():
             found.append(item)
         elif item.is_dir():
-            found.extend(sorted(p for p in item.rglob("*.toml") if p.is_file()))
+            found.extend(sorted(_deck_entries(item)))
     return found
+
+
+def _deck_entries(root: Path) -> list[Path]:
+    entries: list[Path] = []
+    seen: set[str] = set()
+    for folder, subfolders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders.sort()
+        entries += [Path(folder, name) for name in files if name.endswith(".toml")]
+    return entries
 
 
 def load_file(path: Path) -> Deck:

@@ -151,8 +151,11 @@ def edit_outcome(result: "object") -> str:
     from pmquiz.card_actions import EditResult
 
     assert isinstance(result, EditResult)
+    if result.discarded and result.reason == "no change":
+        return f"No change: {result.path} is as it was."
     if result.discarded:
-        return f"Edit discarded: {result.path} is as it was."
+        return f"Edit discarded ({result.reason}): {result.path} is as it was." \
+            if result.reason else f"Edit discarded: {result.path} is as it was."
     where = f"your copy {result.path}, which now overrides the shipped deck" \
         if result.new_override else str(result.path)
     if result.card is None:

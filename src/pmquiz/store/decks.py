@@ -26,6 +26,14 @@ class SyncReport:
     retired: int = 0
 
 
+def _unreadable(path: Path, exc: OSError) -> str:
+    """Why a deck file cannot be read, a broken link named as one."""
+    if path.is_symlink():
+        return (f"is a link to {path.readlink()}, which does not exist; point it at a deck "
+                "file or remove it")
+    return f"cannot read the file: {exc.strerror}"
+
+
 class Decks(Room):
     """Deck sync: the cards table brought in line with the deck files, parsing only changed"""
 
@@ -47,7 +55,7 @@ class Decks(Room):
             try:
                 stat = path.stat()
             except OSError as exc:
-                errors.append(DeckError(path, None, f"cannot read the file: {exc.strerror}"))
+                errors.append(DeckError(path, None, _unreadable(path, exc)))
                 continue
             row = known.get(key)
             if row and row[1] == stat.st_size and row[2] == stat.st_mtime_ns:

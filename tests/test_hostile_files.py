@@ -1,0 +1,95 @@
+"""Attacks through files (issue 24): what an editor leaves behind, and what a decks folder
+holds. The next person adds theirs here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pmquiz.card_actions import edit_card
+from pmquiz.cli import app
+from pmquiz.workspace import open_workspace
+
+from helpers import basic_cards, own_decks_only, write_deck
+
+
+def editor(action: Callable[[Path], None], code: int = 0) -> Callable[[list[str]], int]:
+    """A stand-in for $EDITOR: does `action` to the file it is given, exits with `code`."""
+    def run(command: list[str]) -> int:
+        action(Path(command[-1]))
+        return code
+    return run
+
+
+def change(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("answer 1", "changed"),
+                    encoding="utf-8")
+
+
+def to_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def to_dangling_link(path: Path) -> None:
+    path.unlink()
+    path.symlink_to(path.with_name("gone.toml"))
+
+
+@pytest.mark.parametrize(("run", "reason"), [
+    (editor(change, code=1), "the editor exited with status 1"),
+    (editor(Path.stat), "no change"),  # looks, saves nothing
+    (editor(lambda p: p.unlink()), "the editor removed the file"),
+    (editor(to_folder), "the editor left a folder in place of the file"),
+    (editor(to_dangling_link), "the editor left a link in place of the file"),
+])
+def test_what_an_editor_leaves_is_checked_and_the_file_put_back(
+        home: Path, run: Callable[[list[str]], int], reason: str) -> None:
+    deck = write_deck(own_decks_only(home), "alpha", basic_cards(2))
+    before = deck.read_bytes()
+    with open_workspace(home, []) as ws:
+        result = edit_card(ws, ws.store.queue.find_card("alpha/q1"), run=run)
+    assert result.discarded and result.reason == reason
+    assert deck.is_file() and not deck.is_symlink() and deck.read_bytes() == before
+    out = CliRunner().invoke(app, ["due", "--json"])
+    assert out.exit_code == 0, out.output  # the module is still there
+
+
+def test_a_failed_edit_of_a_shipped_deck_leaves_no_copy(home: Path) -> None:
+    with open_workspace(home, []) as ws:
+        stored = ws.store.queue.find_card("intro-pm/pm-vs-project/owns-vision")
+        result = edit_card(ws, stored, run=editor(change, code=1))
+    assert result.discarded
+    assert not list((home / "decks").rglob("*.toml"))  # no override left behind
+
+
+def test_a_deck_reached_through_a_linked_folder_is_read(home: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    write_deck(elsewhere, "linked", basic_cards(2))
+    own = own_decks_only(home)
+    own.mkdir(parents=True, exist_ok=True)
+    (own / "shared").symlink_to(elsewhere, target_is_directory=True)
+    (own / "loop").symlink_to(own, target_is_directory=True)  # a loop is walked once
+    out = CliRunner().invoke(app, ["decks", "--json"])
+    assert out.exit_code == 0, out.output
+    assert "linked" in out.output
+
+
+def test_a_dangling_link_in_the_decks_folder_is_named_not_dropped(home: Path) -> None:
+    own = own_decks_only(home)
+    write_deck(own, "alpha", basic_cards(2))
+    assert CliRunner().invoke(app, ["due"]).exit_code == 0
+    (own / "alpha.toml").rename(own / "alpha.real")
+    (own / "alpha.toml").symlink_to(own / "nowhere.toml")
+    out = CliRunner().invoke(app, ["due"])
+    assert out.exit_code != 0
+    assert "alpha.toml" in out.output and "link" in out.output
+    assert "does not exist" in out.output
+    os.remove(own / "alpha.toml")
+    (own / "alpha.real").rename(own / "alpha.toml")
+    out = CliRunner().invoke(app, ["due", "--json"])
+    assert out.exit_code == 0 and '"new": 2' in out.output  # nothing was retired
