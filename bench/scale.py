@@ -157,8 +157,12 @@ def run(results: Results, cards: int, repeat: int) -> None:
     reviews = sqlite3.connect(home / "pmquiz.db").execute(
         "SELECT count(*) FROM reviews").fetchone()[0]
     results.text("reviews in the log", column, f"{reviews:,}")
+    hostile = " ".join(["card"] * 5000 + [f"w{i}" for i in range(100)])
     for label, args in (("`pmquiz due`", ["due"]), ("`pmquiz stats`", ["stats"]),
-                        ("`pmquiz stats --phase 0`", ["stats", "--phase", "0"])):
+                        ("`pmquiz stats --phase 0`", ["stats", "--phase", "0"]),
+                        ("`pmquiz search` of 5,100 words (5,000 the same)",
+                         ["search", hostile]),
+                        ("`pmquiz search question`", ["search", "question"])):
         run_command([*PMQUIZ, *args], env)  # warm the page cache
         results.put(label, column, stats_of([run_command([*PMQUIZ, *args], env)
                                              for _ in range(repeat)]))

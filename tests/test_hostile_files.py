@@ -93,3 +93,43 @@ def test_a_dangling_link_in_the_decks_folder_is_named_not_dropped(home: Path) ->
     (own / "alpha.real").rename(own / "alpha.toml")
     out = CliRunner().invoke(app, ["due", "--json"])
     assert out.exit_code == 0 and '"new": 2' in out.output  # nothing was retired
+
+
+def test_a_search_of_a_word_repeated_5000_times_is_one_word(home: Path) -> None:
+    import json
+
+    out = CliRunner().invoke(app, ["search", "--json", "budget " * 5000])
+    assert out.exit_code == 0, out.output[-300:]
+    data = json.loads(out.stdout)
+    assert data["words"] == ["budget"] and data["cards"]  # it took FTS 194 s
+
+
+def test_a_search_of_many_words_says_which_it_used(home: Path) -> None:
+    words = " ".join(f"w{i}" for i in range(40))
+    out = CliRunner().invoke(app, ["search", words])
+    assert out.exit_code == 0
+    assert "searched for the first 16 distinct words" in out.output
+
+
+def test_export_anki_leaves_nothing_in_the_temporary_folder(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    target = tmp_path / "out.apkg"
+    killed = tmp_path / ".out.apkg.abc123.tmp"  # what a kill -9 during a write left
+    killed.write_bytes(b"half")
+    old = time.time() - 7200
+    os.utime(killed, (old, old))
+    writing = tmp_path / ".out.apkg.def456.tmp"  # another write going on now: kept
+    writing.write_bytes(b"now")
+    dead = scratch / "pmquiz-export-999999-x"  # a killed export's folder
+    dead.mkdir()
+    for _ in range(2):
+        out = CliRunner().invoke(app, ["export", "anki", "-o", str(target)])
+        assert out.exit_code == 0, out.output
+    assert list(scratch.iterdir()) == []  # it left an 11 MB collection on every run
+    assert not killed.exists() and writing.exists()

@@ -189,3 +189,25 @@ def test_ctrl_c_in_the_first_moments_of_start_up_exits_130_without_a_traceback(
         assert "Traceback" not in err and "Error" not in err, (attempt, err)
         codes.append(proc.returncode)
     assert set(codes) <= {0, 130}, codes  # 0: it came after the work was done
+
+
+def test_a_full_disk_is_told_as_a_full_disk_and_nothing_is_half_written(home: Path) -> None:
+    import sqlite3
+
+    from pmquiz.store import describe_sqlite_error
+
+    write_deck(own_decks_only(home), "alpha", basic_cards(4))
+    with open_workspace(home, []) as ws:
+        pages = ws.store.conn.execute("PRAGMA page_count").fetchone()[0]
+        ws.store.conn.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            ws.save_parameters(list(ws.scheduler().parameters), T0, reviews=1)  # optimize
+            with ws.store.write() as conn:  # (if the fit record fitted, a bigger write)
+                conn.execute("INSERT INTO meta (key, value) VALUES ('big', ?)",
+                             ("x" * 5_000_000,))
+        assert "full" in str(caught.value)  # not "cannot rollback - no transaction"
+        message = describe_sqlite_error(home / "pmquiz.db", caught.value)
+        assert "is full" in message and "last answer" not in message
+        assert "as it was" in message
+    out = CliRunner().invoke(app, ["doctor", "--json"])
+    assert out.exit_code == 0, out.output  # nothing half written

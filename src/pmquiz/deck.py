@@ -442,6 +442,21 @@ def write_atomic(path: Path, text: str) -> None:
     replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
 
 
+STALE_AFTER = 3600  # seconds: a temporary file this old beside its target was left by a kill
+
+
+def _sweep_stale_temporaries(path: Path) -> None:
+    """Remove temporary files of earlier writes to `path` that a kill left behind."""
+    import time
+
+    for left in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            if time.time() - left.stat().st_mtime > STALE_AFTER:
+                left.unlink()
+        except OSError:
+            continue
+
+
 def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Let `write` fill a temporary file beside `path`, flush it to disk, then rename it over
     `path` with the old file's permissions (new files get the usual 0644 less the umask)."""
@@ -453,6 +468,7 @@ def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
+        _sweep_stale_temporaries(path)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         tmp = Path(name)

@@ -4,6 +4,7 @@ A card is named `module/card-id` (as `pmquiz search` prints it); a card id alone
 when one module has it.
 """
 
+import re
 from typing import Annotated
 
 import typer
@@ -62,8 +63,18 @@ def search(
         found = [f for f in found if (flagged and f[3]) or (suspended and f[2])
                  or (buried and f[0].row in asleep)]
     found = found[:limit]
+    from pmquiz.store.marks import search_words
+
+    searched = search_words(text)
+    all_words = re.findall(r"\w+", text.lower())
+    if len(set(all_words)) > len(searched) or any(len(w) > len(v) for w, v in
+                                                  zip(dict.fromkeys(all_words), searched,
+                                                      strict=False)):
+        say(console(stderr=True), f"pmquiz: searched for the first {len(searched)} distinct "
+                                  "words (each up to 64 letters): " + " ".join(searched),
+            style="yellow", soft_wrap=True)
     if as_json:
-        print_json({"query": text, "cards": [
+        print_json({"query": text, "words": searched, "cards": [
             {"card": s.card.key, "kind": s.card.kind.value, "module": s.card.deck,
              "phase": s.phase_number, "prompt": shown_text(s.card), "match": match,
              "suspended": is_suspended, "flagged": bool(flag)}

@@ -50,6 +50,7 @@ MAX_COLLECTION = 256 * 1024 * 1024  # bytes of uncompressed collection pmquiz wi
 READ_SECONDS = 30.0  # time allowed for reading the collection's tables
 CHUNK = 1024 * 1024
 TEMP_PREFIX = "pmquiz-import-"
+EXPORT_PREFIX = "pmquiz-export-"
 
 
 def _extract_collection(path: Path, folder: Path) -> tuple[str, Path]:
@@ -127,14 +128,14 @@ def _copy_collection(path: Path, folder: Path) -> tuple[str, Path]:
     return path.name, target
 
 
-def _sweep_stale_folders() -> None:
-    """Remove what imports killed mid-way left in the temporary folder (their process is
-    gone), so no collection copy outlives its import."""
+def _sweep_stale_folders(prefix: str = TEMP_PREFIX) -> None:
+    """Remove what imports (or exports) killed mid-way left in the temporary folder (their
+    process is gone), so no collection copy outlives its command."""
     import os
     import shutil
 
-    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
-        pid = folder.name.removeprefix(TEMP_PREFIX).split("-")[0]
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        pid = folder.name.removeprefix(prefix).split("-")[0]
         if not pid.isdigit():
             continue
         try:
@@ -420,6 +421,19 @@ def write_package(decks: list[Deck], target: Path,
             anki_deck.add_note(note)
             notes += 1
         anki_decks.append(anki_deck)
-    replace_atomically(target, lambda tmp: genanki.Package(
-        anki_decks, media_files=media_files).write_to_file(str(tmp)))
+    import os
+
+    # genanki builds the collection in a temporary file it never removes: give it a folder
+    # of ours, removed afterwards (and, after a kill, by the next export)
+    _sweep_stale_folders(EXPORT_PREFIX)
+    with tempfile.TemporaryDirectory(prefix=f"{EXPORT_PREFIX}{os.getpid()}-") as scratch:
+        def write(tmp: Path) -> None:
+            previous = tempfile.tempdir
+            tempfile.tempdir = scratch
+            try:
+                genanki.Package(anki_decks, media_files=media_files).write_to_file(str(tmp))
+            finally:
+                tempfile.tempdir = previous
+
+        replace_atomically(target, write)
     return notes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pmquiz import migrations
@@ -118,6 +118,9 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full); the error that brought us
+            # here is the one to tell, never "cannot rollback"
+            with suppress(sqlite3.OperationalError):
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")

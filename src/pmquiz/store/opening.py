@@ -97,7 +97,9 @@ def describe_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text:
         return f"{path} cannot be written ({text}); check permissions."
     if "disk is full" in text or "full" in text:
-        return f"the disk holding {path} is full ({text}); the last answer was not saved."
+        return (f"the disk holding {path} is full ({text}): what this command was writing was "
+                "not saved, and the database is as it was before it. Free some space and run "
+                "it again.")
     if "locked" in text or "busy" in text:
         return f"{path} is busy in another pmquiz for too long ({text}); try again."
     return f"{path}: database error: {text}"
