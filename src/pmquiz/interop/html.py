@@ -18,6 +18,9 @@ def _attributes(text: str) -> dict[str, str]:
             for name, value in ATTRIBUTE.findall(text)}
 
 
+SPECIAL = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">"))
+
+
 def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:
     """The pieces of an HTML fragment, in order: ("text", decoded text, False, ""), or
     ("tag", name, closing, attributes). Comments, CDATA and declarations are skipped, and
@@ -34,8 +37,8 @@ def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:
             yield "text", html.unescape(fragment[i:start]), False, ""
         if start >= size:
             break
-        for opening, closing in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"),
-                                 ("<?", ">")):
+        special = fragment[start + 1:start + 2] in ("!", "?")  # most tags are not
+        for opening, closing in SPECIAL if special else ():
             if fragment.startswith(opening, start):
                 end = fragment.find(closing, start + len(opening))
                 i = size if end < 0 else end + len(closing)
@@ -153,11 +156,11 @@ def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
         text = fragment.replace("\xa0", " ")
         return "\n".join(re.sub(r"[ \t]+", " ", line).strip()
                          for line in text.splitlines()).strip()
+    if len(fragment) > MARKUP_LIMIT:  # one linear pass, whatever the field: its text
+        return _sounds(to_text(fragment), media)
     rebuilt = safe_html(fragment, media)
     if "<" not in rebuilt:  # no markup left: the text as it reads (and no parser to run)
         return " ".join(html.unescape(rebuilt).split())
-    if len(rebuilt) > MARKUP_LIMIT:  # linear, whatever the field: its text, lines kept
-        return to_text(rebuilt)
     from markdownify import markdownify
 
     markdown = markdownify(rebuilt, bullets="-", heading_style="ATX",
