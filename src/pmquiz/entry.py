@@ -20,6 +20,7 @@ def main() -> None:
     # takes over SIGINT only while the default one is installed, and then turns a Ctrl-C that
     # lands while a prompt starts up into a cancelled task that the prompt swallows.
     signal.signal(signal.SIGINT, _interrupt)
+    sys.unraisablehook = _unraisable
     code: int | str | None = 0
     try:
         try:
@@ -35,6 +36,24 @@ def main() -> None:
         code = 130
     except SystemExit as exc:
         code = exc.code
+    except Exception:
+        # the same inside a command's own lazy import (a dataclass half made raised
+        # "Error calling __set_name__"): after a Ctrl-C, that is the Ctrl-C
+        if not _interrupted:
+            raise
+        code = 130
+    if _interrupted and code == 0:  # a Ctrl-C swallowed on its way (see `_unraisable`)
+        code = 130
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: finish with this code
     sys.exit(code)
+
+
+def _unraisable(unraisable: object) -> None:
+    """A Ctrl-C that lands in a callback Python cannot raise from (an import lock's) is
+    not printed as "Exception ignored": the exit code says it came."""
+    import sys
+
+    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
 
