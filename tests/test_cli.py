@@ -133,10 +133,10 @@ def test_list_and_cloze_are_auto_graded(home: Path, db: sqlite3.Connection) -> N
                'prompt = "The {{product}} drives {{growth}}"\n')
     out = run("study", input="drive virality, deliver value fast\n\nproduct; growth\n\n",
               now="2026-03-02T09:00:00+00:00", code=0)
-    assert "partly right (2 of 4)" in out
+    assert "wrong (2 of 4)" in out  # a missing item fails the card, still counted
     assert "Missed: Build recurring value; Create high switching costs" in out
     grades = db.execute("SELECT grade, rating FROM reviews ORDER BY id").fetchall()
-    assert grades[:2] == [("partial", 2), ("right", 3)]
+    assert grades[:2] == [("wrong", 1), ("right", 3)]
 
 
 def test_new_card_limit_and_day_start(home: Path, db: sqlite3.Connection) -> None:

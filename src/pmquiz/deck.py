@@ -39,7 +39,7 @@ CARD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 MODULE_KEYS = {"slug", "title", "phase", "phase_title", "order", "source", "resources",
                "next_module"}
 CARD_KEYS = {"id", "kind", "prompt", "answer", "options", "categories", "items", "explain",
-             "source", "keep", "group", "also"}
+             "source", "keep", "group", "also", "ordered", "pick", "any_order"}
 TOP_KEYS = {"module", "sets", "cards"}
 MAX_PHASE = 999  # SQLite integers stop at 2**63; a course has a handful of phases
 MAX_ORDER = 1_000_000
@@ -237,6 +237,9 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
     items = _strings(raw, "items", fail)
     if "keep" in raw and not isinstance(raw["keep"], bool):
         fail('"keep" must be true or false', "keep")
+    for key, kinds in (("ordered", "list"), ("pick", "list"), ("any_order", "cloze")):
+        if key in raw and kind_value != kinds:
+            fail(f'"{key}" is for {kinds} cards', key)
     group = raw.get("group", [])
     if isinstance(group, str):
         group = [group]
@@ -254,7 +257,8 @@ def _card(path: Path, deck: str, index: int, raw: Any, sets: dict[str, tuple[str
                 explain=str(raw.get("explain", "")).strip(),
                 source=str(raw.get("source", "")).strip(), line=card_line or 0,
                 keep=raw.get("keep") is True, groups=tuple(g.strip() for g in group),
-                also=extra.get("also", ()))
+                also=extra.get("also", ()), ordered=extra.get("ordered", False),
+                pick=extra.get("pick", 0), any_order=extra.get("any_order", False))
 
 
 def _strings(raw: dict[str, Any], key: str, fail: Any) -> tuple[str, ...]:
@@ -430,8 +434,10 @@ def render_deck(deck: Deck, header: str = "") -> str:
             parts.append(f"group = {_toml_string(card.groups[0])}")
         elif card.groups:
             parts.append(f"group = {_toml_value(list(card.groups))}")
-        if card.keep:
-            parts.append("keep = true")
+        if card.pick:
+            parts.append(f"pick = {card.pick}")
+        parts += [f"{flag} = true" for flag in ("ordered", "any_order", "keep")
+                  if getattr(card, flag)]
     return "\n".join(parts) + "\n"
 
 

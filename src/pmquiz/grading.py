@@ -40,6 +40,7 @@ NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Answers longer than this many words are compared on their first words only for hints; a
 # typed answer this long to a short gap is graded wrong without fuzzy matching (speed bound).
 HINT_WORDS = 1000
+ALTERNATIVES = re.compile(r"[,;/]|\bor\b", re.IGNORECASE)  # answers given as a list
 HINT_FUZZY = 100
 
 NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven "
@@ -122,8 +123,11 @@ def normalize(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """The normalised words of a text, small numbers written out ("4" -> "four")."""
-    return [NUMBER_WORDS.get(int(w), w) if w.isdigit() and len(w) <= 2 else w
+    """The normalised words of a text, small numbers written out ("4" -> "four"), each in
+    its American spelling (British and American spellings are one word: `spelling`)."""
+    from pmquiz.spelling import american
+
+    return [NUMBER_WORDS.get(int(w), w) if w.isdigit() and len(w) <= 2 else american(w)
             for w in normalize(text).split()]
 
 
@@ -198,6 +202,13 @@ def stem(word: str) -> str:
     """A rough common root, so that forms of one word meet: users/user, changing/changes/
     change, virality/viral, strategies/strategy, planned/plan."""
     word = IRREGULAR.get(word, word)
+    for ending in ("ically", "ical", "ic"):  # strategic/strategy, economic/economy
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            noun = word[: -len(ending)] + "y"
+            from pmquiz.words import zipf
+
+            if zipf(noun) >= 2.5:  # a word of its own (never "metry" from "metric")
+                return stem(noun)
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             root = word[: -len(suffix)]
@@ -238,13 +249,37 @@ def is_typo(given: str, expected: str, known: frozenset[str] = frozenset()) -> b
     return gap >= (1.5 if distance == 1 else 2.5)
 
 
+INFLECTIONS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def inflection_base(word: str) -> tuple[str, bool]:
+    """The word without a plural or tense ending, and whether it had one (needs/need,
+    prioritized/prioritize): inflections of one word, not other words of its family."""
+    word = IRREGULAR.get(word, word)
+    for ending, replacement in INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            root = word[: -len(ending)] + replacement
+            if len(root) > 3 and root[-1] == root[-2] and root[-1] not in "aeiouls":
+                root = root[:-1]  # planned -> plan
+            return root, True
+    return word, False
+
+
+def inflected(given: str, expected: str) -> bool:
+    """One word in two inflections (bundle/bundling, need/needs; never plan/plane)."""
+    (a, cut_a), (b, cut_b) = inflection_base(given), inflection_base(expected)
+    return a == b or (cut_a and a + "e" == b) or (cut_b and b + "e" == a)
+
+
 def _mark(given: str, expected: str, known: frozenset[str]) -> Mark | None:
     if given == expected:
         return Mark.SAME
     if is_typo(given, expected, known):
         return Mark.TYPO
+    if inflected(given, expected):
+        return Mark.TYPO  # the same word inflected: right, and the course's form shown
     if stem(given) == stem(expected):
-        return Mark.FORM
+        return Mark.FORM  # another word of its family: close
     return None
 
 
@@ -352,8 +387,11 @@ def compare_words(attempt: str, expected: str, known: frozenset[str] = frozenset
         given[j] not in want and any(
             edit_distance(given[j], want[i], typo_limit(want[i])) <= typo_limit(want[i])
             for i in keys) for j in extras)
-    # An extra word that is a term of the module names a competing answer: a hedge.
+    # An extra word that is a term of the module names a competing answer: a hedge; so is
+    # an extra given as a list ("growth, maturity") where one answer is asked.
     hedge = hedge or any(given[j] in known and given[j] not in want for j in extras)
+    hedge = hedge or bool(extras and ALTERNATIVES.search(attempt) and
+                          not ALTERNATIVES.search(expected))
     if hedge or len(extras) > max(2, len(keys)):
         return Comparison(Outcome.WRONG, found, len(keys), diff)
     order = [matched[i][0] for i in keys]
@@ -383,73 +421,6 @@ def grade_text(attempt: str, accepted: list[str], known: frozenset[str] = frozen
     best = _best(attempt, accepted, known)
     score = {Outcome.RIGHT: 1.0, Outcome.CLOSE: 0.5}.get(best.outcome, 0.0)
     return Grade(best.outcome, score, diffs=(best.diff,))
-
-
-def split_items(text: str) -> list[str]:
-    """Items typed one per line and/or separated by commas or semicolons."""
-    return [part.strip() for part in re.split(r"[\n,;]+", text) if part.strip()]
-
-
-def grade_list(attempts: list[str], items: list[str],
-               known: frozenset[str] = frozenset()) -> Grade:
-    """A list in any order: each expected item can be matched once; items that are not in the
-    list are extras and cost as much as a missing item (rules in the module docstring)."""
-    remaining = list(items)
-    matched: list[str] = []
-    extra: list[str] = []
-    if len(attempts) > 3 * len(items) + 10:
-        return Grade(Outcome.WRONG, 0.0, (), tuple(items), tuple(attempts[:50]))
-    for attempt in attempts:
-        pool = [*remaining, *matched]
-        found = next((item for item in pool
-                      if compare(attempt, item, known) in (Outcome.RIGHT, Outcome.CLOSE)), None)
-        if found is None:
-            extra.append(attempt)
-        elif found in remaining:
-            remaining.remove(found)
-            matched.append(found)
-        # an item named twice is neither new credit nor a wrong extra
-    score = max(0.0, (len(matched) - len(extra)) / len(items)) if items else 0.0
-    if items and not remaining and not extra:
-        outcome = Outcome.RIGHT
-    elif score >= 0.5:
-        outcome = Outcome.PARTIAL
-    else:
-        outcome = Outcome.WRONG
-    return Grade(outcome, score, tuple(matched), tuple(remaining), tuple(extra))
-
-
-def split_gaps(text: str, count: int) -> list[str]:
-    """The answers of a cloze with `count` gaps: separated by `;`, else by `,` or new lines."""
-    if count <= 1:
-        return [text.strip()]
-    for separator in (r"[;\n]", r"[,;\n]"):
-        parts = [p.strip() for p in re.split(separator, text)]
-        if len(parts) == count:
-            return parts
-    return [p.strip() for p in re.split(r"[,;\n]", text)]
-
-
-def grade_cloze(attempts: list[str], gaps: list[list[str]],
-                known: frozenset[str] = frozenset()) -> Grade:
-    """Each gap is graded as typed text; all right -> right, all at least close -> close,
-    some -> partly right, none -> wrong."""
-    results = [_best(attempts[i] if i < len(attempts) else "", accepted, known)
-               for i, accepted in enumerate(gaps)]
-    outcomes = [r.outcome for r in results]
-    right = outcomes.count(Outcome.RIGHT)
-    close = outcomes.count(Outcome.CLOSE)
-    score = (right + 0.5 * close) / len(gaps) if gaps else 0.0
-    if right == len(gaps):
-        outcome = Outcome.RIGHT
-    elif right + close == len(gaps):
-        outcome = Outcome.CLOSE
-    elif right + close > 0:
-        outcome = Outcome.PARTIAL
-    else:
-        outcome = Outcome.WRONG
-    missed = tuple(gaps[i][0] for i, o in enumerate(outcomes) if o is not Outcome.RIGHT)
-    return Grade(outcome, score, missed=missed, diffs=tuple(r.diff for r in results))
 
 
 def grade_choice(chosen: str, answer: str) -> Grade:

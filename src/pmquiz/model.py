@@ -90,6 +90,9 @@ class Card:
     keep: bool = False
     groups: tuple[str, ...] = ()  # sibling groups: cards that test the same fact
     also: tuple[str, ...] = ()  # basic cards: other wordings of the answer, also right
+    ordered: bool = False  # list cards: the items must come in their order
+    pick: int = 0  # list cards: name this many of the items (an open list), 0 = all
+    any_order: bool = False  # cloze cards: the gaps' answers may come in any order
     # Keys of the cards whose answer this card shows (found when decks are synced, see
     # `siblings.links`): siblings too, never written to a deck file.
     links: tuple[str, ...] = ()
@@ -137,6 +140,11 @@ class Card:
             data["also"] = list(self.also)
         if self.links:
             data["links"] = list(self.links)
+        for name in ("ordered", "any_order"):
+            if getattr(self, name):
+                data[name] = True
+        if self.pick:
+            data["pick"] = self.pick
         return data
 
     @classmethod
@@ -158,6 +166,9 @@ class Card:
             groups=tuple(data.get("group", ())),
             also=tuple(data.get("also", ())),
             links=tuple(data.get("links", ())),
+            ordered=bool(data.get("ordered", False)),
+            pick=int(data.get("pick", 0)),
+            any_order=bool(data.get("any_order", False)),
         )
 
 

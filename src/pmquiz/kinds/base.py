@@ -144,8 +144,12 @@ class CardKind(ABC):
             mark = {Outcome.RIGHT: "✓", Outcome.WRONG: "✗"}.get(grade.outcome, "~")
             lines.append((f"{mark} {VERDICT_WORDS[grade.outcome]}",
                           VERDICT_STYLE[grade.outcome]))
-            if grade.outcome is not Outcome.RIGHT:
-                lines.append((f"Answer: {self.expected_answer(card)}", "bold"))
+            expected = self.expected_answer(card)
+            # whenever the answer differs from the course's text in any way (a typo, the
+            # other spelling, another form), the course's text is shown
+            if grade.outcome is not Outcome.RIGHT or \
+                    normalize(verdict.response) != normalize(expected):
+                lines.append((f"Answer: {expected}", "bold"))
         lines += self.explanation(verdict)
         return lines
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pmquiz import grading
-from pmquiz.grading import Outcome
+from pmquiz import grading_lists
 from pmquiz.kinds.base import AnkiNote, CardKind, Fail, Question, Verdict
 from pmquiz.model import CLOZE_GAP, Card, Kind
 
@@ -28,6 +27,12 @@ class Cloze(CardKind):
         prompt = raw.get("prompt")
         if isinstance(prompt, str) and not CLOZE_GAP.search(prompt):
             fail('kind "cloze" needs at least one {{gap}} in its prompt', "prompt")
+        any_order = raw.get("any_order", False)
+        if not isinstance(any_order, bool):
+            fail('"any_order" must be true or false (the gaps may be filled in any order)',
+                 "any_order")
+        elif any_order:
+            fields["any_order"] = True
         return fields
 
     def question_text(self, card: Card) -> str:
@@ -55,14 +60,14 @@ class Cloze(CardKind):
               known: frozenset[str] = frozenset()) -> Verdict:
         """Each gap graded word by word."""
         gaps = question.card.gaps
-        return Verdict(question, response, grading.grade_cloze(
-            grading.split_gaps(response, len(gaps)), gaps, known))
+        return Verdict(question, response, grading_lists.grade_cloze(
+            grading_lists.split_gaps(response, len(gaps)), gaps, known,
+            any_order=question.card.any_order))
 
     def feedback(self, verdict: Verdict) -> list[tuple[str, str]]:
         """A cloze always shows its answer, right or not."""
         lines = super().feedback(verdict)
-        grade = verdict.grade
-        if grade is not None and grade.outcome is Outcome.RIGHT:
+        if not any(text.startswith("Answer: ") for text, _ in lines):
             lines.insert(1, (f"Answer: {self.expected_answer(verdict.question.card)}", "bold"))
         return lines
 

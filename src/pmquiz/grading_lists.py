@@ -1,0 +1,136 @@
+"""Grading lists and cloze gaps, with the rules a careful teacher keeps:
+- A list item may have alternatives (`"Launch | Commercialisation"`): any of them names it.
+- A closed list is right only with every item and nothing that is not in the list; a missing
+  item or a wrong extra fails the card (Again), still saying how many were named ("3 of 4").
+- An ordered list (`ordered`, or a prompt that says "in order") must also come in order;
+  the right items in another order fail it, and the right order is shown.
+- An open list (`pick = N`: "name N of these") is right with N of its items; other answers
+  are shown as not among the course's examples, never counted against the learner.
+- An item given in another form of its word (maturation for Maturity) makes the list close
+  (Hard) at best, never silently right.
+- Cloze gaps are graded each as typed text; with `any_order` their answers may come in any
+  order (each gap still needs its own answer: the same word twice fills one gap).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import permutations
+
+from pmquiz.grading import RANK, Grade, Outcome, WordDiff, _best, compare_words
+
+
+def split_items(text: str) -> list[str]:
+    """Items typed one per line and/or separated by commas or semicolons."""
+    return [part.strip() for part in re.split(r"[\n,;]+", text) if part.strip()]
+
+
+def alternatives(item: str) -> list[str]:
+    """The names an item accepts: `"Launch | Commercialisation"` -> both."""
+    return [name.strip() for name in item.split("|") if name.strip()] or [item]
+
+
+def shown_item(item: str) -> str:
+    """An item as the learner reads it: `Launch (or Commercialisation)`."""
+    names = alternatives(item)
+    return names[0] + (f" (or {', '.join(names[1:])})" if len(names) > 1 else "")
+
+
+@dataclass(frozen=True)
+class ListGrade(Grade):
+    """A list's grade, with what the screen says beyond matched, missed and extra."""
+
+    out_of_order: bool = False  # every item named, in another order
+    asked: int = 0  # how many items were asked for (the list, or `pick` of it)
+    exact: bool = True  # every item named as the course words it
+
+
+def _match(attempt: str, item: str, known: frozenset[str]) -> Outcome:
+    return min((compare_words(attempt, name, known).outcome for name in alternatives(item)),
+               key=RANK.index)
+
+
+def grade_list(attempts: list[str], items: list[str], known: frozenset[str] = frozenset(),
+               ordered: bool = False, pick: int = 0) -> ListGrade:
+    """A list answer graded by the rules in this module's docstring."""
+    asked = pick or len(items)
+    if len(attempts) > 3 * len(items) + 10:
+        return ListGrade(Outcome.WRONG, 0.0, (), tuple(items), tuple(attempts[:50]),
+                         asked=asked)
+    remaining = list(items)
+    matched: list[str] = []
+    extra: list[str] = []
+    order: list[int] = []  # each matched item's place in the list, in the order given
+    exact = True
+    for attempt in attempts:
+        found = None
+        outcome = Outcome.WRONG
+        for item in [*remaining, *matched]:
+            outcome = _match(attempt, item, known)
+            if outcome in (Outcome.RIGHT, Outcome.CLOSE):
+                found = item
+                break
+        if found is None:
+            extra.append(attempt)
+        elif found in remaining:
+            remaining.remove(found)
+            matched.append(found)
+            order.append(items.index(found))
+            exact = exact and outcome is Outcome.RIGHT
+        # an item named twice is neither new credit nor a wrong extra
+    out_of_order = ordered and order != sorted(order)
+    named = len(matched)
+    score = min(1.0, named / asked) if asked else 0.0
+    # an open list: other answers are other examples, not wrong ones
+    passed = named >= pick if pick else not remaining and not extra and not out_of_order
+    outcome = (Outcome.RIGHT if exact else Outcome.CLOSE) if passed else Outcome.WRONG
+    return ListGrade(outcome, score, tuple(matched), tuple(remaining), tuple(extra),
+                     out_of_order=out_of_order, asked=asked, exact=exact)
+
+
+def split_gaps(text: str, count: int) -> list[str]:
+    """The answers of a cloze with `count` gaps: separated by `;`, else by `,` or new lines."""
+    if count <= 1:
+        return [text.strip()]
+    for separator in (r"[;\n]", r"[,;\n]"):
+        parts = [p.strip() for p in re.split(separator, text)]
+        if len(parts) == count:
+            return parts
+    return [p.strip() for p in re.split(r"[,;\n]", text)]
+
+
+MAX_ANY_ORDER = 6  # gaps tried in every order (720 orders); more are matched greedily
+
+
+def grade_cloze(attempts: list[str], gaps: list[list[str]],
+                known: frozenset[str] = frozenset(), any_order: bool = False) -> Grade:
+    """Each gap is graded as typed text; all right -> right, all at least close -> close,
+    any gap wrong -> wrong (the score still counts the gaps filled). With `any_order`, the
+    answers are matched to the gaps in the order that suits them best."""
+    padded = [attempts[i] if i < len(attempts) else "" for i in range(len(gaps))]
+    if any_order and 1 < len(gaps) <= MAX_ANY_ORDER:
+        candidates = [list(p) for p in permutations(padded)]
+    else:
+        candidates = [padded]
+    best = None
+    for candidate in candidates:
+        results = [_best(candidate[i], accepted, known) for i, accepted in enumerate(gaps)]
+        key = (sum(RANK.index(r.outcome) for r in results), -sum(r.found for r in results))
+        if best is None or key < best[0]:
+            best = (key, results)
+    assert best is not None
+    results = best[1]
+    outcomes = [r.outcome for r in results]
+    right = outcomes.count(Outcome.RIGHT)
+    close = outcomes.count(Outcome.CLOSE)
+    score = (right + 0.5 * close) / len(gaps) if gaps else 0.0
+    if gaps and right == len(gaps):
+        outcome = Outcome.RIGHT
+    elif gaps and right + close == len(gaps):
+        outcome = Outcome.CLOSE
+    else:  # a gap not filled is the card not known, as a list's missing item
+        outcome = Outcome.WRONG
+    missed = tuple(gaps[i][0] for i, o in enumerate(outcomes) if o is not Outcome.RIGHT)
+    diffs: tuple[WordDiff, ...] = tuple(r.diff for r in results)
+    return Grade(outcome, score, missed=missed, diffs=diffs)
