@@ -251,3 +251,20 @@ def test_a_table_that_compares_nothing_is_reported(tmp_path: Path) -> None:
     compiled = compile_module(module)
     left = [x for x in compiled.left_out if x.what == "table"]
     assert left and "header row" in left[0].reason and left[0].line == 12
+
+
+def test_lists_carry_their_rules_into_the_deck(tmp_path: Path) -> None:
+    """Written before the compiler set them: a numbered list is an ordered list card; a
+    list the page introduces with "such as" is an open list (name any two)."""
+    module = tmp_path / "m.md"
+    module.write_text("---\ntitle: Pricing\nphase: 1\n---\n\n# Pricing\n\n## Launch steps\n\n"
+                      "The launch steps, in order:\n\n1. Research\n2. Price\n3. Announce\n\n"
+                      "## Strategies\n\nTeams use pricing strategies such as:\n\n"
+                      "- Skimming\n- Penetration pricing\n- Bundling\n- Freemium\n",
+                      encoding="utf-8")
+    lists = [c for c in compile_module(module).deck.cards if c.kind is Kind.LIST]
+    steps = next(c for c in lists if "Research" in c.items)
+    strategies = next(c for c in lists if "Skimming" in c.items)
+    assert steps.ordered and steps.pick == 0
+    assert strategies.pick == 2 and not strategies.ordered
+    assert "any two" in strategies.prompt

@@ -28,6 +28,8 @@ PHRASE_END = {"in", "of", "for", "to", "on", "at", "from", "with", "that", "whic
               "is", "include", "includes", "can", "will", "should", "often", "usually",
               "when", "where", "as", "before", "after"}
 ARTICLES = {"a", "an", "the"}
+OPEN_LEAD = re.compile(r"\b(?:such as|for example|for instance|e\.g\.|include)\b",
+                       re.IGNORECASE)
 ORDERED_LEAD = re.compile(r"\b(?:in order|steps?|stages? in order|sequence)\b", re.IGNORECASE)
 
 
@@ -83,10 +85,15 @@ def _one_list(section: str, intro: str, block: Block, coda: str, slug: str,
         result.warnings.append(Warning_(block.line, result.reason))
     else:
         list_id = f"{section_slug}/{slugify(subject, 4)}"
-        result.cards.append(Card(deck=slug, id=list_id, kind=Kind.LIST,
-                                 prompt=list_prompt(intro, subject, section, len(names),
-                                                    ordered),
-                                 items=tuple(names), source=section, explain=coda))
+        # "such as" / "for example": the page names examples, not the whole set
+        open_set = bool(OPEN_LEAD.search(intro)) and not ordered and len(names) > 2
+        prompt = list_prompt(intro, subject, section, len(names), ordered)
+        if open_set:
+            prompt = re.sub(r"Name (?:all )?\w+", f"Name any {count_word(2)}", prompt, count=1) \
+                if prompt.startswith("Name") else f"{prompt} Name any {count_word(2)}."
+        result.cards.append(Card(deck=slug, id=list_id, kind=Kind.LIST, prompt=prompt,
+                                 items=tuple(names), source=section, explain=coda,
+                                 ordered=ordered, pick=2 if open_set else 0))
     if not glued_mode:
         return result
     cut = [i for i in items if i.term]
