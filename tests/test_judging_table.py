@@ -15,6 +15,8 @@ R, C, W = Outcome.RIGHT, Outcome.CLOSE, Outcome.WRONG
 STAGES = ("Introduction", "Growth", "Maturity", "Decline")
 WHY = ("Why build it", "What should be prioritized", "How it delivers value")
 STRATEGIES = ("Penetration pricing", "Skimming", "Bundling", "Freemium")
+WHY_HOW = ("Product management defines the “{{why}}” and “{{what}}” of a product; project "
+           "management defines the “{{how}}” and “{{when}}” of delivery.")
 DEVELOPMENT = ("Idea generation", "Concept testing | Concept development",
                "Launch | Commercialisation")
 
@@ -133,6 +135,14 @@ CASES: list[tuple[str, Card, str, Outcome, str | None]] = [
      "why; why", W, "Answer:"),
     ("gaps, four interchangeable", cloze("The {{how}}, {{when}}, {{who}} and {{where}}.",
                                          any_order=True), "who; where; how; when", R, "Answer:"),
+    # (the three below were added after the code: swaps stay within the "and" pair)
+    ("pairs swap within their clause", cloze(WHY_HOW, any_order=True), "what; why; when; how",
+     R, "Answer:"),
+    ("pairs do not swap across clauses", cloze(WHY_HOW, any_order=True),
+     "how; when; why; what", W, "Answer: why; what; how; when"),
+    ("two gaps of one phrase keep their order", cloze("A {{product}} {{manager}} leads.",
+                                                      any_order=True), "manager; product",
+     W, "Answer: product; manager"),
     ("gap in uk spelling", cloze("Teams {{prioritize}} work."), "prioritise", R,
      "Answer: prioritize"),
     ("gap typo", cloze("Sales {{decline}} late."), "declnie", R, "Answer: decline"),

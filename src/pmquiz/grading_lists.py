@@ -8,8 +8,9 @@
   are shown as not among the course's examples, never counted against the learner.
 - An item given in another form of its word (maturation for Maturity) makes the list close
   (Hard) at best, never silently right.
-- Cloze gaps are graded each as typed text; with `any_order` their answers may come in any
-  order (each gap still needs its own answer: the same word twice fills one gap).
+- Cloze gaps are graded each as typed text; with `any_order`, gaps joined only by "and" or
+  "or" may take their answers in either order (each gap still needs its own answer: the same
+  word twice fills one gap).
 """
 
 from __future__ import annotations
@@ -89,6 +90,13 @@ def grade_list(attempts: list[str], items: list[str], known: frozenset[str] = fr
                      out_of_order=out_of_order, asked=asked, exact=exact)
 
 
+def _placed(answers: list[str], group: list[int], order: tuple[str, ...]) -> list[str]:
+    placed = list(answers)
+    for index, answer in zip(group, order, strict=True):
+        placed[index] = answer
+    return placed
+
+
 def split_gaps(text: str, count: int) -> list[str]:
     """The answers of a cloze with `count` gaps: separated by `;`, else by `,` or new lines."""
     if count <= 1:
@@ -100,19 +108,44 @@ def split_gaps(text: str, count: int) -> list[str]:
     return [p.strip() for p in re.split(r"[,;\n]", text)]
 
 
-MAX_ANY_ORDER = 6  # gaps tried in every order (720 orders); more are matched greedily
+MAX_ANY_ORDER = 6  # gaps of a group tried in every order (720 orders); more are kept as typed
+
+
+# what may stand between two interchangeable gaps: punctuation with a comma, "and" or "or"
+JOINED = re.compile(r"^(?=.*(?:,|\band\b|\bor\b))[\W_]*(?:\b(?:and|or)\b[\W_]*)?$",
+                    re.IGNORECASE)
+
+
+def interchangeable(prompt: str) -> list[list[int]]:
+    """The gaps of a cloze in groups whose answers may swap: gaps joined only by a comma,
+    "and" or "or" (`the “{{why}}” and “{{what}}”`; not with the `{{how}}` of the next
+    clause, nor two gaps of one phrase)."""
+    from pmquiz.model import CLOZE_GAP
+
+    groups: list[list[int]] = []
+    end = None
+    for index, match in enumerate(CLOZE_GAP.finditer(prompt)):
+        if end is not None and JOINED.match(prompt[end:match.start()]):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+        end = match.end()
+    return groups
 
 
 def grade_cloze(attempts: list[str], gaps: list[list[str]],
-                known: frozenset[str] = frozenset(), any_order: bool = False) -> Grade:
+                known: frozenset[str] = frozenset(),
+                groups: list[list[int]] | None = None) -> Grade:
     """Each gap is graded as typed text; all right -> right, all at least close -> close,
-    any gap wrong -> wrong (the score still counts the gaps filled). With `any_order`, the
-    answers are matched to the gaps in the order that suits them best."""
+    any gap wrong -> wrong (the score still counts the gaps filled). With `groups` (gaps
+    whose answers may swap, see `interchangeable`), the answers within a group are matched
+    to its gaps in the order that suits them best."""
     padded = [attempts[i] if i < len(attempts) else "" for i in range(len(gaps))]
-    if any_order and 1 < len(gaps) <= MAX_ANY_ORDER:
-        candidates = [list(p) for p in permutations(padded)]
-    else:
-        candidates = [padded]
+    candidates = [padded]
+    for group in groups or []:
+        if 1 < len(group) <= MAX_ANY_ORDER:
+            candidates = [_placed(c, group, order) for c in candidates
+                          for order in permutations([c[i] for i in group])]
     best = None
     for candidate in candidates:
         results = [_best(candidate[i], accepted, known) for i, accepted in enumerate(gaps)]

@@ -60,9 +60,10 @@ class Cloze(CardKind):
               known: frozenset[str] = frozenset()) -> Verdict:
         """Each gap graded word by word."""
         gaps = question.card.gaps
+        card = question.card
         return Verdict(question, response, grading_lists.grade_cloze(
             grading_lists.split_gaps(response, len(gaps)), gaps, known,
-            any_order=question.card.any_order))
+            grading_lists.interchangeable(card.prompt) if card.any_order else None))
 
     def feedback(self, verdict: Verdict) -> list[tuple[str, str]]:
         """A cloze always shows its answer, right or not."""
