@@ -125,10 +125,10 @@ def normalize(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The normalised words of a text, small numbers written out ("4" -> "four"), each in
     its American spelling (British and American spellings are one word: `spelling`)."""
-    from pmquiz.spelling import american
+    from pmquiz.spelling import american_words
 
-    return [NUMBER_WORDS.get(int(w), w) if w.isdigit() and len(w) <= 2 else american(w)
-            for w in normalize(text).split()]
+    return american_words([NUMBER_WORDS.get(int(w), w) if w.isdigit() and len(w) <= 2 else w
+                           for w in normalize(text).split()])
 
 
 def vocabulary(texts: Iterable[str]) -> frozenset[str]:
@@ -252,6 +252,7 @@ def is_typo(given: str, expected: str, known: frozenset[str] = frozenset()) -> b
 INFLECTIONS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
+@lru_cache(maxsize=65536)
 def inflection_base(word: str) -> tuple[str, bool]:
     """The word without a plural or tense ending, and whether it had one (needs/need,
     prioritized/prioritize): inflections of one word, not other words of its family."""
@@ -267,6 +268,8 @@ def inflection_base(word: str) -> tuple[str, bool]:
 
 def inflected(given: str, expected: str) -> bool:
     """One word in two inflections (bundle/bundling, need/needs; never plan/plane)."""
+    if given[:3] != expected[:3] or abs(len(given) - len(expected)) > 4:
+        return False  # cheap: inflections share their start and differ by an ending
     (a, cut_a), (b, cut_b) = inflection_base(given), inflection_base(expected)
     return a == b or (cut_a and a + "e" == b) or (cut_b and b + "e" == a)
 

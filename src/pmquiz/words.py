@@ -39,6 +39,15 @@ def is_word(word: str) -> bool:
 
 
 def warm() -> None:
-    """Load the dictionary in a daemon thread (a no-op when it is loaded already)."""
+    """Load the dictionary in a daemon thread (a no-op when it is loaded already): wordfreq
+    reads its word list on the first lookup (about 0.1 s), so one is made here, and the
+    spelling variants are read too; the first verdict then waits for nothing."""
     if "zipf" not in _loaded:
-        threading.Thread(target=_frequency_function, name="pmquiz-words", daemon=True).start()
+        threading.Thread(target=_load_everything, name="pmquiz-words", daemon=True).start()
+
+
+def _load_everything() -> None:
+    from pmquiz.spelling import american
+
+    zipf("the")
+    american("colour")
