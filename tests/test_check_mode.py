@@ -72,3 +72,31 @@ def test_the_check_never_touches_the_network(home: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["category"] == "Project management"
     assert "wordllama.inference" not in result.stderr
+
+
+def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict(
+        home: Path) -> None:
+    pm = "Product management/Project management"
+    paraphrase = "Holds interviews with users to check a feature idea"
+
+    def check() -> dict[str, object]:
+        out = runner.invoke(app, ["classify", "--set", pm, "--json", paraphrase])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+    before = check()
+    assert before["category"] != "Product management"  # no verdict on the course alone
+    given = runner.invoke(app, ["classify", "--set", pm, "--is", "Product management",
+                                "Runs user interviews to validate a new feature idea"])
+    assert given.exit_code == 0 and "Label 1 kept" in given.output
+    after = check()
+    assert after["category"] == "Product management"
+    listed = json.loads(runner.invoke(app, ["classify", "--labels", "--json"]).stdout)
+    assert [x["category"] for x in listed["labels"]] == ["Product management"]
+    exact = runner.invoke(app, ["classify", "--set", pm, "--json",
+                                "Runs user interviews to validate a new feature idea"])
+    assert json.loads(exact.stdout)["confidence"] == "your label"
+    assert runner.invoke(app, ["classify", "--unlabel", "1"]).exit_code == 0
+    assert check()["category"] == before["category"]  # the old verdict is back
+    wrong = runner.invoke(app, ["classify", "--set", pm, "--is", "Marketing", paraphrase])
+    assert wrong.exit_code != 0 and "is not a category" in wrong.output

@@ -295,6 +295,7 @@ class Check:
     nearest: list[Match]
     reason: str = ""
     on_card: StoredCard | None = None
+    labelled: str = ""  # the learner's own label that decided it (`classify --is`)
 
     @property
     def confidence(self) -> str:
@@ -303,6 +304,8 @@ class Check:
             return ""
         if self.on_card is not None:
             return "on a card"
+        if self.labelled:
+            return "your label"
         if self.margin >= SURE[0]:
             return "sure"
         return "fairly sure" if self.margin >= SURE[1] else "leaning"
@@ -315,6 +318,7 @@ class Check:
                 "scores": {k: round(v, 3) for k, v in self.scores.items()},
                 "reason": self.reason or None,
                 "match": Match(self.on_card, 1.0).to_dict() if self.on_card else None,
+                "labelled": self.labelled or None,
                 "source": self.nearest[0].card.card.source
                 if self.category and self.nearest else None,
                 "nearest": [m.to_dict() for m in self.nearest]}
@@ -362,6 +366,13 @@ def check_statement(store: Store, scope: Scope, statement: str,
             sets.setdefault(stored.card.category_set, []).append(stored)
     if not sets:
         return Check(statement, category_set, None, 0.0, 0.0, {}, [], "no classify cards")
+    # A statement the learner labelled (or nearly) is the label's category, for certain.
+    labels = {name: store.labels.of_set(name) for name in sets}
+    for name, given in labels.items():
+        for text, category in given:
+            if statement_similarity(statement, text) >= ON_A_CARD:
+                return Check(statement, name, category, 1.0, 1.0, {category: 1.0}, [],
+                             labelled=text)
     # A statement that is (nearly) a card's own is that card's category, for certain.
     for members in sets.values():
         for stored in members:
@@ -379,7 +390,8 @@ def check_statement(store: Store, scope: Scope, statement: str,
         decks = {s.card.deck for s in members}
         module_cards = [s for d in sorted(decks) for s in by_deck[d]]
         evidence = [(s.card.prompt, s.card.answer) for s in members] + \
-            section_evidence(module_cards, categories)
+            section_evidence(module_cards, categories) + \
+            [(text, category) for text, category in labels[name] if category in categories]
         check = _judge(model, statement, name, categories, members, evidence,
                        [s.card.prompt for s in module_cards], nearest)
         if best is None or check.related > best.related:

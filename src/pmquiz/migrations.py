@@ -137,12 +137,19 @@ def held_back(db: Database) -> None:
     db.execute("UPDATE deck_files SET mtime_ns = 0, sha256 = ''")
 
 
+def statement_labels(db: Database) -> None:
+    """The learner's own labels for statements (`classify --is`): evidence for the check."""
+    _table(db, "labels").create({"id": int, "statement": str, "category_set": str,
+                                 "category": str, "time": float}, pk="id",
+                                not_null={"statement", "category_set", "category"})
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
 MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed,
-              card_marks, held_back)
+              card_marks, held_back, statement_labels)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

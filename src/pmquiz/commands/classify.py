@@ -18,6 +18,7 @@ from pmquiz.commands.base import (
     workspace,
 )
 from pmquiz.errors import StoreError
+from pmquiz.ui.text import say
 
 
 @app.command()
@@ -33,6 +34,12 @@ def classify(
     ] = None,
     rounds: Annotated[int, typer.Option("--rounds", "-r", min=1,
                                         help="Statements per drill.")] = 20,
+    label: Annotated[str | None, typer.Option(
+        "--is", help="Label the statement with this category: later checks use it.")] = None,
+    labels: Annotated[bool, typer.Option("--labels", help="List your labels.")] = False,
+    unlabel: Annotated[int | None, typer.Option(
+        "--unlabel", metavar="ID", help="Remove one of your labels (its id from --labels).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A fast drill: which category does each statement belong to? Or check one statement."""
@@ -57,7 +64,22 @@ def classify(
         if not sets:
             raise StoreError("no classify cards here; compile a module with an `A vs B` "
                              "comparison or add classify cards to a deck")
+        if labels or unlabel is not None:
+            _labels(ws, unlabel, as_json)
+            return
+        if label is not None:
+            if statement is None:
+                raise typer.BadParameter("give the statement to label", param_hint="--is")
+            category_set = category_set or _set_of(sets, label)
         chosen_set = resolve_set(sets, category_set, set_names(ws.store))
+        if label is not None and statement is not None:
+            assert chosen_set is not None
+            if label not in chosen_set.split("/"):
+                raise typer.BadParameter(f'"{label}" is not a category of {chosen_set}',
+                                         param_hint="--is")
+            number = ws.store.labels.add(statement, chosen_set, label, clock())
+            say(console(stderr=True), f"Label {number} kept: “{statement}” is {label} "
+                                      "(pmquiz classify --labels lists them).")
         if statement is not None:
             check = check_statement(ws.store, scope, statement, chosen_set)
             if as_json:
@@ -99,3 +121,34 @@ def classify(
         drill_summary(out, result)
     if result.stopped_by == "interrupt":
         raise typer.Exit(130)
+
+
+def _set_of(sets: list[str], category: str) -> str:
+    """The one category set that holds a category (as the label names it)."""
+    holding = [s for s in sets if category in s.split("/")]
+    if len(holding) != 1:
+        raise typer.BadParameter(
+            f'"{category}" is a category of {len(holding)} sets; name one with --set' if holding
+            else f'"{category}" is no category; sets: ' + "; ".join(sets), param_hint="--is")
+    return holding[0]
+
+
+def _labels(ws: Any, unlabel: int | None, as_json: bool) -> None:
+    """List the learner's labels, or remove one."""
+    if unlabel is not None:
+        if not ws.store.labels.remove(unlabel):
+            raise StoreError(f"no label {unlabel} (pmquiz classify --labels lists them)")
+        say(console(stderr=True), f"Label {unlabel} removed.")
+        return
+    found = ws.store.labels.all()
+    if as_json:
+        print_json({"labels": [{"id": i, "statement": text, "category_set": name,
+                                "category": category, "time": when.isoformat() if when else None}
+                               for i, text, name, category, when in found]})
+        return
+    out = console()
+    if not found:
+        say(out, "No labels yet: pmquiz classify \"STATEMENT\" --is CATEGORY keeps one.")
+    for i, text, name, category, _ in found:
+        say(out, f"{i:>4}  {category}  ← “{text}”  ({name})", soft_wrap=True)
+

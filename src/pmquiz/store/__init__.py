@@ -18,6 +18,7 @@ from pmquiz import migrations
 from pmquiz.errors import StoreError
 from pmquiz.store.base import Scope, askable, from_ts, to_ts
 from pmquiz.store.decks import Decks, SyncReport
+from pmquiz.store.labels import Labels
 from pmquiz.store.log import ReviewLog, ReviewRecord
 from pmquiz.store.marks import Marks
 from pmquiz.store.meta import Meta
@@ -46,6 +47,7 @@ class Store:
         self.marks = Marks(self)
         self.log = ReviewLog(self)
         self.meta = Meta(self)
+        self.labels = Labels(self)
 
 
     @classmethod

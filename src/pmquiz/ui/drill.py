@@ -142,6 +142,8 @@ def show_check(console: Console, check: Check) -> None:
         text = literal(check.category, "bold green")
         if check.on_card is not None:
             text.append_text(literal(f"  (this is a card in {check.on_card.module_title})"))
+        elif check.labelled:
+            text.append_text(literal(f"  (your label for “{check.labelled}”)"))
         else:
             others = [c for c in check.scores if c != check.category]
             text.append_text(literal(f"  ({check.confidence}: margin {check.margin:.2f} over "
