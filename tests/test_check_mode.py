@@ -100,3 +100,12 @@ def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict
     assert check()["category"] == before["category"]  # the old verdict is back
     wrong = runner.invoke(app, ["classify", "--set", pm, "--is", "Marketing", paraphrase])
     assert wrong.exit_code != 0 and "is not a category" in wrong.output
+
+
+def test_without_a_set_every_comparison_is_judged_and_the_others_listed() -> None:
+    data = json.loads(runner.invoke(app, ["classify", "--json", "Tracks the budget"]).stdout)
+    others = {o["category_set"] for o in data["others"]}
+    assert data["category_set"] not in others
+    assert len(others) == 2  # the shipped decks hold three comparisons
+    shown = runner.invoke(app, ["classify", "Sets the product vision"]).output
+    assert shown.count("also judged in") == 2

@@ -156,6 +156,10 @@ def show_check(console: Console, check: Check) -> None:
         console.print(literal("No verdict: the statement fits both categories about equally "
                               f"(margin {check.margin:.2f}); check the course text.",
                               "bold yellow"))
+    for other in check.others:
+        verdict = other.category or ("unrelated" if other.reason == "unrelated" else
+                                     "no clear margin")
+        console.print(literal(f"  also judged in {other.category_set}: {verdict}", "dim"))
     if not check.nearest:
         return
     table = Table(title="Nearest cards", title_justify="left", show_edge=False, pad_edge=False)
