@@ -13,7 +13,7 @@ LAYERS = [
     ["pmquiz.__main__", "pmquiz.entry", "pmquiz.cli", "pmquiz.commands."],
     ["pmquiz.ui."],
     ["pmquiz.session.", "pmquiz.classify"],
-    ["pmquiz.card_actions", "pmquiz.lint"],
+    ["pmquiz.card_actions", "pmquiz.lint."],
     ["pmquiz.stats", "pmquiz.today", "pmquiz.agenda", "pmquiz.optimize", "pmquiz.workspace",
      "pmquiz.doctor", "pmquiz.salvage"],
     ["pmquiz.compile.", "pmquiz.interop."],

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from pmquiz.cli import app
 from pmquiz.deck import load_decks
 from pmquiz.lint import RULES, lint
+from pmquiz.lint.catalog import CATALOG, EXAMPLE_SETS, EXAMPLE_TITLE, Rule
 
 from helpers import write_deck
 
@@ -44,7 +45,8 @@ GOOD = (card("vision", "classify", "Owns the vision and strategy of what gets bu
                answer="The practice of guiding a product from idea to launch and beyond.",
                explain="It balances customer needs, business goals and technical realities.")
         + card("stages", "list", "Name the four stages of the product life cycle, in order.",
-               items=["Introduction", "Growth", "Maturity", "Decline"])
+               items=["Introduction", "Growth", "Maturity", "Decline"], ordered=True,
+               explain="Sales rise, peak and fall; most products sit in maturity.")
         + card("which-stage", "choice", "Which stage has the highest sales and many "
                "competitors?", answer="Maturity", options=["Introduction", "Growth", "Decline"],
                explain="Growth slows in maturity; decline follows when demand falls."))
@@ -97,11 +99,11 @@ BAD_CARDS = [
     (card("e", "classify", "Owns the vision and strategy.", categories="pp",
           answer="Product management",
           explain="The course lists this under Product management in “PM vs Project”."),
-     ("e", "empty-explanation")),
+     ("e", "explain-restates")),
     (card("e", "basic", "What is the introduction stage?",
           answer="Customers start to hear of the product.",
           explain="Introduction — customers start to hear of the product."),
-     ("e", "empty-explanation")),
+     ("e", "explain-restates")),
     # a list item that is the list's own subject
     (card("l", "list", "Name the eight stages of the product development lifecycle.",
           items=["Idea generation", "Screening", "Product development", "Launch"]),
@@ -115,14 +117,45 @@ def test_each_rule_finds_its_card(tmp_path: Path, cards: str,
     assert expected in rules_for(tmp_path, cards)
 
 
-def test_every_rule_has_a_bad_card() -> None:
-    assert {rule for _, (_, rule) in BAD_CARDS} == set(RULES)
+def catalog_deck(tmp_path: Path, text: str) -> list[tuple[str, str]]:
+    path = write_deck(tmp_path / "decks", "example", text, title=EXAMPLE_TITLE,
+                      extra=f"[sets]\n{EXAMPLE_SETS}\n")
+    return [(f.card, f.rule) for f in lint(load_decks([path]))]
+
+
+@pytest.mark.parametrize("rule", CATALOG, ids=[r.name for r in CATALOG])
+def test_each_rule_finds_its_bad_example_and_passes_its_good_one(tmp_path: Path,
+                                                                 rule: Rule) -> None:
+    """The examples `pmquiz lint --explain` prints are true: the bad card is found by its
+    rule, the good one has no finding at all."""
+    assert rule.name in {r for _, r in catalog_deck(tmp_path / "bad", rule.bad)}
+    assert catalog_deck(tmp_path / "good", rule.good) == []
+
+
+def test_every_rule_has_an_example_and_a_hand_made_bad_card() -> None:
+    assert [r.name for r in CATALOG] == list(RULES)
+    assert {rule for _, (_, rule) in BAD_CARDS} <= set(RULES)
+
+
+def test_explain_prints_every_rule_with_its_examples() -> None:
+    result = runner.invoke(app, ["lint", "--explain"])
+    assert result.exit_code == 0, result.output
+    for rule in CATALOG:
+        assert f"\n{rule.name}\n" in result.output
+    assert result.output.count("Bad (found):") == len(CATALOG) == \
+        result.output.count("Good (passes):")
+    assert 'prompt = "What is maturity?"' in result.output
+    data = json.loads(runner.invoke(app, ["lint", "--explain", "--json"]).output)
+    assert [r["rule"] for r in data["rules"]] == list(RULES)
+    assert data["module_title"] == EXAMPLE_TITLE
 
 
 def test_cli_reports_path_line_and_fix_and_exits_1(home: Path, tmp_path: Path) -> None:
     bad = write_deck(tmp_path / "bad", "alpha",
                      card("s", "classify", "Launch", categories="lc",
-                          answer="Product development lifecycle"), extra=SETS)
+                          answer="Product development lifecycle",
+                          explain="Launch releases the product; market stages follow it."),
+                     extra=SETS)
     result = runner.invoke(app, ["lint", str(bad)])
     assert result.exit_code == 1
     line = bad.read_text(encoding="utf-8").split("\n").index("[[cards]]") + 1

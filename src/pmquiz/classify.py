@@ -329,6 +329,14 @@ class Check:
                 "nearest": [m.to_dict() for m in self.nearest]}
 
 
+def row_text(statement: str) -> str:
+    """A statement without the label of the table row it came from ("What it tracks: sales
+    over time" -> "sales over time"): the label is the row's question, the same on every
+    side, so it is no evidence for one."""
+    label, sep, rest = statement.partition(": ")
+    return rest if sep and rest and len(label.split()) <= 4 else statement
+
+
 def _squash(text: str) -> str:
     return normalize(text).replace(" ", "")
 
@@ -394,11 +402,11 @@ def check_statement(store: Store, scope: Scope, statement: str,
         categories = members[0].card.categories
         decks = {s.card.deck for s in members}
         module_cards = [s for d in sorted(decks) for s in by_deck[d]]
-        evidence = [(s.card.prompt, s.card.answer) for s in members] + \
+        evidence = [(row_text(s.card.prompt), s.card.answer) for s in members] + \
             section_evidence(module_cards, categories) + \
             [(text, category) for text, category in labels[name] if category in categories]
         checks.append(_judge(model, statement, name, categories, members, evidence,
-                             [s.card.prompt for s in module_cards], nearest))
+                             [row_text(s.card.prompt) for s in module_cards], nearest))
     from dataclasses import replace
 
     # The set the statement is most about leads; the others are listed under it. (Choosing

@@ -303,7 +303,9 @@ def _deck_entries(root: Path) -> list[Path]:
             continue
         seen.add(real)
         subfolders.sort()
-        entries += [Path(folder, name) for name in files if name.endswith(".toml")]
+        # `<page>.compile.toml` beside a page holds the compiler's hand edits, not cards
+        entries += [Path(folder, name) for name in files if name.endswith(".toml") and
+                    not name.endswith(".compile.toml")]
     return entries
 
 

@@ -36,8 +36,9 @@ def facts(card: Card) -> list[frozenset[str]]:
         texts = kind_of(card).teaches(card)
     else:
         texts = [card.answer]
-    # a list item is short ("Drive virality"): two words are enough to give it away
-    least = 2 if card.kind is Kind.LIST else MIN_WORDS
+    # a list item or a term asked by a choice card is short ("Drive virality"): two words
+    # are enough to give it away (another card's explanation may name it beside its meaning)
+    least = 2 if card.kind in (Kind.LIST, Kind.CHOICE) else MIN_WORDS
     found = []
     for text in texts:
         words = _words(text)

@@ -192,11 +192,17 @@ def check(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = Fal
 
 @app.command()
 @reports_errors
-def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = False) -> None:
+def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = False,
+         explain: Annotated[bool, typer.Option(
+             "--explain", help="Print what each rule checks, with a bad and a good card.")]
+         = False) -> None:
     """Find cards a learner would stumble on; exit 1 if there are any."""
     from pmquiz import lint as rules
     from pmquiz.deck import load_decks
 
+    if explain:
+        _explain_rules(as_json)
+        return
     files = target_files(ctx, targets)
     found = rules.lint(load_decks(files))
     if as_json:
@@ -212,6 +218,29 @@ def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = Fals
                  f"{'s' if len(files) != 1 else ''}.")
     if found:
         raise typer.Exit(1)
+
+
+def _explain_rules(as_json: bool) -> None:
+    """The lint rules, each with what it checks and a bad and a good card as deck text."""
+    from pmquiz.lint.catalog import CATALOG, EXAMPLE_SETS, EXAMPLE_TITLE
+
+    if as_json:
+        print_json({"module_title": EXAMPLE_TITLE, "sets": EXAMPLE_SETS, "rules": [
+            {"rule": r.name, "checks": r.checks, "bad": r.bad, "good": r.good}
+            for r in CATALOG]})
+        return
+    out = console()
+    say(out, f"{len(CATALOG)} rules. Examples are cards of a module titled "
+             f"“{EXAMPLE_TITLE}” with these category sets:", soft_wrap=True)
+    for line in EXAMPLE_SETS.splitlines():
+        say(out, f"    {line}", soft_wrap=True)
+    for rule in CATALOG:
+        say(out, f"\n{rule.name}", style="bold")
+        say(out, rule.checks, soft_wrap=True)
+        for label, text in (("Bad (found):", rule.bad), ("Good (passes):", rule.good)):
+            say(out, label, style="bold")
+            for line in text.rstrip().splitlines():
+                say(out, f"    {line}", soft_wrap=True)
 
 
 @app.command()

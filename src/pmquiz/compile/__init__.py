@@ -11,6 +11,7 @@ from pmquiz.compile.extract import Left, extract
 from pmquiz.compile.html import looks_like_html, read_html
 from pmquiz.compile.markdown import read_markdown
 from pmquiz.compile.merge import MergeReport, merge
+from pmquiz.compile.overrides import read_overrides
 from pmquiz.compile.page import looks_like_page, read_page
 from pmquiz.deck import load_file, parse_deck, render_deck
 from pmquiz.errors import CompileError, DeckErrors
@@ -62,6 +63,7 @@ def read_source(path: Path) -> tuple[str, Document]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CompileError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    text = read_overrides(path).apply_reword(text, path)
     if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
         return "html", read_html(text)
     if path.suffix.lower() in (".md", ".markdown"):
@@ -69,35 +71,6 @@ def read_source(path: Path) -> tuple[str, Document]:
     if looks_like_page(text):
         return "page", read_page(text)
     return "markdown", read_markdown(text)
-
-
-def overrides_path(path: Path) -> Path:
-    """Where an author's hand-made cuts for a source live: `<stem>.compile.toml` beside it."""
-    return path.with_name(f"{_stem(path)}.compile.toml")
-
-
-def hand_terms(path: Path) -> tuple[str, ...]:
-    """List-item terms the author named by hand (`terms = ["Research repository"]` in
-    `<stem>.compile.toml`): kept on every recompile, since they live beside the source."""
-    import tomllib
-
-    from pmquiz.config import loads_toml
-    from pmquiz.errors import CompileError
-
-    where = overrides_path(path)
-    if not where.is_file():
-        return ()
-    try:
-        data = loads_toml(where.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CompileError(f"{where}: cannot read it ({exc}); it holds terms = [\"…\"], the "
-                           "terms of list items to cut by hand") from None
-    terms = data.get("terms", [])
-    if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
-        raise CompileError(f'{where}: `terms` must be a list of strings, e.g. terms = '
-                           '["Research repository"]')
-    # the longest first, so "Interview snapshot" never cuts "Interview snapshots"
-    return tuple(sorted((t.strip() for t in terms), key=len, reverse=True))
 
 
 def _stem(path: Path) -> str:
@@ -121,7 +94,8 @@ def compile_module(path: Path, phase: int | None = None, existing: Deck | None =
     stem = _stem(path)
     module_slug = slug or (existing.module.slug if existing else "") or doc.slug or \
         slugify(stem, 8)
-    extraction = extract(doc, module_slug, hand_terms(path))
+    overrides = read_overrides(path)
+    extraction = extract(doc, module_slug, overrides.terms)
     warnings = doc.warnings + extraction.warnings
     if not extraction.cards:
         counts = Counter(b.kind for b in doc.blocks)
@@ -148,7 +122,13 @@ def compile_module(path: Path, phase: int | None = None, existing: Deck | None =
         order=doc.order if doc.order is not None else (old.order if old else 0),
         source=source_name or path.name, resources=tuple(doc.resources),
         next_module=doc.next_module)
-    cards, report = merge(extraction.cards, list(existing.cards) if existing else [])
+    # a retired id's reviews belong to a question no longer asked: no new card takes it
+    kept_ids = [c for c in existing.cards if c.id not in overrides.retire] if existing else []
+    cards, report = merge(overrides.apply_cards(overrides.apply_drop(extraction.cards)),
+                          kept_ids)
+    report.retired = sorted({*report.retired, *(c.id for c in existing.cards
+                                                if c.id in overrides.retire)}) \
+        if existing else report.retired
     sets = dict(extraction.sets)
     if existing:
         for name, categories in existing.category_sets.items():

@@ -8,8 +8,8 @@
 
 Each statement becomes a classify card over all the sides; each side gets a choice card
 "Which of these belongs to X, not Y or Z?". Explanations contrast a statement with the
-statement on another side closest in meaning (shared content words), not the one in the same
-position.
+statement on another side closest in meaning (shared content words, else the bundled
+embedding), not the one in the same position.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from pmquiz.compile.document import Block, Item, Warning_, sentence_case, slugify
 from pmquiz.compile.wording import lower_first, named, quoted, upper_first
-from pmquiz.grading import content_words, normalize
+from pmquiz.grading import content_words, normalize, stem
 from pmquiz.model import Card, Kind
 
 VERSUS_SPLIT = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
@@ -148,11 +148,32 @@ def counterparts(sides: list[Side]) -> dict[tuple[int, int], tuple[int, int]]:
             used.add((m, q))
         for _, p, m, q in sorted(scored):  # statements left over share with a used one
             pairs.setdefault((n, p), (m, q))
-        following = (n + 1) % len(sides)
-        for p in range(len(side.statements)):
-            q = min(p, len(sides[following].statements) - 1)
-            pairs.setdefault((n, p), (following, q))
+        left = [p for p in range(len(side.statements)) if (n, p) not in pairs]
+        if left:  # no shared word: the closest in meaning (bundled embedding)
+            for p, (m, q) in zip(left, _closest_in_meaning(sides, n, left), strict=True):
+                pairs[(n, p)] = (m, q)
     return pairs
+
+
+def _closest_in_meaning(sides: list[Side], n: int, positions: list[int]) -> list[
+        tuple[int, int]]:
+    """For statements of side n, the other side's statement whose sentence vector is
+    closest (the category names left out, so they do not pull every pair together)."""
+    from pmquiz.meaning import embedder, unit_rows
+
+    names = {w for side in sides for w in content_words(side.category)}
+    others = [(m, q) for m, other in enumerate(sides) if m != n
+              for q in range(len(other.statements))]
+
+    def bare(text: str) -> str:
+        return " ".join(w for w in normalize(text).split() if stem(w) not in names)
+
+    texts = [bare(sides[n].statements[p]) for p in positions] + \
+        [bare(sides[m].statements[q]) for m, q in others]
+    rows = unit_rows(embedder().embed(texts))
+    own, theirs = rows[: len(positions)], rows[len(positions):]
+    scores = own @ theirs.T
+    return [others[int(scores[i].argmax())] for i in range(len(positions))]
 
 
 def reads_as_predicate(sides: list[Side]) -> bool:

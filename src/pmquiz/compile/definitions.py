@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from pmquiz.compile.confusable import closest, not_to_confuse
 from pmquiz.compile.document import Block, sentences, slugify
 from pmquiz.compile.wording import lower_first, term_case
 from pmquiz.grading import content_words, normalize
@@ -158,13 +159,15 @@ def term_list_cards(section: str, block: Block, slug: str) -> list[Card]:
     meaning when the list has other terms to offer."""
     section_slug = slugify(section, 4)
     glossary = GLOSSARY.match(section) is not None
-    # a term list gives no reasons: the card has no explanation rather than one that only
-    # says the term is in the list
-    terms = [i.term for i in block.items if i.term and i.description]
+    # a term list gives no reasons: each term is explained by the term it is most easily
+    # confused with, in the page's words
+    defined = [i for i in block.items if i.term and i.description]
+    terms = [i.term for i in defined]
+    neighbour = dict(zip(terms, closest([i.description for i in defined]), strict=True))
     cards: list[Card] = []
-    for item in block.items:
-        if not item.term or not item.description:
-            continue
+    for item in defined:
+        other = defined[neighbour[item.term]]
+        explain = not_to_confuse(other.term, other.description) if other is not item else ""
         item_id = f"{section_slug}/{slugify(item.term, 5)}"
         where = "" if glossary else f"{section}: "
         meaning = item.description.rstrip()
@@ -172,14 +175,14 @@ def term_list_cards(section: str, block: Block, slug: str) -> list[Card]:
                           prompt=f"{where}what does “{item.term}” mean?"[:1].upper() +
                           f"{where}what does “{item.term}” mean?"[1:],
                           answer=meaning if meaning.endswith((".", "!", "?")) else meaning + ".",
-                          source=section, groups=(item_id,)))
+                          source=section, groups=(item_id,), explain=explain))
         others = [t for t in terms if t != item.term][:3]
         gives_away = set(content_words(item.term)) & set(content_words(item.description))
         if others and not gives_away:
             cards.append(Card(deck=slug, id=f"{item_id}-which", kind=Kind.CHOICE,
                               prompt=f"Which term means: {lower_first(meaning).rstrip(' .')}?",
                               answer=item.term, options=tuple(others), source=section,
-                              groups=(item_id,)))
+                              groups=(item_id,), explain=explain))
     return cards
 
 

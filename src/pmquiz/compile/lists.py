@@ -14,9 +14,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from pmquiz.compile.confusable import closest, not_to_confuse
 from pmquiz.compile.document import Block, Item, Warning_, sentences, slugify
 from pmquiz.compile.glued import split_explicit, split_list
-from pmquiz.compile.wording import ORDINALS, count_word, lower_first, named
+from pmquiz.compile.wording import count_word, lower_first, named
 from pmquiz.grading import content_words
 from pmquiz.model import Card, Kind
 
@@ -91,21 +92,31 @@ def _one_list(section: str, intro: str, block: Block, coda: str, slug: str,
         if open_set:
             prompt = re.sub(r"Name (?:all )?\w+", f"Name any {count_word(2)}", prompt, count=1) \
                 if prompt.startswith("Name") else f"{prompt} Name any {count_word(2)}."
+        # the page's sentence after the list, else what each item means
+        meant = " ".join(f"{i.term}: {lower_first(i.description).rstrip(' .')}."
+                         for i in items if i.term and i.description)
+        explain = coda or meant
+        if not explain:
+            result.warnings.append(Warning_(block.line, "the page says nothing about this "
+                                            "list beyond its items: the list card has no "
+                                            "explanation (write one in the page's "
+                                            ".compile.toml)"))
         result.cards.append(Card(deck=slug, id=list_id, kind=Kind.LIST, prompt=prompt,
-                                 items=tuple(names), source=section, explain=coda,
+                                 items=tuple(names), source=section, explain=explain,
                                  ordered=ordered, pick=2 if open_set else 0))
     if not glued_mode:
         return result
     cut = [i for i in items if i.term]
     terms = [i.term for i in cut]
-    for place, item in enumerate(items):
+    # each item explained by the item it is most easily confused with, in the page's words
+    neighbour = closest([i.description for i in cut])
+    confused = {item.term: cut[n] for item, n in zip(cut, neighbour, strict=True)}
+    for item in items:
         if not item.term:
             continue
         item_id = f"{section_slug}/{slugify(item.term, 5)}"
-        where = (f"“{item.term}” is the {ORDINALS[place]} of the "
-                 f"{count_word(len(items))} " if ordered and place < len(ORDINALS) else
-                 f"“{item.term}” is one of the {count_word(len(items))} ") + \
-            f"{subject} in “{section}”."
+        other = confused[item.term]
+        where = not_to_confuse(other.term, other.description) if other is not item else ""
         result.cards.append(Card(deck=slug, id=item_id, kind=Kind.BASIC,
                                  prompt=f"{section}: what does “{item.term}” mean?",
                                  answer=item.description, source=section, explain=where))

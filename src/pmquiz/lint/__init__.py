@@ -1,9 +1,13 @@
 """`pmquiz lint`: cards a learner would stumble on, each with where it is and how to fix it.
 
 The rules read the cards as a learner meets them: a card must not give its answer away (in
-its own prompt, by the wording of its right option, by a statement that is not a question),
-two cards must not ask one thing with two answers or nearly the same thing twice, and an
-explanation must teach more than the answer it follows.
+its own prompt, by the wording of its right option, by its category's own word), must have
+one right answer (gaps that may swap, a gap the deck answers otherwise in another card), must
+grade what it asks (order, open sets), two cards must not ask one thing with two answers or
+nearly the same thing twice, and an explanation must teach more than the answer it follows.
+`catalog.py` says what each rule checks, with a bad and a good card (`pmquiz lint
+--explain`); `structure.py` holds the rules about shape, `meaning_rules.py` those judged by
+the bundled embedding.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from pathlib import Path
 from pmquiz.grading import content_words, normalize, statement_similarity
 from pmquiz.kinds import expected_answer
 from pmquiz.kinds.choice import distractors
+from pmquiz.lint.catalog import CATALOG
+from pmquiz.lint.meaning_rules import meaning_problems, same_terms
+from pmquiz.lint.structure import structure_problems
 from pmquiz.model import Card, Deck, Kind
 
 NEAR_DUPLICATE = 0.6  # statement_similarity from which two statements read as one
@@ -23,9 +30,6 @@ LONGER = 1.6  # a right option this many times longer than every wrong one stand
 LONGER_BY = 15  # ... and by at least this many characters
 WHICH_IS_THIS = re.compile(r"^\s*which\b[^:?]{0,60}\bis\s+this\b\s*:\s*(?P<rest>.+)$",
                            re.IGNORECASE | re.DOTALL)
-# Words an explanation may add that teach nothing: where the card came from.
-SECTION_WORDS = frozenset(content_words(
-    "the course lists this under section belongs page module category heading part of as in"))
 # Words that say how to answer a list, not what it is about.
 LIST_FRAME = frozenset(content_words(
     "name list give state the four three five six seven eight nine ten 4 3 5 6 7 8 9 10 2 "
@@ -55,8 +59,7 @@ class Finding:
                 "problem": self.problem, "fix": self.fix}
 
 
-RULES = ("same-question", "near-duplicate", "guessable-option", "which-statement",
-         "short-statement", "answer-in-prompt", "empty-explanation", "item-names-subject")
+RULES = tuple(rule.name for rule in CATALOG)
 
 
 def lint(decks: Iterable[Deck]) -> list[Finding]:
@@ -87,10 +90,9 @@ def card_problems(card: Card, deck: Deck) -> list[tuple[str, str, str]]:
     found += _answer_in_prompt(card)
     if card.kind is Kind.CHOICE:
         found += _guessable(card, deck.cards)
-    found += _empty_explanation(card)
     if card.kind is Kind.LIST:
         found += _item_names_subject(card)
-    return found
+    return found + structure_problems(card, deck) + meaning_problems(card, deck)
 
 
 def _answer_in_prompt(card: Card) -> list[tuple[str, str, str]]:
@@ -139,25 +141,6 @@ def _form(option: str) -> str:
     return "sentence" if text.endswith((".", "!", "?")) and len(text.split()) >= 4 else "name"
 
 
-def _empty_explanation(card: Card) -> list[tuple[str, str, str]]:
-    if not card.explain.strip():
-        return []
-    explain = normalize(card.explain)
-    answer = normalize(expected_answer(card))
-    if re.search(r"\bcourse lists this under\b", explain) or explain == answer:
-        return [("empty-explanation", "the explanation only repeats the answer or names the "
-                 "section", "say why: the contrast with the other side, or what the term "
-                 "means in practice")]
-    words = set(content_words(card.explain))
-    known = set(content_words(expected_answer(card))) | set(content_words(card.prompt)) | \
-        SECTION_WORDS | set(content_words(card.source)) | \
-        {w for c in card.categories for w in content_words(c)}
-    if words and words <= known:
-        return [("empty-explanation", "the explanation adds nothing to the prompt and the "
-                 "answer", "say why the answer is right, or drop the explanation")]
-    return []
-
-
 def _item_names_subject(card: Card) -> list[tuple[str, str, str]]:
     subject = set(content_words(card.prompt)) - LIST_FRAME
     found = []
@@ -199,6 +182,7 @@ def _across(decks: list[Deck]) -> list[Finding]:
                         "too (also = [\"…\"]), or ask two different things"))
             if card.kind is Kind.CLASSIFY:
                 statements.append((deck, card))
+    findings += _same_terms(decks)
     for index, (deck, card) in enumerate(statements):
         for other_deck, other in statements[:index]:
             if normalize(card.prompt) == normalize(other.prompt) or \
@@ -212,6 +196,27 @@ def _across(decks: list[Deck]) -> list[Finding]:
                     + ("" if same_set else ", in another category set"),
                     "keep one, or make them say different things"))
                 break
+    return findings
+
+
+def _same_terms(decks: list[Deck]) -> list[Finding]:
+    """Two definition questions about one term in other words (`What is maturity?` and
+    `The product life cycle: what does “Maturity” mean?`) with different answers; a
+    definition's own sibling cards (one group) are meant to overlap."""
+    cards = [(deck, card) for deck in decks for card in deck.cards]
+    findings = []
+    for later, earlier in same_terms(cards):
+        (deck, card), (first_deck, first) = cards[later], cards[earlier]
+        if card.group_keys & first.group_keys or card.kind is not first.kind or \
+                normalize(expected_answer(card)) == normalize(expected_answer(first)):
+            continue
+        for (d, c), (od, o) in (((deck, card), (first_deck, first)),
+                                ((first_deck, first), (deck, card))):
+            findings.append(Finding(
+                d.path, c.line, c.id, "same-question",
+                f'asks for the same term as card "{o.id}" ({_where((od, o))}), with another '
+                "answer", "keep one card (give it the other wording as also = [\"…\"]), or "
+                "ask two different things"))
     return findings
 
 
