@@ -65,9 +65,10 @@ def definition_cards(section: str, paragraph: Block, slug: str, title: str) -> l
         found = _definition(sentence)
         if found is None:
             continue
-        # the sentence after it explains it, else the one before; never another definition
-        following = said[index + 1] if index + 1 < len(said) else \
-            (said[index - 1] if index else "")
+        # the first later sentence that is not another definition explains it ("Teams write
+        # both together…" after two definitions), else the one before; never a definition
+        later = [t for t in said[index + 1:] if _definition(t) is None]
+        following = later[0] if later else (said[index - 1] if index else "")
         if following and _definition(following) is not None:
             following = ""
         cards.extend(_cards(section, sentence, following, found, slug, title))
