@@ -46,7 +46,13 @@ def compile_command(
                            "card, with its line and why.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compile module text into a deck you can study at once."""
+    """Compile module text into a deck you can study at once.
+
+    Hand edits live beside the source in <page>.compile.toml and apply on every recompile:
+    terms = [...] (list terms to cut), reword = [["old", "new"]] (corrections to the page's
+    text), drop = [ids] (compiled cards not to make), retire = [ids] (deck ids never to
+    reuse), and [cards."id"] tables setting prompt, answer, explain, also, items, options,
+    ordered, pick or any_order."""
     from pmquiz.compile import (
         check_decks,
         compile_module,
