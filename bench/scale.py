@@ -149,6 +149,25 @@ def in_process(home: Path, repeat: int) -> dict[str, tuple[float, float]]:
     return results
 
 
+def moved_home(home: Path, repeat: int) -> tuple[list[float], list[float]]:
+    """`pmquiz due` right after the home was moved (renamed, as `mv` does: every deck file
+    known only by its old path), then again: the first run re-points the files by name,
+    size and time (by content when those changed) and parses nothing."""
+    first, next_ = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        here = Path(tmp) / "home-0"
+        shutil.copytree(home, here)
+        run_command([*PMQUIZ, "due"], home_env(here))
+        for turn in range(1, repeat + 1):
+            there = Path(tmp) / f"home-{turn}"
+            here.rename(there)
+            here = there
+            env = home_env(here)
+            first.append(run_command([*PMQUIZ, "due"], env))
+            next_.append(run_command([*PMQUIZ, "due"], env))
+    return first, next_
+
+
 def run(results: Results, cards: int, repeat: int) -> None:
     """One column: a generated home of `cards` cards."""
     home = ensure_home(cards)
@@ -168,5 +187,10 @@ def run(results: Results, cards: int, repeat: int) -> None:
                                              for _ in range(repeat)]))
     results.put("first question of `pmquiz study`", column,
                 stats_of([first_question(env) for _ in range(repeat)]))
+    first, next_ = moved_home(home, repeat)
+    results.put("`pmquiz due`, first after moving the home", column, stats_of(first))
+    results.put("`pmquiz due`, the next one", column, stats_of(next_))
+    results.text("moved home: first / next (target ≤ 1.2)", column,
+                 f"{statistics.median(first) / statistics.median(next_):.2f}")
     for name, value in in_process(home, max(repeat, 20)).items():
         results.put(name, column, value)

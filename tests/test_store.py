@@ -262,3 +262,38 @@ def test_queue_ranking_fast_path_matches_the_general_one(tmp_path: Path) -> None
     recall = [scheduler.retrievability(s.state, now) for s in store.queue.due_reviews(
         Scope(), now, now, 50)]
     assert recall == sorted(recall)  # lowest predicted recall first
+
+
+def test_a_moved_home_re_reads_no_deck(tmp_path: Path) -> None:
+    """Moving a home (or its decks folder) re-points the deck files by their content: no
+    deck is parsed again, no card retired, the history stays; the decks list shows the new
+    path. A file that changed while it moved is parsed as usual."""
+    store = open_synced(tmp_path / "before", cards=3)
+    [q1, *_] = store.queue.cards_in_scope(Scope())
+    Recorder(store, Scheduler(Settings()), lambda: T0).record(
+        q1, Answer(Rating.GOOD, "", True, "self", 10), T0)
+    store.close()
+    os.rename(tmp_path / "before", tmp_path / "after")
+    store = Store.open(tmp_path / "after" / "pmquiz.db")
+    calls: list[Path] = []
+
+    def counting(path: Path, raw: bytes):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return parse_deck(path, raw)
+
+    deck = tmp_path / "after" / "decks" / "alpha.toml"
+    report = store.decks.sync([deck], counting)
+    assert calls == [] and report.parsed == [] and report.retired == 0
+    assert store.queue.stored_card(q1.row).state.reps == 1
+    assert store.conn.execute("SELECT path FROM deck_files").fetchall() == [(str(deck),)]
+    assert store.conn.execute("SELECT path FROM decks").fetchall() == [(str(deck),)]
+    assert store.decks.sync([deck], counting).parsed == []  # and it stays known there
+    # moved and changed: parsed, the same module keeps its cards' history by id
+    os.rename(tmp_path / "after", tmp_path / "again")
+    deck = tmp_path / "again" / "decks" / "alpha.toml"
+    deck.write_text(deck.read_text().replace("Question 2?", "Question two?"))
+    store.close()
+    store = Store.open(tmp_path / "again" / "pmquiz.db")
+    report = store.decks.sync([deck], counting)
+    assert calls == [deck] and report.retired == 0
+    assert store.queue.stored_card(q1.row).state.reps == 1

@@ -35,7 +35,8 @@ def _unreadable(path: Path, exc: OSError) -> str:
 
 
 class Decks(Room):
-    """Deck sync: the cards table brought in line with the deck files, parsing only changed"""
+    """Deck sync: the cards table brought in line with the deck files, parsing only changed
+    ones; a file known by its content at another path (a moved home) is only re-pointed."""
 
     def sync(self, paths: list[Path], parse: Callable[[Path, bytes], Deck]) -> SyncReport:
         """Bring the cards table in line with the deck files, parsing only changed files.
@@ -49,7 +50,11 @@ class Decks(Room):
         unchanged: dict[str, str] = {}
         changed: list[tuple[Path, os.stat_result, str, Deck]] = []
         touched: list[tuple[str, os.stat_result, str]] = []
+        moved: list[tuple[str, str, os.stat_result]] = []  # (old key, new key, stat)
         errors: list[DeckError] = []
+        present = {str(p.resolve()) for p in paths}
+        # a known file no longer at its path, by content: a moved home or decks folder
+        elsewhere = {row[3]: row for key, row in known.items() if key not in present}
         for path in paths:
             key = str(path.resolve())
             try:
@@ -61,6 +66,13 @@ class Decks(Room):
             if row and row[1] == stat.st_size and row[2] == stat.st_mtime_ns:
                 unchanged[key] = row[4]
                 continue
+            same = [r for r in elsewhere.values() if (r[1], r[2]) == (stat.st_size,
+                    stat.st_mtime_ns) and Path(r[0]).name == path.name] if row is None else []
+            if len(same) == 1:  # moved with its name, size and time: not even read
+                elsewhere.pop(same[0][3])
+                unchanged[key] = same[0][4]
+                moved.append((same[0][0], key, stat))
+                continue
             try:
                 raw = path.read_bytes()
             except OSError as exc:
@@ -70,6 +82,11 @@ class Decks(Room):
             if row and row[3] == digest:
                 unchanged[key] = row[4]
                 touched.append((key, stat, digest))
+                continue
+            if row is None and digest in elsewhere:  # the same file, moved: nothing to parse
+                old_key = elsewhere.pop(digest)[0]
+                unchanged[key] = known[old_key][4]
+                moved.append((old_key, key, stat))
                 continue
             try:
                 deck = parse(path, raw)
@@ -90,10 +107,15 @@ class Decks(Room):
         if errors:
             raise DeckErrors(errors)
         gone = [key for key in known if key not in unchanged
-                and key not in {str(p.resolve()) for p, *_ in changed}]
-        if not changed and not touched and not gone:
+                and key not in {str(p.resolve()) for p, *_ in changed}
+                and key not in {old for old, _, _ in moved}]
+        if not changed and not touched and not gone and not moved:
             return report
         with self.write() as conn:
+            for old_key, key, stat in moved:
+                conn.execute("UPDATE deck_files SET path = ?, size = ?, mtime_ns = ? "
+                             "WHERE path = ?", (key, stat.st_size, stat.st_mtime_ns, old_key))
+                conn.execute("UPDATE decks SET path = ? WHERE path = ?", (key, old_key))
             for key, stat, digest in touched:
                 conn.execute("UPDATE deck_files SET size = ?, mtime_ns = ?, sha256 = ? "
                              "WHERE path = ?", (stat.st_size, stat.st_mtime_ns, digest, key))
