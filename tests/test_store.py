@@ -61,13 +61,14 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
         assert [r[1] for r in conn.execute(f"PRAGMA table_info({table})")] == columns
     indexes = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%'")}
-    assert {"idx_card_state_queue", "idx_reviews_uid", "idx_reviews_card_time",
+    assert {"idx_card_state_queue", "idx_reviews_uid", "idx_reviews_card_time_stability",
             "idx_cards_deck_card_id"} <= indexes
+    assert "idx_reviews_card_time" not in indexes  # the longer index covers it
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == \
         ["initial_schema", "review_history_columns", "review_overrides",
          "learning_day_elapsed", "card_marks", "held_back",
-         "statement_labels"]
+         "statement_labels", "one_card_time_index"]
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
