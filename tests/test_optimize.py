@@ -18,10 +18,10 @@ from pmquiz.cli import app
 from pmquiz.config import Settings
 from pmquiz.deck import discover, parse_deck
 from pmquiz.errors import PmquizError
+from pmquiz.memory import call_fsrs_rs as _call_fsrs_rs
 from pmquiz.model import CardState, Rating
 from pmquiz.optimize import (
     Item,
-    _call_fsrs_rs,
     auc,
     default_parameters,
     evaluate,

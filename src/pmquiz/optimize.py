@@ -27,7 +27,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pmquiz.errors import ImportFormatError, PmquizError
+from pmquiz.errors import ImportFormatError
+from pmquiz.memory import call_fsrs_rs, memory_states
 
 MIN_ITEMS = 100
 SPLITS = 5
@@ -116,16 +117,6 @@ def _fsrs_items(items: Sequence[Item]) -> list[Any]:
             for item in items]
 
 
-def _call_fsrs_rs(what: str, call: Callable[[], Any]) -> Any:
-    """Run a fsrs-rs call; its Rust panics arrive as BaseException, turned into an error."""
-    try:
-        return call()
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # pyo3 delivers Rust panics as BaseException
-        raise PmquizError(f"fsrs-rs could not {what}: {exc}") from None
-
-
 def default_parameters() -> list[float]:
     """FSRS-6 default weights."""
     import fsrs_rs_python as fsrs_rs
@@ -136,9 +127,6 @@ def default_parameters() -> list[float]:
 def predictions(items: Sequence[Item], parameters: Sequence[float]) -> list[float]:
     """Predicted recall for each item: the memory state after its history (fsrs-rs), then
     the power forgetting curve at the item's elapsed days."""
-    import fsrs_rs_python as fsrs_rs
-
-    model = fsrs_rs.FSRS(list(parameters))
     decay = -parameters[20]
     factor = 0.9 ** (1 / decay) - 1
     longest: dict[str, Item] = {}
@@ -146,14 +134,10 @@ def predictions(items: Sequence[Item], parameters: Sequence[float]) -> list[floa
         if len(item.reviews) > len(longest.get(item.card, item).reviews) or \
                 item.card not in longest:
             longest[item.card] = item
-    states: dict[str, list[float]] = {}
-    for card, item in longest.items():
-        history = fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(r, d) for r, d in item.reviews])
-
-        def replay(h: Any = history) -> Any:
-            return model.historical_memory_states(h)
-
-        states[card] = [s.stability for s in _call_fsrs_rs("replay a card", replay)]
+    # every card's whole history in one fsrs-rs call (was one call per card)
+    replayed = memory_states([item.reviews for item in longest.values()], parameters)
+    states = {card: [s for s, _ in found] for card, found in zip(longest, replayed,
+                                                                  strict=True)}
     out = []
     for item in items:
         stability = states[item.card][len(item.reviews) - 2]
@@ -225,7 +209,7 @@ def fit(items: Sequence[Item]) -> list[float]:
     import fsrs_rs_python as fsrs_rs
 
     batch = _fsrs_items(items)
-    return [float(w) for w in _call_fsrs_rs(
+    return [float(w) for w in call_fsrs_rs(
         "fit parameters", lambda: fsrs_rs.FSRS([]).compute_parameters(batch))]
 
 
