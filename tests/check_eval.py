@@ -7,8 +7,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pmquiz.classify import check_statement, set_names
+from pmquiz.classify import set_names
 from pmquiz.deck import discover, parse_deck
+from pmquiz.statement_check import check_statement
 from pmquiz.store import Scope, Store
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from check_eval import evaluate
 from pmquiz.cli import app
+
+from helpers import own_decks_only, write_deck
 
 runner = CliRunner()
 # Floors for the held-out set, just under what was measured on it the first (and only) time
@@ -109,3 +112,48 @@ def test_without_a_set_every_comparison_is_judged_and_the_others_listed() -> Non
     assert len(others) == 2  # the shipped decks hold three comparisons
     shown = runner.invoke(app, ["classify", "Sets the product vision"]).output
     assert shown.count("also judged in") == 2
+
+
+def test_a_sets_evidence_is_cached_and_follows_its_deck_files(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first check embeds the set's statements and keeps them; the next embeds only the
+    statement checked; a changed deck file is read again, so a check never answers from a
+    statement that is gone."""
+    from pmquiz import meaning
+
+    embedded: list[int] = []
+    real = meaning.Embedder.embed
+
+    def counting(self: meaning.Embedder, texts: list[str]):  # type: ignore[no-untyped-def]
+        embedded.append(len(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(meaning.Embedder, "embed", counting)
+    decks = own_decks_only(home)
+    statements = [("Owns the product vision and strategy.", "Product management"),
+                  ("Focuses on customer needs and long-term value.", "Product management"),
+                  ("Keeps the delivery schedule on track.", "Project management"),
+                  ("Manages tasks, resources and dependencies.", "Project management")]
+    write_deck(decks, "roles", "".join(
+        f'[[cards]]\nid = "s{i}"\nkind = "classify"\ncategories = "pp"\n'
+        f'prompt = "{text}"\nanswer = "{category}"\n\n'
+        for i, (text, category) in enumerate(statements)),
+        extra='[sets]\npp = ["Product management", "Project management"]\n')
+
+    def check(statement: str) -> dict[str, object]:
+        out = runner.invoke(app, ["classify", "--json", statement])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+    first = check("Keeps the delivery schedule and its milestones")
+    assert sum(embedded) > 4
+    embedded.clear()
+    assert check("Keeps the delivery schedule and its milestones") == first
+    assert embedded == [1]  # the statement alone: the set came from the cache
+    assert check("Owns the product vision and strategy.")["confidence"] == "on a card"
+    (decks / "roles.toml").write_text((decks / "roles.toml").read_text(encoding="utf-8")
+                                      .replace("Owns the product vision and strategy.",
+                                               "Decides what problem is worth solving."),
+                                      encoding="utf-8")
+    assert check("Owns the product vision and strategy.")["confidence"] != "on a card"
+    assert check("Decides what problem is worth solving.")["confidence"] == "on a card"

@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS = [
     ["pmquiz.__main__", "pmquiz.entry", "pmquiz.cli", "pmquiz.commands."],
     ["pmquiz.ui."],
-    ["pmquiz.session.", "pmquiz.classify"],
+    ["pmquiz.session.", "pmquiz.classify", "pmquiz.statement_check"],
     ["pmquiz.card_actions", "pmquiz.lint."],
     ["pmquiz.stats", "pmquiz.today", "pmquiz.agenda", "pmquiz.optimize", "pmquiz.workspace",
      "pmquiz.doctor", "pmquiz.salvage"],

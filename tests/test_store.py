@@ -35,6 +35,7 @@ EXPECTED_SCHEMA = {
                 "due_before", "next_time", "override"],
     "meta": ["key", "value"],
     "labels": ["id", "statement", "category_set", "category", "time"],
+    "cache": ["key", "value"],
     # the full-text index `pmquiz search` reads, and FTS5's own shadow tables
     "cards_fts": ["prompt", "answer", "explain"],
     **{f"cards_fts_{t}": None for t in ("data", "idx", "content", "docsize", "config")},
@@ -68,7 +69,7 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == \
         ["initial_schema", "review_history_columns", "review_overrides",
          "learning_day_elapsed", "card_marks", "held_back",
-         "statement_labels", "one_card_time_index"]
+         "statement_labels", "one_card_time_index", "derived_cache"]
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

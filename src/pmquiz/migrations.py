@@ -150,12 +150,18 @@ def one_card_time_index(db: Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_reviews_card_time")
 
 
+def derived_cache(db: Database) -> None:
+    """Data derived from the decks and kept between runs (store/cache.py): sentence vectors
+    of card statements, a category set's evidence."""
+    _table(db, "cache").create({"key": str, "value": bytes}, pk="key", not_null={"value"})
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
 MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed,
-              card_marks, held_back, statement_labels, one_card_time_index)
+              card_marks, held_back, statement_labels, one_card_time_index, derived_cache)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

@@ -48,12 +48,12 @@ def classify(
     from pmquiz.classify import (
         Drill,
         category_sets,
-        check_statement,
         drill_cards,
         resolve_set,
         set_names,
     )
     from pmquiz.recorder import Recorder
+    from pmquiz.statement_check import check_statement
     from pmquiz.workspace import make_clock
 
     with workspace(ctx) as ws:

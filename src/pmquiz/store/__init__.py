@@ -17,6 +17,7 @@ from pathlib import Path
 from pmquiz import migrations
 from pmquiz.errors import StoreError
 from pmquiz.store.base import Scope, askable, from_ts, to_ts
+from pmquiz.store.cache import Cache
 from pmquiz.store.decks import Decks, SyncReport
 from pmquiz.store.labels import Labels
 from pmquiz.store.log import ReviewLog, ReviewRecord
@@ -48,6 +49,7 @@ class Store:
         self.log = ReviewLog(self)
         self.meta = Meta(self)
         self.labels = Labels(self)
+        self.cache = Cache(self)
 
 
     @classmethod

@@ -135,6 +135,13 @@ class Decks(Room):
                         (slug,)).rowcount
         return report
 
+    def file_hashes(self, slugs: set[str]) -> dict[str, str]:
+        """The content hash of each module's deck file (modules without a file left out)."""
+        marks = ", ".join("?" * len(slugs))
+        return dict(self.conn.execute(
+            f"SELECT deck, sha256 FROM deck_files WHERE deck IN ({marks})", sorted(slugs)
+        ).fetchall()) if slugs else {}
+
     def _store_deck(self, conn: sqlite3.Connection, deck: Deck, path: str,
                     report: SyncReport) -> None:
         module = deck.module

@@ -41,6 +41,46 @@ class Queue(Room):
             params += kinds
         return self._stored_cards(where, params, "ORDER BY c.phase, d.ord, c.deck, c.position")
 
+    def statement_rows(self, scope: Scope, category_set: str | None = None
+                       ) -> list[tuple[int, str, str, str, str, str]]:
+        """(row, deck, category set, statement, category, categories as JSON) of the live
+        classify cards of the scope, in course order, read without parsing card bodies."""
+        where, params = scope.where()
+        if category_set is not None:
+            where += " AND c.category_set = ?"
+            params.append(category_set)
+        return self.conn.execute(
+            "SELECT c.id, c.deck, c.category_set, json_extract(c.body, '$.prompt'), "
+            "json_extract(c.body, '$.answer'), json_extract(c.body, '$.categories') "
+            f"FROM cards c WHERE c.kind = 'classify' AND {where} "
+            "ORDER BY c.phase, c.deck, c.position", params).fetchall()
+
+    def statement_sets(self, scope: Scope, category_set: str | None = None
+                       ) -> dict[str, set[str]]:
+        """The category sets of the scope's live classify cards (one, or all), each with
+        the modules its cards are in; card bodies are not read."""
+        where, params = scope.where()
+        if category_set is not None:
+            where += " AND c.category_set = ?"
+            params.append(category_set)
+        found: dict[str, set[str]] = {}
+        for name, deck, _ in self.conn.execute(
+                f"SELECT c.category_set, c.deck, min(c.phase) FROM cards c WHERE c.kind = "
+                f"'classify' AND {where} GROUP BY c.category_set, c.deck ORDER BY 3, 2",
+                params):
+            found.setdefault(name, set()).add(deck)
+        return found
+
+    def deck_texts(self, decks: Iterable[str]) -> list[tuple[int, str, str, str, str]]:
+        """(row, deck, kind, source, prompt) of every live card of these modules."""
+        found: list[tuple[int, str, str, str, str]] = []
+        for deck in sorted(set(decks)):
+            found += self.conn.execute(
+                "SELECT c.id, c.deck, c.kind, coalesce(json_extract(c.body, '$.source'), ''), "
+                "json_extract(c.body, '$.prompt') FROM cards c WHERE c.deck = ? AND "
+                "c.retired = 0 ORDER BY c.position", (deck,)).fetchall()
+        return found
+
     def due_reviews(self, scope: Scope, until: datetime, now: datetime,
                     limit: int) -> list[StoredCard]:
         """Review cards due before `until`, lowest predicted recall first.

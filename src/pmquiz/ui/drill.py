@@ -11,8 +11,9 @@ from pmquiz.ui.text import literal
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from pmquiz.classify import Check, DrillResult
+    from pmquiz.classify import DrillResult
     from pmquiz.model import StoredCard
+    from pmquiz.statement_check import Check
 
 
 class LineDrillUI(LineProtocol):
