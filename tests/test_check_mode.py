@@ -157,3 +157,8 @@ def test_a_sets_evidence_is_cached_and_follows_its_deck_files(
                                       encoding="utf-8")
     assert check("Owns the product vision and strategy.")["confidence"] != "on a card"
     assert check("Decides what problem is worth solving.")["confidence"] == "on a card"
+    import sqlite3
+
+    with sqlite3.connect(home / "pmquiz.db") as conn:  # the old version was replaced
+        assert conn.execute("SELECT count(*) FROM cache WHERE key LIKE 'set:%'")\
+            .fetchone()[0] == 3

@@ -199,10 +199,11 @@ def _set_evidence(store: Store, model: Any, scope: Scope, name: str,
     import numpy as np
 
     files = store.decks.file_hashes(decks)
-    key = hashlib.sha1("\n".join([
-        VECTOR_MODEL, name, repr(scope.where()), *(f"{slug} {files.get(slug, '-')}"
-                                                   for slug in sorted(decks))]
-    ).encode()).hexdigest() if set(files) == decks else ""
+    # "set:<which set and scope>:<which deck files>": a new version replaces the old one
+    which = hashlib.sha1(f"{VECTOR_MODEL}\n{name}\n{scope.where()!r}".encode()).hexdigest()
+    key = f"set:{which}:" + hashlib.sha1("\n".join(
+        f"{slug} {files[slug]}" for slug in sorted(decks)).encode()).hexdigest() \
+        if set(files) == decks else ""
     parts = store.cache.get([f"{key}/set", f"{key}/matrix", f"{key}/centre"]) if key else {}
     if len(parts) == 3:
         data = json.loads(parts[f"{key}/set"])
@@ -221,6 +222,7 @@ def _set_evidence(store: Store, model: Any, scope: Scope, name: str,
                         vectors(store, model, [t for t, _ in evidence]),
                         model.embed([row_text(t[4] or "") for t in texts]).mean(axis=0))
     if key:
+        store.cache.drop_prefix(f"set:{which}:")
         store.cache.put({
             f"{key}/set": json.dumps({"categories": found.categories,
                                       "members": found.members, "texts": found.texts,

@@ -34,3 +34,9 @@ class Cache(Room):
         with self.write() as conn:
             conn.executemany("INSERT OR IGNORE INTO cache (key, value) VALUES (?, ?)",
                              list(values.items()))
+
+    def drop_prefix(self, prefix: str) -> int:
+        """Forget every value whose key starts with `prefix` (an older version of it)."""
+        with self.write() as conn:
+            return conn.execute("DELETE FROM cache WHERE substr(key, 1, ?) = ?",
+                                (len(prefix), prefix)).rowcount
