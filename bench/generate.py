@@ -60,8 +60,9 @@ def write_decks(home: Path, cards: int) -> None:
 
 def card_history(scheduler: Scheduler, per_card: int, rng: random.Random
                  ) -> list[tuple[ReviewRecord, CardState, CardState]]:
-    """`per_card` answers, each at the card's due time, shifted so the last one falls in the
-    last 45 days (FSRS only looks at time differences, so the shift keeps states exact)."""
+    """`per_card` answers, each at the card's due time, shifted by whole days so the last one
+    falls in the last 45 days (the states only depend on learning days between reviews,
+    which a whole-day shift keeps)."""
     when = NOW - timedelta(days=1000)
     state = CardState()
     steps = []
@@ -79,7 +80,11 @@ def card_history(scheduler: Scheduler, per_card: int, rng: random.Random
         # answers span about a year rather than decades.
         when = min(after.due + timedelta(hours=rng.uniform(0, 30)),
                    when + timedelta(days=rng.uniform(5, 45)))
-    shift = NOW - timedelta(days=rng.uniform(0, 45)) - steps[-1][0].time
+    # A whole number of days: the scheduler counts learning days, so a shift by part of a
+    # day would move reviews across day boundaries and the log would no longer replay to
+    # the states written here (`pmquiz doctor` flagged 80% of the cards before).
+    shift = timedelta(days=round((NOW - steps[-1][0].time).total_seconds() / 86400
+                                 - rng.uniform(0, 45)))
 
     def moved(s: CardState) -> CardState:
         return replace(s, due=s.due + shift if s.due else None,
