@@ -299,3 +299,24 @@ def test_a_moved_home_re_reads_no_deck(tmp_path: Path) -> None:
     report = store.decks.sync([deck], counting)
     assert calls == [deck] and report.retired == 0
     assert store.queue.stored_card(q1.row).state.reps == 1
+
+
+def test_a_rebuild_writes_only_rows_that_change(tmp_path: Path) -> None:
+    store = open_synced(tmp_path, cards=3)
+    scheduler = Scheduler(Settings())
+    recorder = Recorder(store, scheduler, lambda: T0)
+    for day in range(4):
+        for stored in store.queue.cards_in_scope(Scope()):
+            recorder.record(stored, Answer(Rating.GOOD, "", True, "self", 10),
+                            T0 + timedelta(days=3 * day))
+    before = store.conn.total_changes
+    assert store.log.rebuild_states(scheduler.replay_steps) == 3
+    assert store.conn.total_changes == before  # the log replays to what is stored
+    store.conn.execute("UPDATE reviews SET stability = 99 WHERE id = 5")
+    store.conn.execute("UPDATE card_state SET lapses = 7 WHERE card = 2")
+    store.conn.commit()
+    before = store.conn.total_changes
+    store.log.rebuild_states(scheduler.replay_steps)
+    assert store.conn.total_changes - before == 2
+    assert store.conn.execute("SELECT stability FROM reviews WHERE id = 5").fetchone()[0] < 99
+    assert store.conn.execute("SELECT lapses FROM card_state WHERE card = 2").fetchone()[0] == 0

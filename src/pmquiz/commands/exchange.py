@@ -239,17 +239,26 @@ def import_command(
 @reports_errors
 def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
     """Your review log as JSON Lines (one review a line), for another machine."""
-    from pmquiz.deck import write_atomic
+    from pmquiz.deck import replace_atomically
     from pmquiz.interop.progress import export_lines
 
+    # line by line from the database cursor: memory stays flat however long the log
+    written = 0
     with workspace(ctx) as ws:
-        text = "".join(line + "\n" for line in export_lines(ws.store))
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
-        say(console(stderr=True), f"Wrote {output}: {text.count(chr(10))} reviews.",
-                                   markup=False)
+        if output is None:
+            for line in export_lines(ws.store):
+                sys.stdout.write(line + "\n")
+            return
+
+        def write(tmp: Path) -> None:
+            nonlocal written
+            with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+                for line in export_lines(ws.store):
+                    handle.write(line + "\n")
+                    written += 1
+
+        replace_atomically(output, write)
+    say(console(stderr=True), f"Wrote {output}: {written} reviews.", markup=False)
 
 
 @progress_app.command("import")

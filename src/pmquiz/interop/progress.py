@@ -18,7 +18,6 @@ from pathlib import Path
 from pmquiz.errors import ImportFormatError
 from pmquiz.model import CardState, Rating
 from pmquiz.store import ReviewRecord, Store
-from pmquiz.store import stats as queries
 
 FIELDS = ("id", "module", "card", "time", "rating")
 
@@ -105,41 +104,49 @@ def _record(data: object, now: datetime) -> tuple[str, str, ReviewRecord]:
         override=override)
 
 
-def _parse(path: Path, now: datetime) -> list[tuple[str, str, ReviewRecord]]:
+def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, ReviewRecord]]:
+    """Each review of the file with its line number, read one line at a time."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path}: not UTF-8 text; a progress file is JSON Lines") \
-            from None
-    rows = []
-    seen: set[str] = set()
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+        handle = path.open(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
+    with handle:
+        number = 0
         try:
-            module, card, record = _record(json.loads(line), now)
-        except (ValueError, TypeError, RecursionError) as exc:
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raise ImportFormatError(f"{path}:{number}: not a pmquiz review ({reason}); nothing "
-                                    "was imported") from None
-        if record.uid in seen:
-            continue  # the same review twice in one file
-        seen.add(record.uid)
-        rows.append((module, card, record))
-    return rows
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    module, card, record = _record(json.loads(line), now)
+                except (ValueError, TypeError, RecursionError) as exc:
+                    reason = "nested too deeply" if isinstance(exc, RecursionError) \
+                        else str(exc)
+                    raise ImportFormatError(f"{path}:{number}: not a pmquiz review ({reason}); "
+                                            "nothing was imported") from None
+                yield number, module, card, record
+        except UnicodeDecodeError:
+            raise ImportFormatError(f"{path}:{number + 1}: not UTF-8 text; a progress file is "
+                                    "JSON Lines") from None
 
 
 def import_progress(store: Store, path: Path, replay_steps: Callable[..., list[CardState]],
                     now: datetime, progress: Callable[[int, int], None] | None = None
                     ) -> MergeResult:
     """Merge another machine's log; rebuild the states of cards that got new reviews. Every
-    line is checked first (dates up to `now`); one bad line imports nothing."""
-    rows = _parse(path, now)
-    cards = store.log.card_rows((module, card) for module, card, _ in rows)
-    existing = queries.review_ids(store)
-    new = [(cards[(module, card)], record, CardState(), CardState())
-           for module, card, record in rows if record.uid not in existing]
-    # One transaction: the new reviews and the rebuilt states land together or not at all.
-    added = store.log.insert_reviews(new, replay_steps=replay_steps, progress=progress)
-    touched = {row for row, *_ in new}
-    return MergeResult(read=len(rows), added=added, cards=len(touched))
+    line is checked first (dates up to `now`); one bad line imports nothing. The file is
+    read twice, a line at a time (checked, then inserted in batches in one transaction), so
+    memory does not grow with its length; reviews already here, or twice in the file, are
+    skipped by their id."""
+    cards: set[tuple[str, str]] = set()
+    read = 0
+    for _, module, card, _ in _lines(path, now):
+        cards.add((module, card))
+        read += 1
+    rows = store.log.card_rows(cards)
+    # One transaction: the new reviews and the rebuilt states land together or not at all
+    # (a line that changed between the two readings is checked again and aborts it).
+    added, touched = store.log.insert_reviews(
+        ((rows[(module, card)], record, CardState(), CardState())
+         for _, module, card, record in _lines(path, now)),
+        replay_steps=replay_steps, progress=progress, only_new=True)
+    return MergeResult(read=read, added=added, cards=touched)

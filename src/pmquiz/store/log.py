@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, overload
 
 from pmquiz.errors import StoreError
 from pmquiz.model import CardState, Rating, State
@@ -107,16 +108,34 @@ class ReviewLog(Room):
                              "WHERE id = ?", (int(bool(review.correct)), session))
         return after
 
+    @overload
     def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
                        states: dict[int, CardState] | None = None,
                        replay_steps: Replay | None = None,
-                       progress: Callable[[int, int], None] | None = None) -> int:
+                       progress: Callable[[int, int], None] | None = None,
+                       only_new: Literal[False] = False) -> int: ...
+
+    @overload
+    def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
+                       states: dict[int, CardState] | None = None,
+                       replay_steps: Replay | None = None,
+                       progress: Callable[[int, int], None] | None = None, *,
+                       only_new: Literal[True]) -> tuple[int, int]: ...
+
+    def insert_reviews(self, rows: Iterable[tuple[int, ReviewRecord, CardState, CardState]],
+                       states: dict[int, CardState] | None = None,
+                       replay_steps: Replay | None = None,
+                       progress: Callable[[int, int], None] | None = None,
+                       only_new: bool = False) -> int | tuple[int, int]:
         """Append many reviews (card row, review, state before, state after) and optionally
         set card states, or rebuild the touched cards' states with `replay_steps`, all in one
         transaction; reviews whose id is already present are skipped. Returns how many were
-        added. Used by imports, merges and the benchmark generator."""
+        added (and, with `only_new`, how many cards got new reviews: only those are rebuilt).
+        `rows` may be a generator: it is consumed once, in place. Used by imports, merges
+        and the benchmark generator."""
         with self.write() as conn:
             before = conn.total_changes
+            last = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]
             touched: set[int] = set()
 
             def values() -> Iterator[tuple[object, ...]]:
@@ -133,12 +152,15 @@ class ReviewLog(Room):
                 "due_before, override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
                 values())
             added = conn.total_changes - before
+            if only_new:  # the cards whose reviews were really added, not skipped
+                touched = {r[0] for r in conn.execute(
+                    "SELECT DISTINCT card FROM reviews WHERE id > ?", (last,))}
             _link_next_times(conn, touched)
             for row, state in (states or {}).items():
                 _write_state(conn, row, state)
             if replay_steps is not None and added:
                 _rebuild(conn, replay_steps, progress, touched)
-        return added
+        return (added, len(touched)) if only_new else added
 
     def card_rows(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """Rows of cards by (module slug, card id); cards not known yet get a retired
@@ -234,31 +256,89 @@ class ReviewLog(Room):
 def _rebuild(conn: sqlite3.Connection, replay_steps: Replay,
              progress: Callable[[int, int], None] | None, wanted: set[int] | None) -> int:
     """Replay the log of every card (or the `wanted` ones) into its state and its reviews'
-    derived columns, inside the caller's transaction."""
-    logs: dict[int, list[tuple[int, Rating, datetime, str]]] = {}
-    for review_id, card, rating, when, uid in conn.execute(
-            "SELECT id, card, rating, time, uid FROM reviews ORDER BY card, time, uid"):
-        if wanted is None or card in wanted:
-            logs.setdefault(card, []).append(
-                (review_id, Rating(rating), from_ts(when), uid))  # type: ignore[arg-type]
-    cards = [r[0] for r in conn.execute("SELECT card FROM card_state")
-             if wanted is None or r[0] in wanted]
-    for done, card in enumerate(cards, 1):
-        log = logs.get(card, [])
-        steps = replay_steps([(rating, when, uid) for _, rating, when, uid in log])
+    derived columns, inside the caller's transaction. Only rows whose values really change
+    are written, in batches: a rebuild that changes little writes little."""
+    rows = sorted(r[0] for r in conn.execute("SELECT card FROM card_state")
+                  if wanted is None or r[0] in wanted)
+    reviews: list[tuple[object, ...]] = []
+    states: list[tuple[object, ...]] = []
+    for done, (card, stored_state, log) in enumerate(_logs_in_chunks(conn, rows), 1):
+        steps = replay_steps([(rating, when, uid) for _, rating, when, uid, _ in log])
         befores = [CardState(), *steps[:-1]] if steps else []
         nexts = [to_ts(entry[2]) for entry in log[1:]] + [None] if log else []
-        conn.executemany(
-            "UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
-            "due = ?, due_before = ?, next_time = ? WHERE id = ?",
-            [(int(before.state), after.stability, after.difficulty, to_ts(after.due),
-              to_ts(before.due), following, entry[0])
-             for entry, before, after, following in zip(log, befores, steps, nexts,
-                                                        strict=True)])
-        _write_state(conn, card, steps[-1] if steps else CardState())
-        if progress and (done % 1000 == 0 or done == len(cards)):
-            progress(done, len(cards))
-    return len(cards)
+        for entry, before, after, following in zip(log, befores, steps, nexts, strict=True):
+            values = (int(before.state), after.stability, after.difficulty, to_ts(after.due),
+                      to_ts(before.due), following)
+            if values != entry[4]:
+                reviews.append((*values, entry[0]))
+        state = _state_row(steps[-1] if steps else CardState())
+        if state != stored_state:
+            states.append((*state, card))
+        if len(reviews) >= BATCH or len(states) >= BATCH:
+            _write_rebuilt(conn, reviews, states)
+            reviews, states = [], []
+        if progress and (done % 1000 == 0 or done == len(rows)):
+            progress(done, len(rows))
+    _write_rebuilt(conn, reviews, states)
+    return len(rows)
+
+
+CHUNK = 20_000  # reviews read at a time: memory stays flat however long the log
+MAX_CARDS = 2_000  # cards a query names at a time (well under SQLite's variable limit)
+
+
+def _chunks(conn: sqlite3.Connection, rows: list[int]) -> Iterator[list[int]]:
+    """The cards (sorted rows) in runs whose logs hold about CHUNK reviews together (a card
+    with a longer log is a run of its own)."""
+    counts = dict(conn.execute("SELECT card, count(*) FROM reviews GROUP BY card").fetchall())
+    run: list[int] = []
+    size = 0
+    for row in rows:
+        if run and (size + counts.get(row, 0) > CHUNK or len(run) >= MAX_CARDS):
+            yield run
+            run, size = [], 0
+        run.append(row)
+        size += counts.get(row, 0)
+    if run:
+        yield run
+
+
+def _logs_in_chunks(conn: sqlite3.Connection, rows: list[int]) -> Iterator[
+        tuple[int, tuple[object, ...], list[tuple[int, Rating, datetime, str,
+                                                  tuple[object, ...]]]]]:
+    """(card, its stored state, its log) for the given cards (sorted rows), reading the log
+    a run of cards at a time."""
+    for chunk in _chunks(conn, rows):
+        marks = ", ".join("?" * len(chunk))
+        logs: dict[int, list[tuple[int, Rating, datetime, str, tuple[object, ...]]]] = {}
+        for review_id, card, rating, when, uid, *stored in conn.execute(
+                "SELECT id, card, rating, time, uid, state_before, stability, difficulty, due, "
+                f"due_before, next_time FROM reviews WHERE card IN ({marks}) "
+                "ORDER BY card, time, uid", chunk).fetchall():
+            logs.setdefault(card, []).append(
+                (review_id, Rating(rating), from_ts(when), uid, tuple(stored)))  # type: ignore[arg-type]
+        stored_states = {r[0]: tuple(r[1:]) for r in conn.execute(
+            "SELECT card, state, step, stability, difficulty, due, last_review, reps, lapses "
+            f"FROM card_state WHERE card IN ({marks})", chunk)}
+        for card in chunk:
+            yield card, stored_states[card], logs.get(card, [])
+
+
+BATCH = 10_000  # rows written at a time by a rebuild
+
+
+def _write_rebuilt(conn: sqlite3.Connection, reviews: list[tuple[object, ...]],
+                   states: list[tuple[object, ...]]) -> None:
+    conn.executemany("UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
+                     "due = ?, due_before = ?, next_time = ? WHERE id = ?", reviews)
+    conn.executemany("UPDATE card_state SET state = ?, step = ?, stability = ?, "
+                     "difficulty = ?, due = ?, last_review = ?, reps = ?, lapses = ? "
+                     "WHERE card = ?", states)
+
+
+def _state_row(state: CardState) -> tuple[object, ...]:
+    return (int(state.state), state.step, state.stability, state.difficulty,
+            to_ts(state.due), to_ts(state.last_review), state.reps, state.lapses)
 
 
 def _link_next_times(conn: sqlite3.Connection, cards: Iterable[int]) -> None:
@@ -277,8 +357,7 @@ def _link_next_times(conn: sqlite3.Connection, cards: Iterable[int]) -> None:
 def _write_state(conn: sqlite3.Connection, row: int, state: CardState) -> None:
     conn.execute("UPDATE card_state SET state = ?, step = ?, stability = ?, difficulty = ?, "
                  "due = ?, last_review = ?, reps = ?, lapses = ? WHERE card = ?",
-                 (int(state.state), state.step, state.stability, state.difficulty,
-                  to_ts(state.due), to_ts(state.last_review), state.reps, state.lapses, row))
+                 (*_state_row(state), row))
 
 
 def state_of(r: tuple[object, ...]) -> CardState:

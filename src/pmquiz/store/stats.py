@@ -147,11 +147,6 @@ def deck_metadata(store: Store) -> Iterator[str]:
         yield meta or "{}"
 
 
-def review_ids(store: Store) -> set[str]:
-    """Every review id in the log."""
-    return {r[0] for r in store.conn.execute("SELECT uid FROM reviews")}
-
-
 def integrity_problems(store: Store) -> list[str]:
     """SQLite's own integrity check ("ok" is no problem)."""
     return [r[0] for r in store.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
