@@ -20,6 +20,7 @@ import hashlib
 import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pmquiz.config import Settings
@@ -120,13 +121,10 @@ class Scheduler:
         """Days until the next review after Hard, Good and Easy on a review card: each
         fuzzed with the same draw, then kept apart as Anki keeps them (Good at least a day
         more than Hard, Easy a day more than Good, all within the maximum interval)."""
-        import fsrs
-
+        intervals = self._review_intervals(state, when)
         days: dict[Rating, int] = {}
         for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
-            card, _ = self._fsrs.review_card(self._to_fsrs(state, when),
-                                             fsrs.Rating(int(rating)), when)
-            interval = card.due - when
+            interval = intervals[rating]
             if self.settings.fuzz:
                 interval = self._fuzzed(interval, seed)
             days[rating] = max(1, round(interval / timedelta(days=1)))
@@ -134,6 +132,40 @@ class Scheduler:
         days[Rating.GOOD] = min(max(days[Rating.GOOD], days[Rating.HARD] + 1), top)
         days[Rating.EASY] = min(max(days[Rating.EASY], days[Rating.GOOD] + 1), top)
         return days
+
+    FORMULAS = True  # False: every interval through review_card (the equality test's baseline)
+
+    def _review_intervals(self, state: CardState, when: datetime) -> dict[Rating, timedelta]:
+        """The interval Hard, Good and Easy give a review card: py-fsrs's own stability and
+        interval formulas, called directly (what `review_card` does for a review card,
+        without copying the card three times: a replay of a long log spent most of its time
+        there). Falls back to `review_card` should a py-fsrs release rename them."""
+        import fsrs
+
+        card = self._to_fsrs(state, when)
+        model = self._fsrs
+        found: dict[Rating, timedelta] = {}
+        if self.FORMULAS and card.last_review is not None and card.stability is not None \
+                and card.difficulty is not None:
+            try:
+                same_day = (when - card.last_review).days < 1
+                recall = 0.0 if same_day else \
+                    float(model.get_card_retrievability(card, current_datetime=when))
+                for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+                    grade = fsrs.Rating(int(rating))
+                    stability = model._short_term_stability(
+                        stability=card.stability, rating=grade) if same_day else \
+                        model._next_stability(difficulty=card.difficulty,
+                                              stability=card.stability,
+                                              retrievability=recall, rating=grade)
+                    found[rating] = timedelta(days=model._next_interval(stability=stability))
+                return found
+            except AttributeError:
+                found = {}
+        for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+            after, _ = model.review_card(card, fsrs.Rating(int(rating)), when)
+            found[rating] = after.due - when
+        return found
 
     def preview(self, state: CardState, when: datetime, seed: str = "preview"
                 ) -> dict[Rating, timedelta]:
@@ -156,7 +188,7 @@ class Scheduler:
         low = max(2, round(days - delta))
         high = min(round(days + delta), self.settings.maximum_interval)
         low = min(low, high)
-        draw = random.Random(hashlib.sha256(seed.encode()).digest()).random()
+        draw = _draw(seed)
         return timedelta(days=min(round(draw * (high - low + 1) + low),
                                   self.settings.maximum_interval))
 
@@ -179,6 +211,13 @@ class Scheduler:
             state = self.review(state, rating, when, seed)
             steps.append(state)
         return steps
+
+
+@lru_cache(maxsize=1024)
+def _draw(seed: str) -> float:
+    """The fuzz draw of one answer (its review id): the same for its Hard, Good and Easy
+    intervals, so it is made once."""
+    return random.Random(hashlib.sha256(seed.encode()).digest()).random()
 
 
 def forgetting_curve_constants(parameters: tuple[float, ...]) -> tuple[float, float]:
