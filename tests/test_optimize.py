@@ -180,7 +180,7 @@ def late_learner(home: Path, cards: int = 150) -> None:
             assert after.due is not None
             when = when + (after.due - when) * overdue
     store.log.insert_reviews(rows)
-    store.log.rebuild_states(scheduler.replay_steps)
+    store.log.rebuild_states(scheduler.replay_many)
     store.close()
 
 

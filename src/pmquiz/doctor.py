@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pmquiz.model import CardState, Rating
 from pmquiz.scheduler import Scheduler
@@ -88,6 +88,29 @@ def state_differences(stored: CardState, replayed: CardState) -> list[str]:
     return [name for name, a, b in pairs if not _same(a, b)]
 
 
+REPLAY_BATCH = 2000  # cards replayed together
+
+
+def _replayed(store: Store, scheduler: Scheduler) -> Iterator[tuple[int, str, list[Any],
+                                                                   CardState]]:
+    """Each card (row, key, log) with the state its log replays to, replayed in batches."""
+    batch: list[tuple[int, str, list[Any]]] = []
+
+    def flush() -> Iterator[tuple[int, str, list[Any], CardState]]:
+        logs = [[(Rating(r["rating"]), from_ts(r["time"]), r["uid"]) for r in log]
+                for _, _, log in batch]
+        for (row, key, log), steps in zip(batch, scheduler.replay_many(logs),  # type: ignore[arg-type]
+                                          strict=True):
+            yield row, key, log, steps[-1] if steps else CardState()
+
+    for entry in queries.card_logs(store):
+        batch.append(entry)
+        if len(batch) >= REPLAY_BATCH:
+            yield from flush()
+            batch = []
+    yield from flush()
+
+
 def examine(store: Store, scheduler: Scheduler, now: datetime,
             progress: Callable[[int, int], None] | None = None) -> Diagnosis:
     """Every check, read only."""
@@ -105,9 +128,7 @@ def examine(store: Store, scheduler: Scheduler, now: datetime,
                                f"points to a missing {row[2]}")
                        for row in queries.foreign_key_problems(store)]
     limit = to_ts(now + FUTURE_ALLOWANCE) or 0.0
-    for done, (row, key, log) in enumerate(queries.card_logs(store), 1):
-        replayed = scheduler.replay(
-            (Rating(r["rating"]), from_ts(r["time"]), r["uid"]) for r in log)  # type: ignore[misc]
+    for done, (row, key, log, replayed) in enumerate(_replayed(store, scheduler), 1):
         differences = state_differences(store.log.card_state(row), replayed)
         if differences:
             found.findings.append(Finding("state", key, "differs from its log's replay in "
@@ -138,7 +159,7 @@ def repair(store: Store, scheduler: Scheduler, now: datetime,
     before = examine(store, scheduler, now)
     if before.count("state") or before.count("next review link"):
         backup = store.backup("doctor")
-        repaired = store.log.rebuild_states(scheduler.replay_steps, progress)
+        repaired = store.log.rebuild_states(scheduler.replay_many, progress)
         after = examine(store, scheduler, now)
         after.repaired = repaired
         after.backup = str(backup)

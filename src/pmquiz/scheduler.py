@@ -78,6 +78,11 @@ class Scheduler:
         return Scheduler(replace(self.settings, parameters=parameters))
 
     @property
+    def fsrs_model(self) -> fsrs.Scheduler:
+        """The py-fsrs scheduler (its interval and stability formulas, for `replay`)."""
+        return self._fsrs
+
+    @property
     def parameters(self) -> tuple[float, ...]:
         """The FSRS weights in use."""
         return tuple(self._fsrs.parameters)
@@ -121,7 +126,10 @@ class Scheduler:
         """Days until the next review after Hard, Good and Easy on a review card: each
         fuzzed with the same draw, then kept apart as Anki keeps them (Good at least a day
         more than Hard, Easy a day more than Good, all within the maximum interval)."""
-        intervals = self._review_intervals(state, when)
+        return self._spread(self._review_intervals(state, when), seed)
+
+    def _spread(self, intervals: dict[Rating, timedelta], seed: str) -> dict[Rating, int]:
+        """Hard, Good and Easy intervals fuzzed with one draw, then kept a day apart."""
         days: dict[Rating, int] = {}
         for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
             interval = intervals[rating]
@@ -134,6 +142,29 @@ class Scheduler:
         return days
 
     FORMULAS = True  # False: every interval through review_card (the equality test's baseline)
+
+    def review_days_from(self, stability: float, difficulty: float, elapsed: int,
+                         seed: str) -> dict[Rating, int]:
+        """`_review_days` for a review card known by its memory state and the learning days
+        since its last review (what `replay` has; no datetimes needed)."""
+        import fsrs
+
+        model = self._fsrs
+        recall = 0.0 if elapsed < 1 else \
+            (1 + model._FACTOR * elapsed / stability) ** model._DECAY
+        intervals = {}
+        for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
+            grade = fsrs.Rating(int(rating))
+            after = model._short_term_stability(stability=stability, rating=grade) \
+                if elapsed < 1 else model._next_stability(
+                    difficulty=difficulty, stability=stability, retrievability=recall,
+                    rating=grade)
+            intervals[rating] = timedelta(days=model._next_interval(stability=after))
+        return self._spread(intervals, seed)
+
+    def fuzzed(self, interval: timedelta, seed: str) -> timedelta:
+        """An interval of a card entering review, fuzzed by the answer's seed."""
+        return self._fuzzed(interval, seed)
 
     def _review_intervals(self, state: CardState, when: datetime) -> dict[Rating, timedelta]:
         """The interval Hard, Good and Easy give a review card: py-fsrs's own stability and
@@ -202,6 +233,14 @@ class Scheduler:
         """Rebuild a card's state from its reviews (rating, time, review id) in time order."""
         steps = self.replay_steps(log)
         return steps[-1] if steps else CardState()
+
+    def replay_many(self, logs: list[list[tuple[Rating, datetime, str]]]
+                    ) -> list[list[CardState]]:
+        """The states after each review of many cards' logs, equal to `replay_steps` of each
+        but faster (`pmquiz.replay`)."""
+        from pmquiz.replay import replay_logs
+
+        return replay_logs(self, logs)
 
     def replay_steps(self, log: Iterable[tuple[Rating, datetime, str]]) -> list[CardState]:
         """The state after each review of a card's log, in order."""

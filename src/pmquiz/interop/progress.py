@@ -129,7 +129,8 @@ def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, ReviewRec
                                     "JSON Lines") from None
 
 
-def import_progress(store: Store, path: Path, replay_steps: Callable[..., list[CardState]],
+def import_progress(store: Store, path: Path,
+                    replay_steps: Callable[..., list[list[CardState]]],
                     now: datetime, progress: Callable[[int, int], None] | None = None
                     ) -> MergeResult:
     """Merge another machine's log; rebuild the states of cards that got new reviews. Every

@@ -30,7 +30,9 @@ class ReviewRecord:
     override: str = ""
 
 
-Replay = Callable[[list[tuple[Rating, datetime, str]]], list[CardState]]
+# Replays many cards' logs (each a list of rating, time, review id) into their states after
+# each review: `Scheduler.replay_many`, one fsrs-rs call for all of them.
+Replay = Callable[[list[list[tuple[Rating, datetime, str]]]], list[list[CardState]]]
 
 
 class ReviewLog(Room):
@@ -232,8 +234,7 @@ class ReviewLog(Room):
                              (int(bool(correct)), session))
         return state
 
-    def rebuild_states(self, replay_steps: Callable[[list[tuple[Rating, datetime, str]]],
-                                                    list[CardState]],
+    def rebuild_states(self, replay_steps: Replay,
                        progress: Callable[[int, int], None] | None = None,
                        only: Iterable[int] | None = None,
                        meta: dict[str, str | None] | None = None) -> int:
@@ -262,22 +263,27 @@ def _rebuild(conn: sqlite3.Connection, replay_steps: Replay,
                   if wanted is None or r[0] in wanted)
     reviews: list[tuple[object, ...]] = []
     states: list[tuple[object, ...]] = []
-    for done, (card, stored_state, log) in enumerate(_logs_in_chunks(conn, rows), 1):
-        steps = replay_steps([(rating, when, uid) for _, rating, when, uid, _ in log])
-        befores = [CardState(), *steps[:-1]] if steps else []
-        nexts = [to_ts(entry[2]) for entry in log[1:]] + [None] if log else []
-        for entry, before, after, following in zip(log, befores, steps, nexts, strict=True):
-            values = (int(before.state), after.stability, after.difficulty, to_ts(after.due),
-                      to_ts(before.due), following)
-            if values != entry[4]:
-                reviews.append((*values, entry[0]))
-        state = _state_row(steps[-1] if steps else CardState())
-        if state != stored_state:
-            states.append((*state, card))
+    done = 0
+    for chunk in _logs_in_chunks(conn, rows):
+        replayed = replay_steps([[(rating, when, uid) for _, rating, when, uid, _ in log]
+                                 for _, _, log in chunk])
+        for (card, stored_state, log), steps in zip(chunk, replayed, strict=True):
+            befores = [CardState(), *steps[:-1]] if steps else []
+            nexts = [to_ts(entry[2]) for entry in log[1:]] + [None] if log else []
+            for entry, before, after, following in zip(log, befores, steps, nexts,
+                                                       strict=True):
+                values = (int(before.state), after.stability, after.difficulty,
+                          to_ts(after.due), to_ts(before.due), following)
+                if values != entry[4]:
+                    reviews.append((*values, entry[0]))
+            state = _state_row(steps[-1] if steps else CardState())
+            if state != stored_state:
+                states.append((*state, card))
         if len(reviews) >= BATCH or len(states) >= BATCH:
             _write_rebuilt(conn, reviews, states)
             reviews, states = [], []
-        if progress and (done % 1000 == 0 or done == len(rows)):
+        done += len(chunk)
+        if progress:
             progress(done, len(rows))
     _write_rebuilt(conn, reviews, states)
     return len(rows)
@@ -303,11 +309,11 @@ def _chunks(conn: sqlite3.Connection, rows: list[int]) -> Iterator[list[int]]:
         yield run
 
 
-def _logs_in_chunks(conn: sqlite3.Connection, rows: list[int]) -> Iterator[
+def _logs_in_chunks(conn: sqlite3.Connection, rows: list[int]) -> Iterator[list[
         tuple[int, tuple[object, ...], list[tuple[int, Rating, datetime, str,
-                                                  tuple[object, ...]]]]]:
-    """(card, its stored state, its log) for the given cards (sorted rows), reading the log
-    a run of cards at a time."""
+                                                  tuple[object, ...]]]]]]:
+    """Runs of (card, its stored state, its log) for the given cards (sorted rows), the log
+    read a run of cards at a time."""
     for chunk in _chunks(conn, rows):
         marks = ", ".join("?" * len(chunk))
         logs: dict[int, list[tuple[int, Rating, datetime, str, tuple[object, ...]]]] = {}
@@ -320,8 +326,7 @@ def _logs_in_chunks(conn: sqlite3.Connection, rows: list[int]) -> Iterator[
         stored_states = {r[0]: tuple(r[1:]) for r in conn.execute(
             "SELECT card, state, step, stability, difficulty, due, last_review, reps, lapses "
             f"FROM card_state WHERE card IN ({marks})", chunk)}
-        for card in chunk:
-            yield card, stored_states[card], logs.get(card, [])
+        yield [(card, stored_states[card], logs.get(card, [])) for card in chunk]
 
 
 BATCH = 10_000  # rows written at a time by a rebuild
