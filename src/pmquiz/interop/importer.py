@@ -3,6 +3,7 @@ is already there."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -94,7 +95,9 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         read.cards = _with_media(source, read.cards, target.parent, slug, read.warnings)
     module_title = title or (existing.module.title if existing else "") or \
         (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
-    cards = [replace(c, deck=slug) for c in _unique(read.cards)]
+    cards, kept_apart = _valid_cards([replace(c, deck=slug) for c in _unique(read.cards)],
+                                     target, slug)
+    notes += kept_apart
     merged, report = merge(cards, list(existing.cards) if existing else [],
                            by_similarity=not read.guided)
     module = Module(slug=slug, title=module_title,
@@ -116,6 +119,59 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         write_origins(target, cards, read.origins, read.notetypes)
     return Imported(deck=deck, path=target, format=kind, warnings=notes + read.warnings,
                     report=report)
+
+
+GAP_ACROSS_LINES = re.compile(r"\{\{([^{}]*?\n[^{}]*?)\}\}")
+
+
+def _mended(card: Card) -> Card:
+    """The nearest valid form of a card the deck format refuses: a cloze gap that holds a
+    line break (`{{c1::a<br>b}}`) keeps its words on one line."""
+    def one_line(match: re.Match[str]) -> str:
+        return "{{" + " ".join(match.group(1).split()) + "}}"
+
+    return replace(card, prompt=GAP_ACROSS_LINES.sub(one_line, card.prompt))
+
+
+def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card],
+                                                                      list[Warning_]]:
+    """The cards, each checked as the deck file will be read: one that fails is mended into
+    its nearest valid form, or left out, each with a warning naming it; the others are
+    written whatever one note holds."""
+    module = Module(slug=slug, title=slug, phase=0)
+
+    def problems(these: list[Card]) -> dict[str | None, list[str]]:
+        text = render_deck(Deck(module=module, cards=tuple(these)), "")
+        try:
+            parse_deck(target, text.encode("utf-8"))
+        except DeckErrors as exc:
+            found: dict[str | None, list[str]] = {}
+            for error in exc.errors:
+                found.setdefault(error.card_id, []).append(error.detail)
+            return found
+        return {}
+
+    found = problems(cards)
+    if not found:
+        return cards, []
+    if None in found:  # the deck as a whole, not one card: nothing to mend
+        raise ImportFormatError(f"{target}: the imported cards do not form a valid deck: "
+                                + "; ".join(found[None]))
+    kept: list[Card] = []
+    warnings: list[Warning_] = []
+    for card in cards:
+        if card.id not in found:
+            kept.append(card)
+            continue
+        mended = _mended(card)
+        why = "; ".join(found[card.id])
+        if mended != card and not problems([mended]):
+            kept.append(mended)
+            warnings.append(Warning_(0, f'card "{card.id}": {why}; kept with its gap on one '
+                                     "line"))
+        else:
+            warnings.append(Warning_(0, f'card "{card.id}" left out: {why}'))
+    return kept, warnings
 
 
 def _with_media(source: Path, cards: list[Card], base: Path, slug: str,

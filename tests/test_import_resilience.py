@@ -1,0 +1,74 @@
+"""One note that cannot become a valid card never loses the file: it is mended into its
+nearest valid form (a cloze gap across a line break kept on one line) or left out, named in
+a warning, and every other note is written (issue #28, item 1)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.deck import load_file
+from test_hostile_packages import collection, package
+
+CLOZE = json.dumps({"1": {
+    "id": 1, "name": "Cloze", "type": 1,
+    "flds": [{"name": "Text", "ord": 0}, {"name": "Back Extra", "ord": 1}],
+    "tmpls": [{"name": "Cloze", "ord": 0, "qfmt": "{{cloze:Text}}",
+               "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}], "css": ""}})
+
+
+def cloze_package(tmp_path: Path, texts: list[str]) -> Path:
+    rows = [(n, f"guid-{n}", 1, f"{text}\x1f", "") for n, text in enumerate(texts, 1)]
+    db = collection(tmp_path / "c.db", models=CLOZE, rows=rows)
+    conn = sqlite3.connect(db)
+    conn.executescript("DROP TABLE cards; CREATE TABLE cards (id, nid, did, ord, queue);")
+    conn.executemany("INSERT INTO cards VALUES (?, ?, 1, 0, 0)",
+                     [(100 + n, n) for n in range(1, len(texts) + 1)])
+    conn.commit()
+    conn.close()
+    return package(tmp_path, db)
+
+
+def test_a_gap_across_a_line_break_is_kept_on_one_line(home: Path, tmp_path: Path) -> None:
+    source = cloze_package(tmp_path, [
+        "Die {{c1::verfuegbare<br>technische Ausruestung}} zaehlt",
+        "Product management owns the {{c1::why}}",
+        "Project management owns the {{c1::how}}"])
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    prompts = [c.prompt for c in load_file(out).cards]
+    assert prompts == ["Die {{verfuegbare technische Ausruestung}} zaehlt",
+                       "Product management owns the {{why}}",
+                       "Project management owns the {{how}}"]
+    assert "kept with its gap on one line" in result.output
+
+
+def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,
+                                                              tmp_path: Path) -> None:
+    source = cloze_package(tmp_path, ["A cloze note whose gap was deleted in Anki",
+                                      "Product management owns the {{c1::why}}",
+                                      "Project management owns the {{c1::how}}"])
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [c.prompt for c in load_file(out).cards] == [
+        "Product management owns the {{why}}", "Project management owns the {{how}}"]
+    assert "note 1 (Cloze) has no question or answer; skipped" in \
+        result.output.replace("\n", " ")
+
+
+def test_a_card_the_deck_format_refuses_is_left_out_by_name(tmp_path: Path) -> None:
+    from pmquiz.interop.importer import _valid_cards
+    from pmquiz.model import Card, Kind
+
+    cards = [Card(deck="m", id="bad", kind=Kind.CLOZE, prompt="no gap at all"),
+             Card(deck="m", id="good", kind=Kind.BASIC, prompt="Q?", answer="A")]
+    kept, warnings = _valid_cards(cards, tmp_path / "m.toml", "m")
+    assert [c.id for c in kept] == ["good"]
+    assert [w.message for w in warnings] == [
+        'card "bad" left out: kind "cloze" needs at least one {{gap}} in its prompt']
