@@ -109,3 +109,12 @@ def test_the_edits_file_beside_a_deck_is_not_read_as_a_deck(tmp_path: Path) -> N
     assert [p.name for p in discover([shipped])] == ["intro-pm.toml",
                                                      "the-product-lifecycle.toml"]
     assert (shipped / "phase-0" / "intro-pm.compile.toml").exists()
+
+
+def test_a_definition_the_page_never_explains_is_named_at_compile_time(tmp_path: Path) -> None:
+    page = Path(__file__).parent / "data" / "pages" / "roadmaps.page.txt"
+    result = runner.invoke(app, ["compile", str(page), "-o", str(tmp_path / "r.toml")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert '"What is a roadmap?": the page says nothing more about it, so the card has no ' \
+        "explanation" in text

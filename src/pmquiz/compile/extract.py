@@ -23,7 +23,7 @@ from pmquiz.compile.definitions import (
 from pmquiz.compile.document import Block, Document, Warning_
 from pmquiz.compile.lists import list_cards
 from pmquiz.deck import free_id
-from pmquiz.model import Card
+from pmquiz.model import Card, Kind
 
 INTRO = "Introduction"
 
@@ -109,7 +109,14 @@ def _section_rules(name: str, heading: Block | None, blocks: list[Block], slug: 
                 block.reason = ("a key takeaway: it sums the module up, so no definition is "
                                 "made from it")
                 continue
-            out.add_from(block, definition_cards(name, block, slug, title))
+            made = definition_cards(name, block, slug, title)
+            out.add_from(block, made)
+            for card in made:
+                if not card.explain and card.kind is Kind.BASIC:
+                    out.warnings.append(Warning_(block.line, f'"{card.prompt}": the page says '
+                                                 "nothing more about it, so the card has no "
+                                                 "explanation (write one in the page's "
+                                                 ".compile.toml)"))
         elif block.kind == "terms":
             out.add_from(block, term_list_cards(name, block, slug))
     for lead, block, result in list_cards(name, blocks, slug, hand_terms):
