@@ -19,6 +19,7 @@ Metrics, as srs-benchmark computes them:
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +35,7 @@ MIN_ITEMS = 100
 SPLITS = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One scored review with the card's history: (rating, days since previous) pairs."""
 
@@ -78,25 +79,41 @@ class Metrics:
 Review = tuple[str, float, int]  # card, unix time, rating
 
 
-def items_from(reviews: Iterable[Review], days_between: Callable[[float, float], int]
-               ) -> list[Item]:
-    """Scored items in time order (see the module docstring)."""
-    by_card: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for card, when, rating in reviews:
-        by_card[card].append((when, rating))
+def items_from(reviews: Iterable[Review], days_between: Callable[[float, float], int],
+               grouped: bool = False) -> list[Item]:
+    """Scored items in time order (see the module docstring). `grouped`: the reviews come
+    card by card in time order (the learner's own log), so each card's items are made as
+    its reviews go by and the log is never held whole."""
     items: list[Item] = []
-    for card, log in by_card.items():
-        log.sort()
-        history: list[tuple[int, int]] = []
-        previous: float | None = None
-        for when, rating in log:
-            days = 0 if previous is None else max(0, days_between(previous, when))
-            history.append((rating, days))
-            previous = when
-            if len(history) > 1 and days > 0:
-                items.append(Item(when, card, tuple(history)))
+    if grouped:
+        for card, rows in itertools.groupby(reviews, key=lambda r: r[0]):
+            items += _card_items(card, [(when, rating) for _, when, rating in rows],
+                                 days_between)
+    else:
+        by_card: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for card, when, rating in reviews:
+            by_card[card].append((when, rating))
+        for card, times in by_card.items():
+            times.sort()
+            items += _card_items(card, times, days_between)
     items.sort(key=lambda item: (item.time, item.card))
     return [item for item in items if usable(item)]
+
+
+def _card_items(card: str, log: list[tuple[float, int]],
+                days_between: Callable[[float, float], int]) -> list[Item]:
+    """One card's scored items: every review at least a day after the one before, with the
+    history up to it (the pairs are shared between the card's items)."""
+    found: list[Item] = []
+    history: list[tuple[int, int]] = []
+    previous: float | None = None
+    for when, rating in log:
+        days = 0 if previous is None else max(0, days_between(previous, when))
+        history.append((rating, days))
+        previous = when
+        if len(history) > 1 and days > 0:
+            found.append(Item(when, card, tuple(history)))
+    return found
 
 
 def usable(item: Item) -> bool:
@@ -111,10 +128,20 @@ def twenty_four_hour_days(earlier: float, later: float) -> int:
 
 
 def _fsrs_items(items: Sequence[Item]) -> list[Any]:
+    """fsrs-rs items; one review object per distinct (rating, days) pair, shared by every
+    item that holds it (fsrs-rs copies them into its own memory), so a million items do not
+    make five million Python objects."""
     import fsrs_rs_python as fsrs_rs
 
-    return [fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(r, d) for r, d in item.reviews])
-            for item in items]
+    shared: dict[tuple[int, int], Any] = {}
+
+    def review(pair: tuple[int, int]) -> Any:
+        found = shared.get(pair)
+        if found is None:
+            found = shared[pair] = fsrs_rs.FSRSReview(*pair)
+        return found
+
+    return [fsrs_rs.FSRSItem([review(pair) for pair in item.reviews]) for item in items]
 
 
 def default_parameters() -> list[float]:
@@ -356,4 +383,4 @@ def own_items(rows: Iterable[tuple[str, float, int]], day_start_hour: int,
                                           day_start_hour, zone).toordinal()
         return cache[quarter]
 
-    return items_from(rows, lambda earlier, later: day(later) - day(earlier))
+    return items_from(rows, lambda earlier, later: day(later) - day(earlier), grouped=True)

@@ -43,11 +43,12 @@ class ReviewLog(Room):
         return [(Rating(r), from_ts(t), uid) for r, t, uid in self.conn.execute(  # type: ignore[misc]
             "SELECT rating, time, uid FROM reviews WHERE card = ? ORDER BY time, uid", (row,))]
 
-    def review_rows(self) -> list[tuple[str, float, int]]:
-        """(card key, unix time, rating) of every review, for fitting parameters."""
-        return self.conn.execute(
-            "SELECT c.deck || '/' || c.card_id, r.time, r.rating FROM reviews r "
-            "JOIN cards c ON c.id = r.card").fetchall()
+    def review_rows(self) -> Iterator[tuple[str, float, int]]:
+        """(card, unix time, rating) of every review, card by card, for fitting parameters
+        (read from the cursor: the log is never held whole)."""
+        for card, when, rating in self.conn.execute(
+                "SELECT card, time, rating FROM reviews ORDER BY card, time"):
+            yield str(card), when, rating
 
     def review_count(self) -> int:
         """How many reviews the log holds."""
