@@ -92,16 +92,18 @@ REPLAY_BATCH = 2000  # cards replayed together
 
 
 def _replayed(store: Store, scheduler: Scheduler) -> Iterator[tuple[int, str, list[Any],
-                                                                   CardState]]:
-    """Each card (row, key, log) with the state its log replays to, replayed in batches."""
+                                                                   CardState, CardState]]:
+    """Each card (row, key, log) with its stored state and the state its log replays to,
+    both read and replayed in batches."""
     batch: list[tuple[int, str, list[Any]]] = []
 
-    def flush() -> Iterator[tuple[int, str, list[Any], CardState]]:
+    def flush() -> Iterator[tuple[int, str, list[Any], CardState, CardState]]:
         logs = [[(Rating(r["rating"]), from_ts(r["time"]), r["uid"]) for r in log]
                 for _, _, log in batch]
+        stored = store.log.card_states([row for row, _, _ in batch])
         for (row, key, log), steps in zip(batch, scheduler.replay_many(logs),  # type: ignore[arg-type]
                                           strict=True):
-            yield row, key, log, steps[-1] if steps else CardState()
+            yield row, key, log, stored[row], steps[-1] if steps else CardState()
 
     for entry in queries.card_logs(store):
         batch.append(entry)
@@ -128,8 +130,8 @@ def examine(store: Store, scheduler: Scheduler, now: datetime,
                                f"points to a missing {row[2]}")
                        for row in queries.foreign_key_problems(store)]
     limit = to_ts(now + FUTURE_ALLOWANCE) or 0.0
-    for done, (row, key, log, replayed) in enumerate(_replayed(store, scheduler), 1):
-        differences = state_differences(store.log.card_state(row), replayed)
+    for done, (_, key, log, stored, replayed) in enumerate(_replayed(store, scheduler), 1):
+        differences = state_differences(stored, replayed)
         if differences:
             found.findings.append(Finding("state", key, "differs from its log's replay in "
                                           + ", ".join(differences)))

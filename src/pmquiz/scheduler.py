@@ -59,6 +59,7 @@ class Scheduler:
 
         self.settings = settings
         self._zone = local_zone(settings.timezone)
+        self._days: dict[int, int] = {}
         options: dict[str, object] = {}
         if settings.parameters:
             options["parameters"] = tuple(settings.parameters)
@@ -89,8 +90,19 @@ class Scheduler:
 
     def elapsed_days(self, last: datetime, now: datetime) -> int:
         """Learning days from `last` to `now` (0 on the same learning day)."""
-        return max(0, (learning_day(now, self.settings.day_starts_at, self._zone) -
-                       learning_day(last, self.settings.day_starts_at, self._zone)).days)
+        return max(0, self._day(now) - self._day(last))
+
+    def _day(self, moment: datetime) -> int:
+        """The learning day of a moment, as an ordinal. Every UTC offset is a multiple of 15
+        minutes, so a learning day never starts inside a quarter hour: one lookup per
+        quarter hour is exact (a replay of a long log asks for the same ones again and
+        again)."""
+        quarter = int(moment.timestamp() // 900)
+        found = self._days.get(quarter)
+        if found is None:
+            found = self._days[quarter] = learning_day(
+                moment, self.settings.day_starts_at, self._zone).toordinal()
+        return found
 
     def _to_fsrs(self, state: CardState, now: datetime) -> fsrs.Card:
         import fsrs
@@ -214,11 +226,7 @@ class Scheduler:
         days = interval.days
         if days < 2.5:
             return interval
-        delta = 1.0 + sum(factor * max(min(float(days), end) - start, 0.0)
-                          for start, end, factor in FUZZ_BANDS)
-        low = max(2, round(days - delta))
-        high = min(round(days + delta), self.settings.maximum_interval)
-        low = min(low, high)
+        low, high = _fuzz_range(days, self.settings.maximum_interval)
         draw = _draw(seed)
         return timedelta(days=min(round(draw * (high - low + 1) + low),
                                   self.settings.maximum_interval))
@@ -250,6 +258,15 @@ class Scheduler:
             state = self.review(state, rating, when, seed)
             steps.append(state)
         return steps
+
+
+@lru_cache(maxsize=4096)
+def _fuzz_range(days: int, maximum: int) -> tuple[int, int]:
+    """The days an interval of `days` may be fuzzed to (Anki's bands)."""
+    delta = 1.0 + sum(factor * max(min(float(days), end) - start, 0.0)
+                      for start, end, factor in FUZZ_BANDS)
+    high = min(round(days + delta), maximum)
+    return min(max(2, round(days - delta)), high), high
 
 
 @lru_cache(maxsize=1024)

@@ -54,6 +54,18 @@ class ReviewLog(Room):
         """How many reviews the log holds."""
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
 
+    def card_states(self, rows: list[int]) -> dict[int, CardState]:
+        """The stored states of these cards (at most a few thousand at a time)."""
+        found: dict[int, CardState] = {}
+        for start in range(0, len(rows), 2000):
+            chunk = rows[start:start + 2000]
+            for row, *values in self.conn.execute(
+                    "SELECT card, state, step, stability, difficulty, due, last_review, reps, "
+                    f"lapses FROM card_state WHERE card IN ({', '.join('?' * len(chunk))})",
+                    chunk):
+                found[row] = state_of(tuple(values))
+        return found
+
     def card_state(self, row: int) -> CardState:
         """The stored state of one card."""
         found = self.conn.execute(
