@@ -72,3 +72,34 @@ def test_a_card_the_deck_format_refuses_is_left_out_by_name(tmp_path: Path) -> N
     assert [c.id for c in kept] == ["good"]
     assert [w.message for w in warnings] == [
         'card "bad" left out: kind "cloze" needs at least one {{gap}} in its prompt']
+
+
+REVERSED = json.dumps({"7": {
+    "id": 7, "name": "Basic (and reversed card)", "type": 0,
+    "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+    "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}",
+               "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"},
+              {"name": "Card 2", "ord": 1, "qfmt": "{{Back}}",
+               "afmt": "{{FrontSide}}<hr id=answer>{{Front}}"}], "css": ""}})
+
+
+def test_a_card_deleted_in_anki_stays_deleted(home: Path, tmp_path: Path) -> None:
+    """Cards come from what the package holds: a note whose reverse card was deleted in
+    Anki gives its forward card only (issue #28, item 2)."""
+    rows = [(1, "guid-1", 7, "Product management\x1fOwns the why and what", ""),
+            (2, "guid-2", 7, "Project management\x1fOwns the how and when", "")]
+    db = collection(tmp_path / "c.db", models=REVERSED, rows=rows)
+    conn = sqlite3.connect(db)
+    conn.executescript("DROP TABLE cards; CREATE TABLE cards (id, nid, did, ord, queue);")
+    # note 1 keeps both cards; note 2's reverse card was deleted
+    conn.executemany("INSERT INTO cards VALUES (?, ?, 1, ?, 0)",
+                     [(101, 1, 0), (102, 1, 1), (103, 2, 0)])
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(package(tmp_path, db)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    asked = sorted((c.prompt, c.answer) for c in load_file(out).cards)
+    assert asked == [("Owns the why and what", "Product management"),
+                     ("Product management", "Owns the why and what"),
+                     ("Project management", "Owns the how and when")]

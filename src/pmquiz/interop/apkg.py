@@ -219,6 +219,12 @@ def read_package(path: Path, deck_slug: str,
                 models = _models(conn)
                 decks = _decks(conn)
                 note_deck = dict(conn.execute("SELECT nid, min(did) FROM cards GROUP BY nid"))
+                # the cards the package really holds: a card deleted in Anki stays deleted
+                present: dict[int, set[int]] = {}
+                if any(r[1] == "ord" for r in conn.execute("PRAGMA table_info(cards)")):
+                    for nid, ordinal in conn.execute("SELECT nid, ord FROM cards"):
+                        if isinstance(ordinal, int):
+                            present.setdefault(nid, set()).add(ordinal)
                 # a hand-made collection may lack `mod`: the notes still read
                 has_mod = any(r[1] == "mod" for r in conn.execute("PRAGMA table_info(notes)"))
                 notes = conn.execute(f"SELECT id, guid, mid, flds, tags, "
@@ -245,7 +251,8 @@ def read_package(path: Path, deck_slug: str,
         deck_name = decks.get(note_deck.get(nid, 0), "")
         if deck_name and deck_name not in result.decks:
             result.decks.append(deck_name)
-        cards = note_cards(deck_slug, guid, note_type, fields, deck_name, labels)
+        cards = note_cards(deck_slug, guid, note_type, fields, deck_name, labels,
+                           present.get(nid) if present else None)
         if not cards:
             result.warnings.append(Warning_(0, f"note {nid} ({note_type.name or 'unknown type'}"
                                             ") has no question or answer; skipped"))
@@ -263,10 +270,11 @@ def read_package(path: Path, deck_slug: str,
 
 
 def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
-               deck_name: str, tags: str) -> list[Card]:
+               deck_name: str, tags: str, present: set[int] | None = None) -> list[Card]:
     """The cards Anki makes of one note: a cloze card, or one card per template whose front
     is not empty (a reverse template gives a second card, with an id of its own); without
-    templates, the first two fields."""
+    templates, the first two fields. `present`: the template numbers the package holds a
+    card for (None: not known, every template counts)."""
     cloze_at = note_type.cloze_field()
     if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
         index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
@@ -286,6 +294,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
     values = dict(zip(note_type.fields, fields, strict=False))
     made = []
     for template in note_type.templates:
+        if present is not None and template.ord not in present:
+            continue  # deleted in Anki: not brought back
         front = render(template.front, values, "front")
         if not to_text(front).strip():
             continue  # Anki makes no card whose front is empty
