@@ -103,3 +103,21 @@ def test_a_card_deleted_in_anki_stays_deleted(home: Path, tmp_path: Path) -> Non
     assert asked == [("Owns the why and what", "Product management"),
                      ("Product management", "Owns the why and what"),
                      ("Project management", "Owns the how and when")]
+
+
+def test_a_text_export_without_a_header_is_split_on_its_own_separator(
+        home: Path, tmp_path: Path) -> None:
+    """No `#separator:` line: the separator is sniffed from the rows as Anki does (here a
+    semicolon, with commas inside the fields)."""
+    source = tmp_path / "cards.txt"
+    source.write_text("Who owns the why and the what?;Product management, with the team\n"
+                      "Who owns the how and the when?;Project management, with the team\n"
+                      "What does the PLC track?;Sales and profit, over time\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [(c.prompt, c.answer) for c in load_file(out).cards] == [
+        ("Who owns the why and the what?", "Product management, with the team"),
+        ("Who owns the how and the when?", "Project management, with the team"),
+        ("What does the PLC track?", "Sales and profit, over time")]

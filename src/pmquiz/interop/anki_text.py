@@ -1,6 +1,7 @@
 """Anki's "notes in plain text" format: import with every header Anki writes, and export.
 
-Headers: `#separator:` (tab, comma, semicolon, space, pipe, colon or a literal character),
+Headers: `#separator:` (tab, comma, semicolon, space, pipe, colon or a literal character;
+without it the separator is sniffed from the first rows, as Anki does),
 `#html:`, `#columns:`, `#notetype:`/`#deck:`/`#tags:` (fixed values), `#notetype column:`,
 `#deck column:`, `#tags column:`, `#guid column:`; values are case-insensitive, a BOM is
 ignored, other `#` lines are comments (unknown headers give a warning). Fields may be
@@ -20,6 +21,24 @@ from pmquiz.interop.html import looks_like_html, to_markdown
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck
+
+SNIFFED = ("\t", ";", "|", ",", ":")  # tried in this order when no header names one
+
+
+def sniff_separator(lines: list[str], sample: int = 20) -> str:
+    """The separator of a text export without a `#separator:` header, as Anki guesses it:
+    the first of tab, semicolon, pipe, comma and colon that every sampled row holds, the
+    same number of times; tab when none does."""
+    rows = [line.rstrip("\r\n") for line in lines
+            if line.strip() and not line.startswith("#")][:sample]
+    if rows and all("\t" in row for row in rows):
+        return "\t"  # Anki's own default, whatever else the fields hold
+    for candidate in SNIFFED:
+        counts = {row.count(candidate) for row in rows}
+        if rows and len(counts) == 1 and counts.pop() > 0:
+            return candidate
+    return "\t"
+
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
               "colon": ":"}
@@ -49,7 +68,7 @@ def read_text_export(path: Path, deck_slug: str) -> ReadNotes:
         bad_line = raw[: exc.start].count(b"\n") + 1
         raise ImportFormatError(f"{path}:{bad_line}: not UTF-8 text (Anki exports UTF-8)") from None
     lines = text.splitlines(keepends=True)
-    separator, html_mode = "\t", None
+    separator, html_mode = "", None
     columns: dict[str, int] = {}
     fixed: dict[str, str] = {}
     result = ReadNotes()
@@ -74,6 +93,8 @@ def read_text_export(path: Path, deck_slug: str) -> ReadNotes:
             continue  # field names; positions are what matter
         else:
             result.warnings.append(Warning_(index + 1, f'unknown header "#{key}" ignored'))
+    if not separator:  # no `#separator:` header: the one every sampled row splits on alike
+        separator = sniff_separator(lines[body_start:])
     reader = csv.reader(io.StringIO("".join(lines[body_start:])), delimiter=separator,
                         quotechar='"', doublequote=True, strict=False)
     meta = set(columns.values())
