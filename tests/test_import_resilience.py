@@ -121,3 +121,19 @@ def test_a_text_export_without_a_header_is_split_on_its_own_separator(
         ("Who owns the why and the what?", "Product management, with the team"),
         ("Who owns the how and the when?", "Project management, with the team"),
         ("What does the PLC track?", "Sales and profit, over time")]
+
+
+def test_inline_cards_keep_their_code_spans(home: Path, tmp_path: Path) -> None:
+    """Obsidian `Question::Answer` cards whose question holds `code` are read, and a `::`
+    inside a code span never splits a card (issue #28, part of item 3)."""
+    source = tmp_path / "git.md"
+    source.write_text("# Git\n\nWhat does `git rebase` do?::It replays commits on a new base.\n"
+                      "Which C++ type is `std::vector`?::A growable array.\n"
+                      "Plain question::Plain answer\n", encoding="utf-8")
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [(c.prompt, c.answer) for c in load_file(out).cards] == [
+        ("What does `git rebase` do?", "It replays commits on a new base."),
+        ("Which C++ type is `std::vector`?", "A growable array."),
+        ("Plain question", "Plain answer")]

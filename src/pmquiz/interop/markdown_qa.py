@@ -46,6 +46,7 @@ CORRECT = re.compile(r"(?:correct answer is|answer:)\s*\**\s*\(?([A-Ha-h1-9])\)?
 QUIZ_OPTION = re.compile(r"^\s*[-*]\s*\(([ xX])\)\s*(.+)$")
 SR_REVERSED = re.compile(r"^(?P<q>[^:`|]+?)\s*:::\s*(?P<a>.+)$")
 SR_INLINE = re.compile(r"^(?P<q>[^:`|]+?)\s*::\s*(?P<a>.+)$")
+CODE_SPAN = re.compile(r"`[^`\n]+`")
 SR_HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
 TAGS_ONLY = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")  # Obsidian tags: metadata, not text
 HTML_LINE = re.compile(r"^\s*</?(?:div|span|p|section)\b[^>]*>\s*$", re.IGNORECASE)
@@ -232,10 +233,12 @@ class Reader:
             self.card = Pending(start, [question], in_answer=True, reverse=stripped == "??")
             return
         for pattern, both in ((SR_REVERSED, True), (SR_INLINE, False)):
-            found = pattern.match(stripped)
+            # `code spans` may hold anything, `::` included: match with them masked
+            found = pattern.match(CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), stripped))
             if found and not stripped.startswith(("http", "- ")):
                 self.finish_loose()
-                prompt, reply = found.group("q").strip(), found.group("a").strip()
+                prompt = stripped[found.start("q"):found.end("q")].strip()
+                reply = stripped[found.start("a"):found.end("a")].strip()
                 self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.BASIC,
                               prompt=prompt, answer=reply, line=number))
                 if both:
