@@ -137,3 +137,18 @@ def test_inline_cards_keep_their_code_spans(home: Path, tmp_path: Path) -> None:
         ("What does `git rebase` do?", "It replays commits on a new base."),
         ("Which C++ type is `std::vector`?", "A growable array."),
         ("Plain question", "Plain answer")]
+
+
+def test_an_org_drill_file_is_refused_in_one_line(home: Path, tmp_path: Path) -> None:
+    """org-drill is no Anki text export: refused with the formats pmquiz reads, not read
+    as rows of junk (issue #28, part of item 4)."""
+    text = ('#+TITLE: Spanish\n\n* Word                                             :drill:\n'
+            '  :PROPERTIES:\n  :ID: 1234\n  :END:\nWhat is "perro"?\n** Answer\ndog\n')
+    for name in ("spanish.org", "spanish.txt"):
+        source = tmp_path / name
+        source.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(app, ["import", str(source), "-o", str(tmp_path / "o.toml")])
+        assert result.exit_code == 1
+        message = " ".join(result.output.split())
+        assert "an Org-mode file" in message and "Anki text exports (.txt)" in message
+        assert message.count("pmquiz:") == 1 and not (tmp_path / "o.toml").exists()

@@ -89,7 +89,8 @@ def test_an_import_with_no_card_says_why(home: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code != 0
     out = " ".join(result.output.split())
-    assert "no cards found (markdown format); nothing written; why:" in out
+    assert "no cards found (markdown format: read as Markdown flashcards; pmquiz reads " \
+        "Anki packages, Anki text exports and Markdown flashcards); nothing written; why:" in out
     assert f"{path}:3: text outside any card ignored: Just prose about products." in out
     assert f"{path}:5: an answer without a question ignored" in out
     assert f"{path}:7: a code block outside any card ignored" in out

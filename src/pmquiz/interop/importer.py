@@ -45,7 +45,26 @@ def detect(path: Path) -> str:
                                 "Anki package")
     if path.suffix.lower() in (".md", ".markdown"):
         return "markdown"
+    if path.suffix.lower() == ".org" or _looks_like_org(path):
+        raise ImportFormatError(
+            f"{path}: an Org-mode file (org-drill cards are :drill: headings), a format pmquiz "
+            "does not read; it reads Anki packages (.apkg, .colpkg, collections), Anki text "
+            "exports (.txt) and Markdown flashcards (.md). Nothing was imported")
     return "text"
+
+
+ORG_MARKS = re.compile(r"^(?:#\+(?:TITLE|STARTUP|OPTIONS|FILETAGS):|\*+ .*:drill:)", re.I | re.M)
+
+
+def _looks_like_org(path: Path) -> bool:
+    """Org-mode text by its own markers (`#+TITLE:` lines, `:drill:` headings), which an
+    Anki text export would read as rows of junk."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return bool(ORG_MARKS.search(head))
 
 
 def _unique(cards: list[Card]) -> list[Card]:
@@ -77,7 +96,11 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         reasons = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
                    for w in read.warnings[:10]]
         more = f"\n  … and {len(read.warnings) - 10} more" if len(read.warnings) > 10 else ""
-        raise ImportFormatError(f"{source}: no cards found ({kind} format); nothing written"
+        tried = {"apkg": "an Anki package", "markdown": "Markdown flashcards",
+                 "text": "an Anki text export"}[kind]
+        raise ImportFormatError(f"{source}: no cards found ({kind} format: read as {tried}; "
+                                "pmquiz reads Anki packages, Anki text exports and Markdown "
+                                "flashcards); nothing written"
                                 + ("; why:\n  " + "\n  ".join(reasons) + more
                                    if reasons else ""))
     if target is None:
