@@ -152,3 +152,40 @@ def test_an_org_drill_file_is_refused_in_one_line(home: Path, tmp_path: Path) ->
         message = " ".join(result.output.split())
         assert "an Org-mode file" in message and "Anki text exports (.txt)" in message
         assert message.count("pmquiz:") == 1 and not (tmp_path / "o.toml").exists()
+
+
+HIDING_MODEL = json.dumps({"9": {
+    "id": 9, "name": "Basic with MathJax defs", "type": 0,
+    "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+    "tmpls": [{"name": "Card 1", "ord": 0,
+               "qfmt": '<div style="display: none">\\\\(\\\\def\\\\R{\\\\mathbb{R}}\\\\)</div>'
+                       "{{Front}}",
+               "afmt": '<div class="off">{{FrontSide}}</div>{{Back}}'}],
+    "css": ".card { font-family: arial; }\n.off { display:none; }"}})
+
+
+def test_hidden_template_text_never_reaches_a_card(home: Path, tmp_path: Path) -> None:
+    """A MathJax preamble in a display:none div, and a back that keeps {{FrontSide}} in a
+    class the note type's CSS hides: neither is card text (issue #28, part of item 2)."""
+    rows = [(1, "guid-1", 9, "What does a roadmap show?\x1fProblems and why they matter", "")]
+    db = collection(tmp_path / "c.db", models=HIDING_MODEL, rows=rows)
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(package(tmp_path, db)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [card] = load_file(out).cards
+    assert (card.prompt, card.answer) == ("What does a roadmap show?",
+                                          "Problems and why they matter")
+
+
+def test_hidden_elements_are_cut_whole_and_nothing_else() -> None:
+    from pmquiz.interop.html import hidden_classes, without_hidden
+
+    hide = hidden_classes(".a, div.b { display: none } .c { color: red } "
+                          ".d{visibility:hidden}")
+    assert hide == frozenset({"a", "b", "d"})
+    assert without_hidden('x<div class="a"><div>in</div><div>in</div></div>y', hide) == "xy"
+    assert without_hidden("x<span class='c'>kept</span>y", hide) == \
+        "x<span class='c'>kept</span>y"
+    assert without_hidden('x<p style="DISPLAY : none">gone</p><br>y') == "x<br>y"
+    # an element never closed hides the rest, as a browser would
+    assert without_hidden('x<div class="a">gone', hide) == "x"

@@ -27,7 +27,7 @@ from pmquiz.interop.anki_text import (
     note_guid,
     note_tags,
 )
-from pmquiz.interop.html import to_html, to_markdown, to_text
+from pmquiz.interop.html import hidden_classes, to_html, to_markdown, to_text, without_hidden
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
 from pmquiz.interop.templates import (
     NoteType,
@@ -179,7 +179,12 @@ def _models(conn: sqlite3.Connection) -> dict[int, NoteType]:
                     front, back = parse_template_config(config if isinstance(config, bytes)
                                                         else b"")
                     templates.append(Template(int(ord_), str(tname), front, back))
-            note_type = NoteType(str(name), False, names, templates)
+            config = conn.execute("SELECT config FROM notetypes WHERE id = ?",
+                                  (ntid,)).fetchone()
+            # the CSS is a string inside the protobuf config: its rules read as they are
+            css = config[0].decode("utf-8", "replace") if config and \
+                isinstance(config[0], bytes) else ""
+            note_type = NoteType(str(name), False, names, templates, hidden_classes(css))
             # the kind lives in the note type's protobuf config; a cloze template says it
             note_type.cloze = note_type.cloze_field() is not None or "cloze" in str(name).lower()
             found[ntid] = note_type
@@ -191,7 +196,7 @@ def _models(conn: sqlite3.Connection) -> dict[int, NoteType]:
                      for i, t in enumerate(model.get("tmpls", []))]
         found[int(key)] = NoteType(str(model.get("name", "")), model.get("type") == 1,
                                    [str(f.get("name", "")) for f in model.get("flds", [])],
-                                   templates)
+                                   templates, hidden_classes(str(model.get("css", ""))))
     return found
 
 
@@ -296,10 +301,11 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
     for template in note_type.templates:
         if present is not None and template.ord not in present:
             continue  # deleted in Anki: not brought back
-        front = render(template.front, values, "front")
+        front = without_hidden(render(template.front, values, "front"), note_type.hidden)
         if not to_text(front).strip():
             continue  # Anki makes no card whose front is empty
-        back = answer_part(render(template.back, values, "back", front), front)
+        back = answer_part(without_hidden(render(template.back, values, "back", front),
+                                          note_type.hidden), front)
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
         card = note_card(deck_slug, key, to_markdown(front), to_markdown(back), deck_name,

@@ -168,3 +168,55 @@ def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
                            escape_misc=False)
     lines = [line.rstrip() for line in markdown.replace("\xa0", " ").splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>")
+EMPTY_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
+    """The fragment without the elements a card never shows: an inline `display:none` or
+    `visibility:hidden` style, or a class the note type's CSS hides (a MathJax preamble of
+    `\\def`s, a `{{FrontSide}}` kept for Anki's layout only). Linear: one pass over the
+    tags."""
+    if "<" not in fragment:
+        return fragment
+    out: list[str] = []
+    kept_from = 0
+    hidden: str | None = None  # the tag name of the hidden element being skipped
+    depth = 0
+    for match in ANY_TAG.finditer(fragment):
+        closing, name, attributes = match.group(1) == "/", match.group(2).lower(), \
+            match.group(3)
+        if hidden is not None:
+            if name == hidden and not attributes.rstrip().endswith("/"):
+                depth += -1 if closing else 1
+                if depth == 0:
+                    hidden, kept_from = None, match.end()
+            continue
+        if closing or name in EMPTY_ELEMENTS:
+            continue
+        found = _attributes(attributes)
+        if HIDING.search(found.get("style", "")) or \
+                (classes and classes & set(found.get("class", "").split())):
+            out.append(fragment[kept_from:match.start()])
+            hidden, depth = name, 1
+    if hidden is None:
+        out.append(fragment[kept_from:])
+    return "".join(out)
+
+
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def hidden_classes(css: str) -> frozenset[str]:
+    """Class names a note type's CSS hides (`.off { display: none }`, `div.hint, .x {…}`)."""
+    found: set[str] = set()
+    for selectors, body in CSS_RULE.findall(css):
+        if HIDING.search(body):
+            for selector in selectors.split(","):
+                simple = re.fullmatch(r"\s*[a-zA-Z]*\.([\w-]+)\s*", selector)
+                if simple:
+                    found.add(simple.group(1))
+    return frozenset(found)

@@ -40,6 +40,7 @@ class NoteType:
     cloze: bool
     fields: list[str]
     templates: list[Template] = field(default_factory=list)
+    hidden: frozenset[str] = frozenset()  # class names the note type's CSS hides
 
     def cloze_field(self) -> int | None:
         """The index of the field a cloze template shows (`{{cloze:Text}}`)."""
