@@ -189,3 +189,26 @@ def test_hidden_elements_are_cut_whole_and_nothing_else() -> None:
     assert without_hidden('x<p style="DISPLAY : none">gone</p><br>y') == "x<br>y"
     # an element never closed hides the rest, as a browser would
     assert without_hidden('x<div class="a">gone', hide) == "x"
+
+
+VOCABULARY = json.dumps({"5": {
+    "id": 5, "name": "German vocabulary", "type": 0,
+    "flds": [{"name": "German", "ord": 0}, {"name": "English", "ord": 1},
+             {"name": "Past", "ord": 2}, {"name": "Example", "ord": 3}],
+    "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{German}}",
+               "afmt": "{{FrontSide}}<hr>{{English}}"}], "css": ""}})
+
+
+def test_fields_no_template_shows_are_kept_and_a_plain_rule_is_no_answer(
+        home: Path, tmp_path: Path) -> None:
+    """A four-field note whose template shows two keeps the other two in the explanation,
+    and the `<hr>` between front and back never starts the answer as `---` (issue #28,
+    parts of items 2 and 3)."""
+    rows = [(1, "guid-1", 5, "sprechen\x1fto speak\x1fsprach\x1fIch spreche Deutsch.", "")]
+    db = collection(tmp_path / "c.db", models=VOCABULARY, rows=rows)
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(package(tmp_path, db)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    [card] = load_file(out).cards
+    assert (card.prompt, card.answer) == ("sprechen", "to speak")
+    assert card.explain == "Past: sprach\nExample: Ich spreche Deutsch."

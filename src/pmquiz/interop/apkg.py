@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +298,9 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
         card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
         return [card] if card else []
     values = dict(zip(note_type.fields, fields, strict=False))
+    unshown = "\n".join(f"{name}: {to_markdown(values[name])}"
+                        for name in note_type.unshown_fields()
+                        if to_text(values.get(name, "")).strip())
     made = []
     for template in note_type.templates:
         if present is not None and template.ord not in present:
@@ -310,6 +314,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
         card = note_card(deck_slug, key, to_markdown(front), to_markdown(back), deck_name,
                          tags=tags if template.ord == 0 else "")
+        if card is not None and unshown:
+            card = replace(card, explain=f"{card.explain}\n\n{unshown}".strip())
         if card is not None:
             made.append(card)
     return made

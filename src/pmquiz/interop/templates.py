@@ -19,6 +19,7 @@ from pmquiz.interop.html import to_text
 
 TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
+LEADING_RULES = re.compile(r"^(?:\s|<br\s*/?>|<hr[^>]*>)+", re.IGNORECASE)
 MAX_DEPTH = 20  # nested sections; deeper is a malformed template
 
 
@@ -49,6 +50,12 @@ class NoteType:
             if found and found.group(1).strip() in self.fields:
                 return self.fields.index(found.group(1).strip())
         return None
+
+    def unshown_fields(self) -> list[str]:
+        """Fields no template shows (a "Plural" or "Example" of a vocabulary note whose
+        templates only show two): kept with the card as its explanation."""
+        shown = {name for t in self.templates for name in _names(t.front) + _names(t.back)}
+        return [name for name in self.fields if name not in shown]
 
     def back_fields(self) -> list[int]:
         """Fields the back of a template shows besides the front's (a cloze's extra)."""
@@ -122,7 +129,8 @@ def answer_part(back: str, front: str) -> str:
     if found:
         return back[found.end():]
     if front and back.startswith(front):
-        return back[len(front):]
+        # a plain <hr> or line breaks between the two are layout, not answer
+        return LEADING_RULES.sub("", back[len(front):])
     return back
 
 
