@@ -30,6 +30,7 @@ WORD_CLOSE = 0.75
 RESTATES_AT_MOST = 1  # new words an explanation may add and still say nothing new
 CONTRAST_APART = 0.3  # sentence cosine under which two halves sharing no word are unrelated
 SUBJECT_CLOSE = 0.9  # cosine of two asked-about terms that name one thing (see above)
+PAIR_BLOCK = 1000  # terms compared against all earlier ones at a time
 # Position and count words say where an item sits in its list, which the list card asks.
 NUMBERS = frozenset("""one two three four five six seven eight nine ten first second third
 fourth fifth sixth seventh eighth ninth tenth last""".split())
@@ -154,14 +155,23 @@ def same_terms(cards: list[tuple[Deck, Card]]) -> list[tuple[int, int]]:
              if card.kind in (Kind.BASIC, Kind.CHOICE) and (term := asked_term(card.prompt))]
     if len(asked) < 2:
         return []
+    import numpy as np
+
     from pmquiz.meaning import embedder, unit_rows
 
     rows = unit_rows(embedder().embed([term for _, term in asked]))
-    pairs = []
-    for a in range(len(asked)):
-        for b in range(a):
-            same = normalize(asked[a][1]) == normalize(asked[b][1]) or \
-                float(rows[a] @ rows[b]) >= SUBJECT_CLOSE
-            if same:
-                pairs.append((asked[a][0], asked[b][0]))
-    return pairs
+    names = [normalize(term) for _, term in asked]
+    found: set[tuple[int, int]] = set()
+    # a block of rows against all earlier ones at a time: a big imported deck's thousands
+    # of questions never make one n-by-n matrix, nor a Python loop over every pair
+    for start in range(0, len(asked), PAIR_BLOCK):
+        block = rows[start:start + PAIR_BLOCK] @ rows[:start + PAIR_BLOCK].T
+        for a, b in zip(*np.nonzero(block >= SUBJECT_CLOSE), strict=True):
+            if int(b) < start + int(a):
+                found.add((start + int(a), int(b)))
+    first: dict[str, int] = {}
+    for index, name in enumerate(names):
+        for earlier in ([first[name]] if name in first else []):
+            found.add((index, earlier))
+        first.setdefault(name, index)
+    return [(asked[a][0], asked[b][0]) for a, b in sorted(found)]
