@@ -162,3 +162,24 @@ def test_a_sets_evidence_is_cached_and_follows_its_deck_files(
     with sqlite3.connect(home / "pmquiz.db") as conn:  # the old version was replaced
         assert conn.execute("SELECT count(*) FROM cache WHERE key LIKE 'set:%'")\
             .fetchone()[0] == 3
+
+
+def test_a_check_works_when_the_cache_cannot_be_written(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evidence cache is only a cache: a database that refuses the write (read-only,
+    busy) gives the same verdict, derived again."""
+    import sqlite3
+
+    from pmquiz.store import cache
+
+    def refuse(self: object) -> object:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    first = runner.invoke(app, ["classify", "--json", "Tracks the budget"])
+    assert first.exit_code == 0, first.output
+    monkeypatch.setattr(cache.Cache, "write", refuse)
+    with sqlite3.connect(home / "pmquiz.db") as conn:
+        conn.execute("DELETE FROM cache")
+    again = runner.invoke(app, ["classify", "--json", "Tracks the budget"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout) == json.loads(first.stdout)

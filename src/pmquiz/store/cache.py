@@ -5,6 +5,7 @@ card statement once, not at every check, and reads a category set's evidence as 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from pmquiz.store.base import Room
@@ -31,12 +32,20 @@ class Cache(Room):
         same)."""
         if not values:
             return
-        with self.write() as conn:
-            conn.executemany("INSERT OR IGNORE INTO cache (key, value) VALUES (?, ?)",
-                             list(values.items()))
+        try:
+            with self.write() as conn:
+                conn.executemany("INSERT OR IGNORE INTO cache (key, value) VALUES (?, ?)",
+                                 list(values.items()))
+        except sqlite3.OperationalError:
+            # a cache: a database that cannot be written now (read-only, busy, full) only
+            # costs the next check the time to derive it again
+            return
 
     def drop_prefix(self, prefix: str) -> int:
         """Forget every value whose key starts with `prefix` (an older version of it)."""
-        with self.write() as conn:
-            return conn.execute("DELETE FROM cache WHERE substr(key, 1, ?) = ?",
-                                (len(prefix), prefix)).rowcount
+        try:
+            with self.write() as conn:
+                return conn.execute("DELETE FROM cache WHERE substr(key, 1, ?) = ?",
+                                    (len(prefix), prefix)).rowcount
+        except sqlite3.OperationalError:
+            return 0  # as with put: the old value stays until a write succeeds
