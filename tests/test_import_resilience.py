@@ -212,3 +212,20 @@ def test_fields_no_template_shows_are_kept_and_a_plain_rule_is_no_answer(
     [card] = load_file(out).cards
     assert (card.prompt, card.answer) == ("sprechen", "to speak")
     assert card.explain == "Past: sprach\nExample: Ich spreche Deutsch."
+
+
+def test_markdown_front_matter_names_the_module_and_makes_no_card(home: Path,
+                                                                 tmp_path: Path) -> None:
+    """YAML front matter is read (its title names the module), never taken for cards or
+    reported as stray text (issue #28, part of item 3)."""
+    source = tmp_path / "git.md"
+    source.write_text("---\ntitle: \"Git basics\"\ntags: [git, flashcards]\nQ: not a card\n"
+                      "---\n\n# Git\n\nWhat is a commit?::A snapshot of the project.\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    deck = load_file(out)
+    assert deck.module.title == "Git basics"
+    assert [c.prompt for c in deck.cards] == ["What is a commit?"]
+    assert "warning" not in result.output

@@ -381,9 +381,34 @@ def read_qa(path: Path, deck_slug: str) -> ReadNotes:
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not UTF-8 text") from None
     result = ReadNotes()
-    Reader(deck_slug, result).read(text.splitlines())
+    lines = text.splitlines()
+    title = _front_matter(lines)
+    if title:
+        result.decks.append(title)  # the module's title, unless --module gives one
+    Reader(deck_slug, result).read(lines)
     result.cards = [_tidy(card) for card in result.cards]
     return result
+
+
+FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+
+
+def _front_matter(lines: list[str]) -> str:
+    """YAML front matter (`---` lines around `key: value` lines at the top of the file):
+    blanked out of the lines so no key reads as a card; its `title`, if any."""
+    if not lines or lines[0].strip() != "---":
+        return ""
+    end = next((i for i, line in enumerate(lines[1:50], 1) if line.strip() in ("---", "...")),
+               None)
+    if end is None:
+        return ""
+    title = ""
+    for index in range(end + 1):
+        found = FRONT_MATTER_KEY.match(lines[index].strip())
+        if found and found.group(1).lower() == "title":
+            title = found.group(2).strip().strip("\"'")
+        lines[index] = ""
+    return title
 
 
 def _tidy(card: Card) -> Card:
