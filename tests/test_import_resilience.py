@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from pmquiz.cli import app
 from pmquiz.deck import load_file
@@ -19,6 +19,14 @@ CLOZE = json.dumps({"1": {
     "flds": [{"name": "Text", "ord": 0}, {"name": "Back Extra", "ord": 1}],
     "tmpls": [{"name": "Cloze", "ord": 0, "qfmt": "{{cloze:Text}}",
                "afmt": "{{cloze:Text}}<br>{{Back Extra}}"}], "css": ""}})
+
+
+def imported(tmp_path: Path, source: Path) -> tuple[Result, Path]:
+    """`pmquiz import SOURCE -o out.toml`, which must succeed: its output and the deck."""
+    out = tmp_path / "out.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return result, out
 
 
 def cloze_package(tmp_path: Path, texts: list[str]) -> Path:
@@ -38,9 +46,7 @@ def test_a_gap_across_a_line_break_is_kept_on_one_line(home: Path, tmp_path: Pat
         "Die {{c1::verfuegbare<br>technische Ausruestung}} zaehlt",
         "Product management owns the {{c1::why}}",
         "Project management owns the {{c1::how}}"])
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    result, out = imported(tmp_path, source)
     prompts = [c.prompt for c in load_file(out).cards]
     assert prompts == ["Die {{verfuegbare technische Ausruestung}} zaehlt",
                        "Product management owns the {{why}}",
@@ -53,9 +59,7 @@ def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,
     source = cloze_package(tmp_path, ["A cloze note whose gap was deleted in Anki",
                                       "Product management owns the {{c1::why}}",
                                       "Project management owns the {{c1::how}}"])
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    result, out = imported(tmp_path, source)
     assert [c.prompt for c in load_file(out).cards] == [
         "Product management owns the {{why}}", "Project management owns the {{how}}"]
     assert "note 1 (Cloze) has no question or answer; skipped" in \
@@ -96,9 +100,7 @@ def test_a_card_deleted_in_anki_stays_deleted(home: Path, tmp_path: Path) -> Non
                      [(101, 1, 0), (102, 1, 1), (103, 2, 0)])
     conn.commit()
     conn.close()
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(package(tmp_path, db)), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    _result, out = imported(tmp_path, package(tmp_path, db))
     asked = sorted((c.prompt, c.answer) for c in load_file(out).cards)
     assert asked == [("Owns the why and what", "Product management"),
                      ("Product management", "Owns the why and what"),
@@ -114,9 +116,7 @@ def test_a_text_export_without_a_header_is_split_on_its_own_separator(
                       "Who owns the how and the when?;Project management, with the team\n"
                       "What does the PLC track?;Sales and profit, over time\n",
                       encoding="utf-8")
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    _result, out = imported(tmp_path, source)
     assert [(c.prompt, c.answer) for c in load_file(out).cards] == [
         ("Who owns the why and the what?", "Product management, with the team"),
         ("Who owns the how and the when?", "Project management, with the team"),
@@ -130,9 +130,7 @@ def test_inline_cards_keep_their_code_spans(home: Path, tmp_path: Path) -> None:
     source.write_text("# Git\n\nWhat does `git rebase` do?::It replays commits on a new base.\n"
                       "Which C++ type is `std::vector`?::A growable array.\n"
                       "Plain question::Plain answer\n", encoding="utf-8")
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    _result, out = imported(tmp_path, source)
     assert [(c.prompt, c.answer) for c in load_file(out).cards] == [
         ("What does `git rebase` do?", "It replays commits on a new base."),
         ("Which C++ type is `std::vector`?", "A growable array."),
@@ -169,9 +167,7 @@ def test_hidden_template_text_never_reaches_a_card(home: Path, tmp_path: Path) -
     class the note type's CSS hides: neither is card text (issue #28, part of item 2)."""
     rows = [(1, "guid-1", 9, "What does a roadmap show?\x1fProblems and why they matter", "")]
     db = collection(tmp_path / "c.db", models=HIDING_MODEL, rows=rows)
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(package(tmp_path, db)), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    _result, out = imported(tmp_path, package(tmp_path, db))
     [card] = load_file(out).cards
     assert (card.prompt, card.answer) == ("What does a roadmap show?",
                                           "Problems and why they matter")
@@ -206,9 +202,7 @@ def test_fields_no_template_shows_are_kept_and_a_plain_rule_is_no_answer(
     parts of items 2 and 3)."""
     rows = [(1, "guid-1", 5, "sprechen\x1fto speak\x1fsprach\x1fIch spreche Deutsch.", "")]
     db = collection(tmp_path / "c.db", models=VOCABULARY, rows=rows)
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(package(tmp_path, db)), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    _result, out = imported(tmp_path, package(tmp_path, db))
     [card] = load_file(out).cards
     assert (card.prompt, card.answer) == ("sprechen", "to speak")
     assert card.explain == "Past: sprach\nExample: Ich spreche Deutsch."
@@ -222,9 +216,7 @@ def test_markdown_front_matter_names_the_module_and_makes_no_card(home: Path,
     source.write_text("---\ntitle: \"Git basics\"\ntags: [git, flashcards]\nQ: not a card\n"
                       "---\n\n# Git\n\nWhat is a commit?::A snapshot of the project.\n",
                       encoding="utf-8")
-    out = tmp_path / "out.toml"
-    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
-    assert result.exit_code == 0, result.output
+    result, out = imported(tmp_path, source)
     deck = load_file(out)
     assert deck.module.title == "Git basics"
     assert [c.prompt for c in deck.cards] == ["What is a commit?"]

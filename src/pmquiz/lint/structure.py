@@ -22,7 +22,7 @@ SOME_OF = re.compile(rf"^\s*(?:name|list|give|state)\s+(?:any\s+)?{COUNT}\s+(?!o
 # A count with a noun that names nothing: "a balance of four things"
 PLACEHOLDER = re.compile(rf"\b{COUNT}\s+(?:things|items|elements|aspects|parts|points|ones)\b",
                          re.IGNORECASE)
-LIST_FRAME = frozenset(content_words(
+COUNT_FRAME = frozenset(content_words(
     "name list give state them all which what are these those things items elements aspects "
     "parts points ones two three four five six seven eight nine ten"))
 # "A, B and C": three or more short parts of one enumeration
@@ -96,7 +96,7 @@ def _list_rules(card: Card, deck: Deck) -> list[Problem]:
                       "\"name four …\" without \"the\") but every listed item is required",
                       "add pick = N (name any N), or ask for \"the four …\" of a closed set"))
     if PLACEHOLDER.search(card.prompt):
-        subject = set(content_words(card.prompt)) - LIST_FRAME - \
+        subject = set(content_words(card.prompt)) - COUNT_FRAME - \
             set(content_words(deck.module.title))
         if len(subject) <= 2:
             found.append(("count-only-set", f'the prompt names the set only by its count '
