@@ -127,7 +127,8 @@ def test_inline_cards_keep_their_code_spans(home: Path, tmp_path: Path) -> None:
     """Obsidian `Question::Answer` cards whose question holds `code` are read, and a `::`
     inside a code span never splits a card (issue #28, part of item 3)."""
     source = tmp_path / "git.md"
-    source.write_text("# Git\n\nWhat does `git rebase` do?::It replays commits on a new base.\n"
+    source.write_text("# Git #flashcards\n\n"
+                      "What does `git rebase` do?::It replays commits on a new base.\n"
                       "Which C++ type is `std::vector`?::A growable array.\n"
                       "Plain question::Plain answer\n", encoding="utf-8")
     _result, out = imported(tmp_path, source)
@@ -137,19 +138,20 @@ def test_inline_cards_keep_their_code_spans(home: Path, tmp_path: Path) -> None:
         ("Plain question", "Plain answer")]
 
 
-def test_an_org_drill_file_is_refused_in_one_line(home: Path, tmp_path: Path) -> None:
-    """org-drill is no Anki text export: refused with the formats pmquiz reads, not read
-    as rows of junk (issue #28, part of item 4)."""
+def test_an_org_drill_file_is_read_as_org_drill_whatever_its_name(home: Path,
+                                                                tmp_path: Path) -> None:
+    """org-drill is no Anki text export: read as org-drill items by its marks, even when
+    named .txt, never as rows of junk (issue #28, item 4)."""
     text = ('#+TITLE: Spanish\n\n* Word                                             :drill:\n'
             '  :PROPERTIES:\n  :ID: 1234\n  :END:\nWhat is "perro"?\n** Answer\ndog\n')
     for name in ("spanish.org", "spanish.txt"):
         source = tmp_path / name
         source.write_text(text, encoding="utf-8")
-        result = CliRunner().invoke(app, ["import", str(source), "-o", str(tmp_path / "o.toml")])
-        assert result.exit_code == 1
-        message = " ".join(result.output.split())
-        assert "an Org-mode file" in message and "Anki text exports (.txt)" in message
-        assert message.count("pmquiz:") == 1 and not (tmp_path / "o.toml").exists()
+        result, out = imported(tmp_path, source)
+        assert "org-drill" in result.output and "warning" not in result.output
+        deck = load_file(out)
+        assert deck.module.title == "Spanish"
+        assert [(c.prompt, c.answer) for c in deck.cards] == [('What is "perro"?', "dog")]
 
 
 HIDING_MODEL = json.dumps({"9": {

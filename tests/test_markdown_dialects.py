@@ -33,14 +33,15 @@ def test_qa_pairs_wherever_they_stand() -> None:
             "- customer interviews\n- prototype tests\n- fake-door tests",
         "How do the two roles compare?":
             "| Product | Project |\n|---|---|\n| why and what | how and when |",
-        "Which command lists today's cards?": "```\npmquiz due\n```",
+        # an answer runs on to the next question, paragraphs included (issue #28)
+        "Which command lists today's cards?":
+            "```\npmquiz due\n```\n\nSome stray notes that are in no card.",
         # inside a ```flashcards fence: the first pair kept, the last answer clean
         "What is MVP short for?": "Minimum viable product.",
         "What does PLG stand for?": "Product-led growth.",
     }
     assert [(w.line, w.message.split(":")[0]) for w in read.warnings] == [
-        (10, "a code block outside any card ignored"),
-        (39, "text outside any card ignored")]
+        (10, "a code block outside any card ignored")]
 
 
 def test_a_pair_right_under_a_heading(tmp_path: Path) -> None:
@@ -76,7 +77,10 @@ def test_obsidian_spaced_repetition_syntax() -> None:
          "Introduction, growth, maturity, decline"),
         ("basic", "Harvest", "Cut spending and keep selling while profits last"),
         ("basic", "Cut spending and keep selling while profits last", "Harvest"),
+        # one card per highlight, as the plugin asks them (issue #28)
         ("cloze", "The product life cycle starts with {{introduction}} and ends with "
+                  "decline.", ""),
+        ("cloze", "The product life cycle starts with introduction and ends with "
                   "{{decline}}.", ""),
     ]
     assert len({c.id for c in read.cards}) == len(read.cards)
@@ -89,15 +93,15 @@ def test_an_import_with_no_card_says_why(home: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code != 0
     out = " ".join(result.output.split())
-    assert "no cards found (markdown format: read as Markdown flashcards; pmquiz reads " \
-        "Anki packages, Anki text exports and Markdown flashcards); nothing written; why:" in out
+    assert "no cards found; tried as Markdown flashcards (Q/A, quiz blocks, Obsidian SR) " \
+        "(pmquiz reads an Anki package, org-drill items," in out
     assert f"{path}:3: text outside any card ignored: Just prose about products." in out
     assert f"{path}:5: an answer without a question ignored" in out
     assert f"{path}:7: a code block outside any card ignored" in out
 
 
 def test_importing_the_dialect_files(home: Path) -> None:
-    for name, count in (("qa-styles.md", 8), ("mkdocs-quiz.md", 3), ("obsidian-sr.md", 7)):
+    for name, count in (("qa-styles.md", 8), ("mkdocs-quiz.md", 3), ("obsidian-sr.md", 8)):
         result = runner.invoke(app, ["import", str(DATA / name)])
         assert result.exit_code == 0, result.output
         assert f": {count} cards" in result.output

@@ -199,21 +199,31 @@ def import_command(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(
         exists=True, dir_okay=False, readable=True,
-        help="An Anki text export, an .apkg package, or a Markdown Q/A file.")],
+        help="A file to import: an Anki package or text export, Markdown cards (Q/A, Obsidian "
+             "SR, quizzes), hashcards, mkdocs-quiz, org-drill or Logseq.")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Deck file to write (default: your decks folder, "
                                "imported/<name>.toml). An existing deck keeps its ids.")] = None,
     phase: Annotated[int | None, typer.Option("--phase", "-p", min=0)] = None,
     module: Annotated[str | None, typer.Option("--module", "-m",
                                                help="Module title for the deck.")] = None,
+    separator: Annotated[list[str] | None, typer.Option(
+        "--separator", help="Obsidian Spaced Repetition separator: TEXT for the inline one, "
+                            "or inline=, inline-reversed=, multiline=, multiline-reversed= "
+                            "TEXT (repeatable).")] = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="Obsidian Spaced Repetition flashcard tag (default flashcards; "
+                      "repeatable).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Turn an Anki export or a Q/A file into a pmquiz deck you can study and edit."""
+    """Turn flashcards kept elsewhere (Anki, Markdown, Obsidian, hashcards, mkdocs-quiz,
+    org-drill, Logseq) into a pmquiz deck you can study and edit."""
     from pmquiz.interop.importer import import_file
 
     home_decks = paths.user_decks_dir(options(ctx).home)
+    settings = _spaced_repetition(separator or [], tag or [])
     result = with_progress("notes", lambda progress: import_file(
-        source, output, home_decks, phase, module, progress))
+        source, output, home_decks, phase, module, progress, {"sr": settings}))
     report = result.report
     warnings = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
                 for w in result.warnings]
@@ -228,11 +238,37 @@ def import_command(
         kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
     out = console()
     say(out, f"Wrote {result.path}: {len(result.deck.cards)} cards ("
-              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") from a "
-              f"{result.format} file; {len(report.added)} new, {len(report.changed)} updated, "
+              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") read as "
+              f"{result.format}; {len(report.added)} new, {len(report.changed)} updated, "
               f"{len(report.retired)} retired.", soft_wrap=True)
     for warning in warnings:
         say(out, f"warning: {warning}", style="yellow", soft_wrap=True)
+
+
+def _spaced_repetition(separators: list[str], tags: list[str]) -> object:
+    """Obsidian Spaced Repetition settings from `--separator` and `--tag`."""
+    from dataclasses import replace
+
+    from pmquiz.errors import ImportFormatError
+    from pmquiz.interop.markdown_qa import SpacedRepetition
+
+    names = {"inline": "inline", "inline-reversed": "inline_reversed",
+             "multiline": "multiline", "multiline-reversed": "multiline_reversed"}
+    given: dict[str, object] = {}
+    for value in separators:
+        key, found, text = value.partition("=")
+        if found and key.strip() in names:
+            given[names[key.strip()]] = text
+        elif found and key.strip():
+            raise ImportFormatError(f"--separator {value!r}: the kind must be one of "
+                                    + ", ".join(names) + " (or give TEXT alone for inline)")
+        else:
+            given["inline"] = value
+    if any(not str(v) for v in given.values()):
+        raise ImportFormatError("--separator needs some text to split on")
+    if tags:
+        given["tags"] = tuple(t.lstrip("#") for t in tags)
+    return replace(SpacedRepetition(), **given)  # type: ignore[arg-type]
 
 
 @progress_app.command("export")

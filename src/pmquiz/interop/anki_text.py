@@ -57,8 +57,9 @@ def _column(value: str, name: str, line: int) -> int:
     return number - 1
 
 
-def read_text_export(path: Path, deck_slug: str) -> ReadNotes:
-    """Parse an Anki text export into cards."""
+def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> ReadNotes:
+    """Parse an Anki text export into cards. (It reads the file's bytes itself, whatever
+    `text` the format registry decoded: a BOM and the encoding error have its own wording.)"""
     raw = path.read_bytes()
     if b"\x00" in raw[:4096]:
         raise ImportFormatError(f"{path}: this is a binary file, not an Anki text export")

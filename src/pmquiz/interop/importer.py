@@ -28,43 +28,20 @@ class Imported:
     report: MergeReport = field(default_factory=MergeReport)
 
 
-def detect(path: Path) -> str:
-    """`apkg` (a package or a collection), `markdown` or `text`, from the file's first bytes
-    and name."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError as exc:
-        raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
-    if head.startswith(b"PK\x03\x04"):
-        return "apkg"  # .apkg and .colpkg: a zip holding a collection
-    if head == b"SQLi":
-        return "apkg"  # a bare collection (.anki2, .anki21): read the same way
-    if path.suffix.lower() in (".apkg", ".colpkg"):
-        raise ImportFormatError(f"{path}: named {path.suffix} but not a zip file, so not an "
-                                "Anki package")
-    if path.suffix.lower() in (".md", ".markdown"):
-        return "markdown"
-    if path.suffix.lower() == ".org" or _looks_like_org(path):
-        raise ImportFormatError(
-            f"{path}: an Org-mode file (org-drill cards are :drill: headings), a format pmquiz "
-            "does not read; it reads Anki packages (.apkg, .colpkg, collections), Anki text "
-            "exports (.txt) and Markdown flashcards (.md). Nothing was imported")
-    return "text"
+def _no_cards(source: Path, tried: list[tuple[str, ReadNotes]]) -> str:
+    """One line naming every format the file was tried as, then each reader's reasons."""
+    from pmquiz.interop.formats import ALL
 
-
-ORG_MARKS = re.compile(r"^(?:#\+(?:TITLE|STARTUP|OPTIONS|FILETAGS):|\*+ .*:drill:)", re.I | re.M)
-
-
-def _looks_like_org(path: Path) -> bool:
-    """Org-mode text by its own markers (`#+TITLE:` lines, `:drill:` headings), which an
-    Anki text export would read as rows of junk."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return bool(ORG_MARKS.search(head))
+    lines = [f"{source}: no cards found; tried as " + ", ".join(label for label, _ in tried)
+             + " (pmquiz reads " + ", ".join(f.label for f in ALL) + "); nothing written"]
+    for label, read in tried:
+        reasons = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
+                   for w in read.warnings[:10]]
+        more = [f"… and {len(read.warnings) - 10} more"] if len(read.warnings) > 10 else []
+        if reasons:
+            lines.append(f"  as {label}:")
+            lines.extend("    " + reason for reason in reasons + more)
+    return "\n".join(lines)
 
 
 def _unique(cards: list[Card]) -> list[Card]:
@@ -74,35 +51,31 @@ def _unique(cards: list[Card]) -> list[Card]:
 
 def import_file(source: Path, target: Path | None, home_decks: Path, phase: int | None,
                 title: str | None,
-                progress: Callable[[int, int], None] | None = None) -> Imported:
-    """Read `source`, write the deck (atomically), return the report."""
-    kind = detect(source)
+                progress: Callable[[int, int], None] | None = None,
+                options: dict[str, object] | None = None) -> Imported:
+    """Read `source`, write the deck (atomically), return the report. `options` are reader
+    settings (`sr`: Obsidian Spaced Repetition separators and tags)."""
+    from pmquiz.interop.formats import OPTIONS, candidates
+
+    chosen, text = candidates(source)
     notes: list[Warning_] = []
     wanted = slugify(title or source.stem, 6)
-    read: ReadNotes
-    if kind == "apkg":
-        from pmquiz.interop.apkg import read_package
+    tried: list[tuple[str, ReadNotes]] = []
+    read = ReadNotes()
+    for fmt in chosen:
+        if fmt.name == "apkg":
+            from pmquiz.interop.apkg import read_package
 
-        read = read_package(source, wanted, progress)
-    elif kind == "markdown":
-        from pmquiz.interop.markdown_qa import read_qa
-
-        read = read_qa(source, wanted)
-    else:
-        from pmquiz.interop.anki_text import read_text_export
-
-        read = read_text_export(source, wanted)
+            read = read_package(source, wanted, progress)
+        else:
+            given = {k: v for k, v in (options or {}).items() if k in OPTIONS.get(fmt.name, ())}
+            read = fmt.read(source, wanted, text, **given)
+        tried.append((fmt.label, read))
+        if read.cards:
+            break
     if not read.cards:
-        reasons = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
-                   for w in read.warnings[:10]]
-        more = f"\n  … and {len(read.warnings) - 10} more" if len(read.warnings) > 10 else ""
-        tried = {"apkg": "an Anki package", "markdown": "Markdown flashcards",
-                 "text": "an Anki text export"}[kind]
-        raise ImportFormatError(f"{source}: no cards found ({kind} format: read as {tried}; "
-                                "pmquiz reads Anki packages, Anki text exports and Markdown "
-                                "flashcards); nothing written"
-                                + ("; why:\n  " + "\n  ".join(reasons) + more
-                                   if reasons else ""))
+        raise ImportFormatError(_no_cards(source, tried))
+    kind = read.format_name or chosen[len(tried) - 1].name
     if target is None:
         # Another file's import may already use this name: the same file again updates
         # it; a different file gets a free name, never merged into the other's cards.

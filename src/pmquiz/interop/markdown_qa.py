@@ -9,9 +9,13 @@
 - **MkDocs Material quizzes**: `#### 1. Question` headings, numbered options (often inside
   `<div class="upper-alpha">`), and an admonition (`??? question "Show Answer"`) saying
   "The correct answer is **B**", followed by the explanation.
-- **Obsidian Spaced Repetition**: `Question::Answer` (and `:::`, which adds the reverse
-  card), multi-line cards split by a line holding `?` (or `??`, reversed too), and clozes
-  written `==highlighted==`.
+- **Obsidian Spaced Repetition**, by the plugin's rules: only in a note tagged `#flashcards`
+  (or a nested tag such as `#flashcards/physics`; other tags with `--tag`), `Question::Answer`
+  (and `:::`, which adds the reverse card), multi-line cards split by a line holding `?` (or
+  `??`, reversed too) and ending at a blank line, and `==highlighted==` clozes, one card per
+  highlight. Separators other than the defaults come from `--separator` or the front matter
+  (`sr-inline`, `sr-inline-reversed`, `sr-multiline`, `sr-multiline-reversed`). Separators
+  inside code or `$math$` are text, and `<!--SR:…-->` scheduling comments are dropped.
 
 The block structure (fenced and indented code, headings of both styles, rules) comes from
 markdown-it-py's CommonMark parser; the card syntaxes above are read over it line by line.
@@ -21,12 +25,12 @@ Every line that ends up in no card is reported with its line number and the reas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
-from pmquiz.interop.records import ReadNotes, id_for
+from pmquiz.interop.records import Parts, ReadNotes, cloze_ids, gap_prompts, id_for
 from pmquiz.model import Card, Kind
 
 QUESTION = re.compile(r"^\s*(?:\*\*|__)?Q(?:uestion)?\s*[:.](?:\*\*|__)?\s*(.*)$",
@@ -44,13 +48,38 @@ ADMONITION = re.compile(r"^\s*(?:\?\?\?\+?|!!!)\s*\w+")
 CORRECT = re.compile(r"(?:correct answer is|answer:)\s*\**\s*\(?([A-Ha-h1-9])\)?\b\**\.?",
                      re.IGNORECASE)
 QUIZ_OPTION = re.compile(r"^\s*[-*]\s*\(([ xX])\)\s*(.+)$")
-SR_REVERSED = re.compile(r"^(?P<q>[^:`|]+?)\s*:::\s*(?P<a>.+)$")
-SR_INLINE = re.compile(r"^(?P<q>[^:`|]+?)\s*::\s*(?P<a>.+)$")
-CODE_SPAN = re.compile(r"`[^`\n]+`")
+CODE_SPAN = re.compile(r"`[^`\n]+`|\$[^$\n]+\$")  # code and inline math: never separators
+SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
 SR_HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
 TAGS_ONLY = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")  # Obsidian tags: metadata, not text
 HTML_LINE = re.compile(r"^\s*</?(?:div|span|p|section)\b[^>]*>\s*$", re.IGNORECASE)
 FLASHCARD_FENCES = {"flashcards", "flashcard", "cards", "anki", "qa"}
+
+
+@dataclass(frozen=True)
+class SpacedRepetition:
+    """The Obsidian Spaced Repetition plugin's settings for one file."""
+
+    inline: str = "::"
+    inline_reversed: str = ":::"
+    multiline: str = "?"
+    multiline_reversed: str = "??"
+    tags: tuple[str, ...] = ("flashcards",)
+
+    def tagged(self, text: str) -> bool:
+        """Whether the note carries one of the flashcard tags (body or front matter)."""
+        names = "|".join(re.escape(t.lstrip("#")) for t in self.tags)
+        body = re.search(rf"(?:^|\s)#(?:{names})(?:/[\w/-]*)?(?=\s|$)",
+                         CODE_SPAN.sub("", text))
+        front = re.search(rf"^(?:tags|tag)\s*:.*\b(?:{names})\b", text[:4000], re.M | re.I)
+        return bool(body or front)
+
+    def patterns(self) -> list[tuple[re.Pattern[str], bool]]:
+        """Inline separators, longest first, each with whether it adds the reverse card."""
+        pairs = sorted([(self.inline_reversed, True), (self.inline, False)],
+                       key=lambda pair: -len(pair[0]))
+        return [(re.compile(rf"^(?P<q>.+?)\s*{re.escape(sep)}\s*(?P<a>.+)$"), both)
+                for sep, both in pairs if sep]
 
 
 @dataclass
@@ -63,14 +92,17 @@ class Pending:
     options: list[tuple[str, str]] = field(default_factory=list)
     in_answer: bool = False
     reverse: bool = False  # Obsidian `??`: the reverse card too
+    ends_at_blank: bool = False  # an Obsidian multi-line card ends at a blank line
 
 
 class Reader:
     """Reads one file's lines (or a fenced block's) into cards and warnings."""
 
-    def __init__(self, deck: str, result: ReadNotes):
+    def __init__(self, deck: str, result: ReadNotes, sr: SpacedRepetition | None = None):
         self.deck = deck
         self.result = result
+        self.sr = sr  # None: the note is not tagged for the plugin, so its syntax is text
+        self.in_math = False  # inside a $$ display-math block
         self.card: Pending | None = None
         self.loose: list[tuple[int, str]] = []  # lines in no card yet (maybe an SR card)
 
@@ -151,7 +183,7 @@ class Reader:
             if numbered:
                 index = self.mkdocs(lines, index, offset, numbered.group(1))
                 continue
-            self.line(line, number, blank_before)
+            self.line(line, number)
             blank_before = False
             index += 1
         self.close()
@@ -159,7 +191,9 @@ class Reader:
 
     def blank(self) -> None:
         card = self.card
-        if card is not None and card.in_answer and card.answer:
+        if card is not None and card.ends_at_blank:
+            self.close()
+        elif card is not None and card.in_answer and card.answer:
             card.answer.append("")  # an answer may go on after a blank line (a list…)
         self.finish_loose()
 
@@ -168,15 +202,21 @@ class Reader:
         if not self.loose:
             return
         text = "\n".join(t for _, t in self.loose)
-        if SR_HIGHLIGHT.search(text):
-            prompt = SR_HIGHLIGHT.sub(lambda m: "{{" + m.group(1).strip() + "}}", text).strip()
-            self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.CLOZE,
-                          prompt=prompt, line=self.loose[0][0]))
+        if self.sr is not None and SR_HIGHLIGHT.search(text):
+            parts: Parts = []
+            last = 0
+            for found in SR_HIGHLIGHT.finditer(text):
+                parts += [("text", text[last:found.start()]), ("gap", found.group(1))]
+                last = found.end()
+            prompts = gap_prompts([*parts, ("text", text[last:])])  # one card per highlight
+            for card_id, prompt in zip(cloze_ids(text, len(prompts)), prompts, strict=True):
+                self.add(Card(deck=self.deck, id=card_id, kind=Kind.CLOZE, prompt=prompt,
+                              line=self.loose[0][0]))
             self.loose = []
             return
         self.drop_loose()
 
-    def line(self, line: str, number: int, blank_before: bool) -> None:
+    def line(self, line: str, number: int) -> None:
         """One non-blank line outside fences."""
         stripped = line.strip()
         question, answer = QUESTION.match(line), ANSWER.match(line)
@@ -195,16 +235,13 @@ class Reader:
             card.answer.append(answer.group(1).strip())
             return
         if card is not None and card.in_answer:
-            if blank_before and card.answer and card.answer[-1] == "" and \
-                    not _structured(line) and any(a.strip() for a in card.answer):
-                self.close()  # a new paragraph after a finished answer
-            else:
-                while card.answer and card.answer[-1] == "" and not any(
-                        a.strip() for a in card.answer):
-                    card.answer.pop()
-                card.answer.append(line.rstrip())
-                return
-        elif card is not None:
+            # An answer runs on, paragraphs and all, to the next question, heading or rule.
+            while card.answer and card.answer[-1] == "" and not any(
+                    a.strip() for a in card.answer):
+                card.answer.pop()
+            card.answer.append(line.rstrip())
+            return
+        if card is not None:
             option = OPTION.match(line)
             if option:
                 card.options.append(((option.group(1) or option.group(2)).upper(),
@@ -221,8 +258,17 @@ class Reader:
 
     def sr_line(self, line: str, number: int) -> None:
         """Obsidian Spaced Repetition: `::`, `:::`, and `?`/`??` separators."""
-        stripped = line.strip()
-        if stripped in ("?", "??"):
+        stripped = SR_COMMENT.sub("", line).strip()
+        sr = self.sr
+        opens_math = stripped.startswith("$$") and not (len(stripped) > 2 and
+                                                        stripped.endswith("$$"))
+        if self.in_math or opens_math:
+            self.in_math = self.in_math != (stripped.count("$$") % 2 == 1)
+        if sr is None or not stripped or self.in_math or opens_math or stripped == "$$":
+            if stripped:  # display math and untagged notes: text, never a card
+                self.loose.append((number, line.rstrip()))
+            return
+        if stripped in (sr.multiline, sr.multiline_reversed):
             if not self.loose:
                 self.warn(number, f'"{stripped}" with no question above it ignored')
                 return
@@ -230,9 +276,10 @@ class Reader:
             start = self.loose[0][0]
             self.loose = []
             self.close()
-            self.card = Pending(start, [question], in_answer=True, reverse=stripped == "??")
+            self.card = Pending(start, [question], in_answer=True,
+                                reverse=stripped == sr.multiline_reversed, ends_at_blank=True)
             return
-        for pattern, both in ((SR_REVERSED, True), (SR_INLINE, False)):
+        for pattern, both in sr.patterns():
             # `code spans` may hold anything, `::` included: match with them masked
             found = pattern.match(CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), stripped))
             if found and not stripped.startswith(("http", "- ")):
@@ -254,7 +301,7 @@ class Reader:
         if info in FLASHCARD_FENCES:
             self.close()
             self.finish_loose()
-            Reader(self.deck, self.result).read(inner, number)
+            Reader(self.deck, self.result, self.sr).read(inner, number)
             return
         if info == "quiz":
             self.close()
@@ -374,45 +421,65 @@ def _structured(line: str) -> bool:
         line.startswith(("    ", "\t"))
 
 
-def read_qa(path: Path, deck_slug: str) -> ReadNotes:
-    """Parse a Markdown flashcard file into basic, choice and cloze cards."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path}: not UTF-8 text") from None
-    result = ReadNotes()
+def read_qa(path: Path, deck_slug: str, text: str | None = None,
+            sr: SpacedRepetition | None = None) -> ReadNotes:
+    """Parse a Markdown flashcard file into basic, choice and cloze cards. `sr` holds the
+    Obsidian Spaced Repetition settings given on the command line (defaults otherwise)."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFormatError(f"{path}: not UTF-8 text") from None
+    result = ReadNotes(format_name="markdown")
     lines = text.splitlines()
-    title = _front_matter(lines)
+    title, settings = _front_matter(lines)
     if title:
         result.decks.append(title)  # the module's title, unless --module gives one
-    Reader(deck_slug, result).read(lines)
+    config = replace(sr or SpacedRepetition(), **settings)  # type: ignore[arg-type]
+    tagged = config.tagged(text)
+    Reader(deck_slug, result, config if tagged else None).read(lines)
     result.cards = [_tidy(card) for card in result.cards]
+    if tagged and result.cards:
+        result.format_name = "obsidian-sr"
+    if not tagged and not result.cards:
+        tags = ", ".join("#" + t.lstrip("#") for t in config.tags)
+        result.warnings.insert(0, Warning_(0, f"no {tags} tag: the Obsidian Spaced "
+                                              "Repetition plugin reads cards only in notes "
+                                              "tagged for it (add the tag, or pass --tag)"))
     return result
 
 
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 
 
-def _front_matter(lines: list[str]) -> str:
+SR_KEYS = {"sr-inline": "inline", "sr-inline-reversed": "inline_reversed",
+           "sr-multiline": "multiline", "sr-multiline-reversed": "multiline_reversed"}
+
+
+def _front_matter(lines: list[str]) -> tuple[str, dict[str, str]]:
     """YAML front matter (`---` lines around `key: value` lines at the top of the file):
-    blanked out of the lines so no key reads as a card; its `title`, if any."""
+    blanked out of the lines so no key reads as a card; its `title` and the Spaced
+    Repetition separators it sets."""
     if not lines or lines[0].strip() != "---":
-        return ""
+        return "", {}
     end = next((i for i, line in enumerate(lines[1:50], 1) if line.strip() in ("---", "...")),
                None)
     if end is None:
-        return ""
+        return "", {}
     title = ""
+    settings: dict[str, str] = {}
     for index in range(end + 1):
         found = FRONT_MATTER_KEY.match(lines[index].strip())
-        if found and found.group(1).lower() == "title":
-            title = found.group(2).strip().strip("\"'")
+        key = found.group(1).lower() if found else ""
+        value = found.group(2).strip().strip("\"'") if found else ""
+        if key == "title":
+            title = value
+        elif key in SR_KEYS and value:
+            settings[SR_KEYS[key]] = value
         lines[index] = ""
-    return title
+    return title, settings
 
 
 def _tidy(card: Card) -> Card:
     """Trailing blank lines out of an answer."""
-    from dataclasses import replace
-
     return replace(card, answer=card.answer.strip("\n"), prompt=card.prompt.strip())

@@ -27,6 +27,7 @@ class ReadNotes:
     # from, so an export can give Anki back the same note (see `interop.anki_notes`)
     origins: list[dict[str, object] | None] = field(default_factory=list)
     notetypes: dict[str, dict[str, object]] = field(default_factory=dict)
+    format_name: str = ""  # the format the file was read as, when a reader decides it
 
 
 def stable_id(prefix: str, key: str) -> str:
@@ -76,3 +77,49 @@ def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
         return None
     return Card(deck=deck, id=card_id, kind=Kind.BASIC, prompt=front, answer=back,
                 explain=explain, source=source)
+
+
+# A cloze text as read from a plain-text format: ("text", words) and ("gap", words) parts.
+Parts = list[tuple[str, str]]
+
+
+def gap_prompts(parts: Parts, each: bool = True, shown: bool = False) -> list[str]:
+    """The pmquiz cloze prompts of one text with gaps: one prompt per gap with the other
+    gaps' words shown (`each`, as hashcards, Obsidian SR and org-drill's hide1cloze ask), or
+    one prompt with every gap (`each=False`). `shown` inverts a per-gap prompt: that gap's
+    words are shown and every other gap is asked (org-drill's show1cloze)."""
+    gaps = [i for i, (kind, _) in enumerate(parts) if kind == "gap"]
+
+    def render(asked: set[int]) -> str:
+        return "".join("{{" + " ".join(words.split()) + "}}" if i in asked else words
+                       for i, (_, words) in enumerate(parts)).strip()
+
+    if not gaps:
+        return []
+    if not each or len(gaps) == 1:
+        return [render(set(gaps))]
+    return [render(set(gaps) - {g} if shown else {g}) for g in gaps]
+
+
+def cloze_ids(key: str, count: int) -> list[str]:
+    """Stable ids for the cards one cloze text makes: the text's id, then `-2`, `-3`…"""
+    first = id_for(None, key)
+    return [first] + [f"{first}-{n}" for n in range(2, count + 1)]
+
+
+def choice_card(deck: str, prompt: str, options: list[tuple[bool, str]], explain: str,
+                line: int) -> Card | None:
+    """A quiz question with marked options: a choice card when one option is right, a list
+    card naming every right option (the options shown in the prompt) when several are, as
+    quiz tools grade "select all that apply"; None when none is marked right."""
+    right = [text for correct, text in options if correct]
+    if not right:
+        return None
+    if len(right) == 1:
+        return Card(deck=deck, id=id_for(None, prompt), kind=Kind.CHOICE, prompt=prompt,
+                    answer=right[0], options=tuple(t for c, t in options if not c),
+                    explain=explain, line=line)
+    shown = prompt + "\n\nChoose every right one of:\n" + "\n".join(
+        f"- {text}" for _, text in options)
+    return Card(deck=deck, id=id_for(None, prompt), kind=Kind.LIST, prompt=shown,
+                items=tuple(right), explain=explain, line=line)

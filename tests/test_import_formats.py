@@ -1,0 +1,109 @@
+"""The formats behind the importer's registry, on the syntax their documentation gives
+(the real files are in test_import_real_files.py): Logseq `#card` blocks, quizzes with the
+answer in bold or in `<details>`, and the Obsidian Spaced Repetition settings (issue #28)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.deck import load_file
+
+runner = CliRunner()
+
+
+def run_import(tmp_path: Path, name: str, text: str, *args: str) -> tuple[dict, list]:
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.toml"
+    result = runner.invoke(app, ["import", str(source), "-o", str(out), "--json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output), list(load_file(out).cards)
+
+
+def test_logseq_card_blocks_keep_their_children_and_drop_properties(tmp_path: Path) -> None:
+    page = ("title:: Product roles\ntags:: pm\n\n- Some note that is no card\n"
+            "- What does a product manager own? #card\n  card-last-interval:: 4\n"
+            "  card-repeats:: 1\n  card-ease-factor:: 2.6\n  id:: 631bf988-bea7\n"
+            "\t- The why and the what\n\t\t- with the team\n"
+            "\t- Not the delivery schedule\n"
+            "- #card A {{cloze roadmap}} is a statement of intent\n"
+            "  collapsed:: true\n\t- not a list of dates\n"
+            "- [[card]] Lonely question with no answer\n")
+    report, cards = run_import(tmp_path, "roles.md", page)
+    assert report["format"] == "logseq"
+    assert [(c.kind.value, c.prompt, c.answer) for c in cards] == [
+        ("basic", "What does a product manager own?",
+         "- The why and the what\n  - with the team\n- Not the delivery schedule"),
+        ("cloze", "A {{roadmap}} is a statement of intent", "")]
+    assert cards[1].explain == "- not a list of dates"
+    assert not any("card-" in c.prompt + c.answer for c in cards)
+    assert any("no child blocks" in w for w in report["warnings"])
+    assert load_file(tmp_path / "out.toml").module.title == "Product roles"
+
+
+def test_quiz_pages_with_the_answer_in_bold_or_in_details(tmp_path: Path) -> None:
+    page = ("# JavaScript questions\n\n###### 1. What's the output?\n\n```javascript\n"
+            "console.log(typeof null)\n```\n\n- A: `\"null\"`\n- B: `\"object\"`\n"
+            "- C: `\"undefined\"`\n\n<details><summary><b>Answer</b></summary>\n<p>\n\n"
+            "#### Answer: B\n\n`typeof null` is a historical quirk.\n\n</p>\n</details>\n\n"
+            "---\n\n###### 2. Which stage comes first?\n\n- Growth\n- **Introduction**\n"
+            "- Maturity\n")
+    report, cards = run_import(tmp_path, "quiz.md", page)
+    assert report["format"] == "checkbox-quiz"
+    first, second = cards
+    assert first.prompt.startswith("What's the output?\n\n```javascript")
+    assert (first.answer, sorted(first.options)) == ('`"object"`', ['`"null"`',
+                                                                    '`"undefined"`'])
+    assert first.explain == "`typeof null` is a historical quirk."
+    assert (second.answer, second.options) == ("Introduction", ("Growth", "Maturity"))
+
+
+def test_several_right_options_make_a_list_card_naming_all_of_them(tmp_path: Path) -> None:
+    report, cards = run_import(tmp_path, "q.md", "## Which are product roles?\n\n"
+                               "- [x] Product manager\n- [ ] Scrum master\n- [x] Designer\n")
+    assert [(c.kind.value, c.items) for c in cards] == [
+        ("list", ("Product manager", "Designer"))]
+    assert "- Scrum master" in cards[0].prompt  # every option is shown to choose from
+
+
+def test_obsidian_separators_from_the_command_line_and_the_front_matter(
+        tmp_path: Path) -> None:
+    note = ("#flashcards/pm\n\nWhat is PLG? ;; Product-led growth\n"
+            "North Star ;;; One number for customer value\n"
+            "The four stages\n;?\nintroduction, growth\nmaturity, decline\n\n"
+            "Not part of the card\n")
+    report, cards = run_import(tmp_path, "a.md", note, "--separator", ";;",
+                               "--separator", "inline-reversed=;;;",
+                               "--separator", "multiline=;?")
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What is PLG?", "Product-led growth"),
+        ("North Star", "One number for customer value"),
+        ("One number for customer value", "North Star"),
+        ("The four stages", "introduction, growth\nmaturity, decline")]
+    assert any("Not part of the card" in w for w in report["warnings"])
+    front = ("---\nsr-inline: \"=>\"\n---\n#flashcards\nWhat is PLG? => Product-led growth\n"
+             "Default::still read? no\n")
+    _report, cards = run_import(tmp_path, "b.md", front)
+    assert [(c.prompt, c.answer) for c in cards][:1] == [("What is PLG?", "Product-led growth")]
+    result = runner.invoke(app, ["import", str(tmp_path / "b.md"), "--separator", "wrong=x"])
+    assert result.exit_code != 0 and "the kind must be one of" in result.output
+
+
+def test_obsidian_reads_only_tagged_notes_and_never_splits_math_or_code(
+        tmp_path: Path) -> None:
+    note = ("Lecture #flashcards/maths\n\n$$\nf :: A \\to B\n$$\n\n"
+            "The map $f :: A \\to B$ is total::every input has an output\n"
+            "`a::b` in code::stays whole\n"
+            "What is a set?::A collection <!--SR:!2024-03-20,124,270-->\n")
+    _report, cards = run_import(tmp_path, "m.md", note)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("The map $f :: A \\to B$ is total", "every input has an output"),
+        ("`a::b` in code", "stays whole"),
+        ("What is a set?", "A collection")]
+    other = runner.invoke(app, ["import", str(tmp_path / "m.md"), "--tag", "cards",
+                                "-o", str(tmp_path / "none.toml")])
+    assert other.exit_code != 0 and "no #cards tag" in other.output
