@@ -26,10 +26,13 @@ FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 def looks_like(text: str) -> bool:
     """Checkbox options under headings, or options with a <details> answer."""
-    headings = re.search(r"^\s{0,3}#{1,6}\s+\S", text, re.M)
-    return bool(re.search(r"^\s*[-*+]\s+\[[xX]\]\s+\S", text, re.M)) or bool(headings) and (
-        ("<details" in text and bool(re.search(r"answer\s*[:：]", text, re.I)))
-        or bool(re.search(r"^\s*[-*+]\s+(?:\*\*[^*\n]+\*\*|__[^_\n]+__)\s*$", text, re.M)))
+    if re.search(r"^\s*[-*+]\s+\[[xX]\]\s+\S", text, re.M):
+        return True
+    if not re.search(r"^\s{0,3}#{1,6}\s+\S", text, re.M):
+        return False
+    in_details = "<details" in text and bool(re.search(r"answer\s*[:：]", text, re.I))
+    bold_option = re.search(r"^\s*[-*+]\s+(?:\*\*[^*\n]+\*\*|__[^_\n]+__)\s*$", text, re.M)
+    return in_details or bool(bold_option)
 
 
 @dataclass
