@@ -65,6 +65,7 @@ def test_quiz_pages_with_the_answer_in_bold_or_in_details(tmp_path: Path) -> Non
 def test_several_right_options_make_a_list_card_naming_all_of_them(tmp_path: Path) -> None:
     report, cards = run_import(tmp_path, "q.md", "## Which are product roles?\n\n"
                                "- [x] Product manager\n- [ ] Scrum master\n- [x] Designer\n")
+    assert report["format"] == "checkbox-quiz"
     assert [(c.kind.value, c.items) for c in cards] == [
         ("list", ("Product manager", "Designer"))]
     assert "- Scrum master" in cards[0].prompt  # every option is shown to choose from
