@@ -23,6 +23,7 @@ from pmquiz.errors import StoreError
 from pmquiz.ui.text import say
 
 if TYPE_CHECKING:
+    from pmquiz.interop.importer import Imported
     from pmquiz.model import Deck
 
 
@@ -224,25 +225,74 @@ def import_command(
     settings = _spaced_repetition(separator or [], tag or [])
     result = with_progress("notes", lambda progress: import_file(
         source, output, home_decks, phase, module, progress, {"sr": settings}))
-    report = result.report
+    parts = [result, *result.more]
     warnings = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
-                for w in result.warnings]
+                for part in parts for w in part.warnings]
+    suspended, not_here = _suspend_imported(ctx, parts)
+    if not_here:
+        warnings.append(f"{source}: {not_here} cards are suspended in Anki, but the deck is "
+                        "outside your decks folder, so they are not suspended here")
+
+    def summary(part: "Imported") -> dict[str, object]:
+        report = part.report
+        return {"deck": str(part.path), "module": part.deck.module.slug,
+                "phase": part.deck.module.phase, "cards": len(part.deck.cards),
+                "added": len(report.added), "updated": len(report.changed),
+                "unchanged": len(report.kept), "retired": report.retired,
+                "suspended": len(part.suspended)}
+
     if as_json:
-        print_json({"deck": str(result.path), "format": result.format,
-                    "cards": len(result.deck.cards), "added": len(report.added),
-                    "updated": len(report.changed), "unchanged": len(report.kept),
-                    "retired": report.retired, "warnings": warnings})
+        print_json({**summary(result), "format": result.format, "warnings": warnings,
+                    "modules": [summary(part) for part in parts]})
         return
-    kinds: dict[str, int] = {}
-    for card in result.deck.cards:
-        kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
     out = console()
-    say(out, f"Wrote {result.path}: {len(result.deck.cards)} cards ("
-              + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") read as "
-              f"{result.format}; {len(report.added)} new, {len(report.changed)} updated, "
-              f"{len(report.retired)} retired.", soft_wrap=True)
+    for part in parts:
+        report = part.report
+        kinds: dict[str, int] = {}
+        for card in part.deck.cards:
+            kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
+        verb = "Wrote" if report.added or report.changed or report.retired or \
+            not part.report.kept else "Unchanged"
+        say(out, f"{verb} {part.path}: {len(part.deck.cards)} cards ("
+                  + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") read as "
+                  f"{result.format}; {len(report.added)} new, {len(report.changed)} updated, "
+                  f"{len(report.retired)} retired.", soft_wrap=True)
+    if suspended:
+        say(out, f"{suspended} cards suspended in Anki stay suspended (pmquiz search "
+                 "--suspended lists them).", soft_wrap=True)
     for warning in warnings:
         say(out, f"warning: {warning}", style="yellow", soft_wrap=True)
+
+
+def _suspend_imported(ctx: typer.Context, parts: list["Imported"]) -> tuple[int, int]:
+    """Suspend, in this home's store, the imported cards Anki had suspended: (cards
+    suspended, cards whose deck this home does not load)."""
+    wanted = [(part, card_id) for part in parts for card_id in part.suspended]
+    if not wanted:
+        return 0, 0
+    from pmquiz.errors import StoreError
+    from pmquiz.workspace import deck_files
+
+    with workspace(ctx) as ws:
+        loaded = {p.resolve() for p in deck_files(ws.home, list(ws.extra_decks),
+                                                  ws.settings.shipped_decks)}
+        done = missing = 0
+        for part, card_id in wanted:
+            slug = part.deck.module.slug
+            if part.path.resolve() not in loaded:
+                missing += 1
+                continue
+            try:
+                stored = ws.store.queue.find_card(f"{slug}/{card_id}")
+            except StoreError:
+                missing += 1
+                continue
+            if stored.card.deck != slug:
+                missing += 1
+                continue
+            ws.store.marks.set_marks(stored.row, suspended=True)
+            done += 1
+    return done, missing
 
 
 def _spaced_repetition(separators: list[str], tags: list[str]) -> object:

@@ -45,10 +45,15 @@ def merge(new: list[Card], old: list[Card],
     manual = [c for c in old if c.keep]
     pool = {c.id: c for c in old if not c.keep}
     claimed: dict[int, Card] = {}
-    # Pass 1: same id.
+    # Pass 1: same id. Ids from the source (Anki GUIDs) also claim hand-written cards:
+    # a card pmquiz exported comes back as itself, whatever its mark.
+    by_id = {c.id: c for c in manual} if not by_similarity else {}
     for index, card in enumerate(new):
         if card.id in pool:
             claimed[index] = pool.pop(card.id)
+        elif card.id in by_id:
+            claimed[index] = by_id.pop(card.id)
+    manual = [c for c in manual if by_similarity or c.id in by_id]
     # Pass 2: most similar unclaimed card of the same kind and section, best pairs first.
     pairs = []
     for index, card in enumerate(new):

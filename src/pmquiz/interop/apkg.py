@@ -227,10 +227,16 @@ def read_package(path: Path, deck_slug: str,
                 note_deck = dict(conn.execute("SELECT nid, min(did) FROM cards GROUP BY nid"))
                 # the cards the package really holds: a card deleted in Anki stays deleted
                 present: dict[int, set[int]] = {}
-                if any(r[1] == "ord" for r in conn.execute("PRAGMA table_info(cards)")):
-                    for nid, ordinal in conn.execute("SELECT nid, ord FROM cards"):
+                suspended: dict[int, set[int]] = {}  # queue -1: suspended in Anki
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(cards)")}
+                if "ord" in columns:
+                    queue = "queue" if "queue" in columns else "0"
+                    for nid, ordinal, state in conn.execute(
+                            f"SELECT nid, ord, {queue} FROM cards"):
                         if isinstance(ordinal, int):
                             present.setdefault(nid, set()).add(ordinal)
+                            if state == -1:
+                                suspended.setdefault(nid, set()).add(ordinal)
                 # a hand-made collection may lack `mod`: the notes still read
                 has_mod = any(r[1] == "mod" for r in conn.execute("PRAGMA table_info(notes)"))
                 notes = conn.execute(f"SELECT id, guid, mid, flds, tags, "
@@ -257,8 +263,14 @@ def read_package(path: Path, deck_slug: str,
         deck_name = decks.get(note_deck.get(nid, 0), "")
         if deck_name and deck_name not in result.decks:
             result.decks.append(deck_name)
-        cards = note_cards(deck_slug, guid, note_type, fields, deck_name, labels,
-                           present.get(nid) if present else None)
+        made = note_cards(deck_slug, guid, note_type, fields, deck_name, labels,
+                          present.get(nid) if present else None)
+        cards = [card for _, card in made]
+        held = suspended.get(nid, set())
+        result.suspended.update(card.id for ordinal, card in made
+                                if ordinal in held or (ordinal < 0 and held and
+                                                       held == present.get(nid)))
+        own = PMQUIZ_GUID.match(guid or "")
         if not cards:
             result.warnings.append(Warning_(0, f"note {nid} ({note_type.name or 'unknown type'}"
                                             ") has no question or answer; skipped"))
@@ -268,6 +280,7 @@ def read_package(path: Path, deck_slug: str,
                                     "no collection.anki21 or anki21b pmquiz can use")
         else:
             result.cards.extend(cards)
+            result.modules.extend([own.group(1) if own else ""] * len(cards))
             result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
                                                result.notetypes))
         if progress and (done % 200 == 0 or done == len(notes)):
@@ -276,11 +289,13 @@ def read_package(path: Path, deck_slug: str,
 
 
 def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
-               deck_name: str, tags: str, present: set[int] | None = None) -> list[Card]:
-    """The cards Anki makes of one note: a cloze card, or one card per template whose front
-    is not empty (a reverse template gives a second card, with an id of its own); without
-    templates, the first two fields. `present`: the template numbers the package holds a
-    card for (None: not known, every template counts)."""
+               deck_name: str, tags: str,
+               present: set[int] | None = None) -> list[tuple[int, Card]]:
+    """The cards Anki makes of one note, each with its template number (-1 for a cloze
+    note's one card, which stands for all of Anki's): a cloze card, or one card per
+    template whose front is not empty (a reverse template gives a second card, with an id
+    of its own); without templates, the first two fields. `present`: the template numbers
+    the package holds a card for (None: not known, every template counts)."""
     cloze_at = note_type.cloze_field()
     if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
         index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
@@ -291,17 +306,17 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
                       if to_text(fields[i]) and not to_text(fields[i]).isdigit()), "")
         card = note_card(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
                          cloze=True, tags=tags)
-        return [card] if card else []
+        return [(-1, card)] if card else []
     if not note_type.templates:
         front = to_markdown(fields[0]) if fields else ""
         back = to_markdown(fields[1]) if len(fields) > 1 else ""
         card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
-        return [card] if card else []
+        return [(0, card)] if card else []
     values = dict(zip(note_type.fields, fields, strict=False))
     unshown = "\n".join(f"{name}: {to_markdown(values[name])}"
                         for name in note_type.unshown_fields()
                         if to_text(values.get(name, "")).strip())
-    made = []
+    made: list[tuple[int, Card]] = []
     for template in note_type.templates:
         if present is not None and template.ord not in present:
             continue  # deleted in Anki: not brought back
@@ -317,7 +332,7 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
         if card is not None and unshown:
             card = replace(card, explain=f"{card.explain}\n\n{unshown}".strip())
         if card is not None:
-            made.append(card)
+            made.append((template.ord, card))
     return made
 
 

@@ -1,5 +1,5 @@
-"""`pmquiz import`: any supported file -> one pmquiz deck file, keeping ids of a deck that
-is already there."""
+"""`pmquiz import`: any supported file -> pmquiz deck files (one per module of a package),
+keeping ids of a deck that is already there."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ class Imported:
     format: str
     warnings: list[Warning_] = field(default_factory=list)
     report: MergeReport = field(default_factory=MergeReport)
+    suspended: list[str] = field(default_factory=list)  # card ids suspended in Anki
+    more: list[Imported] = field(default_factory=list)  # the package's other modules
 
 
 def _no_cards(source: Path, tried: list[tuple[str, ReadNotes]]) -> str:
@@ -54,12 +56,50 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
                 progress: Callable[[int, int], None] | None = None,
                 options: dict[str, object] | None = None) -> Imported:
     """Read `source`, write the deck (atomically), return the report. `options` are reader
-    settings (`sr`: Obsidian Spaced Repetition separators and tags)."""
+    settings (`sr`: Obsidian Spaced Repetition separators and tags). A package holding
+    several modules (Anki decks) writes one deck per module unless `target` names one
+    file; the others are in `Imported.more`."""
+    wanted = slugify(title or source.stem, 6)
+    read, kind = _read(source, wanted, progress, options)
+    groups = _modules(read) if target is None and kind == "apkg" else []
+    if len(groups) > 1 or any(group.slug for group in groups):
+        written = [_write_module(source, kind, group, home_decks, phase, read)
+                   for group in groups]
+        first = written[0]
+        first.more = written[1:]
+        first.warnings = read.warnings + first.warnings
+        return first
+    notes: list[Warning_] = []
+    if target is None:
+        # Another file's import may already use this name: the same file again updates
+        # it; a different file gets a free name, never merged into the other's cards.
+        target, slug = _free_target(home_decks / "imported", wanted, source.name,
+                                    {c.id for c in read.cards})
+        if slug != wanted:
+            notes.append(Warning_(0, f'module slug "{wanted}" is taken by another import in '
+                                  f'{target.parent}; this one is "{slug}" (pass -o to '
+                                  "choose the file)"))
+    existing = existing_deck(target)
+    slug = existing.module.slug if existing else _free_slug(target.parent, wanted, target)
+    module_title = title or (existing.module.title if existing else "") or \
+        (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
+    module = Module(slug=slug, title=module_title,
+                    phase=phase if phase is not None else (existing.module.phase
+                                                           if existing else 0),
+                    order=existing.module.order if existing else 0, source=source.name)
+    done = _write(source, kind, read, list(range(len(read.cards))), module, target,
+                  existing)
+    done.warnings = notes + done.warnings + read.warnings
+    return done
+
+
+def _read(source: Path, wanted: str, progress: Callable[[int, int], None] | None,
+          options: dict[str, object] | None) -> tuple[ReadNotes, str]:
+    """The cards of the first format (of those the file is tried as) that gives any, and
+    that format's name; a file that gives none is refused naming every format tried."""
     from pmquiz.interop.formats import OPTIONS, candidates
 
     chosen, text = candidates(source)
-    notes: list[Warning_] = []
-    wanted = slugify(title or source.stem, 6)
     tried: list[tuple[str, ReadNotes]] = []
     read = ReadNotes()
     for fmt in chosen:
@@ -72,49 +112,120 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
             read = fmt.read(source, wanted, text, **given)
         tried.append((fmt.label, read))
         if read.cards:
+            return read, read.format_name or fmt.name
+    raise ImportFormatError(_no_cards(source, tried))
+
+
+@dataclass
+class Group:
+    """The cards of one module (one Anki deck) of a package."""
+
+    deck_name: str
+    slug: str  # the pmquiz module its cards' GUIDs name, or "" for an Anki deck
+    indexes: list[int] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.deck_name.split("::")[-1].strip()
+
+    @property
+    def phase(self) -> int | None:
+        found = re.search(r"(?:^|::)\s*Phase\s+(\d+)\s*(?:::|$)", self.deck_name)
+        return int(found.group(1)) if found else None
+
+
+def _modules(read: ReadNotes) -> list[Group]:
+    """The package's cards by Anki deck (a pmquiz export makes one per module)."""
+    groups: dict[str, Group] = {}
+    for index, card in enumerate(read.cards):
+        module = read.modules[index] if index < len(read.modules) else ""
+        group = groups.setdefault(card.source, Group(card.source, ""))
+        group.indexes.append(index)
+        group.slug = group.slug or module
+    return list(groups.values())
+
+
+def _write_module(source: Path, kind: str, group: Group, home_decks: Path,
+                  phase: int | None, read: ReadNotes) -> Imported:
+    """Write one module of a package: into the deck that module already has in this home
+    (the learner's own copy of a shipped deck, made only when something changed), or a new
+    deck under `imported/`."""
+    from pmquiz.workspace import deck_files, override_of
+
+    home = home_decks.parent
+    slug = group.slug or slugify(group.title or source.stem, 6)
+    existing, target = None, None
+    for path in deck_files(home, []):
+        deck = existing_deck(path)
+        if deck is not None and deck.module.slug == slug:
+            existing, target = deck, override_of(path, home) or path
             break
-    if not read.cards:
-        raise ImportFormatError(_no_cards(source, tried))
-    kind = read.format_name or chosen[len(tried) - 1].name
     if target is None:
-        # Another file's import may already use this name: the same file again updates
-        # it; a different file gets a free name, never merged into the other's cards.
-        target, slug = _free_target(home_decks / "imported", wanted, source.name,
-                                    {c.id for c in read.cards})
-        if slug != wanted:
-            notes.append(Warning_(0, f'module slug "{wanted}" is taken by another import in '
-                                  f'{target.parent}; this one is "{slug}" (pass -o to '
-                                  "choose the file)"))
-    existing = existing_deck(target)
-    slug = existing.module.slug if existing else _free_slug(target.parent, wanted, target)
+        target = home_decks / "imported" / f"{slug}.toml"
+        existing = existing_deck(target)
+        slug = existing.module.slug if existing else _free_slug(target.parent, slug, target)
+    module = existing.module if existing else Module(
+        slug=slug, title=group.title or source.stem,
+        phase=phase if phase is not None else (group.phase or 0), source=source.name)
+    if phase is not None:
+        module = replace(module, phase=phase)
+    return _write(source, kind, read, group.indexes, module, target, existing)
+
+
+def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module: Module,
+           target: Path, existing: Deck | None) -> Imported:
+    """Merge the cards at `indexes` into `existing` and write the deck (unless nothing
+    changed in a deck that is there already) with the notes' origins beside it."""
+    slug = module.slug
+    taken = [replace(read.cards[i], deck=slug) for i in indexes]
+    origins = [read.origins[i] if i < len(read.origins) else None for i in indexes]
+    uniqued = _unique(taken)
+    origin_of = {card.id: origin for card, origin in zip(uniqued, origins, strict=True)}
+    renamed = {old.id: new.id for old, new in zip(taken, uniqued, strict=True)}
     if kind == "apkg":
-        read.cards = _with_media(source, read.cards, target.parent, slug, read.warnings)
-    module_title = title or (existing.module.title if existing else "") or \
-        (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
-    cards, kept_apart = _valid_cards([replace(c, deck=slug) for c in _unique(read.cards)],
-                                     target, slug)
-    notes += kept_apart
+        uniqued = _with_media(source, uniqued, target.parent, slug, read.warnings)
+    cards, notes = _valid_cards(uniqued, target, slug)
+    if existing is not None:
+        own = {read.cards[i].id for i in indexes if i < len(read.modules) and read.modules[i]}
+        mine = {c.id: c for c in existing.cards}
+        cards = [_kept_fields(c, mine[c.id]) if c.id in own and c.id in mine else c
+                 for c in cards]
     merged, report = merge(cards, list(existing.cards) if existing else [],
                            by_similarity=not read.guided)
-    module = Module(slug=slug, title=module_title,
-                    phase=phase if phase is not None else (existing.module.phase
-                                                           if existing else 0),
-                    order=existing.module.order if existing else 0, source=source.name)
-    deck = Deck(module=module, cards=tuple(merged), category_sets=dict(
-        existing.category_sets) if existing else {})
+    deck = Deck(module=replace(module, source=module.source or source.name),
+                cards=tuple(merged),
+                category_sets=dict(existing.category_sets) if existing else {})
+    suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
+    done = Imported(deck=deck, path=target, format=kind, warnings=notes, report=report,
+                    suspended=suspended)
+    unchanged = existing is not None and not (report.added or report.changed or
+                                              report.retired)
+    if unchanged and existing is not None and not target.exists():
+        done.path = Path(existing.path)  # a shipped deck that is the same: no copy made
+        return done
     text = render_deck(deck, f"Imported by `pmquiz import` from {source.name}.")
     try:
         parse_deck(target, text.encode("utf-8"))
     except DeckErrors as exc:
         raise ImportFormatError(f"{source}: the imported cards do not form a valid deck:\n"
                                 f"{exc}") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)
-    if read.origins:
+    if any(o is not None for o in origin_of.values()):
         from pmquiz.interop.anki_notes import write_origins
 
-        write_origins(target, cards, read.origins, read.notetypes)
-    return Imported(deck=deck, path=target, format=kind, warnings=notes + read.warnings,
-                    report=report)
+        write_origins(target, cards, [origin_of.get(c.id) for c in cards], read.notetypes)
+    return done
+
+
+def _kept_fields(card: Card, mine: Card) -> Card:
+    """A card pmquiz exported, back from Anki: what a note cannot hold (hand-written mark,
+    sibling groups, other accepted wordings, list and cloze settings, the options' order,
+    its section) comes from the deck's own card, so an unchanged card comes back unchanged."""
+    options = mine.options if sorted(card.options) == sorted(mine.options) else card.options
+    return replace(card, keep=mine.keep, groups=mine.groups, also=mine.also,
+                   ordered=mine.ordered, pick=mine.pick, any_order=mine.any_order,
+                   options=options, source=mine.source)
 
 
 GAP_ACROSS_LINES = re.compile(r"\{\{([^{}]*?\n[^{}]*?)\}\}")

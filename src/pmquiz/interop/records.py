@@ -28,6 +28,9 @@ class ReadNotes:
     origins: list[dict[str, object] | None] = field(default_factory=list)
     notetypes: dict[str, dict[str, object]] = field(default_factory=dict)
     format_name: str = ""  # the format the file was read as, when a reader decides it
+    # for packages, one entry per card: the pmquiz module its GUID names ("" for others)
+    modules: list[str] = field(default_factory=list)
+    suspended: set[str] = field(default_factory=set)  # ids of cards suspended in Anki
 
 
 def stable_id(prefix: str, key: str) -> str:
@@ -35,7 +38,7 @@ def stable_id(prefix: str, key: str) -> str:
     return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
 
 
-PMQUIZ_GUID = re.compile(r"^pmquiz:[a-z0-9][a-z0-9-]*/([A-Za-z0-9][A-Za-z0-9_./-]*)$")
+PMQUIZ_GUID = re.compile(r"^pmquiz:([a-z0-9][a-z0-9-]*)/([A-Za-z0-9][A-Za-z0-9_./-]*)$")
 
 
 def id_for(guid: str | None, question: str) -> str:
@@ -43,7 +46,7 @@ def id_for(guid: str | None, question: str) -> str:
     pmquiz wrote (`pmquiz:module/card-id`) gives back the original card id."""
     if guid:
         own = PMQUIZ_GUID.match(guid)
-        return own.group(1) if own else stable_id("note", guid)
+        return own.group(2) if own else stable_id("note", guid)
     return stable_id("q", normalize(question) or question)
 
 

@@ -1,0 +1,100 @@
+"""A package's modules come back as their modules and phases; cards already there (same
+GUID) are updated, never duplicated; cards suspended in Anki stay suspended (issue #28,
+items 2 and 5)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pmquiz.cli import app
+from pmquiz.deck import load_file
+from test_hostile_packages import collection, package
+
+from helpers import basic_cards, write_deck
+
+runner = CliRunner()
+
+
+def run(home: Path, *args: str) -> str:
+    result = runner.invoke(app, ["--home", str(home), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def modules(home: Path) -> dict[str, tuple[int, int]]:
+    """Module slug -> (phase, cards) as `pmquiz` loads them in that home."""
+    data = json.loads(run(home, "decks", "--json"))
+    return {m["slug"]: (m["phase"], m["cards"]) for m in data["modules"]}
+
+
+def test_three_modules_exported_together_come_back_as_three(tmp_path: Path) -> None:
+    first, fresh = tmp_path / "first", tmp_path / "fresh"
+    write_deck(first / "decks", "my-notes", basic_cards(3), phase=1, title="My notes")
+    package_file = tmp_path / "all.apkg"
+    run(first, "export", "anki", "-o", str(package_file))
+    before = modules(first)
+    assert len(before) == 3
+
+    out = json.loads(run(fresh, "import", str(package_file), "--json"))
+    assert sorted(m["module"] for m in out["modules"]) == sorted(before)
+    assert modules(fresh) == before  # same modules, phases and card counts: no duplicates
+    assert load_file(fresh / "decks" / "imported" / "my-notes.toml").module.title == "My notes"
+    # the shipped decks were the same: no copy of them was made
+    assert sorted(p.name for p in (fresh / "decks").rglob("*.toml")) == ["my-notes.toml"]
+
+    again = json.loads(run(fresh, "import", str(package_file), "--json"))
+    assert all(m["added"] == 0 and m["updated"] == 0 for m in again["modules"])
+    assert modules(fresh) == before
+
+
+def test_an_edited_shipped_card_updates_the_learners_copy_in_place(tmp_path: Path) -> None:
+    first, fresh = tmp_path / "first", tmp_path / "fresh"
+    run(first, "stats")  # the shipped decks, as they are
+    from pmquiz import paths
+
+    shipped = next(paths.shipped_decks_dir().rglob("intro-pm.toml"))
+    copy = first / "decks" / shipped.relative_to(paths.shipped_decks_dir())
+    copy.parent.mkdir(parents=True)
+    text = shipped.read_text(encoding="utf-8")
+    card = load_file(shipped).cards[0]
+    copy.write_text(text.replace(card.prompt, card.prompt + " (edited)", 1), encoding="utf-8")
+    package_file = tmp_path / "edited.apkg"
+    run(first, "export", "anki", "-o", str(package_file))
+
+    run(fresh, "import", str(package_file))
+    own = fresh / "decks" / copy.relative_to(first / "decks")
+    assert own.is_file()  # the learner's copy of the shipped deck, made by the import
+    mine = load_file(own)
+    assert [c.id for c in mine.cards] == [c.id for c in load_file(shipped).cards]
+    edited = next(c for c in mine.cards if c.id == card.id)
+    assert edited.prompt.endswith("(edited)")
+    assert modules(fresh) == modules(first)
+
+
+def test_cards_suspended_in_anki_stay_suspended(home: Path, tmp_path: Path) -> None:
+    models = json.dumps({"1": {
+        "id": 1, "name": "Basic", "type": 0,
+        "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+        "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}",
+                   "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}], "css": ""}})
+    rows = [(n, f"guid-{n}", 1, f"Question {n}?\x1fAnswer {n}", "") for n in (1, 2, 3)]
+    db = collection(tmp_path / "c.db", models=models, rows=rows)
+    conn = sqlite3.connect(db)
+    conn.executescript("DROP TABLE cards; CREATE TABLE cards (id, nid, did, ord, queue);")
+    conn.executemany("INSERT INTO cards VALUES (?, ?, 1, 0, ?)",
+                     [(101, 1, 0), (102, 2, -1), (103, 3, 2)])
+    conn.commit()
+    conn.close()
+    source = package(tmp_path, db)
+    out = runner.invoke(app, ["import", str(source)])
+    assert out.exit_code == 0, out.output
+    assert "1 cards suspended in Anki stay suspended" in out.output
+    found = runner.invoke(app, ["search", "--suspended", "--json"])
+    assert [row["prompt"] for row in json.loads(found.output)["cards"]] == ["Question 2?"]
+    elsewhere = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "x.toml")])
+    assert "1 cards are suspended in Anki, but the deck is outside your decks folder" in \
+        " ".join(elsewhere.output.split())
