@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pmquiz.deck import discover, load_decks, load_file, parse_deck, render_deck, write_deck
+from pmquiz.deck import discover, load_decks, load_file, parse_deck, write_deck
+from pmquiz.deck_text import render_deck
 from pmquiz.errors import DeckErrors
 from pmquiz.model import Kind
 
@@ -136,7 +137,7 @@ def test_any_text_gives_a_deck_or_located_errors(text: str) -> None:
 def test_any_card_tables_give_a_deck_or_errors(cards: list[dict[str, object]]) -> None:
     import tomllib
 
-    from pmquiz.deck import _toml_value
+    from pmquiz.deck_text import _toml_value
 
     body = HEAD + "".join(
         "[[cards]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in card.items()) + "\n"

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.config import loads_toml
+from pmquiz.deck_text import deck_data, render_deck
 from pmquiz.errors import DeckError, DeckErrors, WriteError
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck, Kind, Module
@@ -344,103 +345,13 @@ def load_decks(paths: Iterable[Path]) -> list[Deck]:
     return decks
 
 
-def _toml_string(value: str) -> str:
-    out = ['"']
-    for ch in value:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        inner = [_toml_value(v) for v in value]
-        if sum(len(i) for i in inner) < 70:
-            return "[" + ", ".join(inner) + "]"
-        return "[\n" + "".join(f"    {i},\n" for i in inner) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _key(name: str) -> str:
-    return name if re.match(r"^[A-Za-z0-9_-]+$", name) else _toml_string(name)
-
-
-def render_deck(deck: Deck, header: str = "") -> str:
-    """The deck as TOML text: deterministic, so the same deck always gives the same bytes."""
-    module = deck.module
-    parts: list[str] = []
-    if header:
-        parts.extend(f"# {line}".rstrip() for line in header.splitlines())
-        parts.append("")
-    parts.append("[module]")
-    fields: list[tuple[str, Any]] = [("slug", module.slug), ("title", module.title),
-                                     ("phase", module.phase)]
-    if module.phase_title:
-        fields.append(("phase_title", module.phase_title))
-    fields.append(("order", module.order))
-    if module.source:
-        fields.append(("source", module.source))
-    if module.resources:
-        fields.append(("resources", list(module.resources)))
-    if module.next_module:
-        fields.append(("next_module", module.next_module))
-    parts.extend(f"{k} = {_toml_value(v)}" for k, v in fields)
-    set_names = {cats: name for name, cats in deck.category_sets.items()}
-    if deck.category_sets:
-        parts.append("")
-        parts.append("[sets]")
-        parts.extend(f"{_key(name)} = {_toml_value(list(cats))}"
-                     for name, cats in deck.category_sets.items())
-    for card in deck.cards:
-        parts.append("")
-        parts.append("[[cards]]")
-        parts.append(f"id = {_toml_string(card.id)}")
-        parts.append(f"kind = {_toml_string(card.kind.value)}")
-        if card.categories:
-            name = set_names.get(card.categories)
-            value = _toml_string(name) if name else _toml_value(list(card.categories))
-            parts.append(f"categories = {value}")
-        parts.append(f"prompt = {_toml_string(card.prompt)}")
-        if card.answer:
-            parts.append(f"answer = {_toml_string(card.answer)}")
-        if card.options:
-            parts.append(f"options = {_toml_value(list(card.options))}")
-        if card.items:
-            parts.append(f"items = {_toml_value(list(card.items))}")
-        if card.also:
-            parts.append(f"also = {_toml_value(list(card.also))}")
-        if card.explain:
-            parts.append(f"explain = {_toml_string(card.explain)}")
-        if card.source:
-            parts.append(f"source = {_toml_string(card.source)}")
-        if len(card.groups) == 1:
-            parts.append(f"group = {_toml_string(card.groups[0])}")
-        elif card.groups:
-            parts.append(f"group = {_toml_value(list(card.groups))}")
-        if card.pick:
-            parts.append(f"pick = {card.pick}")
-        parts += [f"{flag} = true" for flag in ("ordered", "any_order", "keep")
-                  if getattr(card, flag)]
-    return "\n".join(parts) + "\n"
+def checked_text(path: Path, deck: Deck, header: str = "") -> str:
+    """The deck's text, validated as `parse_deck` would read it back, without parsing the
+    TOML again: the values written are the values read (`deck_text` writes only strings,
+    integers, booleans and lists of strings). Raises `DeckErrors`."""
+    data, text = deck_data(deck, header)
+    _validate(path, data, _Lines(text))
+    return text
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -223,8 +223,17 @@ def import_command(
 
     home_decks = paths.user_decks_dir(options(ctx).home)
     settings = _spaced_repetition(separator or [], tag or [])
+    def loaded() -> list[tuple[Path, Path]]:
+        from pmquiz.config import load_settings
+        from pmquiz.workspace import deck_files, override_of
+
+        home = options(ctx).home
+        shipped = load_settings(paths.config_path(home)).shipped_decks
+        return [(path, override_of(path, home) or path)
+                for path in deck_files(home, list(options(ctx).decks), shipped)]
+
     result = with_progress("notes", lambda progress: import_file(
-        source, output, home_decks, phase, module, progress, {"sr": settings}))
+        source, output, home_decks, phase, module, progress, {"sr": settings}, loaded))
     parts = [result, *result.more]
     warnings = [w.describe(str(source)) if w.line else f"{source}: {w.message}"
                 for part in parts for w in part.warnings]
@@ -270,18 +279,20 @@ def _suspend_imported(ctx: typer.Context, parts: list["Imported"]) -> tuple[int,
     wanted = [(part, card_id) for part in parts for card_id in part.suspended]
     if not wanted:
         return 0, 0
+    from pmquiz.config import load_settings
     from pmquiz.errors import StoreError
     from pmquiz.workspace import deck_files
 
+    opts = options(ctx)
+    shipped = load_settings(paths.config_path(opts.home)).shipped_decks
+    loaded = {p.resolve() for p in deck_files(opts.home, list(opts.decks), shipped)}
+    here = [(part, card_id) for part, card_id in wanted if part.path.resolve() in loaded]
+    if not here:  # a deck written elsewhere: no store to open
+        return 0, len(wanted)
     with workspace(ctx) as ws:
-        loaded = {p.resolve() for p in deck_files(ws.home, list(ws.extra_decks),
-                                                  ws.settings.shipped_decks)}
-        done = missing = 0
-        for part, card_id in wanted:
+        done, missing = 0, len(wanted) - len(here)
+        for part, card_id in here:
             slug = part.deck.module.slug
-            if part.path.resolve() not in loaded:
-                missing += 1
-                continue
             try:
                 stored = ws.store.queue.find_card(f"{slug}/{card_id}")
             except StoreError:

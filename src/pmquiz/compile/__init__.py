@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmquiz.compile.document import Document, Warning_, slugify
-from pmquiz.compile.extract import Left, extract
-from pmquiz.compile.html import looks_like_html, read_html
-from pmquiz.compile.markdown import read_markdown
 from pmquiz.compile.merge import MergeReport, merge
-from pmquiz.compile.overrides import read_overrides
-from pmquiz.compile.page import looks_like_page, read_page
-from pmquiz.deck import load_file, parse_deck, render_deck
+from pmquiz.deck import load_file, parse_deck
+from pmquiz.deck_text import render_deck
 from pmquiz.errors import CompileError, DeckErrors
 from pmquiz.model import Deck, Module
+
+if TYPE_CHECKING:  # the readers and the rules load when a page is compiled, not on import
+    from pmquiz.compile.extract import Left
 
 HEADER = ("Made by `pmquiz compile` from {source}. Edit the source and recompile; cards with\n"
           "keep = true are hand-written additions that recompiling keeps.")
@@ -63,6 +63,11 @@ def read_source(path: Path) -> tuple[str, Document]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CompileError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    from pmquiz.compile.html import looks_like_html, read_html
+    from pmquiz.compile.markdown import read_markdown
+    from pmquiz.compile.overrides import read_overrides
+    from pmquiz.compile.page import looks_like_page, read_page
+
     text = read_overrides(path).apply_reword(text, path)
     if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
         return "html", read_html(text)
@@ -90,6 +95,9 @@ def compile_module(path: Path, phase: int | None = None, existing: Deck | None =
                    document: tuple[str, Document] | None = None) -> Compiled:
     """Compile one module source (already read: `document`, from `read_source`); merge into
     `existing` to keep its ids."""
+    from pmquiz.compile.extract import extract
+    from pmquiz.compile.overrides import read_overrides
+
     fmt, doc = document or read_source(path)
     stem = _stem(path)
     module_slug = slug or (existing.module.slug if existing else "") or doc.slug or \

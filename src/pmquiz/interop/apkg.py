@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -347,15 +348,29 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
     notetypes.setdefault(str(mid), {
         "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
         "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
-    shown = [to_markdown(f) for f in fields]
+    words = [_words(f) for f in fields]
 
     def field_of(text: str) -> int | None:
-        return shown.index(text) if text and text in shown else None
+        """The field the card's text is: only fields with the same words are converted."""
+        if not text:
+            return None
+        wanted = _words(text)
+        return next((i for i, f in enumerate(fields)
+                     if words[i] == wanted and to_markdown(f) == text), None)
 
     return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
              "fields": fields, "prompt": card.prompt, "answer": card.answer,
              "explain": card.explain, "prompt_field": field_of(card.prompt),
              "answer_field": field_of(card.answer)} for card in cards]
+
+
+def _words(text: str) -> str:
+    """A field's or a card's words without markup (HTML tags, entities, Markdown marks):
+    a cheap key that equal texts share."""
+    import html
+
+    plain = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    return " ".join(re.sub(r"[*_`#>|\[\]()!~-]+", " ", plain).split())
 
 
 def _stable_int(text: str) -> int:

@@ -4,58 +4,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from functools import lru_cache
+
+from pmquiz.interop.html_scan import attributes_of, scan
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
-
-
-TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
-ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
-
-
-def _attributes(text: str) -> dict[str, str]:
-    return {name.lower(): html.unescape(value.strip("\"'"))
-            for name, value in ATTRIBUTE.findall(text)}
-
-
-SPECIAL = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">"))
-
-
-def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:
-    """The pieces of an HTML fragment, in order: ("text", decoded text, False, ""), or
-    ("tag", name, closing, attributes). Comments, CDATA and declarations are skipped, and
-    text inside script and style is dropped. Linear in the input (Python's HTMLParser takes
-    minutes on some malformed fields and asserts on others): each `<` is looked at once,
-    and a tag's pattern cannot run past the next `<`."""
-    skip = 0
-    i, size = 0, len(fragment)
-    while i < size:
-        start = fragment.find("<", i)
-        if start < 0:
-            start = size
-        if start > i and not skip:
-            yield "text", html.unescape(fragment[i:start]), False, ""
-        if start >= size:
-            break
-        special = fragment[start + 1:start + 2] in ("!", "?")  # most tags are not
-        for opening, closing in SPECIAL if special else ():
-            if fragment.startswith(opening, start):
-                end = fragment.find(closing, start + len(opening))
-                i = size if end < 0 else end + len(closing)
-                break
-        else:
-            match = TAG.match(fragment, start)
-            if match is None:
-                if not skip:
-                    yield "text", "<", False, ""
-                i = start + 1
-                continue
-            closing_tag, tag = match.group(1) == "/", match.group(2).lower()
-            i = match.end()
-            if tag in ("script", "style"):
-                skip = max(0, skip - 1) if closing_tag else skip + 1
-            elif not skip:
-                yield "tag", tag, closing_tag, match.group(3)
 
 
 def to_text(fragment: str) -> str:
@@ -65,7 +18,7 @@ def to_text(fragment: str) -> str:
         if kind == "text":
             parts.append(value)
         elif value == "img" and not closing:
-            values = _attributes(attributes)
+            values = attributes_of(attributes)
             parts.append(f"[image: {values.get('alt') or values.get('src') or 'image'}]")
         elif value in BLOCK:
             parts.append("\n")
@@ -112,7 +65,7 @@ def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
                 text = re.sub(r"[ \t\r\n]+", " ", text)
             out.append(html.escape(text, quote=False))
         elif value == "img" and not closing:
-            values = _attributes(attributes)
+            values = attributes_of(attributes)
             name = values.get("src") or values.get("alt") or "image"
             out.append(html.escape(_media_label("image", name, media), quote=False))
         elif value in KEPT:
@@ -128,7 +81,7 @@ def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
                 depth += 1
                 if depth > MAX_NESTING:
                     continue
-            values = _attributes(attributes)
+            values = attributes_of(attributes)
             kept = "".join(f' {name}="{html.escape(values[name])}"' for name in KEPT[value]
                            if name in values and not values[name].lower().startswith(
                                ("javascript:", "data:")))
@@ -148,10 +101,25 @@ def _media_label(kind: str, name: str, media: dict[str, str] | None) -> str:
     return f"[{kind}: {name}]" + (f" ({saved})" if saved else "")
 
 
+@lru_cache(maxsize=4096)
+def _cached_markdown(fragment: str) -> str:
+    return _to_markdown(fragment, None)
+
+
 def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
+    """See `_to_markdown`; without media names the result is cached by field text (fields
+    up to 64 KB: the cache never holds more than a few hundred MB)."""
+    if media is None and len(fragment) <= 65536:
+        return _cached_markdown(fragment)
+    return _to_markdown(fragment, media)
+
+
+def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     """An Anki field as Markdown: lists with their markers and numbers, links with their
     URL, tables, bold and italics, line breaks where the field breaks lines, and stray
-    source line breaks read as spaces (markdownify on `safe_html`'s output)."""
+    source line breaks read as spaces (`markdown_out` on `safe_html`'s output). Packages
+    repeat field texts (a note type's template, shared values): each distinct one is
+    converted once."""
     if not looks_like_html(fragment) and "[sound:" not in fragment:
         text = fragment.replace("\xa0", " ")
         return "\n".join(re.sub(r"[ \t]+", " ", line).strip()
@@ -161,13 +129,9 @@ def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     rebuilt = safe_html(fragment, media)
     if "<" not in rebuilt:  # no markup left: the text as it reads (and no parser to run)
         return " ".join(html.unescape(rebuilt).split())
-    from markdownify import markdownify
+    from pmquiz.interop.markdown_out import markdown_of
 
-    markdown = markdownify(rebuilt, bullets="-", heading_style="ATX",
-                           escape_asterisks=False, escape_underscores=False,
-                           escape_misc=False)
-    lines = [line.rstrip() for line in markdown.replace("\xa0", " ").splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return markdown_of(rebuilt)
 
 
 HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -197,7 +161,7 @@ def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
             continue
         if closing or name in EMPTY_ELEMENTS:
             continue
-        found = _attributes(attributes)
+        found = attributes_of(attributes)
         if HIDING.search(found.get("style", "")) or \
                 (classes and classes & set(found.get("class", "").split())):
             out.append(fragment[kept_from:match.start()])

@@ -11,7 +11,8 @@ from pathlib import Path
 from pmquiz.compile import existing_deck
 from pmquiz.compile.document import Warning_, slugify
 from pmquiz.compile.merge import MergeReport, merge
-from pmquiz.deck import free_id, parse_deck, render_deck, write_atomic
+from pmquiz.deck import checked_text, free_id, parse_deck, write_atomic
+from pmquiz.deck_text import render_deck
 from pmquiz.errors import DeckErrors, ImportFormatError
 from pmquiz.interop.records import ReadNotes
 from pmquiz.model import Card, Deck, Module
@@ -54,16 +55,20 @@ def _unique(cards: list[Card]) -> list[Card]:
 def import_file(source: Path, target: Path | None, home_decks: Path, phase: int | None,
                 title: str | None,
                 progress: Callable[[int, int], None] | None = None,
-                options: dict[str, object] | None = None) -> Imported:
+                options: dict[str, object] | None = None,
+                loaded: Callable[[], list[tuple[Path, Path]]] | None = None) -> Imported:
     """Read `source`, write the deck (atomically), return the report. `options` are reader
     settings (`sr`: Obsidian Spaced Repetition separators and tags). A package holding
     several modules (Anki decks) writes one deck per module unless `target` names one
-    file; the others are in `Imported.more`."""
+    file; the others are in `Imported.more`. `loaded` lists the deck files this home
+    loads, each with the file a change to it goes to (the learner's copy of a shipped
+    deck)."""
     wanted = slugify(title or source.stem, 6)
     read, kind = _read(source, wanted, progress, options)
     groups = _modules(read) if target is None and kind == "apkg" else []
     if len(groups) > 1 or any(group.slug for group in groups):
-        written = [_write_module(source, kind, group, home_decks, phase, read)
+        decks = loaded() if loaded else []
+        written = [_write_module(source, kind, group, home_decks, phase, read, decks)
                    for group in groups]
         first = written[0]
         first.more = written[1:]
@@ -146,19 +151,17 @@ def _modules(read: ReadNotes) -> list[Group]:
 
 
 def _write_module(source: Path, kind: str, group: Group, home_decks: Path,
-                  phase: int | None, read: ReadNotes) -> Imported:
+                  phase: int | None, read: ReadNotes,
+                  loaded: list[tuple[Path, Path]]) -> Imported:
     """Write one module of a package: into the deck that module already has in this home
     (the learner's own copy of a shipped deck, made only when something changed), or a new
     deck under `imported/`."""
-    from pmquiz.workspace import deck_files, override_of
-
-    home = home_decks.parent
     slug = group.slug or slugify(group.title or source.stem, 6)
     existing, target = None, None
-    for path in deck_files(home, []):
+    for path, writes_to in loaded:
         deck = existing_deck(path)
         if deck is not None and deck.module.slug == slug:
-            existing, target = deck, override_of(path, home) or path
+            existing, target = deck, writes_to
             break
     if target is None:
         target = home_decks / "imported" / f"{slug}.toml"
@@ -184,17 +187,36 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
     renamed = {old.id: new.id for old, new in zip(taken, uniqued, strict=True)}
     if kind == "apkg":
         uniqued = _with_media(source, uniqued, target.parent, slug, read.warnings)
-    cards, notes = _valid_cards(uniqued, target, slug)
+    cards = uniqued
     if existing is not None:
         own = {read.cards[i].id for i in indexes if i < len(read.modules) and read.modules[i]}
         mine = {c.id: c for c in existing.cards}
         cards = [_kept_fields(c, mine[c.id]) if c.id in own and c.id in mine else c
                  for c in cards]
-    merged, report = merge(cards, list(existing.cards) if existing else [],
-                           by_similarity=not read.guided)
-    deck = Deck(module=replace(module, source=module.source or source.name),
-                cards=tuple(merged),
-                category_sets=dict(existing.category_sets) if existing else {})
+    header = f"Imported by `pmquiz import` from {source.name}."
+
+    def build(these: list[Card]) -> tuple[Deck, MergeReport]:
+        merged, report = merge(these, list(existing.cards) if existing else [],
+                               by_similarity=not read.guided)
+        return Deck(module=replace(module, source=module.source or source.name),
+                    cards=tuple(merged),
+                    category_sets=dict(existing.category_sets) if existing else {}), report
+
+    # One pass when every card is valid (the usual case): the deck is rendered and checked
+    # as it will be read, once; only a deck that fails is checked card by card, to mend or
+    # leave out what fails.
+    notes: list[Warning_] = []
+    deck, report = build(cards)
+    try:
+        text = checked_text(target, deck, header)
+    except DeckErrors:
+        cards, notes = _valid_cards(cards, target, slug)
+        deck, report = build(cards)
+        try:
+            text = checked_text(target, deck, header)
+        except DeckErrors as exc:
+            raise ImportFormatError(f"{source}: the imported cards do not form a valid "
+                                    f"deck:\n{exc}") from None
     suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
     done = Imported(deck=deck, path=target, format=kind, warnings=notes, report=report,
                     suspended=suspended)
@@ -203,12 +225,6 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
     if unchanged and existing is not None and not target.exists():
         done.path = Path(existing.path)  # a shipped deck that is the same: no copy made
         return done
-    text = render_deck(deck, f"Imported by `pmquiz import` from {source.name}.")
-    try:
-        parse_deck(target, text.encode("utf-8"))
-    except DeckErrors as exc:
-        raise ImportFormatError(f"{source}: the imported cards do not form a valid deck:\n"
-                                f"{exc}") from None
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)
     if any(o is not None for o in origin_of.values()):
