@@ -274,36 +274,28 @@ def import_command(
 
 
 def _suspend_imported(ctx: typer.Context, parts: list["Imported"]) -> tuple[int, int]:
-    """Suspend, in this home's store, the imported cards Anki had suspended: (cards
-    suspended, cards whose deck this home does not load)."""
+    """Mark, in this home's store, the imported cards Anki had suspended, to be suspended
+    when their deck is next read (no sync here: the import stays quick): (cards marked,
+    cards whose deck this home does not load)."""
     wanted = [(part, card_id) for part in parts for card_id in part.suspended]
     if not wanted:
         return 0, 0
+    import json
+
     from pmquiz.config import load_settings
-    from pmquiz.errors import StoreError
+    from pmquiz.store.decks import PENDING_SUSPEND
     from pmquiz.workspace import deck_files
 
     opts = options(ctx)
     shipped = load_settings(paths.config_path(opts.home)).shipped_decks
     loaded = {p.resolve() for p in deck_files(opts.home, list(opts.decks), shipped)}
-    here = [(part, card_id) for part, card_id in wanted if part.path.resolve() in loaded]
-    if not here:  # a deck written elsewhere: no store to open
-        return 0, len(wanted)
-    with workspace(ctx) as ws:
-        done, missing = 0, len(wanted) - len(here)
-        for part, card_id in here:
-            slug = part.deck.module.slug
-            try:
-                stored = ws.store.queue.find_card(f"{slug}/{card_id}")
-            except StoreError:
-                missing += 1
-                continue
-            if stored.card.deck != slug:
-                missing += 1
-                continue
-            ws.store.marks.set_marks(stored.row, suspended=True)
-            done += 1
-    return done, missing
+    here = [f"{part.deck.module.slug}/{card_id}" for part, card_id in wanted
+            if part.path.resolve() in loaded]
+    if here:
+        with workspace(ctx, sync=False) as ws:
+            before = json.loads(ws.store.meta.get(PENDING_SUSPEND) or "[]")
+            ws.store.meta.set(PENDING_SUSPEND, json.dumps(sorted({*before, *here})))
+    return len(here), len(wanted) - len(here)
 
 
 def _spaced_repetition(separators: list[str], tags: list[str]) -> object:

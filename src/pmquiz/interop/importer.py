@@ -328,7 +328,9 @@ def _slugs_in(folder: Path, besides: Path) -> set[str]:
         if path.resolve() == besides.resolve():
             continue
         try:
-            module = loads_toml(path.read_text(encoding="utf-8")).get("module", {})
+            # the [module] table only: the cards after it can be megabytes
+            head = path.read_text(encoding="utf-8").split("\n[[cards]]", 1)[0]
+            module = loads_toml(head).get("module", {})
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         if isinstance(module, dict) and isinstance(module.get("slug"), str):

@@ -110,6 +110,10 @@ class Decks(Room):
                 and key not in {str(p.resolve()) for p, *_ in changed}
                 and key not in {old for old, _, _ in moved}]
         if not changed and not touched and not gone and not moved:
+            if self.conn.execute("SELECT 1 FROM meta WHERE key = ?",
+                                 (PENDING_SUSPEND,)).fetchone():
+                with self.write() as conn:
+                    _suspend_pending(conn, set(slugs))
             return report
         with self.write() as conn:
             for old_key, key, stat in moved:
@@ -133,6 +137,7 @@ class Decks(Room):
                     report.retired += conn.execute(
                         "UPDATE cards SET retired = 1 WHERE deck = ? AND retired = 0",
                         (slug,)).rowcount
+            _suspend_pending(conn, set(slugs))
         return report
 
     def file_hashes(self, slugs: set[str]) -> dict[str, str]:
@@ -199,3 +204,28 @@ class Decks(Room):
             entry["kinds"][kind] = count  # type: ignore[index]
             entry["cards"] = int(entry["cards"]) + count  # type: ignore[call-overload]
         return list(found.values())
+
+
+PENDING_SUSPEND = "pending_suspend"  # meta key: card keys an import found suspended
+
+
+def _suspend_pending(conn: sqlite3.Connection, synced: set[str]) -> None:
+    """Suspend the cards an import found suspended in Anki (`pmquiz import` writes their
+    keys without syncing), once their module's deck has been read."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (PENDING_SUSPEND,)).fetchone()
+    if not row:
+        return
+    keys = [k for k in json.loads(row[0]) if isinstance(k, str) and "/" in k]
+    left = []
+    for key in keys:
+        deck, card_id = key.split("/", 1)
+        if deck in synced:
+            conn.execute("UPDATE cards SET suspended = 1 WHERE deck = ? AND card_id = ? "
+                         "AND retired = 0", (deck, card_id))
+        else:
+            left.append(key)
+    if left:
+        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(left),
+                                                                  PENDING_SUSPEND))
+    else:
+        conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_SUSPEND,))
