@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from pmquiz.interop.html_scan import attributes_of, scan
@@ -12,7 +13,17 @@ BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
 
 
 def to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment: tags dropped, entities decoded, images named."""
+    """Visible text of an HTML fragment: tags dropped, entities decoded, images named
+    (cached by field text up to 64 KB, as `to_markdown` is)."""
+    return _cached_text(fragment) if len(fragment) <= 65536 else _to_text(fragment)
+
+
+@lru_cache(maxsize=4096)
+def _cached_text(fragment: str) -> str:
+    return _to_text(fragment)
+
+
+def _to_text(fragment: str) -> str:
     parts: list[str] = []
     for kind, value, closing, attributes in scan(fragment):
         if kind == "text":
@@ -55,7 +66,15 @@ def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
     does; `<br>` and blocks make the breaks), images and sounds as `[image: NAME]` /
     `[sound: NAME]` (with `media` mapping a file name to where it was saved). The result is
     small, well-formed HTML that any parser reads in linear time."""
-    out: list[str] = []
+    return "".join(html.escape(value, quote=False) if kind == "text" else
+                   f"</{value}>" if closing else f"<{value}{attributes}>"
+                   for kind, value, closing, attributes in safe_tokens(fragment, media))
+
+
+def safe_tokens(fragment: str, media: dict[str, str] | None = None
+                ) -> Iterator[tuple[str, str, bool, str]]:
+    """`safe_html` as the tokens `scan` would read from it (text unescaped, kept attributes
+    as escaped `name="value"` text): Markdown is written from these, with no second pass."""
     pre = 0
     depth = 0  # open kept tags; deeper ones are dropped, their text kept
     for kind, value, closing, attributes in scan(fragment):
@@ -63,30 +82,29 @@ def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
             text = _sounds(value, media)
             if not pre:
                 text = re.sub(r"[ \t\r\n]+", " ", text)
-            out.append(html.escape(text, quote=False))
+            yield "text", text, False, ""
         elif value == "img" and not closing:
             values = attributes_of(attributes)
             name = values.get("src") or values.get("alt") or "image"
-            out.append(html.escape(_media_label("image", name, media), quote=False))
+            yield "text", _media_label("image", name, media), False, ""
         elif value in KEPT:
             if value == "pre":
                 pre = max(0, pre - 1) if closing else pre + 1
             if closing:
                 if value not in VOID:
                     if depth <= MAX_NESTING:
-                        out.append(f"</{value}>")
+                        yield "tag", value, True, ""
                     depth = max(0, depth - 1)
                 continue
             if value not in VOID:
                 depth += 1
                 if depth > MAX_NESTING:
                     continue
-            values = attributes_of(attributes)
+            values = attributes_of(attributes) if KEPT[value] else {}
             kept = "".join(f' {name}="{html.escape(values[name])}"' for name in KEPT[value]
                            if name in values and not values[name].lower().startswith(
                                ("javascript:", "data:")))
-            out.append(f"<{value}{kept}>")
-    return "".join(out)
+            yield "tag", value, False, kept
 
 
 SOUND = re.compile(r"\[sound:([^\]]+)\]")
@@ -126,12 +144,12 @@ def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
                          for line in text.splitlines()).strip()
     if len(fragment) > MARKUP_LIMIT:  # one linear pass, whatever the field: its text
         return _sounds(to_text(fragment), media)
-    rebuilt = safe_html(fragment, media)
-    if "<" not in rebuilt:  # no markup left: the text as it reads (and no parser to run)
-        return " ".join(html.unescape(rebuilt).split())
+    tokens = list(safe_tokens(fragment, media))
+    if all(kind == "text" for kind, *_ in tokens):  # no markup left: the text as it reads
+        return " ".join("".join(value for _, value, *_ in tokens).split())
     from pmquiz.interop.markdown_out import markdown_of
 
-    return markdown_of(rebuilt)
+    return markdown_of(tokens)
 
 
 HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

@@ -1,13 +1,14 @@
-"""The Markdown of an Anki field, written in one pass over the small, known-tag HTML that
-`html.safe_html` makes: no parser tree library, so a 6,000-note package converts in a
-fraction of a second. It follows markdownify's conventions (`-` bullets, ATX headings,
-`**bold**`, `*italics*`, pipe tables, fenced code) so decks read the same as before, and
-splits emphasis at line breaks (`<b>a<br>b</b>` is `**a**` and `**b**` on two lines, which
-every Markdown reader shows bold)."""
+"""The Markdown of an Anki field, written in one pass over the tokens of the small,
+known-tag HTML that `html.safe_html` makes: no parser tree library, so a 6,000-note package
+converts in a fraction of a second. It follows markdownify's conventions (`-` bullets, ATX
+headings, `**bold**`, `*italics*`, pipe tables, fenced code) so decks read the same as
+before, and splits emphasis at line breaks (`<b>a<br>b</b>` is `**a**` and `**b**` on two
+lines, which every Markdown reader shows bold)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pmquiz.interop.html_scan import scan
@@ -25,12 +26,12 @@ class Node:
     children: list[Node | str] = field(default_factory=list)
 
 
-def _tree(rebuilt: str) -> Node:
-    """The element tree of `safe_html`'s output; a stray closing tag is ignored and an
+def _tree(tokens: Iterable[tuple[str, str, bool, str]]) -> Node:
+    """The element tree of `safe_html`'s tokens; a stray closing tag is ignored and an
     unclosed element ends with its parent, as a browser reads them."""
     root = Node("")
     stack = [root]
-    for kind, value, closing, attributes in scan(rebuilt):
+    for kind, value, closing, attributes in tokens:
         if kind == "text":
             stack[-1].children.append(value)
         elif closing:
@@ -182,8 +183,8 @@ def _table(node: Node) -> str:
     return "\n".join(out)
 
 
-def markdown_of(rebuilt: str) -> str:
-    """Markdown from `safe_html`'s output."""
-    text = _blocks(_tree(rebuilt))
+def markdown_of(tokens: Iterable[tuple[str, str, bool, str]] | str) -> str:
+    """Markdown from `safe_html`'s tokens (or its output text)."""
+    text = _blocks(_tree(scan(tokens) if isinstance(tokens, str) else tokens))
     lines = [line.rstrip() for line in text.replace("\xa0", " ").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
