@@ -41,8 +41,42 @@ def run(results: Results, env: dict[str, str], tmp: Path, repeat: int) -> None:
         results.put("`pmquiz import` of the 1,639-note .apkg", column, stats_of(
             [run_command([*PMQUIZ, "import", str(package), "-o", str(tmp / "french.toml")], env)
              for _ in range(repeat)]))
+    against_anki(results, env, tmp, repeat, [
+        ("1,639 cloze notes", package),
+        ("355 notes, 22-field note type", package.with_name(
+            "Language_Japanese_Mining_20260328.apkg"))])
     if revlog is not None:
         for command in ("evaluate", "optimize"):
             results.put(f"`pmquiz {command} --reviews` (12,580 reviews)", column,
                         stats_of([run_command([*PMQUIZ, command, "--reviews", str(revlog)], env)
                                   for _ in range(repeat)]))
+
+
+def against_anki(results: Results, env: dict[str, str], tmp: Path, repeat: int,
+                 packages: list[tuple[str, Path]]) -> None:
+    """`pmquiz import` into a home that has its database, against Anki's own library
+    importing the same package into a fresh collection, both as whole processes (issue
+    #28: at most 1.5x). Skipped without the `anki` test extra."""
+    import importlib.util
+    import shutil
+    import sys
+
+    if importlib.util.find_spec("anki") is None:
+        return
+    anki = [sys.executable, str(Path(__file__).with_name("anki_import.py"))]
+    for label, package in packages:
+        if not package.exists():
+            continue
+        mine, theirs = [], []
+        for n in range(repeat):
+            home = tmp / f"anki-race-{n}"
+            shutil.rmtree(home, ignore_errors=True)
+            run_command([*PMQUIZ, "--home", str(home), "due"], env)  # the database exists
+            mine.append(run_command([*PMQUIZ, "--home", str(home), "import", str(package)],
+                                    env))
+            theirs.append(run_command([*anki, str(package)], env))
+        ours, reference = stats_of(mine), stats_of(theirs)
+        results.put(f"`pmquiz import` {label} (whole process)", "import vs Anki", ours)
+        results.put(f"Anki's library, {label} (whole process)", "import vs Anki", reference)
+        results.text(f"ratio pmquiz / Anki, {label} (medians)", "import vs Anki",
+                     f"{ours[0] / reference[0]:.2f}x")

@@ -34,9 +34,12 @@ def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, ob
             for card, origin in zip(cards, origins, strict=False) if origin is not None}
     if not kept:
         return
-    write_atomic(origins_path(deck_file), json.dumps(
-        {"notetypes": notetypes, "cards": kept}, ensure_ascii=False, indent=1,
-        sort_keys=True) + "\n")
+    # one line per card (json's C encoder: an indented dump is written in pure Python)
+    cards = ",\n".join(f"{json.dumps(key, ensure_ascii=False)}: "
+                       f"{json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+                       for key, value in sorted(kept.items()))
+    write_atomic(origins_path(deck_file), "{\"cards\": {\n" + cards + "\n},\n\"notetypes\": "
+                 + json.dumps(notetypes, ensure_ascii=False, sort_keys=True) + "}\n")
 
 
 MAX_SIDECAR_BYTES = 64 * 1024 * 1024

@@ -303,8 +303,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
         extras = [i for i in note_type.back_fields() if i < len(fields)] or \
             list(range(index + 1, len(fields)))
-        extra = next((to_markdown(fields[i]) for i in extras
-                      if to_text(fields[i]) and not to_text(fields[i]).isdigit()), "")
+        extra = next((shown for i in extras
+                      if (shown := to_markdown(fields[i])) and not shown.isdigit()), "")
         card = note_card(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
                          cloze=True, tags=tags)
         return [(-1, card)] if card else []
@@ -364,13 +364,17 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
              "answer_field": field_of(card.answer)} for card in cards]
 
 
+TAGS = re.compile(r"<[^>]*>")
+MARKS = re.compile(r"[*_`#>|\[\]()!~-]+")
+
+
 def _words(text: str) -> str:
     """A field's or a card's words without markup (HTML tags, entities, Markdown marks):
     a cheap key that equal texts share."""
     import html
 
-    plain = html.unescape(re.sub(r"<[^>]*>", " ", text))
-    return " ".join(re.sub(r"[*_`#>|\[\]()!~-]+", " ", plain).split())
+    plain = TAGS.sub(" ", text)
+    return " ".join(MARKS.sub(" ", html.unescape(plain) if "&" in plain else plain).split())
 
 
 def _stable_int(text: str) -> int:

@@ -12,6 +12,12 @@ from pmquiz.interop.html_scan import attributes_of, scan
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 
 
+SPACES = re.compile(r"[ \t]+")
+WHITESPACE = re.compile(r"[ \t\r\n]+")
+BLANK_LINES = re.compile(r"\n{3,}")
+MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|&[a-zA-Z]+;|&#\d+;")
+
+
 def to_text(fragment: str) -> str:
     """Visible text of an HTML fragment: tags dropped, entities decoded, images named
     (cached by field text up to 64 KB, as `to_markdown` is)."""
@@ -34,14 +40,14 @@ def _to_text(fragment: str) -> str:
         elif value in BLOCK:
             parts.append("\n")
     text = "".join(parts).replace("\xa0", " ")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def looks_like_html(text: str) -> bool:
     """True when the text holds tags or entities."""
     # [^<>]: a tag's pattern stops at the next "<" (linear on "<a <a <a …")
-    return bool(re.search(r"</?[a-zA-Z][^<>]*>|&[a-zA-Z]+;|&#\d+;", text))
+    return bool(MARKUP.search(text))
 
 
 def to_html(text: str) -> str:
@@ -81,7 +87,7 @@ def safe_tokens(fragment: str, media: dict[str, str] | None = None
         if kind == "text":
             text = _sounds(value, media)
             if not pre:
-                text = re.sub(r"[ \t\r\n]+", " ", text)
+                text = WHITESPACE.sub(" ", text)
             yield "text", text, False, ""
         elif value == "img" and not closing:
             values = attributes_of(attributes)
@@ -140,7 +146,7 @@ def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     converted once."""
     if not looks_like_html(fragment) and "[sound:" not in fragment:
         text = fragment.replace("\xa0", " ")
-        return "\n".join(re.sub(r"[ \t]+", " ", line).strip()
+        return "\n".join(SPACES.sub(" ", line).strip()
                          for line in text.splitlines()).strip()
     if len(fragment) > MARKUP_LIMIT:  # one linear pass, whatever the field: its text
         return _sounds(to_text(fragment), media)
@@ -178,6 +184,10 @@ def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
                     hidden, kept_from = None, match.end()
             continue
         if closing or name in EMPTY_ELEMENTS:
+            continue
+        # most tags carry neither a hiding style nor a class: no attributes parsed for them
+        styled = "style" in attributes and HIDING.search(attributes) is not None
+        if not styled and not (classes and "class" in attributes):
             continue
         found = attributes_of(attributes)
         if HIDING.search(found.get("style", "")) or \

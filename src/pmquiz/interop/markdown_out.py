@@ -47,6 +47,7 @@ def _tree(tokens: Iterable[tuple[str, str, bool, str]]) -> Node:
     return root
 
 
+BLANK_LINES = re.compile(r"\n{3,}")
 HREF = re.compile(r'href="([^"]*)"')
 
 
@@ -187,4 +188,4 @@ def markdown_of(tokens: Iterable[tuple[str, str, bool, str]] | str) -> str:
     """Markdown from `safe_html`'s tokens (or its output text)."""
     text = _blocks(_tree(scan(tokens) if isinstance(tokens, str) else tokens))
     lines = [line.rstrip() for line in text.replace("\xa0", " ").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
