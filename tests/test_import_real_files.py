@@ -27,6 +27,7 @@ def _matches(card: Any, want: dict[str, Any]) -> bool:
         "prompt": lambda v: card.prompt == v,
         "prompt_has": lambda v: v in card.prompt,
         "answer": lambda v: card.answer == v,
+        "answer_has": lambda v: v in card.answer,
         "options": lambda v: sorted(card.options) == sorted(v),
         "items": lambda v: list(card.items) == v,
         "explain_has": lambda v: v in card.explain,
@@ -75,3 +76,20 @@ def test_a_file_in_no_known_format_is_refused_in_one_line(tmp_path: Path) -> Non
     assert "no cards found; tried as Markdown flashcards" in first
     assert "hashcards" in first and "org-drill" in first and "Logseq" in first
     assert "no #flashcards tag" in result.output
+
+
+def test_a_package_card_suspended_in_anki_is_suspended_here(home: Path) -> None:
+    """The real Japanese package has one suspended card (Anki's library says so): after
+    the import, the next command suspends it, and nothing of the note type's CSS, scripts
+    or template syntax reaches a card."""
+    package = SAMPLES.parent / "anki" / "mauriciopoppe-anki-decks" / \
+        "Language_Japanese_Mining_20260328.apkg"
+    result = runner.invoke(app, ["import", str(package)])
+    assert result.exit_code == 0, result.output
+    assert "1 cards suspended in Anki stay suspended" in result.output
+    found = json.loads(runner.invoke(app, ["search", "--suspended", "--json"]).output)
+    assert len(found["cards"]) == 1 and "進む" in found["cards"][0]["prompt"]
+    deck = load_file(next((home / "decks" / "imported").glob("*.toml")))
+    for card in deck.cards:
+        text = card.prompt + card.answer + card.explain
+        assert ":root" not in text and "{{" not in text and "<script" not in text
