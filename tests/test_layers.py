@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # Top to bottom. A name ending in "." covers a package's modules.
 LAYERS = [
     ["pmquiz.__main__", "pmquiz.entry", "pmquiz.cli", "pmquiz.commands."],
-    ["pmquiz.ui."],
+    ["pmquiz.ui.", "pmquiz.cohort."],
     ["pmquiz.session.", "pmquiz.classify", "pmquiz.statement_check"],
     ["pmquiz.card_actions", "pmquiz.lint."],
     ["pmquiz.stats", "pmquiz.today", "pmquiz.agenda", "pmquiz.optimize", "pmquiz.workspace",

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 HEAVY = ("questionary", "prompt_toolkit", "sqlite_utils", "fsrs", "genanki", "fsrs_rs_python",
-         "wordfreq", "numpy", "tokenizers", "safetensors", "wordllama")
+         "wordfreq", "numpy", "tokenizers", "safetensors", "wordllama", "duckdb",
+         "pmquiz.cohort")
 
 
 def imported_by(*args: str) -> set[str]:
@@ -31,3 +32,11 @@ def test_due_imports_neither_questionary_nor_sqlite_utils_once_migrated() -> Non
     loaded = imported_by("due", "--json")
     assert not {m for m in ("questionary", "prompt_toolkit", "sqlite_utils", "fsrs", "wordfreq",
                             "numpy") if m in loaded}
+
+
+def test_the_path_to_the_first_question_loads_no_cohort_code() -> None:
+    """`pmquiz` (the overview that leads to the first question) never loads the cohort
+    report or DuckDB (issue #29)."""
+    imported_by("due")
+    loaded = imported_by("study") | imported_by()
+    assert not {m for m in loaded if m.startswith(("pmquiz.cohort", "duckdb"))}

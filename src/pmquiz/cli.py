@@ -11,6 +11,7 @@ import typer
 # The command modules register themselves on `app` when imported.
 import pmquiz.commands.cards
 import pmquiz.commands.classify
+import pmquiz.commands.cohort
 import pmquiz.commands.daily
 import pmquiz.commands.exchange
 import pmquiz.commands.maintenance

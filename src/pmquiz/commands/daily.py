@@ -195,7 +195,10 @@ def check(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = Fal
 def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = False,
          explain: Annotated[bool, typer.Option(
              "--explain", help="Print what each rule checks, with a bad and a good card.")]
-         = False) -> None:
+         = False,
+         cohort: Annotated[list[str] | None, typer.Option(
+             "--cohort", help="Shared logs of a cohort (files, folders or globs): their "
+                              "findings are listed with the static ones.")] = None) -> None:
     """Find cards a learner would stumble on; exit 1 if there are any."""
     from pmquiz import lint as rules
     from pmquiz.deck import load_decks
@@ -204,7 +207,14 @@ def lint(ctx: typer.Context, targets: TargetsArg = None, as_json: JsonOpt = Fals
         _explain_rules(as_json)
         return
     files = target_files(ctx, targets)
-    found = rules.lint(load_decks(files))
+    decks = load_decks(files)
+    found = rules.lint(decks)
+    if cohort:
+        from pmquiz.cohort.analysis import analyse
+        from pmquiz.cohort.findings import cohort_findings
+
+        found = sorted(found + cohort_findings(analyse(cohort), decks),
+                       key=lambda f: (f.path, f.line, f.rule))
     if as_json:
         print_json({"files": [str(f) for f in files],
                     "findings": [f.to_dict() for f in found]})

@@ -1,6 +1,7 @@
 """Decks in and out: `compile`, `import`, `export`, `progress`."""
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -326,23 +327,37 @@ def _spaced_repetition(separators: list[str], tags: list[str]) -> object:
 
 @progress_app.command("export")
 @reports_errors
-def progress_export(ctx: typer.Context, output: OutputOpt = None) -> None:
-    """Your review log as JSON Lines (one review a line), for another machine."""
+def progress_export(
+    ctx: typer.Context, output: OutputOpt = None,
+    share: Annotated[bool, typer.Option(
+        "--share", help="For a course author's cohort report: your random learner id on "
+                        "every review, card kinds and phases; no name, no path.")] = False,
+    with_answers: Annotated[bool, typer.Option(
+        "--with-answers", help="With --share: include your typed answers too (the option "
+                               "you picked on a choice card is always included).")] = False,
+) -> None:
+    """Your review log as JSON Lines (one review a line), for another machine, or with
+    --share for a course author."""
     from pmquiz.deck import replace_atomically
-    from pmquiz.interop.progress import export_lines
+    from pmquiz.interop.progress import export_lines, share_lines
 
+    if with_answers and not share:
+        raise typer.BadParameter("--with-answers goes with --share", param_hint="--with-answers")
     # line by line from the database cursor: memory stays flat however long the log
     written = 0
     with workspace(ctx) as ws:
+        def lines() -> Iterator[str]:
+            return share_lines(ws.store, with_answers) if share else export_lines(ws.store)
+
         if output is None:
-            for line in export_lines(ws.store):
+            for line in lines():
                 sys.stdout.write(line + "\n")
             return
 
         def write(tmp: Path) -> None:
             nonlocal written
             with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-                for line in export_lines(ws.store):
+                for line in lines():
                     handle.write(line + "\n")
                     written += 1
 

@@ -35,10 +35,10 @@ def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, ob
     if not kept:
         return
     # one line per card (json's C encoder: an indented dump is written in pure Python)
-    cards = ",\n".join(f"{json.dumps(key, ensure_ascii=False)}: "
+    lines = ",\n".join(f"{json.dumps(key, ensure_ascii=False)}: "
                        f"{json.dumps(value, ensure_ascii=False, sort_keys=True)}"
                        for key, value in sorted(kept.items()))
-    write_atomic(origins_path(deck_file), "{\"cards\": {\n" + cards + "\n},\n\"notetypes\": "
+    write_atomic(origins_path(deck_file), "{\"cards\": {\n" + lines + "\n},\n\"notetypes\": "
                  + json.dumps(notetypes, ensure_ascii=False, sort_keys=True) + "}\n")
 
 

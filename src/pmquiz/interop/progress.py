@@ -37,6 +37,40 @@ def export_lines(store: Store) -> Iterator[str]:
         yield json.dumps(line, ensure_ascii=False)
 
 
+LEARNER_KEY = "learner_id"
+CHOSEN_KINDS = ("choice", "classify")  # their answers are an option's text: always shared
+
+
+def learner_id(store: Store) -> str:
+    """This home's stable random learner id for shared logs (made once, kept in the
+    database; it holds no name and no path)."""
+    import uuid
+
+    found = store.meta.get(LEARNER_KEY)
+    if not found:
+        found = uuid.uuid4().hex
+        store.meta.set(LEARNER_KEY, found)
+    return found
+
+
+def share_lines(store: Store, with_answers: bool = False) -> Iterator[str]:
+    """The log for a course author's cohort report, one JSON object a line: the learner's
+    random id on every line, each card's kind and phase; typed answers only with
+    `with_answers` (an option picked on a choice or classify card always: it is the
+    option's text)."""
+    learner = learner_id(store)
+    for (uid, module, phase, card, kind, when, rating, duration, answer, correct, grade,
+         mode, override) in store.log.shared_reviews():
+        line = {
+            "learner": learner, "id": uid, "phase": phase, "module": module, "card": card,
+            "kind": kind, "time": datetime.fromtimestamp(when, UTC).isoformat(),
+            "rating": rating, "duration_ms": duration,
+            "correct": None if correct is None else bool(correct), "grade": grade,
+            "mode": mode, "override": override,
+            "answer": answer if with_answers or kind in CHOSEN_KINDS else None}
+        yield json.dumps(line, ensure_ascii=False)
+
+
 @dataclass
 class MergeResult:
     """What a progress import did."""

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from pmquiz.errors import StoreError
 from pmquiz.model import CardState, Rating, State
@@ -210,6 +210,14 @@ class ReviewLog(Room):
             "r.correct, r.grade, r.mode, r.override FROM reviews r JOIN cards c "
             "ON c.id = r.card "
             "ORDER BY r.time, r.uid")
+
+    def shared_reviews(self) -> Iterator[tuple[Any, ...]]:
+        """The whole log in time order for a cohort file: uid, module, phase, card id, kind,
+        time, rating, duration, answer, correct, grade, mode, override."""
+        yield from self.conn.execute(
+            "SELECT r.uid, c.deck, c.phase, c.card_id, c.kind, r.time, r.rating, "
+            "r.duration_ms, r.answer, r.correct, r.grade, r.mode, r.override FROM reviews r "
+            "JOIN cards c ON c.id = r.card ORDER BY r.time, r.uid")
 
     def last_review(self) -> tuple[int, int, str, datetime, Rating] | None:
         """The newest review: (review id, card row, card key, time, rating)."""

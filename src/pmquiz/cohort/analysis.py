@@ -1,0 +1,247 @@
+"""The cohort analysis: SQL that DuckDB runs in process over the shared logs where they lie
+(JSON Lines or Parquet; no import step).
+
+Definitions (all per card within its module, on each learner's first meeting of the card
+unless said otherwise):
+
+- facility: the share of learners right at their first meeting;
+- item-rest correlation: Pearson's r between the card's first-meeting score (0/1) and the
+  learner's share right on the module's other cards (the corrected item-total
+  correlation), over learners who met at least two cards of the module;
+- upper-lower: facility in the top third of learners (by share right in the module) minus
+  facility in the bottom third;
+- lapse rate: the share of later reviews (second and after) answered wrong;
+- median answer time: over all reviews; first-meeting time: over first meetings;
+- override rate: the share of reviews whose grade the learner overruled;
+- picks: for choice and classify cards, first-meeting answers by option and ability third;
+- wrong answers: the most frequent wrong typed answers at first meeting (case and outer
+  spaces folded).
+
+Per module and per phase: learners, reviews, retention (later reviews right), the share of
+learners who mastered it (met every card, last answer to each right), the median days from
+their first review to mastery (when the last card's final run of right answers began), and
+learners who stopped (not mastered, no review in the last 14 days of the cohort's log).
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmquiz.errors import PmquizError
+
+SUFFIXES = (".jsonl", ".ndjson", ".parquet")  # what a folder is searched for (a .json file
+# is read when named, as one JSON Lines file)
+COLUMNS = {"learner": "VARCHAR", "id": "VARCHAR", "phase": "INTEGER", "module": "VARCHAR",
+           "card": "VARCHAR", "kind": "VARCHAR", "time": "VARCHAR", "rating": "INTEGER",
+           "duration_ms": "BIGINT", "correct": "BOOLEAN", "grade": "VARCHAR",
+           "mode": "VARCHAR", "override": "VARCHAR", "answer": "VARCHAR"}
+STOPPED_DAYS = 14
+
+
+class CohortError(PmquizError):
+    """Logs that cannot be read, or none given."""
+
+
+@dataclass
+class Figures:
+    """What the SQL found: rows as dictionaries."""
+
+    cards: list[dict[str, Any]] = field(default_factory=list)
+    picks: list[dict[str, Any]] = field(default_factory=list)
+    wrong: list[dict[str, Any]] = field(default_factory=list)
+    modules: list[dict[str, Any]] = field(default_factory=list)
+    phases: list[dict[str, Any]] = field(default_factory=list)
+    curves: list[dict[str, Any]] = field(default_factory=list)  # retention by review number
+    learners: int = 0
+    reviews: int = 0
+    files: int = 0
+
+
+def log_files(sources: list[str]) -> list[Path]:
+    """Files, folders (every log file below them) and globs, as paths; none is an error."""
+    found: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        elif path.is_file():
+            found.append(path)
+        else:
+            matched = sorted(Path(p) for p in glob.glob(source, recursive=True))  # noqa: PTH207
+            if not matched:
+                raise CohortError(f"{source}: no such file, folder or matching files")
+            found += [p for p in matched if p.is_file()]
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        raise CohortError("no log files found (give files, folders or globs of .jsonl or "
+                          ".parquet logs from `pmquiz progress export --share`)")
+    return unique
+
+
+def _source_sql(files: list[Path]) -> str:
+    """One relation over every file, JSON Lines and Parquet alike, with the shared columns."""
+    def quoted(paths: list[Path]) -> str:
+        return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+    parts = []
+    jsons = [p for p in files if p.suffix.lower() != ".parquet"]
+    parquets = [p for p in files if p.suffix.lower() == ".parquet"]
+    names = ", ".join(COLUMNS)
+    if jsons:
+        columns = ", ".join(f"'{k}': '{v}'" for k, v in COLUMNS.items())
+        parts.append(f"SELECT {names} FROM read_json({quoted(jsons)}, "
+                     f"format = 'newline_delimited', columns = {{{columns}}})")
+    if parquets:
+        casts = ", ".join(f"CAST({k} AS {v}) AS {k}" for k, v in COLUMNS.items())
+        parts.append(f"SELECT {casts} FROM read_parquet({quoted(parquets)}, "
+                     "union_by_name = true)")
+    return " UNION ALL ".join(parts)
+
+
+PREPARE = """
+CREATE TEMP TABLE r AS
+SELECT learner, coalesce(phase, 0) AS phase, module, card, coalesce(kind, '') AS kind,
+       CAST(time AS TIMESTAMPTZ) AS t, rating, duration_ms,
+       coalesce(correct, rating > 1) AS ok, answer,
+       nullif(trim(coalesce(override, '')), '') IS NOT NULL AS overruled,
+       row_number() OVER (PARTITION BY learner, module, card ORDER BY time, id) AS n,
+       row_number() OVER (PARTITION BY learner, module, card ORDER BY time DESC, id DESC)
+           AS back
+FROM source
+WHERE learner IS NOT NULL AND module IS NOT NULL AND card IS NOT NULL
+  AND rating BETWEEN 1 AND 4 AND time IS NOT NULL;
+
+CREATE TEMP TABLE first AS
+SELECT learner, phase, module, card, kind, ok::INTEGER AS score, duration_ms, answer
+FROM r WHERE n = 1;
+
+CREATE TEMP TABLE ability AS
+SELECT learner, module, sum(score) AS total, count(*) AS met,
+       ntile(3) OVER (PARTITION BY module
+                      ORDER BY sum(score)::DOUBLE / count(*), learner) AS third
+FROM first GROUP BY learner, module;
+"""
+
+CARDS = """
+WITH item AS (
+    SELECT f.module, f.card, any_value(f.kind) AS kind, any_value(f.phase) AS phase,
+           count(*) AS learners, avg(f.score) AS facility,
+           corr(f.score::DOUBLE, (a.total - f.score)::DOUBLE / (a.met - 1))
+               FILTER (WHERE a.met > 1) AS item_rest,
+           avg(f.score) FILTER (WHERE a.third = 3)
+               - avg(f.score) FILTER (WHERE a.third = 1) AS upper_lower,
+           median(f.duration_ms) AS first_ms
+    FROM first f JOIN ability a USING (learner, module)
+    GROUP BY f.module, f.card),
+later AS (
+    SELECT module, card, count(*) AS reviews,
+           avg((NOT ok)::INTEGER) FILTER (WHERE n > 1) AS lapse_rate,
+           median(duration_ms) AS median_ms, avg(overruled::INTEGER) AS override_rate
+    FROM r GROUP BY module, card)
+SELECT * FROM item JOIN later USING (module, card) ORDER BY phase, module, card
+"""
+
+PICKS = """
+SELECT f.module, f.card, f.answer, a.third, count(*) AS picks, max(f.score) AS right
+FROM first f JOIN ability a USING (learner, module)
+WHERE f.kind IN ('choice', 'classify') AND f.answer IS NOT NULL
+GROUP BY ALL ORDER BY f.module, f.card, picks DESC
+"""
+
+WRONG = """
+SELECT module, card, said, times, answered FROM (
+    SELECT module, card, lower(trim(answer)) AS said, count(*) AS times,
+           any_value(answered) AS answered,
+           row_number() OVER (PARTITION BY module, card
+                              ORDER BY count(*) DESC, lower(trim(answer))) AS place
+    FROM (SELECT *, count(*) FILTER (WHERE answer IS NOT NULL AND trim(answer) <> '')
+                        OVER (PARTITION BY module, card) AS answered FROM first)
+    WHERE score = 0 AND answer IS NOT NULL AND trim(answer) <> ''
+      AND kind NOT IN ('choice', 'classify')
+    GROUP BY module, card, lower(trim(answer)))
+WHERE place <= 3 ORDER BY module, card, times DESC
+"""
+
+
+CURVES = """
+SELECT module, n AS review, count(*) AS reviews, avg(ok::INTEGER) AS retention
+FROM r WHERE n BETWEEN 2 AND 8 GROUP BY module, n ORDER BY module, n
+"""
+
+
+def _groups_sql(key: str) -> str:
+    """Per module (`key` = module) or per phase: learners, reviews, retention, mastery,
+    days to mastery, stopped."""
+    return f"""
+WITH size AS (SELECT {key}, count(DISTINCT module || '/' || card) AS cards
+              FROM r GROUP BY {key}),
+last AS (SELECT learner, {key}, count(*) AS met, bool_and(ok) AS all_ok
+         FROM r WHERE back = 1 GROUP BY learner, {key}),
+streak AS (
+    SELECT learner, {key}, module, card,
+           min(t) FILTER (WHERE n > coalesce(last_fail, 0)) AS since
+    FROM (SELECT *, max(CASE WHEN NOT ok THEN n END)
+                        OVER (PARTITION BY learner, module, card) AS last_fail FROM r)
+    GROUP BY learner, {key}, module, card),
+span AS (SELECT learner, {key}, min(t) AS began, max(t) AS ended, count(*) AS reviews,
+                count(*) FILTER (WHERE n > 1) AS later,
+                count(*) FILTER (WHERE n > 1 AND ok) AS later_ok
+         FROM r GROUP BY learner, {key}),
+reached AS (SELECT learner, {key}, max(since) AS reached_at FROM streak GROUP BY learner, {key}),
+per AS (
+    SELECT s.learner, s.{key}, s.began, s.ended, s.reviews, s.later, s.later_ok,
+           (l.met = z.cards AND l.all_ok) AS mastered, x.reached_at
+    FROM span s JOIN last l USING (learner, {key}) JOIN size z USING ({key})
+         JOIN reached x USING (learner, {key})),
+ends AS (SELECT max(t) AS cohort_end FROM r)
+SELECT {key}, count(*) AS learners, sum(reviews) AS reviews,
+       sum(later_ok)::DOUBLE / nullif(sum(later), 0) AS retention,
+       avg(mastered::INTEGER) AS mastered,
+       median(epoch(reached_at - began) / 86400.0) FILTER (WHERE mastered) AS days_to_mastery,
+       count(*) FILTER (WHERE NOT mastered
+                        AND ended < cohort_end - INTERVAL {STOPPED_DAYS} DAY) AS stopped
+FROM per, ends GROUP BY {key} ORDER BY {key}
+"""
+
+
+def _rows(conn: Any, sql: str) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql)
+    names = [d[0] for d in cursor.description]
+    # DuckDB's corr() is NaN where a card's scores do not vary: no figure, as JSON has none
+    return [{k: None if isinstance(v, float) and math.isnan(v) else v
+             for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
+
+
+def analyse(sources: list[str], threads: int | None = None) -> Figures:
+    """Run the analysis over the logs `sources` name (files, folders, globs)."""
+    import duckdb
+
+    files = log_files(sources)
+    conn = duckdb.connect(":memory:")
+    try:
+        if threads:
+            conn.execute(f"SET threads = {int(threads)}")
+        try:
+            conn.execute(f"CREATE TEMP VIEW source AS {_source_sql(files)}")
+            conn.execute(PREPARE)
+        except duckdb.Error as exc:
+            raise CohortError(f"cannot read the logs: {str(exc).splitlines()[0]}") from None
+        figures = Figures(files=len(files))
+        counts = conn.execute("SELECT count(DISTINCT learner), count(*) FROM r").fetchone()
+        figures.learners, figures.reviews = counts if counts else (0, 0)
+        if not figures.reviews:
+            raise CohortError("the logs hold no reviews (each line needs learner, module, "
+                              "card, time and rating: `pmquiz progress export --share`)")
+        figures.cards = _rows(conn, CARDS)
+        figures.picks = _rows(conn, PICKS)
+        figures.wrong = _rows(conn, WRONG)
+        figures.modules = _rows(conn, _groups_sql("module"))
+        figures.phases = _rows(conn, _groups_sql("phase"))
+        figures.curves = _rows(conn, CURVES)
+        return figures
+    finally:
+        conn.close()
