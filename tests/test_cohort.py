@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
+
 from helpers import write_deck
 
 runner = CliRunner()
