@@ -25,6 +25,7 @@ from rich.progress import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the group modules beside this file
 
+import cohort_report
 import grading
 import imports
 import memory
@@ -47,6 +48,7 @@ def measure(sizes: list[int], repeat: int) -> Results:
             grading.run(results, env, repeat)
             memory.run(results, env, Path(tmp))
             imports.run(results, env, Path(tmp), repeat)
+            cohort_report.run(results, env, repeat)
         progress.advance(task)
         for cards in sizes:
             scale.run(results, cards, repeat)

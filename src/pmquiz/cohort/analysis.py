@@ -40,6 +40,7 @@ COLUMNS = {"learner": "VARCHAR", "id": "VARCHAR", "phase": "INTEGER", "module": 
            "duration_ms": "BIGINT", "correct": "BOOLEAN", "grade": "VARCHAR",
            "mode": "VARCHAR", "override": "VARCHAR", "answer": "VARCHAR"}
 STOPPED_DAYS = 14
+MEMORY_LIMIT = "1GB"
 
 
 class CohortError(PmquizError):
@@ -225,6 +226,9 @@ def analyse(sources: list[str], threads: int | None = None) -> Figures:
     try:
         if threads:
             conn.execute(f"SET threads = {int(threads)}")
+        # a cohort of 10,000 learners fits in this; larger ones spill to disk, not fail
+        conn.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        conn.execute("SET preserve_insertion_order = false")
         try:
             conn.execute(f"CREATE TEMP VIEW source AS {_source_sql(files)}")
             conn.execute(PREPARE)
