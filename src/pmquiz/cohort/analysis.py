@@ -103,54 +103,60 @@ def _source_sql(files: list[Path]) -> str:
     return " UNION ALL ".join(parts)
 
 
-PREPARE = """
-CREATE TEMP TABLE r AS
+# The tables every query reads, in order: each is made once (DuckDB: a temporary table;
+# Spark: a cached view).
+TABLES = (
+    ("r", """
 SELECT learner, coalesce(phase, 0) AS phase, module, card, coalesce(kind, '') AS kind,
        CAST(time AS TIMESTAMPTZ) AS t, rating, duration_ms,
        coalesce(correct, rating > 1) AS ok, answer,
        nullif(trim(coalesce(override, '')), '') IS NOT NULL AS overruled,
-       row_number() OVER (PARTITION BY learner, module, card ORDER BY time, id) AS n,
-       row_number() OVER (PARTITION BY learner, module, card ORDER BY time DESC, id DESC)
-           AS back
+       row_number() OVER (PARTITION BY learner, module, card
+                          ORDER BY CAST(time AS TIMESTAMPTZ), id) AS n,
+       row_number() OVER (PARTITION BY learner, module, card
+                          ORDER BY CAST(time AS TIMESTAMPTZ) DESC, id DESC) AS back
 FROM source
 WHERE learner IS NOT NULL AND module IS NOT NULL AND card IS NOT NULL
-  AND rating BETWEEN 1 AND 4 AND time IS NOT NULL;
-
-CREATE TEMP TABLE first AS
-SELECT learner, phase, module, card, kind, ok::INTEGER AS score, duration_ms, answer
-FROM r WHERE n = 1;
-
-CREATE TEMP TABLE ability AS
+  AND rating BETWEEN 1 AND 4 AND time IS NOT NULL
+"""),
+    ("firsts", """
+SELECT learner, phase, module, card, kind, CAST(ok AS INTEGER) AS score, duration_ms,
+       answer
+FROM r WHERE n = 1
+"""),
+    ("ability", """
 SELECT learner, module, sum(score) AS total, count(*) AS met,
        ntile(3) OVER (PARTITION BY module
-                      ORDER BY sum(score)::DOUBLE / count(*), learner) AS third
-FROM first GROUP BY learner, module;
-"""
+                      ORDER BY CAST(sum(score) AS DOUBLE) / count(*), learner) AS third
+FROM firsts GROUP BY learner, module
+"""))
 
 CARDS = """
 WITH item AS (
     SELECT f.module, f.card, any_value(f.kind) AS kind, any_value(f.phase) AS phase,
            count(*) AS learners, avg(f.score) AS facility,
-           corr(f.score::DOUBLE, (a.total - f.score)::DOUBLE / (a.met - 1))
+           corr(CAST(f.score AS DOUBLE), CAST(a.total - f.score AS DOUBLE) / (a.met - 1))
                FILTER (WHERE a.met > 1) AS item_rest,
            avg(f.score) FILTER (WHERE a.third = 3)
                - avg(f.score) FILTER (WHERE a.third = 1) AS upper_lower,
            median(f.duration_ms) AS first_ms
-    FROM first f JOIN ability a USING (learner, module)
+    FROM firsts f JOIN ability a USING (learner, module)
     GROUP BY f.module, f.card),
 later AS (
     SELECT module, card, count(*) AS reviews,
-           avg((NOT ok)::INTEGER) FILTER (WHERE n > 1) AS lapse_rate,
-           median(duration_ms) AS median_ms, avg(overruled::INTEGER) AS override_rate
+           avg(CAST(NOT ok AS INTEGER)) FILTER (WHERE n > 1) AS lapse_rate,
+           median(duration_ms) AS median_ms,
+           avg(CAST(overruled AS INTEGER)) AS override_rate
     FROM r GROUP BY module, card)
 SELECT * FROM item JOIN later USING (module, card) ORDER BY phase, module, card
 """
 
 PICKS = """
 SELECT f.module, f.card, f.answer, a.third, count(*) AS picks, max(f.score) AS right
-FROM first f JOIN ability a USING (learner, module)
+FROM firsts f JOIN ability a USING (learner, module)
 WHERE f.kind IN ('choice', 'classify') AND f.answer IS NOT NULL
-GROUP BY ALL ORDER BY f.module, f.card, picks DESC
+GROUP BY f.module, f.card, f.answer, a.third
+ORDER BY f.module, f.card, picks DESC, f.answer, a.third
 """
 
 WRONG = """
@@ -159,17 +165,18 @@ SELECT module, card, said, times, answered FROM (
            any_value(answered) AS answered,
            row_number() OVER (PARTITION BY module, card
                               ORDER BY count(*) DESC, lower(trim(answer))) AS place
-    FROM (SELECT *, count(*) FILTER (WHERE answer IS NOT NULL AND trim(answer) <> '')
-                        OVER (PARTITION BY module, card) AS answered FROM first)
+    FROM (SELECT *, sum(CASE WHEN answer IS NOT NULL AND trim(answer) <> '' THEN 1
+                             ELSE 0 END) OVER (PARTITION BY module, card) AS answered
+          FROM firsts)
     WHERE score = 0 AND answer IS NOT NULL AND trim(answer) <> ''
       AND kind NOT IN ('choice', 'classify')
     GROUP BY module, card, lower(trim(answer)))
-WHERE place <= 3 ORDER BY module, card, times DESC
+WHERE place <= 3 ORDER BY module, card, times DESC, said
 """
 
 
 CURVES = """
-SELECT module, n AS review, count(*) AS reviews, avg(ok::INTEGER) AS retention
+SELECT module, n AS review, count(*) AS reviews, avg(CAST(ok AS INTEGER)) AS retention
 FROM r WHERE n BETWEEN 2 AND 8 GROUP BY module, n ORDER BY module, n
 """
 
@@ -183,11 +190,11 @@ WITH size AS (SELECT {key}, count(DISTINCT module || '/' || card) AS cards
 last AS (SELECT learner, {key}, count(*) AS met, bool_and(ok) AS all_ok
          FROM r WHERE back = 1 GROUP BY learner, {key}),
 streak AS (
-    SELECT learner, {key}, module, card,
+    SELECT learner, phase, module, card,
            min(t) FILTER (WHERE n > coalesce(last_fail, 0)) AS since
     FROM (SELECT *, max(CASE WHEN NOT ok THEN n END)
                         OVER (PARTITION BY learner, module, card) AS last_fail FROM r)
-    GROUP BY learner, {key}, module, card),
+    GROUP BY learner, phase, module, card),
 span AS (SELECT learner, {key}, min(t) AS began, max(t) AS ended, count(*) AS reviews,
                 count(*) FILTER (WHERE n > 1) AS later,
                 count(*) FILTER (WHERE n > 1 AND ok) AS later_ok
@@ -200,9 +207,10 @@ per AS (
          JOIN reached x USING (learner, {key})),
 ends AS (SELECT max(t) AS cohort_end FROM r)
 SELECT {key}, count(*) AS learners, sum(reviews) AS reviews,
-       sum(later_ok)::DOUBLE / nullif(sum(later), 0) AS retention,
-       avg(mastered::INTEGER) AS mastered,
-       median(epoch(reached_at - began) / 86400.0) FILTER (WHERE mastered) AS days_to_mastery,
+       CAST(sum(later_ok) AS DOUBLE) / nullif(sum(later), 0) AS retention,
+       avg(CAST(mastered AS INTEGER)) AS mastered,
+       median((epoch(reached_at) - epoch(began)) / 86400.0)
+           FILTER (WHERE mastered) AS days_to_mastery,
        count(*) FILTER (WHERE NOT mastered
                         AND ended < cohort_end - INTERVAL {STOPPED_DAYS} DAY) AS stopped
 FROM per, ends GROUP BY {key} ORDER BY {key}
@@ -217,35 +225,62 @@ def _rows(conn: Any, sql: str) -> list[dict[str, Any]]:
              for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()]
 
 
-def analyse(sources: list[str], threads: int | None = None) -> Figures:
-    """Run the analysis over the logs `sources` name (files, folders, globs)."""
-    import duckdb
+class DuckDB:
+    """The engine on one machine: DuckDB in process, reading the files where they lie."""
 
-    files = log_files(sources)
-    conn = duckdb.connect(":memory:")
-    try:
+    def __init__(self, files: list[Path], threads: int | None = None):
+        import duckdb
+
+        self.error = duckdb.Error
+        self.conn = duckdb.connect(":memory:")
         if threads:
-            conn.execute(f"SET threads = {int(threads)}")
+            self.conn.execute(f"SET threads = {int(threads)}")
         # a cohort of 10,000 learners fits in this; larger ones spill to disk, not fail
-        conn.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        conn.execute("SET preserve_insertion_order = false")
+        self.conn.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self.conn.execute("SET preserve_insertion_order = false")
+        self.conn.execute("SET TimeZone = 'UTC'")
+        self.conn.execute(f"CREATE TEMP VIEW source AS {_source_sql(files)}")
+
+    def table(self, name: str, sql: str) -> None:
+        self.conn.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        return _rows(self.conn, sql)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def analyse(sources: list[str], threads: int | None = None, engine: str = "duckdb"
+            ) -> Figures:
+    """Run the analysis over the logs `sources` name (files, folders, globs), in DuckDB or
+    (`engine="spark"`) in Spark: the same SQL, transpiled."""
+    files = log_files(sources)
+    if engine == "spark":
+        from pmquiz.cohort.spark import Spark
+
+        runner: Any = Spark(files)
+    else:
+        runner = DuckDB(files, threads)
+    try:
         try:
-            conn.execute(f"CREATE TEMP VIEW source AS {_source_sql(files)}")
-            conn.execute(PREPARE)
-        except duckdb.Error as exc:
+            for name, sql in TABLES:
+                runner.table(name, sql)
+            counts = runner.rows("SELECT count(DISTINCT learner) AS learners, count(*) AS n "
+                                 "FROM r")
+        except runner.error as exc:
             raise CohortError(f"cannot read the logs: {str(exc).splitlines()[0]}") from None
         figures = Figures(files=len(files))
-        counts = conn.execute("SELECT count(DISTINCT learner), count(*) FROM r").fetchone()
-        figures.learners, figures.reviews = counts if counts else (0, 0)
+        figures.learners, figures.reviews = counts[0]["learners"], counts[0]["n"]
         if not figures.reviews:
             raise CohortError("the logs hold no reviews (each line needs learner, module, "
                               "card, time and rating: `pmquiz progress export --share`)")
-        figures.cards = _rows(conn, CARDS)
-        figures.picks = _rows(conn, PICKS)
-        figures.wrong = _rows(conn, WRONG)
-        figures.modules = _rows(conn, _groups_sql("module"))
-        figures.phases = _rows(conn, _groups_sql("phase"))
-        figures.curves = _rows(conn, CURVES)
+        figures.cards = runner.rows(CARDS)
+        figures.picks = runner.rows(PICKS)
+        figures.wrong = runner.rows(WRONG)
+        figures.modules = runner.rows(_groups_sql("module"))
+        figures.phases = runner.rows(_groups_sql("phase"))
+        figures.curves = runner.rows(CURVES)
         return figures
     finally:
-        conn.close()
+        runner.close()

@@ -17,7 +17,8 @@ LogsArg = Annotated[list[str], typer.Argument(
          ".jsonl or .parquet files.")]
 
 
-def cohort_report(ctx: typer.Context, logs: list[str]) -> dict[str, Any]:
+def cohort_report(ctx: typer.Context, logs: list[str], engine: str = "duckdb"
+                  ) -> dict[str, Any]:
     """The report over `logs`, with the keys and options of the decks this home loads."""
     from pmquiz.cohort.analysis import analyse
     from pmquiz.cohort.report import build
@@ -26,7 +27,7 @@ def cohort_report(ctx: typer.Context, logs: list[str]) -> dict[str, Any]:
 
     decks = {card.key: card for deck in load_decks(target_files(ctx, None))
              for card in deck.cards}
-    return build(analyse(logs), decks)
+    return build(analyse(logs, engine=engine), decks)
 
 
 @cohort_app.command("report")
@@ -38,12 +39,17 @@ def report_command(
                        "offline.")] = None,
     every_card: Annotated[bool, typer.Option(
         "--all", help="List every card, not only those with a finding.")] = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="duckdb (in process, one machine) or spark (the same SQL on Spark: "
+                         "the spark extra and a Java runtime).")] = "duckdb",
     as_json: JsonOpt = False,
 ) -> None:
     """Per card: facility, discrimination, lapses, answer times, options by ability third,
     frequent wrong answers and overrides, with findings; per module and phase: retention,
     mastery, days to mastery and learners who stopped."""
-    report = cohort_report(ctx, logs)
+    if engine not in ("duckdb", "spark"):
+        raise typer.BadParameter("duckdb or spark", param_hint="--engine")
+    report = cohort_report(ctx, logs, engine)
     if html is not None:
         from pmquiz.cohort.page import page
         from pmquiz.deck import write_atomic
