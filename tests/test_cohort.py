@@ -76,7 +76,9 @@ def test_the_figures_agree_with_a_hand_computation(home: Path, tmp_path: Path) -
         ("A", 2, True), ("B", 2, False), ("C", 1, False), ("D", 0, False)]
     assert options["B"]["thirds"] == {"1": 0.5, "2": 0.5, "3": 0.0}
     assert options["A"]["thirds"] == {"1": 0.0, "2": 0.5, "3": 1.0}
-    assert cards["c2"]["wrong_answers"] == [{"answer": "scope", "times": 2, "share": 0.4}]
+    assert cards["c2"]["wrong_answers"] == [{"answer": "scope", "times": 2, "share": 0.4,
+                                             "of_wrong": 1.0}]
+    assert cards["c1"]["overruled_of_wrong"] == 0.25  # 1 of the 4 grades that said wrong
     (module,) = report["modules"]
     assert (module["learners"], module["reviews"], module["retention"],
             module["mastered"], module["stopped"]) == (5, 19, 0.75, 0.4, 0)
@@ -96,10 +98,14 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return folder, simulate(folder, 300, seed=7)
 
 
+@pytest.mark.parametrize("seed", [3, 7, 11])
 def test_every_planted_defect_is_flagged_and_at_most_two_other_cards(
-        simulated: tuple[Path, dict[str, str]]) -> None:
-    folder, truth = simulated
-    result = runner.invoke(app, ["cohort", "report", str(folder), "--json"])
+        seed: int, tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from cohort import simulate
+
+    truth = simulate(tmp_path, 300, seed=seed)
+    result = runner.invoke(app, ["cohort", "report", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     flags = report["flags"]

@@ -12,10 +12,11 @@ unless said otherwise):
   facility in the bottom third;
 - lapse rate: the share of later reviews (second and after) answered wrong;
 - median answer time: over all reviews; first-meeting time: over first meetings;
-- override rate: the share of reviews whose grade the learner overruled;
+- override rate: the share of reviews whose grade the learner overruled, and the share of
+  the grades "wrong" that the learner overruled;
 - picks: for choice and classify cards, first-meeting answers by option and ability third;
 - wrong answers: the most frequent wrong typed answers at first meeting (case and outer
-  spaces folded).
+  spaces folded), with how many first answers and wrong first answers there were.
 
 Per module and per phase: learners, reviews, retention (later reviews right), the share of
 learners who mastered it (met every card, last answer to each right), the median days from
@@ -146,7 +147,9 @@ later AS (
     SELECT module, card, count(*) AS reviews,
            avg(CAST(NOT ok AS INTEGER)) FILTER (WHERE n > 1) AS lapse_rate,
            median(duration_ms) AS median_ms,
-           avg(CAST(overruled AS INTEGER)) AS override_rate
+           avg(CAST(overruled AS INTEGER)) AS override_rate,
+           CAST(sum(CAST(overruled AS INTEGER)) AS DOUBLE)
+               / nullif(sum(CAST(overruled OR NOT ok AS INTEGER)), 0) AS overruled_of_wrong
     FROM r GROUP BY module, card)
 SELECT * FROM item JOIN later USING (module, card) ORDER BY phase, module, card
 """
@@ -160,13 +163,15 @@ ORDER BY f.module, f.card, picks DESC, f.answer, a.third
 """
 
 WRONG = """
-SELECT module, card, said, times, answered FROM (
+SELECT module, card, said, times, answered, wrong FROM (
     SELECT module, card, lower(trim(answer)) AS said, count(*) AS times,
-           any_value(answered) AS answered,
+           any_value(answered) AS answered, any_value(wrong) AS wrong,
            row_number() OVER (PARTITION BY module, card
                               ORDER BY count(*) DESC, lower(trim(answer))) AS place
     FROM (SELECT *, sum(CASE WHEN answer IS NOT NULL AND trim(answer) <> '' THEN 1
-                             ELSE 0 END) OVER (PARTITION BY module, card) AS answered
+                             ELSE 0 END) OVER (PARTITION BY module, card) AS answered,
+                    sum(CASE WHEN answer IS NOT NULL AND trim(answer) <> '' AND score = 0
+                             THEN 1 ELSE 0 END) OVER (PARTITION BY module, card) AS wrong
           FROM firsts)
     WHERE score = 0 AND answer IS NOT NULL AND trim(answer) <> ''
       AND kind NOT IN ('choice', 'classify')

@@ -18,16 +18,20 @@ from pmquiz.model import Card, Kind
 MIN_LEARNERS = 20
 TOO_EASY = 0.95  # facility at or above …
 GIVEAWAY_MS = 4000  # … with a median first answer this fast: a give-away
-TOO_HARD = 0.20  # facility at or below
+TOO_HARD = 0.20  # facility at or below (or no better than guessing among the options)
+CHANCE_MARGIN = 0.05  # "no better than guessing": facility ≤ 1/options + this
 LOW_DISCRIMINATION = 0.15  # item-rest correlation below (negative: below 0)
 DEAD_DISTRACTOR = 0.02  # an option picked by fewer first meetings than this share
 DEAD_MIN_PICKS = 50  # … judged only with this many first-meeting answers
-OVERRULED = 0.10  # override rate at or above
-FREQUENT_WRONG = 0.15  # one wrong typed answer from at least this share of first answers
+OVERRULED = 0.20  # share of "wrong" grades the learners overrule, at or above …
+OVERRULED_MIN = 10  # … with at least this many overrides
+FREQUENT_WRONG = 0.30  # one wrong typed answer: at least this share of wrong first answers …
+FREQUENT_MIN = 0.03  # … and given by at least this share of the learners (and 5 of them)
 
 THRESHOLDS = {
     "too-easy": f"facility ≥ {TOO_EASY:.2f} and median first answer ≤ {GIVEAWAY_MS / 1000:g} s",
-    "too-hard": f"facility ≤ {TOO_HARD:.2f}",
+    "too-hard": f"facility ≤ {TOO_HARD:.2f}, or (choice and classify cards) no better than "
+                f"guessing: ≤ 1/options + {CHANCE_MARGIN:.2f}",
     "low-discrimination": f"item-rest correlation < {LOW_DISCRIMINATION:.2f} (on cards "
                           "neither too easy nor too hard)",
     "negative-discrimination": "item-rest correlation < 0",
@@ -35,9 +39,11 @@ THRESHOLDS = {
                        f"(with ≥ {DEAD_MIN_PICKS} answers)",
     "likely-wrong-key": "the top third of learners picks one wrong option more often than "
                         "the key",
-    "often-overruled": f"learners overrule the grade on ≥ {OVERRULED:.0%} of reviews",
-    "frequent-wrong-answer": f"one wrong typed answer from ≥ {FREQUENT_WRONG:.0%} of first "
-                             "answers",
+    "often-overruled": f"learners overrule ≥ {OVERRULED:.0%} of the grades that said wrong "
+                       f"(≥ {OVERRULED_MIN} overrides)",
+    "frequent-wrong-answer": f"one wrong typed answer is ≥ {FREQUENT_WRONG:.0%} of the wrong "
+                             f"first answers, from ≥ {FREQUENT_MIN:.0%} of the learners "
+                             "(and ≥ 5)",
 }
 ADVICE = {
     "too-easy": "the prompt gives the answer away: reword it so it asks for the idea",
@@ -139,20 +145,27 @@ def _flags(report: CardReport) -> list[Flag]:
     if facility >= TOO_EASY and (row["first_ms"] or 0) <= GIVEAWAY_MS:
         flags.append(Flag(key, "too-easy", f"facility {facility:.2f}, first answers in "
                                            f"{(row['first_ms'] or 0) / 1000:.1f} s"))
-    if facility <= TOO_HARD:
-        flags.append(Flag(key, "too-hard", f"facility {facility:.2f}"))
+    chance = 1 / len(report.options) if len(report.options) > 1 else 0.0
+    if facility <= max(TOO_HARD, chance + CHANCE_MARGIN if chance else 0.0):
+        flags.append(Flag(key, "too-hard", f"facility {facility:.2f}" + (
+            f", guessing gives {chance:.2f}" if chance else "")))
     if rest is not None and rest < 0:
         flags.append(Flag(key, "negative-discrimination", f"item-rest r {rest:.2f}"))
-    elif rest is not None and rest < LOW_DISCRIMINATION and TOO_HARD < facility < TOO_EASY:
+    elif rest is not None and rest < LOW_DISCRIMINATION and not any(
+            f.rule == "too-hard" for f in flags) and facility < TOO_EASY:
         flags.append(Flag(key, "low-discrimination", f"item-rest r {rest:.2f}"))
     flags += _option_flags(report)
-    if row["override_rate"] >= OVERRULED:
-        flags.append(Flag(key, "often-overruled", f"{row['override_rate']:.0%} of reviews"))
+    overrides = round((row["override_rate"] or 0.0) * row["reviews"])
+    of_wrong = row["overruled_of_wrong"] or 0.0
+    if of_wrong >= OVERRULED and overrides >= OVERRULED_MIN:
+        flags.append(Flag(key, "often-overruled", f"{of_wrong:.0%} of the grades that said "
+                                                  f"wrong ({overrides} overrides)"))
     for said in report.wrong[:1]:
-        share = said["times"] / said["answered"] if said["answered"] else 0.0
-        if share >= FREQUENT_WRONG:
+        share = said["times"] / said["wrong"] if said["wrong"] else 0.0
+        if share >= FREQUENT_WRONG and said["times"] >= max(5, FREQUENT_MIN * row["learners"]):
             flags.append(Flag(key, "frequent-wrong-answer",
-                              f'"{said["said"]}" from {share:.0%} of first answers'))
+                              f'"{said["said"]}": {share:.0%} of the wrong first answers, '
+                              f"{said['times']} learners"))
     return flags
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-WIDTH, HEIGHT, PAD = 560, 360, 46
+WIDTH, HEIGHT, PAD = 560, 360, 58
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
 
 
@@ -33,7 +33,7 @@ def _axes(x_label: str, y_label: str, x_ticks: list[tuple[float, str]],
                      f"{_e(label)}</text>")
     parts.append(f'<text x="{(PAD + WIDTH) / 2:.0f}" y="{HEIGHT - 8}" text-anchor="middle">'
                  f"{_e(x_label)}</text>")
-    parts.append(f'<text x="14" y="{HEIGHT / 2:.0f}" transform="rotate(-90 14 '
+    parts.append(f'<text x="12" y="{HEIGHT / 2:.0f}" transform="rotate(-90 12 '
                  f'{HEIGHT / 2:.0f})" text-anchor="middle">{_e(y_label)}</text>')
     return "".join(parts)
 
@@ -53,12 +53,13 @@ def scatter(cards: list[dict[str, Any]]) -> str:
         if card["item_rest"] is None:
             continue
         y = (max(-0.5, min(1.0, card["item_rest"])) + 0.5) / 1.5
-        colour = "#d62728" if card["flags"] else "#1f77b4"
+        colour, opacity = ("#d62728", 1.0) if card["flags"] else ("#1f77b4", 0.7)
         tip = f"{card['key']}: facility {card['facility']:.2f}, r {card['item_rest']:.2f}"
         if card["flags"]:
             tip += " (" + ", ".join(card["flags"]) + ")"
         points.append(f'<circle cx="{_x(card["facility"]):.1f}" cy="{_y(y):.1f}" r="4" '
-                      f'fill="{colour}" fill-opacity="0.75"><title>{_e(tip)}</title></circle>')
+                      f'fill="{colour}" fill-opacity="{opacity}"><title>{_e(tip)}</title>'
+                      "</circle>")
     ticks = [((v + 0.5) / 1.5, f"{v:.1f}") for v in (-0.5, 0.0, 0.5, 1.0)]
     return _svg("Facility against discrimination", _axes(
         "facility (share right at first meeting)", "item-rest correlation",

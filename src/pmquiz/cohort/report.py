@@ -39,6 +39,8 @@ def _card(report: CardReport) -> dict[str, Any]:
                        for o in report.options]
     data["wrong_answers"] = [{"answer": w["said"], "times": w["times"],
                               "share": _rounded(w["times"] / w["answered"])
-                              if w["answered"] else 0.0} for w in report.wrong]
+                              if w["answered"] else 0.0,
+                              "of_wrong": _rounded(w["times"] / w["wrong"])
+                              if w["wrong"] else 0.0} for w in report.wrong]
     data["flags"] = [f.rule for f in report.flags]
     return data
