@@ -167,3 +167,18 @@ def test_logs_that_are_not_there_or_hold_nothing_are_reported(tmp_path: Path) ->
     empty.write_text('{"learner": "a"}\n', encoding="utf-8")
     result = runner.invoke(app, ["cohort", "report", str(empty)])
     assert result.exit_code != 0 and "no reviews" in result.output
+
+
+def test_parquet_logs_give_the_same_report_as_json_lines(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from cohort import simulate
+
+    simulate(tmp_path / "jsonl", 40, seed=2)
+    simulate(tmp_path / "parquet", 40, seed=2, parquet=True)
+    assert list((tmp_path / "parquet").glob("*.parquet"))
+    first, second = (json.loads(runner.invoke(app, ["cohort", "report", str(tmp_path / name),
+                                                     "--json"]).output)
+                     for name in ("jsonl", "parquet"))
+    first.pop("files")
+    second.pop("files")
+    assert first == second
