@@ -32,20 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmquiz.errors import PmquizError
+from pmquiz.cohort.schema import COLUMNS, CohortError
 
 SUFFIXES = (".jsonl", ".ndjson", ".parquet")  # what a folder is searched for (a .json file
 # is read when named, as one JSON Lines file)
-COLUMNS = {"learner": "VARCHAR", "id": "VARCHAR", "phase": "INTEGER", "module": "VARCHAR",
-           "card": "VARCHAR", "kind": "VARCHAR", "time": "VARCHAR", "rating": "INTEGER",
-           "duration_ms": "BIGINT", "correct": "BOOLEAN", "grade": "VARCHAR",
-           "mode": "VARCHAR", "override": "VARCHAR", "answer": "VARCHAR"}
 STOPPED_DAYS = 14
 MEMORY_LIMIT = "1GB"
-
-
-class CohortError(PmquizError):
-    """Logs that cannot be read, or none given."""
+__all__ = ["CohortError", "Figures", "analyse", "log_files"]
 
 
 @dataclass

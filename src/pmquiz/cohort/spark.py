@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pmquiz.cohort.analysis import COLUMNS, CohortError
+from pmquiz.cohort.schema import COLUMNS, CohortError
 
 SPARK_TYPES = {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint",
                "BOOLEAN": "boolean"}
