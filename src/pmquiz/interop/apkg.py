@@ -29,7 +29,7 @@ from pmquiz.interop.anki_text import (
     note_guid,
     note_tags,
 )
-from pmquiz.interop.html import hidden_classes, to_html, to_markdown, to_text, without_hidden
+from pmquiz.interop.html import hidden_classes, to_html, to_markdown, without_hidden
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
 from pmquiz.interop.templates import (
     NoteType,
@@ -314,21 +314,21 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
         card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
         return [(0, card)] if card else []
     values = dict(zip(note_type.fields, fields, strict=False))
-    unshown = "\n".join(f"{name}: {to_markdown(values[name])}"
-                        for name in note_type.unshown_fields()
-                        if to_text(values.get(name, "")).strip())
+    unshown = "\n".join(f"{name}: {shown}" for name in note_type.unshown_fields()
+                        if (shown := to_markdown(values.get(name, ""))).strip())
     made: list[tuple[int, Card]] = []
     for template in note_type.templates:
         if present is not None and template.ord not in present:
             continue  # deleted in Anki: not brought back
         front = without_hidden(render(template.front, values, "front"), note_type.hidden)
-        if not to_text(front).strip():
+        prompt = to_markdown(front)
+        if not prompt.strip():
             continue  # Anki makes no card whose front is empty
         back = answer_part(without_hidden(render(template.back, values, "back", front),
                                           note_type.hidden), front)
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
-        card = note_card(deck_slug, key, to_markdown(front), to_markdown(back), deck_name,
+        card = note_card(deck_slug, key, prompt, to_markdown(back), deck_name,
                          tags=tags if template.ord == 0 else "")
         if card is not None and unshown:
             card = replace(card, explain=f"{card.explain}\n\n{unshown}".strip())
