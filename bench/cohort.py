@@ -7,7 +7,8 @@ after a miss), and some stop early. Defects are planted on named cards, one of e
 report flags:
 
 - too-easy: almost everyone right, fast;       - too-hard: almost everyone wrong;
-- negative-discrimination: the weak do better; - likely-wrong-key: the deck's key is wrong
+- low-discrimination: ability hardly matters;  - negative-discrimination: the weak do better;
+- likely-wrong-key: the deck's key is wrong
   (those who know pick another option);        - dead-distractor: one option never picked;
 - often-overruled: learners overrule the grader on many reviews;
 - frequent-wrong-answer: many type the same wrong answer.
@@ -97,13 +98,16 @@ def plant(rng: random.Random) -> tuple[list[Item], dict[str, str]]:
     free[1].b = 3.5
     mark(free[2], "negative-discrimination")
     free[2].a, free[2].b = -1.8, 0.0
+    low = next(i for i in free[3:] if i.card.kind in (Kind.BASIC, Kind.CLOZE, Kind.LIST))
+    mark(low, "low-discrimination")
+    low.a, low.b = 0.15, -0.5
     return items, truth
 
 
 def _p(item: Item, ability: float, wins: int) -> float:
     """Chance of knowing the answer: first meeting, then better with each success."""
     boost = 0.0 if wins == 0 else 1.2 + 0.5 * wins
-    if item.defect == "negative-discrimination":
+    if item.defect in ("negative-discrimination", "low-discrimination"):
         boost = 0.0
     x = item.a * (ability - item.b) + boost
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

@@ -110,7 +110,9 @@ def test_every_planted_defect_is_flagged_and_at_most_two_other_cards(
     report = json.loads(result.output)
     flags = report["flags"]
     for rule, card in truth.items():
-        assert any(f["card"] == card and f["rule"] == rule for f in flags), (rule, card)
+        # a card that barely discriminates may come out just below 0: negative, still flagged
+        allowed = {rule, "negative-discrimination"} if rule == "low-discrimination" else {rule}
+        assert any(f["card"] == card and f["rule"] in allowed for f in flags), (rule, card)
     others = {f["card"] for f in flags} - set(truth.values())
     assert len(others) <= 2, others
     assert len(report["cards"]) >= 70
