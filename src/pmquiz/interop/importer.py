@@ -159,9 +159,8 @@ def _write_module(source: Path, kind: str, group: Group, home_decks: Path,
     slug = group.slug or slugify(group.title or source.stem, 6)
     existing, target = None, None
     for path, writes_to in loaded:
-        deck = existing_deck(path)
-        if deck is not None and deck.module.slug == slug:
-            existing, target = deck, writes_to
+        if _slug_of(path) == slug:  # the [module] table only; the whole deck for the match
+            existing, target = existing_deck(path), writes_to
             break
     if target is None:
         target = home_decks / "imported" / f"{slug}.toml"
@@ -319,23 +318,24 @@ def _with_media(source: Path, cards: list[Card], base: Path, slug: str,
 
 def _slugs_in(folder: Path, besides: Path) -> set[str]:
     """Module slugs of the deck files in a folder (other than `besides`)."""
+    return {slug for path in (folder.glob("*.toml") if folder.is_dir() else [])
+            if path.resolve() != besides.resolve() and (slug := _slug_of(path))}
+
+
+def _slug_of(path: Path) -> str:
+    """A deck file's module slug, from its [module] table alone (the cards after it can be
+    megabytes); "" when it has none or cannot be read."""
     import tomllib
 
     from pmquiz.config import loads_toml
 
-    found = set()
-    for path in folder.glob("*.toml") if folder.is_dir() else []:
-        if path.resolve() == besides.resolve():
-            continue
-        try:
-            # the [module] table only: the cards after it can be megabytes
-            head = path.read_text(encoding="utf-8").split("\n[[cards]]", 1)[0]
-            module = loads_toml(head).get("module", {})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-        if isinstance(module, dict) and isinstance(module.get("slug"), str):
-            found.add(module["slug"])
-    return found
+    try:
+        head = path.read_text(encoding="utf-8").split("\n[[cards]]", 1)[0]
+        module = loads_toml(head).get("module", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    slug = module.get("slug") if isinstance(module, dict) else None
+    return slug if isinstance(slug, str) else ""
 
 
 def _free_slug(folder: Path, wanted: str, target: Path) -> str:
