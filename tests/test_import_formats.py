@@ -42,6 +42,8 @@ def test_logseq_card_blocks_keep_their_children_and_drop_properties(tmp_path: Pa
     assert cards[1].explain == "- not a list of dates"
     assert not any("card-" in c.prompt + c.answer for c in cards)
     assert any("no child blocks" in w for w in report["warnings"])
+    assert any(w.endswith(":4: 1 blocks without #card are notes, not cards; not imported")
+               for w in report["warnings"])
     assert load_file(tmp_path / "out.toml").module.title == "Product roles"
 
 

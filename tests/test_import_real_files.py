@@ -64,6 +64,17 @@ def test_org_drill_reports_the_empty_items_it_leaves_out(tmp_path: Path) -> None
         '"Future tense": an empty item (org-drill skips it until it has a body); left out']
     assert all(w.startswith(str(SAMPLES / "org-drill" / "spanish-robot.org") + ":")
                for w in warnings)
+    # nothing read is dropped in silence: the notes between the items are reported too
+    assert any(w.endswith(":170: 2 headings without :drill: hold notes, not items; not "
+                          "imported") for w in warnings)
+
+
+def test_a_quiz_page_reports_its_own_text_with_the_first_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", str(SAMPLES / "mkdocs-quiz" / "multiple-choice.md"),
+                                 "-o", str(tmp_path / "d.toml"), "--json"])
+    assert any(w.endswith("multiple-choice.md:1: 165 lines outside <quiz> blocks are the "
+                          "page's own text, not quizzes; not imported")
+               for w in json.loads(result.output)["warnings"])
 
 
 def test_a_file_in_no_known_format_is_refused_in_one_line(tmp_path: Path) -> None:

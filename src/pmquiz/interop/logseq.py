@@ -78,12 +78,16 @@ def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
     if title:
         result.decks.append(title)
     stack = list(reversed(roots))
+    other: list[Block] = []
     while stack:
         block = stack.pop()
-        stack.extend(reversed(block.children))
         text_ = block.text()
         if not CARD_TAG.search(text_):
+            stack.extend(reversed(block.children))
+            if text_:
+                other.append(block)
             continue
+        stack.extend(reversed([c for c in block.children if _holds_card(c)]))
         prompt = HEADING.sub("", CARD_TAG.sub(" ", text_).strip()).strip()
         prompt = re.sub(r"[ \t]{2,}", " ", prompt)
         answer = "\n".join(_outline(block.children)).strip()
@@ -98,4 +102,12 @@ def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
         else:
             result.cards.append(Card(deck=deck_slug, id=id_for(None, prompt), kind=Kind.BASIC,
                                      prompt=prompt, answer=answer, line=block.line))
+    if other:
+        result.warnings.append(Warning_(other[0].line, f"{len(other)} blocks without #card "
+                                                       "are notes, not cards; not imported"))
     return result
+
+
+def _holds_card(block: Block) -> bool:
+    """Whether a card's child block is (or holds) a card of its own."""
+    return bool(CARD_TAG.search(block.text())) or any(_holds_card(c) for c in block.children)

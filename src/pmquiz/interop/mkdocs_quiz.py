@@ -45,16 +45,32 @@ def read_mkdocs_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
     result = ReadNotes(format_name="mkdocs-quiz")
     quizzes = [(m.start(), m.end()) for m in QUIZ.finditer(text)]
     code = _fenced_spans(text, quizzes)
+    used: list[tuple[int, int]] = []
     for found in QUIZ.finditer(text):
         if any(a <= found.start() < b for a, b in code):
             continue  # shown as an example in a code block
+        used.append((found.start(), found.end()))
         line = text.count("\n", 0, found.start()) + 1
         card = _quiz_card(deck_slug, textwrap.dedent(found.group(1)), line)
         if isinstance(card, str):
             result.warnings.append(Warning_(line, card))
         else:
             result.cards.append(card)
+    _report_page_text(text, used, result)
     return result
+
+
+def _report_page_text(text: str, used: list[tuple[int, int]], result: ReadNotes) -> None:
+    """One warning for the page's own text (prose, examples in code): read, not a quiz."""
+    offset, lines = 0, []
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        if line.strip() and not any(a <= offset < b for a, b in used):
+            lines.append(number)
+        offset += len(line)
+    if lines:
+        result.warnings.append(Warning_(lines[0], f"{len(lines)} lines outside <quiz> blocks "
+                                                  "are the page's own text, not quizzes; not "
+                                                  "imported"))
 
 
 def _quiz_card(deck: str, body: str, line: int) -> Card | str:
@@ -63,6 +79,7 @@ def _quiz_card(deck: str, body: str, line: int) -> Card | str:
     question: list[str] = []
     options: list[tuple[bool, str]] = []
     content: list[str] = []
+    feedback: list[str] = []  # per-answer feedback (`> …` under an answer): explained too
     in_fence = False
     for raw in lines:
         stripped = raw.strip()
@@ -72,13 +89,13 @@ def _quiz_card(deck: str, body: str, line: int) -> Card | str:
         if answer and not content:
             options.append((answer.group(1) in ("x", "X"), answer.group(2).strip()))
         elif options and FEEDBACK.match(raw) and not content:
-            continue  # per-answer feedback: shown by the plugin on a wrong pick
+            feedback.append(f"{options[-1][1]}: {FEEDBACK.match(raw).group(1)}")  # type: ignore[union-attr]
         elif options:
             content.append(raw)
         else:
             question.append(raw)
     prompt = "\n".join(question).strip()
-    explain = "\n".join(content).strip()
+    explain = "\n\n".join(filter(None, ["\n".join(content).strip(), *feedback]))
     if options:
         card = choice_card(deck, prompt, options, explain, line)
         return card if card is not None else "a quiz with no [x] answer; skipped"

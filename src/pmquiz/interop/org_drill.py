@@ -124,15 +124,31 @@ def read_org_drill(_path: Path, deck_slug: str, text: str) -> ReadNotes:
     title = re.search(r"^#\+TITLE:\s*(.+)$", text, re.M | re.I)
     if title:
         result.decks.append(title.group(1).strip())
+    notes: list[Entry] = []
     for entry in _walk(_tree(text.splitlines())):
         if "drill" not in entry.tags:
+            if entry.text() and not _inside_item(entry):
+                notes.append(entry)
             continue
         made = _cards(deck_slug, entry)
         if isinstance(made, str):
             result.warnings.append(Warning_(entry.line, f'"{entry.title}": {made}'))
         else:
             result.cards.extend(made)
+    if notes:
+        result.warnings.append(Warning_(notes[0].line, f"{len(notes)} headings without :drill: "
+                                                       "hold notes, not items; not imported"))
     return result
+
+
+def _inside_item(entry: Entry) -> bool:
+    """A subheading of a drill item (its answer or a side): part of that item."""
+    node = entry.parent
+    while node is not None:
+        if "drill" in node.tags:
+            return True
+        node = node.parent
+    return False
 
 
 def _section(entry: Entry) -> str:
