@@ -49,6 +49,7 @@ class Question:
 def read_checkbox_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
     result = ReadNotes(format_name="checkbox-quiz")
     questions: list[Question] = []
+    before: list[int] = []  # lines above the first heading
     current: Question | None = None
     in_details = in_fence = False
     for number, line in enumerate(text.splitlines(), 1):
@@ -69,6 +70,8 @@ def read_checkbox_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
             questions.append(current)
             continue
         if current is None:
+            if line.strip():
+                before.append(number)
             continue
         checkbox = None if in_fence else CHECKBOX.match(line)
         item = None if in_fence else ITEM.match(line)
@@ -84,6 +87,9 @@ def read_checkbox_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
             current.text.append(line)
     for question in questions:
         _add(result, deck_slug, question, questions[0] is question)
+    if before:
+        result.warnings.append(Warning_(before[0], f"{len(before)} lines above the first "
+                                                   "question are no question; not imported"))
     return result
 
 
