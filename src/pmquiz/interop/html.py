@@ -187,7 +187,8 @@ def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
             continue
         # most tags carry neither a hiding style nor a class: no attributes parsed for them
         styled = "style" in attributes and HIDING.search(attributes) is not None
-        if not styled and not (classes and "class" in attributes):
+        if not styled and not (classes and "class" in attributes
+                               and any(name in attributes for name in classes)):
             continue
         found = attributes_of(attributes)
         if HIDING.search(found.get("style", "")) or \
