@@ -44,7 +44,8 @@ def run(results: Results, env: dict[str, str], tmp: Path, repeat: int) -> None:
     against_anki(results, env, tmp, repeat, [
         ("1,639 cloze notes", package),
         ("355 notes, 22-field note type", package.with_name(
-            "Language_Japanese_Mining_20260328.apkg"))])
+            "Language_Japanese_Mining_20260328.apkg")),
+        ("6,148 generated notes", large_package(tmp / "large.apkg"))])
     if revlog is not None:
         for command in ("evaluate", "optimize"):
             results.put(f"`pmquiz {command} --reviews` (12,580 reviews)", column,
@@ -80,3 +81,38 @@ def against_anki(results: Results, env: dict[str, str], tmp: Path, repeat: int,
         results.put(f"Anki's library, {label} (whole process)", "import vs Anki", reference)
         results.text(f"ratio pmquiz / Anki, {label} (medians)", "import vs Anki",
                      f"{ours[0] / reference[0]:.2f}x")
+
+
+def large_package(path: Path, notes: int = 6148) -> Path:
+    """A package the size of the issue's largest (6,148 cards): Basic, reversed and Cloze
+    notes whose fields hold the markup people write (bold, italics, lists, line breaks,
+    links), in three subdecks."""
+    import random
+
+    import genanki
+
+    rng = random.Random(28)
+    basic = genanki.Model(1607392319, "Basic", fields=[{"name": "Front"}, {"name": "Back"}],
+                          templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                                      "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}])
+    cloze = genanki.Model(1607392320, "Cloze", fields=[{"name": "Text"}, {"name": "Extra"}],
+                          templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}",
+                                      "afmt": "{{cloze:Text}}<br>{{Extra}}"}],
+                          model_type=genanki.Model.CLOZE)
+    words = ("product vision strategy roadmap backlog customer market value launch growth "
+             "maturity decline metric outcome team stakeholder discovery delivery").split()
+    decks = [genanki.Deck(2059400110 + n, f"Course::Part {n}") for n in range(3)]
+    for number in range(notes):
+        phrase = " ".join(rng.choice(words) for _ in range(rng.randint(4, 12)))
+        deck = decks[number % 3]
+        if number % 4 == 0:
+            text = f"The {{{{c1::{rng.choice(words)}}}}} drives <b>{phrase}</b>."
+            deck.add_note(genanki.Note(model=cloze, fields=[text, f"<i>{phrase}</i>"],
+                                       guid=f"large-{number}"))
+        else:
+            back = (f"<ul><li>{phrase}</li><li><b>{rng.choice(words)}</b></li></ul>"
+                    f'<br><a href="https://example.org/{number}">source</a>')
+            deck.add_note(genanki.Note(model=basic, fields=[f"What is {phrase}?", back],
+                                       guid=f"large-{number}"))
+    genanki.Package(decks).write_to_file(str(path))
+    return path
