@@ -159,29 +159,36 @@ def _list(node: Node) -> str:
 
 
 def _table(node: Node) -> str:
+    """A pipe table; what stands in the table outside any cell is put before it, as a
+    browser does ("foster parenting")."""
     rows: list[tuple[list[str], bool]] = []
+    stray = Node("div")
 
     def collect(parent: Node) -> None:
         for child in parent.children:
             if isinstance(child, Node) and child.tag == "tr":
                 cells = [c for c in child.children if isinstance(c, Node)
                          and c.tag in ("td", "th")]
+                stray.children.extend(c for c in child.children if c not in cells)
                 rows.append(([" ".join(_blocks(c).split()) for c in cells],
                              any(c.tag == "th" for c in cells)))
-            elif isinstance(child, Node):
+            elif isinstance(child, Node) and child.tag in ("thead", "tbody", "tfoot"):
                 collect(child)
+            else:
+                stray.children.append(child)
 
     collect(node)
+    before = _blocks(stray)
     if not rows:
-        return ""
-    width = max(len(cells) for cells, _ in rows)
+        return before
+    width = max(1, max(len(cells) for cells, _ in rows))
     out = []
     for index, (cells, _) in enumerate(rows):
         padded = cells + [""] * (width - len(cells))
         out.append("| " + " | ".join(padded) + " |")
         if index == 0:
             out.append("| " + " | ".join(["---"] * width) + " |")
-    return "\n".join(out)
+    return "\n\n".join(filter(None, [before, "\n".join(out)]))
 
 
 def markdown_of(tokens: Iterable[tuple[str, str, bool, str]] | str) -> str:

@@ -1,0 +1,53 @@
+"""Anki field HTML to Markdown (`interop/markdown_out.py`), on any HTML: it never fails,
+keeps every word of the text, and reads markup as a Markdown reader would (issue #28)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pmquiz.interop.html import to_markdown
+
+TAGS = ["b", "i", "em", "strong", "u", "s", "sup", "sub", "p", "div", "ul", "ol", "li",
+        "br", "hr", "table", "tr", "td", "th", "pre", "code", "a href='x'", "h2",
+        "blockquote", "span", "font color=red"]
+WORDS = st.text(alphabet="abcdefghijkl ", min_size=1, max_size=12)
+
+
+@st.composite
+def fragments(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 4 and draw(st.booleans()):
+            tag = draw(st.sampled_from(TAGS))
+            name = tag.split()[0]
+            inner = draw(fragments(depth + 1))  # type: ignore[call-arg]
+            closed = draw(st.integers(0, 9)) > 0  # sometimes left open, as fields are
+            parts.append(f"<{tag}>{inner}" + (f"</{name}>" if closed else ""))
+        else:
+            parts.append(draw(WORDS))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fragments())
+def test_any_field_converts_and_keeps_its_words(field: str) -> None:
+    markdown = to_markdown(field)
+    words = re.findall(r"[a-l]+", re.sub(r"<[^>]*>", " ", field))
+    kept = re.findall(r"[a-l]+", markdown)
+    assert "".join(words) == "".join(kept)  # every letter, in order
+    assert "<" not in markdown  # no tag reaches a card
+
+
+def test_markup_reads_as_markdown_readers_read_it() -> None:
+    assert to_markdown("<b>bold <br>on two lines</b>") == "**bold**\n**on two lines**"
+    assert to_markdown("a <i> spaced </i>b") == "a *spaced* b"
+    assert to_markdown("<ol><li>one</li><li>two<ul><li>x</li></ul></li></ol>") == \
+        "1. one\n2. two\n   - x"
+    assert to_markdown('<a href="https://e.org">site</a>') == "[site](https://e.org)"
+    assert to_markdown("<table><tr><th>a</th></tr><tr><td>1</td><td>2</td></tr></table>") \
+        == "| a |  |\n| --- | --- |\n| 1 | 2 |"
+    assert to_markdown("<pre><code>x = 1\ny</code></pre>") == "```\nx = 1\ny\n```"
+    assert to_markdown("<p>one</p><p>two</p>") == "one\n\ntwo"
