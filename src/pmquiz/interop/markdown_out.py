@@ -181,7 +181,7 @@ def _table(node: Node) -> str:
     before = _blocks(stray)
     if not rows:
         return before
-    width = max(1, max(len(cells) for cells, _ in rows))
+    width = max(1, *(len(cells) for cells, _ in rows))
     out = []
     for index, (cells, _) in enumerate(rows):
         padded = cells + [""] * (width - len(cells))
