@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -110,3 +112,33 @@ def test_obsidian_reads_only_tagged_notes_and_never_splits_math_or_code(
     other = runner.invoke(app, ["import", str(tmp_path / "m.md"), "--tag", "cards",
                                 "-o", str(tmp_path / "none.toml")])
     assert other.exit_code != 0 and "no #cards tag" in other.output
+
+
+FORMAT_LINES = st.sampled_from([
+    "Q: What is a roadmap?", "A: A statement of intent.", "C: The [vision] comes first.",
+    "---", "", "<quiz>", "</quiz>", "- [x] right", "- [ ] wrong", "#### Q1. Which?",
+    "* Item :drill:", "** Answer", ":PROPERTIES:", ":DRILL_CARD_TYPE: hide1cloze", ":END:",
+    "Sp: [gato] En: [cat]", "- Question? #card", "\t- answer", "  card-repeats:: 1",
+    "#flashcards", "Term::Meaning", "Left:::Right", "?", "==cloze== text", "$$", "```",
+    "<details><summary>Answer</summary>", "Answer: B", "</details>", "plain words"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(FORMAT_LINES, max_size=30), st.sampled_from(["a.md", "a.org", "a.txt"]))
+def test_any_mix_of_format_marks_imports_or_is_refused_in_words(lines: list[str],
+                                                                 name: str) -> None:
+    """Whatever the lines, every reader the file is tried as gives cards with a question or
+    a refusal naming the formats tried: never a traceback."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / name
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = runner.invoke(app, ["import", str(source), "-o",
+                                     str(Path(folder) / "out.toml"), "--json"])
+        if result.exit_code == 0:
+            cards = load_file(Path(folder) / "out.toml").cards
+            assert cards and all(c.prompt.strip() for c in cards)
+        else:
+            assert result.exception is None or isinstance(result.exception, SystemExit)
+            assert "tried as" in result.output or "pmquiz:" in result.output
