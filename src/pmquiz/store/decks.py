@@ -211,21 +211,14 @@ PENDING_SUSPEND = "pending_suspend"  # meta key: card keys an import found suspe
 
 def _suspend_pending(conn: sqlite3.Connection, synced: set[str]) -> None:
     """Suspend the cards an import found suspended in Anki (`pmquiz import` writes their
-    keys without syncing), once their module's deck has been read."""
+    keys without syncing; it writes only keys of decks this home loads, so the first sync
+    after it reads them). Applied once: keys whose module is not synced are dropped."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (PENDING_SUSPEND,)).fetchone()
     if not row:
         return
-    keys = [k for k in json.loads(row[0]) if isinstance(k, str) and "/" in k]
-    left = []
-    for key in keys:
-        deck, card_id = key.split("/", 1)
-        if deck in synced:
+    for key in json.loads(row[0]):
+        if isinstance(key, str) and "/" in key and key.split("/", 1)[0] in synced:
+            deck, card_id = key.split("/", 1)
             conn.execute("UPDATE cards SET suspended = 1 WHERE deck = ? AND card_id = ? "
                          "AND retired = 0", (deck, card_id))
-        else:
-            left.append(key)
-    if left:
-        conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(left),
-                                                                  PENDING_SUSPEND))
-    else:
-        conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_SUSPEND,))
+    conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_SUSPEND,))
