@@ -4,9 +4,8 @@ Targets (issue #29): under 3 s for 300 learners; under 30 s and 2 GB for 10,000.
 
 from __future__ import annotations
 
-from common import BENCH, PMQUIZ, Results, peak_memory_mb, run_command, stats_of
-
 from cohort import simulate
+from common import BENCH, PMQUIZ, Results, peak_memory_mb, run_command, stats_of
 
 COHORTS = ((300, False), (10_000, True))
 

@@ -13,13 +13,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from rich.progress import Progress
+
 from pmquiz.config import Settings
 from pmquiz.deck import discover, parse_deck, write_atomic
 from pmquiz.model import CardState, Rating
 from pmquiz.paths import database_path
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import ReviewRecord, Store
-from rich.progress import Progress
 
 CARDS_PER_MODULE = 500
 PHASES = 5

@@ -17,8 +17,9 @@ from common import (
 
 def run(results: Results, repeat: int) -> None:
     """`--help`, ours and the minimal app's, and their ratio."""
-    from pmquiz.cli import app
     from typer.main import get_command
+
+    from pmquiz.cli import app
 
     commands = len(get_command(app).commands)  # type: ignore[attr-defined]
     env = base_env()
