@@ -60,6 +60,10 @@ def test_the_figures_agree_with_a_hand_computation(home: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["learners"], report["reviews"]) == (5, 19)
+    # a folder, a file and a glob name the same log
+    for named in (str(tmp_path / "cohort.jsonl"), str(tmp_path / "*.jsonl")):
+        again = runner.invoke(app, ["cohort", "report", named, "--json"])
+        assert json.loads(again.output)["cards"] == report["cards"]
     cards = {c["card"]: c for c in report["cards"]}
     # facility: 3/5, 3/5, 2/5
     assert [cards[c]["facility"] for c in ("c1", "c2", "c3")] == [0.6, 0.6, 0.4]
