@@ -60,9 +60,9 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
     """Read `source`, write the deck (atomically), return the report. `options` are reader
     settings (`sr`: Obsidian Spaced Repetition separators and tags). A package holding
     several modules (Anki decks) writes one deck per module unless `target` names one
-    file or `title` one module; the others are in `Imported.more`. `loaded` lists the deck files this home
-    loads, each with the file a change to it goes to (the learner's copy of a shipped
-    deck)."""
+    file or `title` one module; the others are in `Imported.more`. `loaded` lists the deck
+    files this home loads, each with the file a change to it goes to (the learner's copy of
+    a shipped deck)."""
     wanted = slugify(title or source.stem, 6)
     read, kind = _read(source, wanted, progress, options)
     # a package's Anki decks become modules, unless one file or one module title is asked for
