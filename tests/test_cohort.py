@@ -188,3 +188,14 @@ def test_parquet_logs_give_the_same_report_as_json_lines(tmp_path: Path) -> None
     first.pop("files")
     second.pop("files")
     assert first == second
+
+
+def test_broken_logs_are_reported_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    for name, text in (("junk.jsonl", '{"learner": "a"}\nnot json at all\n'),
+                       ("time.jsonl", '{"learner": "a", "module": "m", "card": "c", '
+                                      '"time": "not a time", "rating": 3}\n')):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["cohort", "report", str(tmp_path / name)])
+        assert result.exit_code == 1 and result.exception is None or \
+            isinstance(result.exception, SystemExit)
+        assert "cannot read the logs" in result.output

@@ -261,24 +261,26 @@ def analyse(sources: list[str], threads: int | None = None, engine: str = "duckd
     else:
         runner = DuckDB(files, threads)
     try:
-        try:
-            for name, sql in TABLES:
-                runner.table(name, sql)
-            counts = runner.rows("SELECT count(DISTINCT learner) AS learners, count(*) AS n "
-                                 "FROM r")
-        except runner.error as exc:
-            raise CohortError(f"cannot read the logs: {str(exc).splitlines()[0]}") from None
-        figures = Figures(files=len(files))
-        figures.learners, figures.reviews = counts[0]["learners"], counts[0]["n"]
-        if not figures.reviews:
-            raise CohortError("the logs hold no reviews (each line needs learner, module, "
-                              "card, time and rating: `pmquiz progress export --share`)")
-        figures.cards = runner.rows(CARDS)
-        figures.picks = runner.rows(PICKS)
-        figures.wrong = runner.rows(WRONG)
-        figures.modules = runner.rows(_groups_sql("module"))
-        figures.phases = runner.rows(_groups_sql("phase"))
-        figures.curves = runner.rows(CURVES)
-        return figures
+        return _figures(runner, len(files))
+    except runner.error as exc:  # a value the logs' columns cannot hold, a broken file
+        raise CohortError(f"cannot read the logs: {str(exc).splitlines()[0]}") from None
     finally:
         runner.close()
+
+
+def _figures(runner: Any, files: int) -> Figures:
+    for name, sql in TABLES:
+        runner.table(name, sql)
+    counts = runner.rows("SELECT count(DISTINCT learner) AS learners, count(*) AS n FROM r")
+    figures = Figures(files=files)
+    figures.learners, figures.reviews = counts[0]["learners"], counts[0]["n"]
+    if not figures.reviews:
+        raise CohortError("the logs hold no reviews (each line needs learner, module, card, "
+                          "time and rating: `pmquiz progress export --share`)")
+    figures.cards = runner.rows(CARDS)
+    figures.picks = runner.rows(PICKS)
+    figures.wrong = runner.rows(WRONG)
+    figures.modules = runner.rows(_groups_sql("module"))
+    figures.phases = runner.rows(_groups_sql("phase"))
+    figures.curves = runner.rows(CURVES)
+    return figures
