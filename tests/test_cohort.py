@@ -196,6 +196,6 @@ def test_broken_logs_are_reported_in_one_line_not_a_traceback(tmp_path: Path) ->
                                       '"time": "not a time", "rating": 3}\n')):
         (tmp_path / name).write_text(text, encoding="utf-8")
         result = runner.invoke(app, ["cohort", "report", str(tmp_path / name)])
-        assert result.exit_code == 1 and result.exception is None or \
-            isinstance(result.exception, SystemExit)
+        assert result.exit_code == 1
+        assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "cannot read the logs" in result.output
