@@ -6,7 +6,6 @@ import html
 import re
 from collections.abc import Iterator
 
-TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>")
 ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
 
 
@@ -15,41 +14,34 @@ def attributes_of(text: str) -> dict[str, str]:
             for name, value in ATTRIBUTE.findall(text)}
 
 
-SPECIAL = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">"))
+# One pattern for every piece that is not text: a comment, CDATA or declaration (to the end
+# of the fragment when unclosed, as a browser reads them) or a tag, whose attributes never
+# run past the next "<". Every alternative starts with "<", so the engine skips text fast.
+TOKEN = re.compile(r"<!--.*?-->|<!--.*|<!\[CDATA\[.*?\]\]>|<!\[CDATA\[.*|<[!?][^>]*>|<[!?].*"
+                   r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>", re.DOTALL)
 
 
 def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:
     """The pieces of an HTML fragment, in order: ("text", decoded text, False, ""), or
     ("tag", name, closing, attributes). Comments, CDATA and declarations are skipped, and
-    text inside script and style is dropped. Linear in the input (Python's HTMLParser takes
-    minutes on some malformed fields and asserts on others): each `<` is looked at once,
-    and a tag's pattern cannot run past the next `<`."""
+    text inside script and style is dropped; a "<" that starts no tag is text. Linear in
+    the input (Python's HTMLParser takes minutes on some malformed fields and asserts on
+    others): each alternative of `TOKEN` reads ahead at most to the fragment's end once."""
     skip = 0
-    i, size = 0, len(fragment)
-    while i < size:
-        start = fragment.find("<", i)
-        if start < 0:
-            start = size
-        if start > i and not skip:
-            yield "text", html.unescape(fragment[i:start]), False, ""
-        if start >= size:
-            break
-        special = fragment[start + 1:start + 2] in ("!", "?")  # most tags are not
-        for opening, closing in SPECIAL if special else ():
-            if fragment.startswith(opening, start):
-                end = fragment.find(closing, start + len(opening))
-                i = size if end < 0 else end + len(closing)
-                break
-        else:
-            match = TAG.match(fragment, start)
-            if match is None:
-                if not skip:
-                    yield "text", "<", False, ""
-                i = start + 1
-                continue
-            closing_tag, tag = match.group(1) == "/", match.group(2).lower()
-            i = match.end()
-            if tag in ("script", "style"):
-                skip = max(0, skip - 1) if closing_tag else skip + 1
-            elif not skip:
-                yield "tag", tag, closing_tag, match.group(3)
+    last = 0
+    unescape = html.unescape
+    for match in TOKEN.finditer(fragment):
+        start = match.start()
+        if start > last and not skip:
+            yield "text", unescape(fragment[last:start]), False, ""
+        last = match.end()
+        name = match.group(2)
+        if name is None:
+            continue  # a comment, CDATA or a declaration
+        tag, closing = name.lower(), match.group(1) == "/"
+        if tag in ("script", "style"):
+            skip = max(0, skip - 1) if closing else skip + 1
+        elif not skip:
+            yield "tag", tag, closing, match.group(3)
+    if last < len(fragment) and not skip:
+        yield "text", unescape(fragment[last:]), False, ""
