@@ -348,15 +348,22 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
     notetypes.setdefault(str(mid), {
         "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
         "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
-    words = [_words(f) for f in fields]
+    heads = [_words(_head(f)) for f in fields]
 
     def field_of(text: str) -> int | None:
-        """The field the card's text is: only fields with the same words are converted."""
+        """The field the card's text is: only fields whose first words are the card's are
+        read whole, and only those with all its words are converted."""
         if not text:
             return None
-        wanted = _words(text)
-        return next((i for i, f in enumerate(fields)
-                     if words[i] == wanted and to_markdown(f) == text), None)
+        head, wanted = _words(_head(text)), ""
+        for index, field in enumerate(fields):
+            short = min(len(head), len(heads[index]), 40)
+            if head[:short] != heads[index][:short]:
+                continue
+            wanted = wanted or _words(text)
+            if _words(field) == wanted and to_markdown(field) == text:
+                return index
+        return None
 
     return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
              "fields": fields, "prompt": card.prompt, "answer": card.answer,
@@ -366,6 +373,13 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
 
 TAGS = re.compile(r"<[^>]*>")
 MARKS = re.compile(r"[*_`#>|\[\]()!~-]+")
+
+
+def _head(text: str, size: int = 400) -> str:
+    """A text's first characters, cut before a tag the cut would split."""
+    start = text[:size]
+    opened = start.rfind("<")
+    return start[:opened] if opened > start.rfind(">") else start
 
 
 def _words(text: str) -> str:

@@ -86,7 +86,7 @@ def safe_tokens(fragment: str, media: dict[str, str] | None = None
     for kind, value, closing, attributes in scan(fragment):
         if kind == "text":
             text = _sounds(value, media)
-            if not pre:
+            if not pre and ("  " in text or "\n" in text or "\t" in text or "\r" in text):
                 text = WHITESPACE.sub(" ", text)
             yield "text", text, False, ""
         elif value == "img" and not closing:
@@ -117,6 +117,8 @@ SOUND = re.compile(r"\[sound:([^\]]+)\]")
 
 
 def _sounds(text: str, media: dict[str, str] | None) -> str:
+    if "[sound:" not in text:
+        return text
     return SOUND.sub(lambda m: _media_label("sound", m.group(1), media), text)
 
 
