@@ -348,20 +348,23 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
     notetypes.setdefault(str(mid), {
         "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
         "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
+    # a field's words, whole when it is short, else its first ones (a long field is read
+    # whole only when its first words are a card's)
     heads = [_words(_head(f)) for f in fields]
+    whole = {i: heads[i] for i, f in enumerate(fields) if len(f) <= HEAD}
 
     def field_of(text: str) -> int | None:
-        """The field the card's text is: only fields whose first words are the card's are
-        read whole, and only those with all its words are converted."""
+        """The field the card's text is: only fields with the card's words are converted."""
         if not text:
             return None
-        head, wanted = _words(_head(text)), ""
+        wanted = _words(text)
         for index, field in enumerate(fields):
-            short = min(len(head), len(heads[index]), 40)
-            if head[:short] != heads[index][:short]:
+            short = min(len(wanted), len(heads[index]), 40)
+            if wanted[:short] != heads[index][:short]:
                 continue
-            wanted = wanted or _words(text)
-            if _words(field) == wanted and to_markdown(field) == text:
+            if index not in whole:
+                whole[index] = _words(field)
+            if whole[index] == wanted and to_markdown(field) == text:
                 return index
         return None
 
@@ -375,7 +378,10 @@ TAGS = re.compile(r"<[^>]*>")
 MARKS = re.compile(r"[*_`#>|\[\]()!~-]+")
 
 
-def _head(text: str, size: int = 400) -> str:
+HEAD = 400  # characters of a field read to tell it is not a card's text
+
+
+def _head(text: str, size: int = HEAD) -> str:
     """A text's first characters, cut before a tag the cut would split."""
     start = text[:size]
     opened = start.rfind("<")
