@@ -142,3 +142,28 @@ def test_any_mix_of_format_marks_imports_or_is_refused_in_words(lines: list[str]
         else:
             assert result.exception is None or isinstance(result.exception, SystemExit)
             assert "tried as" in result.output or "pmquiz:" in result.output
+
+
+def test_a_document_that_shows_card_syntax_is_read_for_its_cards_only(tmp_path: Path) -> None:
+    """A README-like page: a Q/A example inside a list item ends with the item; a tag or
+    separators shown in code or a table are examples; one bold list item is no quiz."""
+    page = ("# Guide\n\n- Example:\n\n      **Q:** Which practices belong to discovery?\n"
+            "      **A:**\n\n      - customer interviews\n      - prototype tests\n\n"
+            "- Next point of the guide, not part of the answer.\n\n"
+            "    no #flashcards tag: an error message shown as code\n\n"
+            "| dialect | example |\n|---|---|\n| Obsidian | `Term::Meaning` or Term::Meaning |\n"
+            "\n## Dates\n\n- **1923**\n")
+    report, cards = run_import(tmp_path, "guide.md", page)
+    assert report["format"] == "markdown"
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("Which practices belong to discovery?", "- customer interviews\n- prototype tests")]
+
+
+def test_a_file_whose_every_card_is_invalid_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "dup.md"
+    source.write_text("#### Q1. Pick one\n\n- [x] Same\n- [ ] Same\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "o.toml")])
+    assert result.exit_code != 0 and not (tmp_path / "o.toml").exists()
+    said = " ".join(result.output.split())
+    assert "no card it holds is valid; nothing written" in said
+    assert '"options" lists the wrong answers only' in said

@@ -98,6 +98,9 @@ def _has_text(question: Question) -> bool:
 
 
 def _add(result: ReadNotes, deck: str, question: Question, first: bool) -> None:
+    if len(question.options) == 1:  # one list item under a heading: text, not a question
+        question.text.append(f"- {question.options[0]}")
+        question.options, question.marked = [], []
     if not question.options:
         if first and not _has_text(question):
             result.decks.append(question.title)  # the page's title

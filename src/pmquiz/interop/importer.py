@@ -211,6 +211,10 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
         text = checked_text(target, deck, header)
     except DeckErrors:
         cards, notes = _valid_cards(cards, target, slug)
+        if not cards and not existing:
+            raise ImportFormatError(f"{source}: no card it holds is valid; nothing written:\n  "
+                                    + "\n  ".join(f"{source}: {w.message}" for w in notes[:10])
+                                    ) from None
         deck, report = build(cards)
         try:
             text = checked_text(target, deck, header)

@@ -69,8 +69,14 @@ class SpacedRepetition:
     def tagged(self, text: str) -> bool:
         """Whether the note carries one of the flashcard tags (body or front matter)."""
         names = "|".join(re.escape(t.lstrip("#")) for t in self.tags)
+        visible, fenced = [], False
+        for line in text.splitlines():  # a tag shown in code is an example, not a tag
+            if FENCE.match(line):
+                fenced = not fenced
+            elif not fenced and not line.startswith(("    ", "\t")):
+                visible.append(line)
         body = re.search(rf"(?:^|\s)#(?:{names})(?:/[\w/-]*)?(?=\s|$)",
-                         CODE_SPAN.sub("", text))
+                         CODE_SPAN.sub("", "\n".join(visible)))
         front = re.search(rf"^(?:tags|tag)\s*:.*\b(?:{names})\b", text[:4000], re.M | re.I)
         return bool(body or front)
 
@@ -93,6 +99,7 @@ class Pending:
     in_answer: bool = False
     reverse: bool = False  # Obsidian `??`: the reverse card too
     ends_at_blank: bool = False  # an Obsidian multi-line card ends at a blank line
+    indent: int = 0  # the question's indentation: the answer ends with a less indented one
 
 
 class Reader:
@@ -183,7 +190,7 @@ class Reader:
             if numbered:
                 index = self.mkdocs(lines, index, offset, numbered.group(1))
                 continue
-            self.line(line, number)
+            self.line(line, number, blank_before)
             blank_before = False
             index += 1
         self.close()
@@ -216,15 +223,21 @@ class Reader:
             return
         self.drop_loose()
 
-    def line(self, line: str, number: int) -> None:
+    def line(self, line: str, number: int, blank_before: bool = False) -> None:
         """One non-blank line outside fences."""
         stripped = line.strip()
         question, answer = QUESTION.match(line), ANSWER.match(line)
         card = self.card
+        indent = len(line) - len(line.lstrip())
+        if card is not None and card.in_answer and blank_before and indent < card.indent:
+            # a paragraph less indented than the card: the list item the card stood in
+            # (or its quote) has ended, and the answer with it
+            self.close()
+            card = None
         if question:
             self.close()
             self.finish_loose()
-            self.card = Pending(number, [question.group(1).strip()])
+            self.card = Pending(number, [question.group(1).strip()], indent=indent)
             return
         if HEADING.match(line) or RULE.match(line):
             self.close()
@@ -235,11 +248,12 @@ class Reader:
             card.answer.append(answer.group(1).strip())
             return
         if card is not None and card.in_answer:
-            # An answer runs on, paragraphs and all, to the next question, heading or rule.
+            # An answer runs on, paragraphs and all, to the next question, heading or rule
+            # (or the end of the list item the card stands in).
             while card.answer and card.answer[-1] == "" and not any(
                     a.strip() for a in card.answer):
                 card.answer.pop()
-            card.answer.append(line.rstrip())
+            card.answer.append(line[min(indent, card.indent):].rstrip())  # the card's margin
             return
         if card is not None:
             option = OPTION.match(line)
@@ -278,6 +292,9 @@ class Reader:
             self.close()
             self.card = Pending(start, [question], in_answer=True,
                                 reverse=stripped == sr.multiline_reversed, ends_at_blank=True)
+            return
+        if stripped.startswith("|"):  # a table row: its cells are no card's sides
+            self.loose.append((number, line.rstrip()))
             return
         for pattern, both in sr.patterns():
             # `code spans` may hold anything, `::` included: match with them masked
