@@ -304,7 +304,7 @@ def _spaced_repetition(separators: list[str], tags: list[str]) -> object:
     from dataclasses import replace
 
     from pmquiz.errors import ImportFormatError
-    from pmquiz.interop.markdown_qa import SpacedRepetition
+    from pmquiz.interop.obsidian_sr import SpacedRepetition
 
     names = {"inline": "inline", "inline-reversed": "inline_reversed",
              "multiline": "multiline", "multiline-reversed": "multiline_reversed"}

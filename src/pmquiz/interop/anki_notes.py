@@ -11,11 +11,16 @@ the field it came from and is stamped now (Anki updates that note).
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from pmquiz.deck import write_atomic
+from pmquiz.interop.html import to_markdown
+from pmquiz.interop.records import PMQUIZ_GUID
+from pmquiz.interop.templates import NoteType
 from pmquiz.model import Card
 
 SUFFIX = ".anki.json"
@@ -167,3 +172,62 @@ def notes_for_anki(cards: list[Card], origins: dict[str, Any]
                     fields[index] = to_html(text)
         notes[guid] = (kept_type, fields, edited)
     return list(notes.values()), plain
+
+
+def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType,
+                 fields: list[str], cards: list[Card],
+                 notetypes: dict[str, dict[str, object]]) -> list[dict[str, object] | None]:
+    """Where each card of a note came from: its GUID, note type, modification time, fields
+    and which field (if one) its prompt and answer are; and the note type's definition."""
+    if not guid or PMQUIZ_GUID.match(guid) or not isinstance(mid, int) or \
+            not note_type.templates:
+        return [None] * len(cards)
+    notetypes.setdefault(str(mid), {
+        "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
+        "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
+    # a field's words, whole when it is short, else its first ones (a long field is read
+    # whole only when its first words are a card's)
+    heads = [_words(_head(f)) for f in fields]
+    whole = {i: heads[i] for i, f in enumerate(fields) if len(f) <= HEAD}
+
+    def field_of(text: str) -> int | None:
+        """The field the card's text is: only fields with the card's words are converted."""
+        if not text:
+            return None
+        wanted = _words(text)
+        for index, field in enumerate(fields):
+            short = min(len(wanted), len(heads[index]), 40)
+            if wanted[:short] != heads[index][:short]:
+                continue
+            if index not in whole:
+                whole[index] = _words(field)
+            if whole[index] == wanted and to_markdown(field) == text:
+                return index
+        return None
+
+    return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
+             "fields": fields, "prompt": card.prompt, "answer": card.answer,
+             "explain": card.explain, "prompt_field": field_of(card.prompt),
+             "answer_field": field_of(card.answer)} for card in cards]
+
+
+TAGS = re.compile(r"<[^>]*>")
+MARKS = re.compile(r"[*_`#>|\[\]()!~-]+")
+
+
+HEAD = 400  # characters of a field read to tell it is not a card's text
+
+
+def _head(text: str, size: int = HEAD) -> str:
+    """A text's first characters, cut before a tag the cut would split."""
+    start = text[:size]
+    opened = start.rfind("<")
+    return start[:opened] if opened > start.rfind(">") else start
+
+
+def _words(text: str) -> str:
+    """A field's or a card's words without markup (HTML tags, entities, Markdown marks):
+    a cheap key that equal texts share."""
+
+    plain = TAGS.sub(" ", text)
+    return " ".join(MARKS.sub(" ", html.unescape(plain) if "&" in plain else plain).split())

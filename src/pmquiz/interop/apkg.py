@@ -21,7 +21,7 @@ from typing import Any
 from pmquiz.compile.document import Warning_
 from pmquiz.deck import replace_atomically
 from pmquiz.errors import ImportFormatError
-from pmquiz.interop.anki_notes import notes_for_anki, read_origins
+from pmquiz.interop.anki_notes import note_origins, notes_for_anki, read_origins
 from pmquiz.interop.anki_text import (
     anki_deck_name,
     anki_deck_names,
@@ -337,66 +337,6 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
     return made
 
 
-def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType,
-                 fields: list[str], cards: list[Card],
-                 notetypes: dict[str, dict[str, object]]) -> list[dict[str, object] | None]:
-    """Where each card of a note came from: its GUID, note type, modification time, fields
-    and which field (if one) its prompt and answer are; and the note type's definition."""
-    if not guid or PMQUIZ_GUID.match(guid) or not isinstance(mid, int) or \
-            not note_type.templates:
-        return [None] * len(cards)
-    notetypes.setdefault(str(mid), {
-        "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
-        "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
-    # a field's words, whole when it is short, else its first ones (a long field is read
-    # whole only when its first words are a card's)
-    heads = [_words(_head(f)) for f in fields]
-    whole = {i: heads[i] for i, f in enumerate(fields) if len(f) <= HEAD}
-
-    def field_of(text: str) -> int | None:
-        """The field the card's text is: only fields with the card's words are converted."""
-        if not text:
-            return None
-        wanted = _words(text)
-        for index, field in enumerate(fields):
-            short = min(len(wanted), len(heads[index]), 40)
-            if wanted[:short] != heads[index][:short]:
-                continue
-            if index not in whole:
-                whole[index] = _words(field)
-            if whole[index] == wanted and to_markdown(field) == text:
-                return index
-        return None
-
-    return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
-             "fields": fields, "prompt": card.prompt, "answer": card.answer,
-             "explain": card.explain, "prompt_field": field_of(card.prompt),
-             "answer_field": field_of(card.answer)} for card in cards]
-
-
-TAGS = re.compile(r"<[^>]*>")
-MARKS = re.compile(r"[*_`#>|\[\]()!~-]+")
-
-
-HEAD = 400  # characters of a field read to tell it is not a card's text
-
-
-def _head(text: str, size: int = HEAD) -> str:
-    """A text's first characters, cut before a tag the cut would split."""
-    start = text[:size]
-    opened = start.rfind("<")
-    return start[:opened] if opened > start.rfind(">") else start
-
-
-def _words(text: str) -> str:
-    """A field's or a card's words without markup (HTML tags, entities, Markdown marks):
-    a cheap key that equal texts share."""
-    import html
-
-    plain = TAGS.sub(" ", text)
-    return " ".join(MARKS.sub(" ", html.unescape(plain) if "&" in plain else plain).split())
-
-
 def _stable_int(text: str) -> int:
     """An id in genanki's range, the same for the same text."""
     return (1 << 30) + int(hashlib.sha1(text.encode()).hexdigest()[:7], 16)
@@ -404,7 +344,6 @@ def _stable_int(text: str) -> int:
 
 def _collect_media(fields: list[str], folder: Path, files: list[str]) -> None:
     """Files an original note's fields show (`<img src>`, `[sound:]`) that were saved."""
-    import re
 
     from pmquiz.interop.media import safe_name
 

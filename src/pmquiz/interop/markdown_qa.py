@@ -30,6 +30,13 @@ from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
+from pmquiz.interop.obsidian_sr import (
+    CODE_SPAN,
+    SR_COMMENT,
+    SR_HIGHLIGHT,
+    SR_KEYS,
+    SpacedRepetition,
+)
 from pmquiz.interop.records import Parts, ReadNotes, cloze_ids, gap_prompts, id_for
 from pmquiz.model import Card, Kind
 
@@ -44,48 +51,10 @@ FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w-]*)")
 HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
 NUMBERED_HEADING = re.compile(r"^\s*#{1,6}\s+\d+[.)]\s+(.+?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+(.+)$")
-ADMONITION = re.compile(r"^\s*(?:\?\?\?\+?|!!!)\s*\w+")
-CORRECT = re.compile(r"(?:correct answer is|answer:)\s*\**\s*\(?([A-Ha-h1-9])\)?\b\**\.?",
-                     re.IGNORECASE)
 QUIZ_OPTION = re.compile(r"^\s*[-*]\s*\(([ xX])\)\s*(.+)$")
-CODE_SPAN = re.compile(r"`[^`\n]+`|\$[^$\n]+\$")  # code and inline math: never separators
-SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
-SR_HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
 TAGS_ONLY = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")  # Obsidian tags: metadata, not text
 HTML_LINE = re.compile(r"^\s*</?(?:div|span|p|section)\b[^>]*>\s*$", re.IGNORECASE)
 FLASHCARD_FENCES = {"flashcards", "flashcard", "cards", "anki", "qa"}
-
-
-@dataclass(frozen=True)
-class SpacedRepetition:
-    """The Obsidian Spaced Repetition plugin's settings for one file."""
-
-    inline: str = "::"
-    inline_reversed: str = ":::"
-    multiline: str = "?"
-    multiline_reversed: str = "??"
-    tags: tuple[str, ...] = ("flashcards",)
-
-    def tagged(self, text: str) -> bool:
-        """Whether the note carries one of the flashcard tags (body or front matter)."""
-        names = "|".join(re.escape(t.lstrip("#")) for t in self.tags)
-        visible, fenced = [], False
-        for line in text.splitlines():  # a tag shown in code is an example, not a tag
-            if FENCE.match(line):
-                fenced = not fenced
-            elif not fenced and not line.startswith(("    ", "\t")):
-                visible.append(line)
-        body = re.search(rf"(?:^|\s)#(?:{names})(?:/[\w/-]*)?(?=\s|$)",
-                         CODE_SPAN.sub("", "\n".join(visible)))
-        front = re.search(rf"^(?:tags|tag)\s*:.*\b(?:{names})\b", text[:4000], re.M | re.I)
-        return bool(body or front)
-
-    def patterns(self) -> list[tuple[re.Pattern[str], bool]]:
-        """Inline separators, longest first, each with whether it adds the reverse card."""
-        pairs = sorted([(self.inline_reversed, True), (self.inline, False)],
-                       key=lambda pair: -len(pair[0]))
-        return [(re.compile(rf"^(?P<q>.+?)\s*{re.escape(sep)}\s*(?P<a>.+)$"), both)
-                for sep, both in pairs if sep]
 
 
 @dataclass
@@ -367,44 +336,15 @@ class Reader:
     def mkdocs(self, lines: list[str], index: int, offset: int, question: str) -> int:
         """A numbered heading: a MkDocs Material quiz question when options and "the correct
         answer is X" follow; otherwise an ordinary heading. Returns the next line."""
+        from pmquiz.interop.material_quiz import material_question
+
         self.close()
         self.finish_loose()
-        options: list[str] = []
-        explain: list[str] = []
-        letter = ""
-        end = index + 1
-        in_admonition = False
-        while end < len(lines) and not HEADING.match(lines[end]):
-            text = lines[end]
-            if FENCE.match(text) or (in_admonition and text.strip() and
-                                     not text[:1].isspace() and not ADMONITION.match(text)):
-                break  # the admonition's indented text has ended
-            if ADMONITION.match(text):
-                in_admonition = True
-            elif in_admonition and text.strip():
-                found = CORRECT.search(text)
-                if found and not letter:
-                    letter = found.group(1).upper()
-                    rest = text[found.end():].strip()
-                    if rest:
-                        explain.append(rest)
-                elif letter:
-                    explain.append(text.strip())
-            elif LIST_ITEM.match(text) and not in_admonition:
-                options.append(LIST_ITEM.match(text).group(1).strip())  # type: ignore[union-attr]
-            end += 1
-        if not options or not letter:
-            return index + 1  # an ordinary numbered heading
-        position = ord(letter) - ord("A") if letter.isalpha() else int(letter) - 1
-        if not 0 <= position < len(options):
-            self.warn(offset + index + 1, f'the correct answer "{letter}" is not one of the '
-                                          f"{len(options)} options; skipped")
-            return end
-        answer = options[position]
-        self.add(Card(deck=self.deck, id=id_for(None, question), kind=Kind.CHOICE,
-                      prompt=question, answer=answer, line=offset + index + 1,
-                      options=tuple(o for i, o in enumerate(options) if i != position),
-                      explain=" ".join(explain)))
+        found, end = material_question(self.deck, lines, index, offset, question)
+        if isinstance(found, str):
+            self.warn(offset + index + 1, found)
+        elif found is not None:
+            self.add(found)
         return end
 
 
@@ -467,10 +407,6 @@ def read_qa(path: Path, deck_slug: str, text: str | None = None,
 
 
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
-
-
-SR_KEYS = {"sr-inline": "inline", "sr-inline-reversed": "inline_reversed",
-           "sr-multiline": "multiline", "sr-multiline-reversed": "multiline_reversed"}
 
 
 def _front_matter(lines: list[str]) -> tuple[str, dict[str, str]]:
