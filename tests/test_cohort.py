@@ -199,3 +199,17 @@ def test_broken_logs_are_reported_in_one_line_not_a_traceback(tmp_path: Path) ->
         assert result.exit_code == 1
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "cannot read the logs" in result.output
+
+
+def test_log_lines_the_report_cannot_use_are_counted_not_dropped_in_silence(
+        tmp_path: Path) -> None:
+    five_learners(tmp_path)
+    with (tmp_path / "cohort.jsonl").open("a", encoding="utf-8") as log:
+        log.write('{"learner": "L9", "module": "m", "card": "c1", "rating": 3}\n')
+        log.write(line("L9", "c1", 0, 0, True, "ok").replace('"rating": 3', '"rating": 7')
+                  + "\n")
+    report = json.loads(runner.invoke(app, ["cohort", "report", str(tmp_path), "--json"]).output)
+    assert (report["reviews"], report["left_out"]) == (19, 2)
+    shown = runner.invoke(app, ["cohort", "report", str(tmp_path)]).output
+    assert "2 log lines left out: no learner, module, card or time, or a rating outside 1-4" \
+        in " ".join(shown.split())

@@ -54,6 +54,7 @@ class Figures:
     learners: int = 0
     reviews: int = 0
     files: int = 0
+    left_out: int = 0  # log lines without learner, module, card or time, or a bad rating
 
 
 def log_files(sources: list[str]) -> list[Path]:
@@ -274,6 +275,7 @@ def _figures(runner: Any, files: int) -> Figures:
     counts = runner.rows("SELECT count(DISTINCT learner) AS learners, count(*) AS n FROM r")
     figures = Figures(files=files)
     figures.learners, figures.reviews = counts[0]["learners"], counts[0]["n"]
+    figures.left_out = runner.rows("SELECT count(*) AS n FROM source")[0]["n"] - figures.reviews
     if not figures.reviews:
         raise CohortError("the logs hold no reviews (each line needs learner, module, card, "
                           "time and rating: `pmquiz progress export --share`)")

@@ -28,6 +28,9 @@ def show(console: Console, report: dict[str, Any], every_card: bool = False) -> 
     flags with what to change, and the options of flagged choice cards."""
     console.print(literal(f"Cohort: {report['learners']} learners, {report['reviews']:,} reviews "
                        f"from {report['files']} files."))
+    if report["left_out"]:
+        console.print(literal(f"{report['left_out']:,} log lines left out: no learner, module, "
+                              "card or time, or a rating outside 1-4."))
     for title, key, rows in (("Phases", "phase", report["phases"]),
                              ("Modules", "module", report["modules"])):
         table = Table(title=title, title_justify="left", expand=False)

@@ -19,6 +19,7 @@ def build(figures: Figures, decks: dict[str, Card] | None = None) -> dict[str, A
     cards = judge(figures, decks)
     return {
         "learners": figures.learners, "reviews": figures.reviews, "files": figures.files,
+        "left_out": figures.left_out,
         "decks_read": bool(decks),
         "thresholds": THRESHOLDS,
         "phases": [{k: _rounded(v) for k, v in row.items()} for row in figures.phases],
