@@ -99,6 +99,37 @@ def test_doctor_finds_and_repairs_a_state_that_disagrees(home: Path) -> None:
     assert examine(home).ok
 
 
+def test_doctor_names_each_card_and_review_that_disagrees(home: Path, tmp_path: Path) -> None:
+    """Planted one by one: a never-reviewed card stored as reviewed, a link broken in the
+    middle of a log, a review deleted from a log (its card's state and links no longer
+    follow). Each is named by its card; the other cards are clean."""
+    write_deck(own_decks_only(home), "alpha", basic_cards(5))
+    runner.invoke(app, ["due"])
+    history = progress_file(tmp_path / "h.jsonl", ["q1", "q2", "q3"], 30, seed=1)
+    assert runner.invoke(app, ["progress", "import", str(history)]).exit_code == 0
+    assert examine(home).ok
+    conn = sqlite3.connect(home / "pmquiz.db")
+    keys = dict(conn.execute("SELECT c.card_id, s.card FROM card_state s JOIN cards c "
+                             "ON c.id = s.card"))
+    logs = {card: [r[0] for r in conn.execute("SELECT id FROM reviews WHERE card = ? "
+                                               "ORDER BY time", (card,))]
+            for card in keys.values()}
+    seen = sorted(card for card, log in logs.items() if len(log) >= 3)
+    unseen = sorted(card for card, log in logs.items() if not log)
+    assert len(seen) >= 2 and unseen
+    conn.execute("UPDATE card_state SET state = 2, stability = 3, reps = 1 WHERE card = ?",
+                 (unseen[0],))
+    conn.execute("UPDATE reviews SET next_time = next_time + 60 WHERE id = ?",
+                 (logs[seen[0]][0],))
+    conn.execute("DELETE FROM reviews WHERE id = ?", (logs[seen[1]][1],))
+    conn.commit()
+    conn.close()
+    key = {row: f"alpha/{card_id}" for card_id, row in keys.items()}
+    found = {(f.check, f.where) for f in examine(home).findings}
+    assert found == {("state", key[unseen[0]]), ("next review link", key[seen[0]]),
+                     ("state", key[seen[1]]), ("next review link", key[seen[1]])}
+
+
 def test_doctor_reports_reviews_from_the_future(home: Path) -> None:
     write_deck(own_decks_only(home), "alpha", basic_cards(2))
     runner.invoke(app, ["study"], input="a\ngood\n",

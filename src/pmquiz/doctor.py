@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pmquiz.model import CardState, Rating
+import numpy as np
+
+from pmquiz.model import CardState
+from pmquiz.replay_arrays import NO_STEP, Replayed, replay_arrays, seconds
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Store, from_ts, to_ts
 from pmquiz.store import stats as queries
+from pmquiz.store.log_arrays import LogRun, log_runs
 
 if TYPE_CHECKING:
     from pmquiz.salvage import Salvage
@@ -88,69 +92,153 @@ def state_differences(stored: CardState, replayed: CardState) -> list[str]:
     return [name for name, a, b in pairs if not _same(a, b)]
 
 
-REPLAY_BATCH = 2000  # cards replayed together
-
-
-def _replayed(store: Store, scheduler: Scheduler) -> Iterator[tuple[int, str, list[Any],
-                                                                   CardState, CardState]]:
-    """Each card (row, key, log) with its stored state and the state its log replays to,
-    both read and replayed in batches."""
-    batch: list[tuple[int, str, list[Any]]] = []
-
-    def flush() -> Iterator[tuple[int, str, list[Any], CardState, CardState]]:
-        logs = [[(Rating(r["rating"]), from_ts(r["time"]), r["uid"]) for r in log]
-                for _, _, log in batch]
-        stored = store.log.card_states([row for row, _, _ in batch])
-        for (row, key, log), steps in zip(batch, scheduler.replay_many(logs),  # type: ignore[arg-type]
-                                          strict=True):
-            yield row, key, log, stored[row], steps[-1] if steps else CardState()
-
-    for entry in queries.card_logs(store):
-        batch.append(entry)
-        if len(batch) >= REPLAY_BATCH:
-            yield from flush()
-            batch = []
-    yield from flush()
-
-
 def examine(store: Store, scheduler: Scheduler, now: datetime,
             progress: Callable[[int, int], None] | None = None) -> Diagnosis:
-    """Every check, read only."""
+    """Every check, read only. SQLite's integrity check (most of the time on a large file)
+    runs on a second connection in a thread while the log is replayed here."""
+    sqlite_checks = _SqliteChecks(store)
     try:
-        problems = queries.integrity_problems(store)
         found = Diagnosis(cards=queries.card_count(store), reviews=store.log.review_count())
-    except sqlite3.DatabaseError as exc:  # too damaged to check: nothing else can be read
+        limit = to_ts(now + FUTURE_ALLOWANCE) or 0.0
+        per_card: list[tuple[int, int, Finding]] = []
+        done = 0
+        for run in log_runs(store.conn):
+            replayed = replay_arrays(scheduler, run.starts, run.ratings, run.times, run.uids,
+                                     dues="last")
+            per_card += _state_findings(store, run, replayed)
+            per_card += _link_findings(store, run) + _future_findings(store, run, limit)
+            done += len(run.cards)
+            if progress:
+                progress(done, found.cards)
+    except sqlite3.DatabaseError as exc:
         found = Diagnosis(cards=0, reviews=0)
-        found.findings.append(Finding("integrity", "database", f"{exc}: `pmquiz doctor "
-                                      "--repair` rebuilds it from what can be read and "
-                                      "the backups beside it"))
-        return found
+        per_card = [(0, 0, Finding("integrity", "database", f"{exc}: `pmquiz doctor --repair` "
+                                   "rebuilds it from what can be read and the backups "
+                                   "beside it"))]
+    problems, broken_links, failure = sqlite_checks.result()
+    if failure is not None:  # too damaged to check: nothing else can be read
+        damaged = Diagnosis(cards=0, reviews=0)
+        damaged.findings.append(Finding("integrity", "database", f"{failure}: `pmquiz doctor "
+                                        "--repair` rebuilds it from what can be read and "
+                                        "the backups beside it"))
+        return damaged
     found.findings += [Finding("integrity", "database", p) for p in problems]
     found.findings += [Finding("foreign keys", f"{row[0]} row {row[1]}",
-                               f"points to a missing {row[2]}")
-                       for row in queries.foreign_key_problems(store)]
-    limit = to_ts(now + FUTURE_ALLOWANCE) or 0.0
-    for done, (_, key, log, stored, replayed) in enumerate(_replayed(store, scheduler), 1):
-        differences = state_differences(stored, replayed)
-        if differences:
-            found.findings.append(Finding("state", key, "differs from its log's replay in "
-                                          + ", ".join(differences)))
-        for here, following in zip(log, [*log[1:], None] if log else [], strict=True):
-            expected = following["time"] if following is not None else None
-            if not _same(here["next_time"], expected):
-                found.findings.append(Finding("next review link", key,
-                                              f"review {here['uid']} links to the wrong "
-                                              "next review"))
-                break
-        late = [r for r in log if r["time"] > limit]
-        if late:
-            found.findings.append(Finding(
-                "future review", key, f"{len(late)} review(s) dated after "
-                f"{datetime.fromtimestamp(limit).date()} (first "
-                f"{from_ts(late[0]['time'])}); a clock or a progress file was wrong"))
-        if progress and (done % 500 == 0 or done == found.cards):
-            progress(done, found.cards)
+                               f"points to a missing {row[2]}") for row in broken_links]
+    found.findings += [f for _, _, f in sorted(per_card, key=lambda c: (c[0], c[1]))]
     return found
+
+
+class _SqliteChecks:
+    """SQLite's integrity and foreign-key checks on a read-only connection of their own, in
+    a thread (sqlite3 lets other Python code run while SQLite works)."""
+
+    def __init__(self, store: Store):
+        import threading
+
+        self.problems: list[str] = []
+        self.links: list[tuple[object, ...]] = []
+        self.failure: sqlite3.DatabaseError | None = None
+        self.thread = threading.Thread(target=self._run, args=(store,), daemon=True)
+        self.thread.start()
+
+    def _run(self, store: Store) -> None:
+        try:
+            conn = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                self.problems = [r[0] for r in conn.execute("PRAGMA integrity_check")
+                                 if r[0] != "ok"]
+                self.links = [tuple(r) for r in conn.execute("PRAGMA foreign_key_check")]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            self.failure = exc
+
+    def result(self) -> tuple[list[str], list[tuple[object, ...]],
+                              sqlite3.DatabaseError | None]:
+        self.thread.join()
+        return self.problems, self.links, self.failure
+
+
+def _key(store: Store, row: int) -> str:
+    found = store.conn.execute("SELECT deck || '/' || card_id FROM cards WHERE id = ?",
+                               (row,)).fetchone()
+    return str(found[0]) if found else f"#{row}"
+
+
+def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`not _same(a, b)` element by element (NaN is NULL)."""
+    a_null, b_null = np.isnan(a), np.isnan(b)
+    with np.errstate(invalid="ignore"):
+        close = np.abs(a - b) <= np.maximum(1e-9 * np.maximum(np.abs(a), np.abs(b)), 1e-6)
+    found: np.ndarray = np.where(a_null | b_null, a_null != b_null, ~close)
+    return found
+
+
+def _state_findings(store: Store, run: LogRun, replayed: Replayed
+                    ) -> list[tuple[int, int, Finding]]:
+    """Cards whose stored state is not their log's replay: a quick comparison of every
+    card over arrays, then the fields named for those that differ."""
+    lengths = np.diff(run.starts)
+    last = np.maximum(run.starts[1:] - 1, 0)
+    seen = lengths > 0
+    nan = np.full(len(run.cards), np.nan)
+
+    def final(values: np.ndarray, empty: float) -> np.ndarray:
+        return np.where(seen, values[last] if len(values) else nan, empty)
+
+    step = replayed.step.astype(np.float64)
+    step[replayed.step == NO_STEP] = np.nan
+    expected = np.column_stack([
+        final(replayed.state.astype(np.float64), 0.0), final(step, np.nan),
+        final(replayed.stability, np.nan), final(replayed.difficulty, np.nan),
+        final(seconds(replayed.due), np.nan), final(seconds(replayed.when), np.nan),
+        final(replayed.reps.astype(np.float64), 0.0),
+        final(replayed.lapses.astype(np.float64), 0.0)])
+    stored = run.states.copy()
+    stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
+    suspects = np.flatnonzero(_differ(stored, expected).any(axis=1))
+    found = []
+    for i in suspects.tolist():
+        replay = replayed.card_state(int(last[i])) if seen[i] else CardState()
+        kept = store.log.card_states([int(run.cards[i])])[int(run.cards[i])]
+        differences = state_differences(kept, replay)
+        if differences:
+            found.append((int(run.cards[i]), 0, Finding(
+                "state", _key(store, int(run.cards[i])),
+                "differs from its log's replay in " + ", ".join(differences))))
+    return found
+
+
+def _link_findings(store: Store, run: LogRun) -> list[tuple[int, int, Finding]]:
+    """Cards with a review whose `next_time` is not the time of the card's next review (the
+    first such review of each)."""
+    following = np.append(run.times[1:], np.nan)
+    ends = run.starts[1:] - 1
+    following[ends[ends >= 0]] = np.nan  # a card's last review links to nothing
+    wrong = np.flatnonzero(_differ(run.derived[:, 5], following))
+    found: dict[int, tuple[int, int, Finding]] = {}
+    for at in wrong.tolist():
+        card = int(run.cards[np.searchsorted(run.starts, at, side="right") - 1])
+        if card not in found:
+            found[card] = (card, 1, Finding("next review link", _key(store, card),
+                                            f"review {run.uids[at]} links to the wrong next "
+                                            "review"))
+    return list(found.values())
+
+
+def _future_findings(store: Store, run: LogRun, limit: float
+                     ) -> list[tuple[int, int, Finding]]:
+    """Cards with reviews dated after `limit`."""
+    late = np.flatnonzero(run.times > limit)
+    by_card: dict[int, list[int]] = {}
+    for at in late.tolist():
+        card = int(run.cards[np.searchsorted(run.starts, at, side="right") - 1])
+        by_card.setdefault(card, []).append(at)
+    return [(card, 2, Finding(
+        "future review", _key(store, card), f"{len(ats)} review(s) dated after "
+        f"{datetime.fromtimestamp(limit).date()} (first {from_ts(float(run.times[ats[0]]))}); "
+        "a clock or a progress file was wrong")) for card, ats in by_card.items()]
 
 
 def repair(store: Store, scheduler: Scheduler, now: datetime,

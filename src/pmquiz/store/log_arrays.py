@@ -1,0 +1,89 @@
+"""The review log read as numpy arrays, a run of cards at a time: what the doctor and the
+rebuilds replay together (`pmquiz.replay_arrays`) without a Python object per review.
+Memory stays flat however long the log: a run holds about RUN_REVIEWS reviews (a card with
+a longer log is a run of its own)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+RUN_REVIEWS = 50_000
+RUN_CARDS = 20_000  # cards a run names (well under SQLite's variable limit)
+DERIVED = ("state_before", "stability", "difficulty", "due", "due_before", "next_time")
+STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
+@dataclass
+class LogRun:
+    """Some cards (rows, ascending) with their stored states and their reviews in replay
+    order (time, then review id). Card i's reviews are `starts[i]:starts[i+1]`; NULL is
+    NaN."""
+
+    cards: np.ndarray
+    starts: np.ndarray
+    ids: np.ndarray
+    uids: list[str]
+    times: np.ndarray
+    ratings: np.ndarray
+    derived: np.ndarray  # a row per review: DERIVED
+    states: np.ndarray  # a row per card: STATE
+
+    @property
+    def reviews(self) -> int:
+        """How many reviews the run holds."""
+        return len(self.ids)
+
+
+def log_runs(conn: sqlite3.Connection, rows: list[int] | None = None) -> Iterator[LogRun]:
+    """Every card with a state (or these rows, ascending), a run at a time."""
+    every = rows is None
+    if rows is None:
+        rows = [r[0] for r in conn.execute("SELECT card FROM card_state ORDER BY card")]
+    counts = dict(conn.execute("SELECT card, count(*) FROM reviews GROUP BY card").fetchall())
+    run: list[int] = []
+    size = 0
+    for row in rows:
+        if run and (size + counts.get(row, 0) > RUN_REVIEWS or len(run) >= RUN_CARDS):
+            yield _read(conn, run, every)
+            run, size = [], 0
+        run.append(row)
+        size += counts.get(row, 0)
+    if run:
+        yield _read(conn, run, every)
+
+
+def _read(conn: sqlite3.Connection, run: list[int], every: bool) -> LogRun:
+    """One run's reviews and states. A run of every card is a range of rows; a chosen few
+    are named."""
+    if every:
+        where, params = "card BETWEEN ? AND ?", [run[0], run[-1]]
+    else:
+        where, params = f"card IN ({', '.join('?' * len(run))})", list(run)
+    reviews = conn.execute(
+        f"SELECT card, id, uid, time, rating, {', '.join(DERIVED)} FROM reviews WHERE {where} "
+        "ORDER BY card, time, uid", params).fetchall()
+    states = {r[0]: r[1:] for r in conn.execute(
+        f"SELECT card, {', '.join(STATE)} FROM card_state WHERE {where}", params)}
+    cards = np.array(run, dtype=np.int64)
+    if reviews:
+        columns = list(zip(*reviews, strict=True))
+        of_card = np.array(columns[0], dtype=np.int64)
+        kept = np.isin(of_card, cards)  # reviews of a card with no state are not replayed
+        of_card = of_card[kept]
+        ids = np.array(columns[1], dtype=np.int64)[kept]
+        uids = [u for u, k in zip(columns[2], kept.tolist(), strict=True) if k]
+        times = np.array(columns[3], dtype=np.float64)[kept]
+        ratings = np.array(columns[4], dtype=np.int64)[kept]
+        derived = np.array(columns[5:], dtype=np.float64).T[kept]
+    else:
+        of_card = ids = ratings = np.zeros(0, np.int64)
+        uids, times, derived = [], np.zeros(0), np.zeros((0, len(DERIVED)))
+    starts = np.searchsorted(of_card, np.append(cards, cards[-1] + 1), side="left")
+    stored = np.array([states.get(row, (None,) * len(STATE)) for row in run],
+                      dtype=np.float64).reshape(len(run), len(STATE))
+    return LogRun(cards=cards, starts=starts, ids=ids, uids=uids, times=times,
+                  ratings=ratings, derived=derived, states=stored)
