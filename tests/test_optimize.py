@@ -180,7 +180,7 @@ def late_learner(home: Path, cards: int = 150) -> None:
             assert after.due is not None
             when = when + (after.due - when) * overdue
     store.log.insert_reviews(rows)
-    store.log.rebuild_states(scheduler.replay_many)
+    store.log.rebuild_states(scheduler)
     store.close()
 
 
@@ -249,3 +249,34 @@ def test_optimize_does_not_save_what_config_toml_overrides(home: Path) -> None:
     assert conn.execute("SELECT value FROM meta WHERE key = 'fsrs_parameters'").fetchone() is None
     result = runner.invoke(app, ["optimize"])
     assert "Not saved: config.toml sets `parameters`" in result.output
+
+
+def test_bins_over_arrays_equal_each_items_own(josh: list[Item]) -> None:
+    from pmquiz.optimize import bin_cells
+
+    assert bin_cells(josh).tolist() == [list(item.bin()) for item in josh]
+    history = ((3, 0), (1, 2), (1, 0), (1, 5), (4, 9), (1, 1))
+    made = [Item(float(i), f"c{i % 3}", history[:(2, 4, 5, 6)[i % 4]]) for i in range(12)]
+    assert bin_cells(made).tolist() == [list(item.bin()) for item in made]
+
+
+def test_a_card_reviewed_thousands_of_times_keeps_evenly_spaced_items() -> None:
+    """Every item holds its card's history: 4,000 daily reviews of one card would make 8M
+    review copies. At most MAX_CARD_ITEMS are kept, the first and last among them."""
+    from pmquiz.optimize import MAX_CARD_ITEMS
+
+    log = [("only", 86400.0 * day, 3) for day in range(4000)]
+    items = items_from(log, twenty_four_hour_days)
+    assert len(items) == MAX_CARD_ITEMS
+    assert [len(i.reviews) for i in (items[0], items[-1])] == [2, 4000]
+    gaps = {len(b.reviews) - len(a.reviews) for a, b in zip(items, items[1:])}
+    assert max(gaps) - min(gaps) <= 1
+    few = items_from([("c", 86400.0 * day, 3) for day in range(30)], twenty_four_hour_days)
+    assert len(few) == 29
+
+
+def test_items_stop_before_a_rating_fsrs_rs_cannot_take() -> None:
+    log = [("c", 86400.0 * day, rating) for day, rating in enumerate([3, 3, 1, 7, 3, 3])]
+    items = items_from(log, twenty_four_hour_days)
+    assert [len(i.reviews) for i in items] == [2, 3]
+    assert all(usable(i) for i in items)

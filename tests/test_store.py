@@ -112,7 +112,7 @@ def test_replay_of_the_log_equals_the_stored_state(tmp_path: Path) -> None:
     store.conn.execute("UPDATE card_state SET stability = 99, due = 0")
     store.conn.execute("UPDATE reviews SET stability = 1, state_before = 0, due_before = 0, "
                        "next_time = NULL")
-    store.log.rebuild_states(scheduler.replay_many)
+    store.log.rebuild_states(scheduler)
     assert {c.row: store.log.card_state(c.row) for c in cards} == stored_states
     assert store.conn.execute(columns).fetchall() == logged
 
@@ -310,13 +310,13 @@ def test_a_rebuild_writes_only_rows_that_change(tmp_path: Path) -> None:
             recorder.record(stored, Answer(Rating.GOOD, "", True, "self", 10),
                             T0 + timedelta(days=3 * day))
     before = store.conn.total_changes
-    assert store.log.rebuild_states(scheduler.replay_many) == 3
+    assert store.log.rebuild_states(scheduler) == 3
     assert store.conn.total_changes == before  # the log replays to what is stored
     store.conn.execute("UPDATE reviews SET stability = 99 WHERE id = 5")
     store.conn.execute("UPDATE card_state SET lapses = 7 WHERE card = 2")
     store.conn.commit()
     before = store.conn.total_changes
-    store.log.rebuild_states(scheduler.replay_many)
+    store.log.rebuild_states(scheduler)
     assert store.conn.total_changes - before == 2
     assert store.conn.execute("SELECT stability FROM reviews WHERE id = 5").fetchone()[0] < 99
     assert store.conn.execute("SELECT lapses FROM card_state WHERE card = 2").fetchone()[0] == 0

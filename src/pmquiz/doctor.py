@@ -249,7 +249,7 @@ def repair(store: Store, scheduler: Scheduler, now: datetime,
     before = examine(store, scheduler, now)
     if before.count("state") or before.count("next review link"):
         backup = store.backup("doctor")
-        repaired = store.log.rebuild_states(scheduler.replay_many, progress)
+        repaired = store.log.rebuild_states(scheduler, progress)
         after = examine(store, scheduler, now)
         after.repaired = repaired
         after.backup = str(backup)

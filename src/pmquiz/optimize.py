@@ -2,7 +2,8 @@
 
 Training items follow fsrs-rs and Anki: for each card, in time order, every review after the
 first that comes at least a day after the one before is one item (its history is every
-earlier review of the card, same-day ones included). Days are learning days (the configured
+earlier review of the card, same-day ones included); a card with more than MAX_CARD_ITEMS
+such reviews keeps that many, evenly spaced. Days are learning days (the configured
 day start and zone) for the learner's own log, and 24-hour periods for a CSV without zone.
 
 Metrics, as srs-benchmark computes them:
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.errors import ImportFormatError
-from pmquiz.memory import call_fsrs_rs, memory_states
+from pmquiz.memory import call_fsrs_rs
 
 MIN_ITEMS = 100
 SPLITS = 5
@@ -50,14 +51,24 @@ class Item:
 
     def bin(self) -> tuple[int, int, int]:
         """fsrs-rs's RMSE bin: elapsed days, long-term review count, lapses."""
-        elapsed = self.reviews[-1][1]
         long_term = sum(1 for _, days in self.reviews if days > 0)
         lapses = sum(1 for rating, days in self.reviews[:-1] if rating == 1 and days > 0)
-        elapsed_bin = round(2.48 * 3.62 ** math.floor(math.log(elapsed, 3.62)) * 100)
-        length_bin = round(1.99 * 1.89 ** math.floor(math.log(long_term + 1, 1.89)))
-        lapse_bin = 0 if lapses == 0 else round(1.65 * 1.73 ** math.floor(math.log(lapses,
-                                                                                    1.73)))
-        return elapsed_bin, length_bin, lapse_bin
+        return elapsed_band(self.reviews[-1][1]), length_band(long_term), lapse_band(lapses)
+
+
+def elapsed_band(elapsed: int) -> int:
+    """fsrs-rs's bin of elapsed days."""
+    return round(2.48 * 3.62 ** math.floor(math.log(elapsed, 3.62)) * 100)
+
+
+def length_band(long_term: int) -> int:
+    """fsrs-rs's bin of the count of reviews a day or more apart."""
+    return round(1.99 * 1.89 ** math.floor(math.log(long_term + 1, 1.89)))
+
+
+def lapse_band(lapses: int) -> int:
+    """fsrs-rs's bin of lapses."""
+    return 0 if lapses == 0 else round(1.65 * 1.73 ** math.floor(math.log(lapses, 1.73)))
 
 
 @dataclass(frozen=True)
@@ -97,23 +108,33 @@ def items_from(reviews: Iterable[Review], days_between: Callable[[float, float],
             times.sort()
             items += _card_items(card, times, days_between)
     items.sort(key=lambda item: (item.time, item.card))
-    return [item for item in items if usable(item)]
+    return items
+
+
+MAX_CARD_ITEMS = 64  # scored items kept per card (evenly spaced, the last always kept)
 
 
 def _card_items(card: str, log: list[tuple[float, int]],
                 days_between: Callable[[float, float], int]) -> list[Item]:
     """One card's scored items: every review at least a day after the one before, with the
-    history up to it (the pairs are shared between the card's items)."""
-    found: list[Item] = []
+    history up to it. An item holds its card's whole history up to it, so a card reviewed
+    n times makes items of n²/2 reviews in all (fsrs-rs copies each): past MAX_CARD_ITEMS
+    of them, evenly spaced ones are kept (300k reviews over 76 cards made 600M before)."""
     history: list[tuple[int, int]] = []
+    scored: list[tuple[float, int]] = []  # (time, history length) of each scored review
     previous: float | None = None
     for when, rating in log:
         days = 0 if previous is None else max(0, days_between(previous, when))
         history.append((rating, days))
         previous = when
+        if not 1 <= rating <= 4:
+            break  # fsrs-rs panics on such a rating: no item may hold it (`usable`)
         if len(history) > 1 and days > 0:
-            found.append(Item(when, card, tuple(history)))
-    return found
+            scored.append((when, len(history)))
+    if len(scored) > MAX_CARD_ITEMS:
+        last = len(scored) - 1
+        scored = [scored[round(i * last / (MAX_CARD_ITEMS - 1))] for i in range(MAX_CARD_ITEMS)]
+    return [Item(when, card, tuple(history[:length])) for when, length in scored]
 
 
 def usable(item: Item) -> bool:
@@ -151,28 +172,79 @@ def default_parameters() -> list[float]:
     return list(fsrs_rs.DEFAULT_PARAMETERS)
 
 
-def predictions(items: Sequence[Item], parameters: Sequence[float]) -> list[float]:
-    """Predicted recall for each item: the memory state after its history (fsrs-rs), then
-    the power forgetting curve at the item's elapsed days."""
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    longest: dict[str, Item] = {}
-    for item in items:
-        if len(item.reviews) > len(longest.get(item.card, item).reviews) or \
-                item.card not in longest:
-            longest[item.card] = item
-    # every card's whole history in one fsrs-rs call (was one call per card)
-    replayed = memory_states([item.reviews for item in longest.values()], parameters)
-    states = {card: [s for s, _ in found] for card, found in zip(longest, replayed,
-                                                                  strict=True)}
+Histories = tuple[Any, Any, Any]  # starts, pairs, where: see `histories`
+
+
+def histories(items: Sequence[Item]) -> Histories:
+    """Each card's longest history as flat arrays (every item's history is a prefix of its
+    card's): the cards' starts, the (rating, days) pairs, and where each item's scored
+    review is among them. Made once for both evaluations of an `optimize`."""
     import numpy as np
 
-    stability = np.fromiter((states[item.card][len(item.reviews) - 2] for item in items),
-                            dtype=np.float64, count=len(items))
-    elapsed = np.fromiter((item.reviews[-1][1] for item in items), dtype=np.float64,
-                          count=len(items))
-    recall = (1 + factor * elapsed / stability) ** decay
-    return [float(r) for r in np.clip(recall, 1e-6, 1 - 1e-6)]
+    longest: dict[str, tuple[tuple[int, int], ...]] = {}
+    for item in items:
+        if len(item.reviews) > len(longest.get(item.card, ())):
+            longest[item.card] = item.reviews
+    offset: dict[str, int] = {}
+    at = 0
+    for card, history in longest.items():
+        offset[card] = at
+        at += len(history)
+    chain = itertools.chain.from_iterable
+    pairs = np.fromiter(chain(chain(longest.values())), dtype=np.int64,
+                        count=2 * at).reshape(-1, 2)
+    starts = np.array([*offset.values(), at], dtype=np.int64)
+    where = np.fromiter((offset[item.card] + len(item.reviews) - 1 for item in items),
+                        dtype=np.int64, count=len(items))
+    return starts, pairs, where
+
+
+def bin_cells(items: Sequence[Item], made: Histories | None = None) -> Any:
+    """`Item.bin` of every item, as rows of an array: the counts from running sums over the
+    histories, each band once per distinct count."""
+    import numpy as np
+
+    starts, pairs, where = made or histories(items)
+    if not len(items):
+        return np.zeros((0, 3), np.int64)
+    long_term = np.cumsum(pairs[:, 1] > 0)
+    lapsed = np.cumsum((pairs[:, 0] == 1) & (pairs[:, 1] > 0))
+    first = starts[np.searchsorted(starts, where, side="right") - 1]
+    before = np.maximum(first - 1, 0)
+    counted = first > 0  # running sums just before the card's first review (0 for the first)
+    long_terms = long_term[where] - np.where(counted, long_term[before], 0)
+    lapses = lapsed[where - 1] - np.where(counted, lapsed[before], 0)
+
+    def banded(values: Any, band: Callable[[int], int]) -> Any:
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return np.array([band(v) for v in distinct.tolist()],
+                        dtype=np.int64)[inverse.reshape(-1)]
+
+    return np.column_stack([banded(pairs[where, 1], elapsed_band),
+                            banded(long_terms, length_band), banded(lapses, lapse_band)])
+
+
+def predictions(items: Sequence[Item], parameters: Sequence[float],
+                made: Histories | None = None) -> list[float]:
+    """Predicted recall for each item: the memory state after its history, then the power
+    forgetting curve at the item's elapsed days. Each card's longest history is replayed
+    once, every card at a time over arrays (`replay_arrays.memory_arrays`); an item's
+    history is a prefix of it."""
+    import numpy as np
+
+    from pmquiz.config import Settings
+    from pmquiz.replay_arrays import memory_arrays
+    from pmquiz.scheduler import Scheduler
+
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    starts, pairs, where = made or histories(items)
+    scheduler = Scheduler(Settings(parameters=tuple(parameters)))
+    stabilities, _ = memory_arrays(scheduler, starts, pairs[:, 0], pairs[:, 1])
+    elapsed = pairs[where, 1].astype(np.float64)
+    recall = (1 + factor * elapsed / stabilities[where - 1]) ** decay
+    found: list[float] = np.clip(recall, 1e-6, 1 - 1e-6).tolist()
+    return found
 
 
 def recency_weights(count: int) -> list[float]:
@@ -199,7 +271,7 @@ def auc(scores: Sequence[float] | Any, labels: Sequence[float] | Any) -> float |
 
 
 def metrics(items: Sequence[Item], predicted: Sequence[float],
-            weights: Sequence[float]) -> Metrics:
+            weights: Sequence[float], made: Histories | None = None) -> Metrics:
     """Log loss (weighted and not), RMSE(bins) and AUC, over arrays (760k items at 100k
     cards: a second, where a loop over them took eight)."""
     import numpy as np
@@ -208,8 +280,7 @@ def metrics(items: Sequence[Item], predicted: Sequence[float],
     y = np.fromiter((item.passed for item in items), dtype=np.float64, count=len(items))
     w = np.asarray(weights, dtype=np.float64)
     loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    _, cell = np.unique(np.array([item.bin() for item in items], dtype=np.int64).reshape(
-        len(items), 3), axis=0, return_inverse=True)
+    _, cell = np.unique(bin_cells(items, made), axis=0, return_inverse=True)
     cell = cell.reshape(-1)
 
     def rmse(weight: np.ndarray) -> float:
@@ -224,9 +295,12 @@ def metrics(items: Sequence[Item], predicted: Sequence[float],
                    auc=auc(p, y), items=len(items))
 
 
-def evaluate_all(items: Sequence[Item], parameters: Sequence[float]) -> Metrics:
+def evaluate_all(items: Sequence[Item], parameters: Sequence[float],
+                 made: Histories | None = None) -> Metrics:
     """Every item scored with one set of parameters (recency-weighted, as fsrs-rs does)."""
-    return metrics(items, predictions(items, parameters), recency_weights(len(items)))
+    made = made or histories(items)
+    return metrics(items, predictions(items, parameters, made),
+                   recency_weights(len(items)), made)
 
 
 def fit(items: Sequence[Item]) -> list[float]:
@@ -355,8 +429,9 @@ def optimize(items: Sequence[Item], current: Sequence[float]) -> Fitted:
             f"least a day after the one before); {MIN_ITEMS} are needed. Keeping the "
             f"{'current' if old != default_parameters() else 'default'} parameters."))
     new = fit(items)
-    old_all = evaluate_all(items, old)
-    new_all = evaluate_all(items, new)
+    made = histories(items)
+    old_all = evaluate_all(items, old, made)
+    new_all = evaluate_all(items, new, made)
     better = new_all.log_loss < old_all.log_loss
     return Fitted(len(items), old, new, old_all, new_all, adopted=better,
                   reason="the fitted parameters predict your history better" if better else

@@ -297,7 +297,7 @@ class _Engine:
         else:
             before = self.st[:n]
             elapsed = np.maximum(0, day - self.last_day[:n])
-            s, previews = self._stability(self.s[:n], self.d[:n], elapsed, rating,
+            s, previews = _stability(f, self.s[:n], self.d[:n], elapsed, rating,
                                           before == int(State.REVIEW))
             d = f.next_difficulty(self.d[:n], rating)
             phase = before
@@ -330,48 +330,6 @@ class _Engine:
         out.due[at] = np.where(wanted, due, -1)
         out.reps[at], out.lapses[at] = self.reps[:n], self.lapses[:n]
 
-    def _stability(self, s: np.ndarray, d: np.ndarray, elapsed: np.ndarray,
-                   rating: np.ndarray, review: np.ndarray
-                   ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-        """The stability after each rating (`replay._memory`), and for review cards the
-        stability Hard, Good and Easy would give (`Scheduler.review_days_from`), each as a
-        full-length array (zero where not computed)."""
-        f = self.f
-        found = np.zeros(len(s))
-        short = elapsed < 1
-        if short.any():
-            found[short] = f.short_term(s[short], rating[short])
-        previews = {r: np.zeros(len(s)) for r in (2, 3, 4)}
-        asks = review & (rating != 1)  # a review card's Hard/Good/Easy preview
-        short_asks = asks & short
-        for r in (2, 3, 4):
-            if short_asks.any():
-                previews[r][short_asks] = f.short_term(
-                    s[short_asks], np.full(int(short_asks.sum()), r))
-        far = ~short
-        if far.any():
-            recall = f.recall(s[far], elapsed[far])
-            sf, df = s[far], d[far]
-            again = rating[far] == 1
-            result = np.zeros(len(sf))
-            if again.any():
-                result[again] = f.after_forget(df[again], sf[again], recall[again])
-            kept = ~again
-            if kept.any():
-                s_power = _pow(sf[kept], -f.p[9])
-                r_power = _exp_pow((1 - recall[kept]) * f.p[10])
-                rk = rating[far][kept]
-                for r in (2, 3, 4):
-                    value = f.after_recall(df[kept], sf[kept], r, s_power, r_power)
-                    chosen = np.zeros(len(sf), bool)
-                    chosen[np.flatnonzero(kept)] = rk == r
-                    result[chosen] = value[rk == r]
-                    spot = np.zeros(len(s), bool)
-                    spot[np.flatnonzero(far)[np.flatnonzero(kept)]] = True
-                    previews[r][spot] = value
-            found[far] = result
-        return found, previews
-
     def _spread(self, previews: dict[int, np.ndarray], spread: np.ndarray, at: np.ndarray,
                 rating: np.ndarray) -> np.ndarray:
         """`Scheduler._spread`: the days of the rating given, after fuzzing Hard, Good and
@@ -389,3 +347,74 @@ class _Engine:
         days[4] = np.minimum(np.maximum(days[4], days[3] + 1), self.top)
         given = rating[spread]
         return np.where(given == 2, days[2], np.where(given == 3, days[3], days[4]))
+
+
+def _stability(f: _Formulas, s: np.ndarray, d: np.ndarray, elapsed: np.ndarray,
+               rating: np.ndarray, review: np.ndarray
+               ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """The stability after each rating (`replay._memory`), and for review cards the
+    stability Hard, Good and Easy would give (`Scheduler.review_days_from`), each as a
+    full-length array (zero where not computed)."""
+    found = np.zeros(len(s))
+    short = elapsed < 1
+    if short.any():
+        found[short] = f.short_term(s[short], rating[short])
+    previews = {r: np.zeros(len(s)) for r in (2, 3, 4)}
+    asks = review & (rating != 1)  # a review card's Hard/Good/Easy preview
+    short_asks = asks & short
+    for r in (2, 3, 4):
+        if short_asks.any():
+            previews[r][short_asks] = f.short_term(
+                s[short_asks], np.full(int(short_asks.sum()), r))
+    far = ~short
+    if far.any():
+        recall = f.recall(s[far], elapsed[far])
+        sf, df = s[far], d[far]
+        again = rating[far] == 1
+        result = np.zeros(len(sf))
+        if again.any():
+            result[again] = f.after_forget(df[again], sf[again], recall[again])
+        kept = ~again
+        if kept.any():
+            s_power = _pow(sf[kept], -f.p[9])
+            r_power = _exp_pow((1 - recall[kept]) * f.p[10])
+            rk = rating[far][kept]
+            for r in (2, 3, 4):
+                value = f.after_recall(df[kept], sf[kept], r, s_power, r_power)
+                chosen = np.zeros(len(sf), bool)
+                chosen[np.flatnonzero(kept)] = rk == r
+                result[chosen] = value[rk == r]
+                spot = np.zeros(len(s), bool)
+                spot[np.flatnonzero(far)[np.flatnonzero(kept)]] = True
+                previews[r][spot] = value
+        found[far] = result
+    return found, previews
+
+
+def memory_arrays(scheduler: Scheduler, starts: np.ndarray, ratings: np.ndarray,
+                  elapsed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stability and difficulty after each review of many histories, as py-fsrs computes
+    them: card i's reviews are `starts[i]:starts[i+1]` of `ratings` and `elapsed` (learning
+    days since the card's previous review; the first is ignored). For `evaluate` and
+    `optimize`, which need memory states but no learning steps or due dates."""
+    f = _Formulas(scheduler)
+    total = len(ratings)
+    lengths = np.diff(starts)
+    order = np.argsort(-lengths, kind="stable")
+    first = starts[:-1][order].astype(np.int64)
+    lengths = lengths[order]
+    longest = int(lengths[0]) if len(lengths) else 0
+    active = np.searchsorted(-lengths, -np.arange(longest), side="left")
+    stability, difficulty = np.zeros(total), np.zeros(total)
+    no_review = np.zeros(int(active[0]) if longest else 0, bool)
+    for k in range(longest):
+        at = first[:active[k]] + k
+        rating = ratings[at].astype(np.int64)
+        if k == 0:
+            stability[at], difficulty[at] = f.initial_s[rating], f.initial_d[rating]
+            continue
+        before_s, before_d = stability[at - 1], difficulty[at - 1]
+        stability[at] = _stability(f, before_s, before_d, elapsed[at].astype(np.int64),
+                                   rating, no_review[:len(at)])[0]
+        difficulty[at] = f.next_difficulty(before_d, rating)
+    return stability, difficulty

@@ -68,7 +68,7 @@ class Workspace:
         scheduler = Scheduler(replace(self.settings, parameters=tuple(parameters)))
         record = json.dumps({"parameters": parameters, "fitted": fitted_at.isoformat(),
                              "reviews": reviews})
-        return self.store.log.rebuild_states(scheduler.replay_many, progress,
+        return self.store.log.rebuild_states(scheduler, progress,
                                          meta={PARAMETERS_KEY: record})
 
 
@@ -184,7 +184,7 @@ def finish_replay(store: Store, settings: Settings) -> int:
     also clears the request, so a kill means it is simply done again next time)."""
     from pmquiz.scheduler import Scheduler
 
-    return store.log.rebuild_states(Scheduler(settings).replay_many, meta={REPLAY_KEY: None})
+    return store.log.rebuild_states(Scheduler(settings), meta={REPLAY_KEY: None})
 
 
 def stored_parameters(store: Store) -> tuple[float, ...]:

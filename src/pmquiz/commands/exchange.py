@@ -381,7 +381,7 @@ def progress_import(
         scheduler = ws.scheduler()
         now = make_clock()()
         result = with_progress("cards", lambda progress: import_progress(
-            ws.store, source, scheduler.replay_many, now, progress))
+            ws.store, source, scheduler, now, progress))
     if as_json:
         print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
                     "cards_rebuilt": result.cards})

@@ -105,6 +105,7 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         fitted = optimize(items, current)
+        del items  # a million of them at 100k cards: not kept through the rescheduling
         overridden = bool(ws and ws.parameters_from_config and fitted.adopted)
         if fitted.adopted and ws is not None and fitted.new is not None and not overridden:
             new = list(fitted.new)

@@ -14,10 +14,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmquiz.errors import ImportFormatError
 from pmquiz.model import CardState, Rating
 from pmquiz.store import ReviewRecord, Store
+
+if TYPE_CHECKING:
+    from pmquiz.scheduler import Scheduler
 
 FIELDS = ("id", "module", "card", "time", "rating")
 
@@ -164,7 +168,7 @@ def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, ReviewRec
 
 
 def import_progress(store: Store, path: Path,
-                    replay_steps: Callable[..., list[list[CardState]]],
+                    scheduler: Scheduler,
                     now: datetime, progress: Callable[[int, int], None] | None = None
                     ) -> MergeResult:
     """Merge another machine's log; rebuild the states of cards that got new reviews. Every
@@ -183,5 +187,5 @@ def import_progress(store: Store, path: Path,
     added, touched = store.log.insert_reviews(
         ((rows[(module, card)], record, CardState(), CardState())
          for _, module, card, record in _lines(path, now)),
-        replay_steps=replay_steps, progress=progress, only_new=True)
+        scheduler=scheduler, progress=progress, only_new=True)
     return MergeResult(read=read, added=added, cards=touched)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RUN_REVIEWS = 50_000
+RUN_REVIEWS = 100_000
 RUN_CARDS = 20_000  # cards a run names (well under SQLite's variable limit)
 DERIVED = ("state_before", "stability", "difficulty", "due", "due_before", "next_time")
 STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")

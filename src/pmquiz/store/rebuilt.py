@@ -1,0 +1,82 @@
+"""What a rebuild writes: a run of cards replayed over arrays (`pmquiz.replay_arrays`), and
+the review rows and card states whose stored values differ from the replay's, as UPDATE
+parameters. Equal means equal to the last bit (NULL equals NULL), so a rebuild that changes
+nothing writes nothing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pmquiz.replay_arrays import NO_STEP, micros, replay_arrays, seconds
+from pmquiz.store.log_arrays import LogRun
+
+if TYPE_CHECKING:
+    from pmquiz.scheduler import Scheduler
+
+
+def _differs(stored: np.ndarray, replayed: np.ndarray) -> np.ndarray:
+    """Rows where any value differs (NaN is NULL, equal to NULL)."""
+    same = (stored == replayed) | (np.isnan(stored) & np.isnan(replayed))
+    found: np.ndarray = ~same.all(axis=1)
+    return found
+
+
+def _params(values: np.ndarray, key: np.ndarray, ints: tuple[int, ...]
+            ) -> list[tuple[object, ...]]:
+    """UPDATE parameters: each row's values (NaN as NULL, `ints` columns as integers), then
+    its key; built a column at a time."""
+    columns: list[list[object]] = []
+    for number in range(values.shape[1]):
+        column = values[:, number]
+        nulls = np.isnan(column)
+        whole = number in ints
+        if not nulls.any():
+            columns.append(column.astype(np.int64).tolist() if whole else column.tolist())
+            continue
+        plain: list[float] = column.tolist()
+        columns.append([None if null else (int(v) if whole else v)
+                        for v, null in zip(plain, nulls.tolist(), strict=True)])
+    return list(zip(*columns, key.tolist(), strict=True))
+
+
+def changed_reviews(run: LogRun, scheduler: Scheduler
+                    ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Replay a run; the review rows (state_before, stability, difficulty, due, due_before,
+    next_time, id) and card states (state, step, stability, difficulty, due, last_review,
+    reps, lapses, card) that must change."""
+    replayed = replay_arrays(scheduler, run.starts, run.ratings, run.times, run.uids)
+    firsts = run.starts[:-1][np.diff(run.starts) > 0]
+    lasts = run.starts[1:][np.diff(run.starts) > 0] - 1
+    due = seconds(replayed.due)
+    state_before = np.append(0, replayed.state[:-1]).astype(np.float64)
+    due_before = np.append(np.nan, due[:-1])
+    following = np.append(seconds(micros(run.times))[1:], np.nan)
+    state_before[firsts] = 0
+    due_before[firsts] = np.nan
+    following[lasts] = np.nan
+    reviews = np.column_stack([state_before, replayed.stability, replayed.difficulty, due,
+                               due_before, following])
+    changed = _differs(run.derived, reviews) if run.reviews else np.zeros(0, bool)
+    review_rows = _params(reviews[changed], run.ids[changed], (0,))
+    lengths = np.diff(run.starts)
+    seen = lengths > 0
+    last = np.maximum(run.starts[1:] - 1, 0)
+
+    def final(values: np.ndarray, empty: float) -> np.ndarray:
+        if not len(values):
+            return np.full(len(run.cards), empty)
+        return np.where(seen, values[last], empty)
+
+    step = np.where(replayed.step == NO_STEP, np.nan, replayed.step.astype(np.float64))
+    states = np.column_stack([
+        final(replayed.state.astype(np.float64), 0.0), final(step, np.nan),
+        final(replayed.stability, np.nan), final(replayed.difficulty, np.nan),
+        final(due, np.nan), final(seconds(replayed.when), np.nan),
+        final(replayed.reps.astype(np.float64), 0.0),
+        final(replayed.lapses.astype(np.float64), 0.0)])
+    stored = run.states.copy()
+    stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
+    moved = _differs(stored, states)
+    return review_rows, _params(states[moved], run.cards[moved], (0, 1, 6, 7))
