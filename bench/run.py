@@ -1,6 +1,7 @@
 """pmquiz benchmarks: one small runner over one module per measurement group (`startup`,
-`session`, `grading`, `memory`, `imports`, `scale`; shared helpers in `common`). A new
-measurement goes in its group's `run`, a new group in a module of its own listed here.
+`session`, `grading`, `memory`, `imports`, `scale`, `long_histories` at 100k; shared
+helpers in `common`). A new measurement goes in its group's `run`, a new group in a module
+of its own listed here.
 
 Measured: start-up, due, stats, first question, queue, answers, drills, sync,
 compile, at 1k, 10k and 100k cards. Prints a Markdown table and writes bench/RESULTS.md.
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the group modules be
 import cohort_report
 import grading
 import imports
+import long_histories
 import memory
 import scale
 import session
@@ -52,6 +54,8 @@ def measure(sizes: list[int], repeat: int) -> Results:
         progress.advance(task)
         for cards in sizes:
             scale.run(results, cards, repeat)
+            if cards == 100_000:  # doctor, optimize and import beside their floors
+                long_histories.run(results, scale.ensure_home(cards))
             progress.advance(task)
     return results
 

@@ -268,3 +268,14 @@ def test_migrating_to_learning_days_replays_every_log_after_a_backup(home: Path)
     store.close()
     assert found.ok, found.findings  # states equal a replay with learning days
     assert after != before  # and they did change: 23 h later is a day later now
+
+
+def test_a_home_with_no_review_yet_is_checked_repaired_and_rescheduled(home: Path) -> None:
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    assert examine(home).ok
+    assert runner.invoke(app, ["doctor", "--repair", "--json"]).exit_code == 0
+    from pmquiz.workspace import open_workspace
+
+    with open_workspace(home, []) as ws:
+        assert ws.save_parameters(list(ws.scheduler().parameters), T0, reviews=0) == 3
+    assert examine(home).ok

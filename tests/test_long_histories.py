@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from pmquiz.deck import discover, load_file
+from pmquiz.store.log import _drop_review_indexes as drop_indexes
 
 SHIPPED = Path(__file__).resolve().parents[1] / "decks"
 PEAK = ("import resource, sys\n"
@@ -61,3 +65,55 @@ def test_importing_four_times_the_reviews_takes_no_more_memory(tmp_path: Path) -
     print(f"peak: {small_peak / 1024:.0f} MB for 50k lines, {large_peak / 1024:.0f} MB for "
           "200k")
     assert large_peak - small_peak < 50 * 1024
+
+
+drops: list[int] = []
+
+
+def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
+                ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[str]]:
+    """Import a log, then reschedule it with other parameters (as optimize does); the
+    review rows, the card states and the review indexes after it."""
+    from pmquiz.config import Settings
+    from pmquiz.scheduler import Scheduler
+    from pmquiz.store import Store, log
+
+    monkeypatch.setattr(log, "BULK", bulk)
+    monkeypatch.setattr(log, "BATCH", 500)
+
+    def spy(conn: sqlite3.Connection) -> list[str]:
+        drops.append(bulk)
+        return drop_indexes(conn)
+
+    monkeypatch.setattr(log, "_drop_review_indexes", spy)
+    env = os.environ | {"PMQUIZ_HOME": str(home), "PMQUIZ_NOW": "2026-11-30T09:00:00+00:00"}
+    history = tmp_path / f"log-{bulk}.jsonl"
+    progress_file(history, 3000)
+    subprocess.run([sys.executable, "-m", "pmquiz", "progress", "import", str(history)],
+                   env=env, check=True, capture_output=True)
+    store = Store.open(home / "pmquiz.db")
+    parameters = list(Scheduler(Settings()).parameters)
+    parameters[0] *= 1.5
+    parameters[8] *= 0.8
+    store.log.rebuild_states(Scheduler(Settings(parameters=tuple(parameters))))
+    conn = store.conn
+    found = (conn.execute("SELECT uid, state_before, stability, difficulty, due, due_before, "
+                          "next_time FROM reviews ORDER BY uid").fetchall(),
+             conn.execute("SELECT * FROM card_state ORDER BY card").fetchall(),
+             sorted(r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = "
+                                               "'index' AND tbl_name = 'reviews'")))
+    store.close()
+    return [tuple(r) for r in found[0]], [tuple(r) for r in found[1]], found[2]
+
+
+def test_rescheduling_most_of_a_long_log_drops_its_indexes_and_makes_them_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past BULK reviews, a rebuild that rewrites most rows drops the review indexes over
+    the columns it writes and makes them again: the same rows and states as updating
+    them in place, and the same indexes after."""
+    in_place = rescheduled(tmp_path / "a", tmp_path, monkeypatch, bulk=10**9)
+    dropped = rescheduled(tmp_path / "b", tmp_path, monkeypatch, bulk=1000)
+    assert dropped == in_place
+    assert drops == [1000]  # dropped once, and only past BULK
+    assert any("next_time" in (sql or "") for sql in dropped[2])
+    assert len(in_place[0]) == 3000

@@ -3,6 +3,7 @@ hand-checked metrics, the panic case, and the learner-facing commands."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -269,7 +270,7 @@ def test_a_card_reviewed_thousands_of_times_keeps_evenly_spaced_items() -> None:
     items = items_from(log, twenty_four_hour_days)
     assert len(items) == MAX_CARD_ITEMS
     assert [len(i.reviews) for i in (items[0], items[-1])] == [2, 4000]
-    gaps = {len(b.reviews) - len(a.reviews) for a, b in zip(items, items[1:])}
+    gaps = {len(b.reviews) - len(a.reviews) for a, b in itertools.pairwise(items)}
     assert max(gaps) - min(gaps) <= 1
     few = items_from([("c", 86400.0 * day, 3) for day in range(30)], twenty_four_hour_days)
     assert len(few) == 29

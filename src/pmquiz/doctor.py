@@ -15,17 +15,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from pmquiz.model import CardState
-from pmquiz.replay_arrays import NO_STEP, Replayed, replay_arrays, seconds
 from pmquiz.scheduler import Scheduler
 from pmquiz.store import Store, from_ts, to_ts
 from pmquiz.store import stats as queries
-from pmquiz.store.log_arrays import LogRun, log_runs
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from pmquiz.replay_arrays import Replayed
     from pmquiz.salvage import Salvage
+    from pmquiz.store.log_arrays import LogRun
 
 FUTURE_ALLOWANCE = timedelta(days=1)  # clocks of two machines may disagree a little
 
@@ -96,6 +96,9 @@ def examine(store: Store, scheduler: Scheduler, now: datetime,
             progress: Callable[[int, int], None] | None = None) -> Diagnosis:
     """Every check, read only. SQLite's integrity check (most of the time on a large file)
     runs on a second connection in a thread while the log is replayed here."""
+    from pmquiz.replay_arrays import replay_arrays
+    from pmquiz.store.log_arrays import log_runs
+
     sqlite_checks = _SqliteChecks(store)
     try:
         found = Diagnosis(cards=queries.card_count(store), reviews=store.log.review_count())
@@ -168,6 +171,8 @@ def _key(store: Store, row: int) -> str:
 
 def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """`not _same(a, b)` element by element (NaN is NULL)."""
+    import numpy as np
+
     a_null, b_null = np.isnan(a), np.isnan(b)
     with np.errstate(invalid="ignore"):
         close = np.abs(a - b) <= np.maximum(1e-9 * np.maximum(np.abs(a), np.abs(b)), 1e-6)
@@ -179,6 +184,10 @@ def _state_findings(store: Store, run: LogRun, replayed: Replayed
                     ) -> list[tuple[int, int, Finding]]:
     """Cards whose stored state is not their log's replay: a quick comparison of every
     card over arrays, then the fields named for those that differ."""
+    import numpy as np
+
+    from pmquiz.replay_arrays import NO_STEP, seconds
+
     lengths = np.diff(run.starts)
     last = np.maximum(run.starts[1:] - 1, 0)
     seen = lengths > 0
@@ -213,7 +222,9 @@ def _state_findings(store: Store, run: LogRun, replayed: Replayed
 def _link_findings(store: Store, run: LogRun) -> list[tuple[int, int, Finding]]:
     """Cards with a review whose `next_time` is not the time of the card's next review (the
     first such review of each)."""
-    following = np.append(run.times[1:], np.nan)
+    import numpy as np
+
+    following = np.append(run.times[1:], np.nan)[:run.reviews]
     ends = run.starts[1:] - 1
     following[ends[ends >= 0]] = np.nan  # a card's last review links to nothing
     wrong = np.flatnonzero(_differ(run.derived[:, 5], following))
@@ -230,6 +241,8 @@ def _link_findings(store: Store, run: LogRun) -> list[tuple[int, int, Finding]]:
 def _future_findings(store: Store, run: LogRun, limit: float
                      ) -> list[tuple[int, int, Finding]]:
     """Cards with reviews dated after `limit`."""
+    import numpy as np
+
     late = np.flatnonzero(run.times > limit)
     by_card: dict[int, list[int]] = {}
     for at in late.tolist():

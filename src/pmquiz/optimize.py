@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -107,7 +108,7 @@ def items_from(reviews: Iterable[Review], days_between: Callable[[float, float],
         for card, times in by_card.items():
             times.sort()
             items += _card_items(card, times, days_between)
-    items.sort(key=lambda item: (item.time, item.card))
+    items.sort(key=operator.attrgetter("time", "card"))
     return items
 
 
@@ -151,7 +152,8 @@ def twenty_four_hour_days(earlier: float, later: float) -> int:
 def _fsrs_items(items: Sequence[Item]) -> list[Any]:
     """fsrs-rs items; one review object per distinct (rating, days) pair, shared by every
     item that holds it (fsrs-rs copies them into its own memory), so a million items do not
-    make five million Python objects."""
+    make five million Python objects. A card's reviews are listed once, from its longest
+    history; each item takes a slice of them."""
     import fsrs_rs_python as fsrs_rs
 
     shared: dict[tuple[int, int], Any] = {}
@@ -162,7 +164,12 @@ def _fsrs_items(items: Sequence[Item]) -> list[Any]:
             found = shared[pair] = fsrs_rs.FSRSReview(*pair)
         return found
 
-    return [fsrs_rs.FSRSItem([review(pair) for pair in item.reviews]) for item in items]
+    longest: dict[str, tuple[tuple[int, int], ...]] = {}
+    for item in items:
+        if len(item.reviews) > len(longest.get(item.card, ())):
+            longest[item.card] = item.reviews
+    listed = {card: [review(pair) for pair in history] for card, history in longest.items()}
+    return [fsrs_rs.FSRSItem(listed[item.card][:len(item.reviews)]) for item in items]
 
 
 def default_parameters() -> list[float]:
@@ -458,4 +465,12 @@ def own_items(rows: Iterable[tuple[str, float, int]], day_start_hour: int,
                                           day_start_hour, zone).toordinal()
         return cache[quarter]
 
-    return items_from(rows, lambda earlier, later: day(later) - day(earlier), grouped=True)
+    last: list[float] = [-1.0, 0]  # the previous call's later moment and its day
+
+    def between(earlier: float, later: float) -> int:
+        # called with each review and the one before it: the earlier day is the last one
+        first = last[1] if earlier == last[0] else day(earlier)
+        last[0], last[1] = later, day(later)
+        return int(last[1] - first)
+
+    return items_from(rows, between, grouped=True)

@@ -13,6 +13,7 @@ import numpy as np
 
 RUN_REVIEWS = 100_000
 RUN_CARDS = 20_000  # cards a run names (well under SQLite's variable limit)
+FETCH = 5_000  # rows turned into arrays at a time
 DERIVED = ("state_before", "stability", "difficulty", "due", "due_before", "next_time")
 STATE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
@@ -63,25 +64,28 @@ def _read(conn: sqlite3.Connection, run: list[int], every: bool) -> LogRun:
         where, params = "card BETWEEN ? AND ?", [run[0], run[-1]]
     else:
         where, params = f"card IN ({', '.join('?' * len(run))})", list(run)
-    reviews = conn.execute(
+    cursor = conn.execute(
         f"SELECT card, id, uid, time, rating, {', '.join(DERIVED)} FROM reviews WHERE {where} "
-        "ORDER BY card, time, uid", params).fetchall()
+        "ORDER BY card, time, uid", params)
     states = {r[0]: r[1:] for r in conn.execute(
         f"SELECT card, {', '.join(STATE)} FROM card_state WHERE {where}", params)}
     cards = np.array(run, dtype=np.int64)
-    if reviews:
-        columns = list(zip(*reviews, strict=True))
-        of_card = np.array(columns[0], dtype=np.int64)
-        kept = np.isin(of_card, cards)  # reviews of a card with no state are not replayed
-        of_card = of_card[kept]
-        ids = np.array(columns[1], dtype=np.int64)[kept]
-        uids = [u for u, k in zip(columns[2], kept.tolist(), strict=True) if k]
-        times = np.array(columns[3], dtype=np.float64)[kept]
-        ratings = np.array(columns[4], dtype=np.int64)[kept]
-        derived = np.array(columns[5:], dtype=np.float64).T[kept]
-    else:
-        of_card = ids = ratings = np.zeros(0, np.int64)
-        uids, times, derived = [], np.zeros(0), np.zeros((0, len(DERIVED)))
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    uids: list[str] = []
+    while rows := cursor.fetchmany(FETCH):  # a few thousand Python rows at a time
+        columns = list(zip(*rows, strict=True))
+        uids += columns[2]
+        numbers = np.array([columns[0], columns[1], columns[4]], dtype=np.int64)
+        parts.append((numbers, np.array([columns[3], *columns[5:]], dtype=np.float64)))
+    numbers = np.concatenate([p for p, _ in parts], axis=1) if parts else \
+        np.zeros((3, 0), np.int64)
+    floats = np.concatenate([f for _, f in parts], axis=1) if parts else \
+        np.zeros((1 + len(DERIVED), 0))
+    kept = np.isin(numbers[0], cards)  # reviews of a card with no state are not replayed
+    of_card, ids, ratings = numbers[0][kept], numbers[1][kept], numbers[2][kept]
+    times, derived = floats[0][kept], floats[1:].T[kept]
+    if not kept.all():
+        uids = [u for u, k in zip(uids, kept.tolist(), strict=True) if k]
     starts = np.searchsorted(of_card, np.append(cards, cards[-1] + 1), side="left")
     stored = np.array([states.get(row, (None,) * len(STATE)) for row in run],
                       dtype=np.float64).reshape(len(run), len(STATE))

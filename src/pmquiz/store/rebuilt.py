@@ -5,6 +5,7 @@ nothing writes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,25 +42,43 @@ def _params(values: np.ndarray, key: np.ndarray, ints: tuple[int, ...]
     return list(zip(*columns, key.tolist(), strict=True))
 
 
-def changed_reviews(run: LogRun, scheduler: Scheduler
-                    ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """Replay a run; the review rows (state_before, stability, difficulty, due, due_before,
-    next_time, id) and card states (state, step, stability, difficulty, due, last_review,
-    reps, lapses, card) that must change."""
+@dataclass
+class Rebuilt:
+    """What must change after replaying a run: review rows (state_before, stability,
+    difficulty, due, due_before, next_time) by review id, card states (state, step,
+    stability, difficulty, due, last_review, reps, lapses) by card row."""
+
+    reviews: np.ndarray
+    review_ids: np.ndarray
+    states: np.ndarray
+    cards: np.ndarray
+
+    def review_params(self, start: int, end: int) -> list[tuple[object, ...]]:
+        """UPDATE parameters of reviews start:end (made a slice at a time: Python rows take
+        several times the arrays' memory)."""
+        return _params(self.reviews[start:end], self.review_ids[start:end], (0,))
+
+    def state_params(self) -> list[tuple[object, ...]]:
+        """UPDATE parameters of the card states."""
+        return _params(self.states, self.cards, (0, 1, 6, 7))
+
+
+def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
+    """Replay a run; the review rows and card states that must change."""
     replayed = replay_arrays(scheduler, run.starts, run.ratings, run.times, run.uids)
     firsts = run.starts[:-1][np.diff(run.starts) > 0]
     lasts = run.starts[1:][np.diff(run.starts) > 0] - 1
     due = seconds(replayed.due)
-    state_before = np.append(0, replayed.state[:-1]).astype(np.float64)
-    due_before = np.append(np.nan, due[:-1])
-    following = np.append(seconds(micros(run.times))[1:], np.nan)
+    n = run.reviews  # each review's row holds the state before it and its next review
+    state_before = np.append(0, replayed.state[:-1])[:n].astype(np.float64)
+    due_before = np.append(np.nan, due[:-1])[:n]
+    following = np.append(seconds(micros(run.times))[1:], np.nan)[:n]
     state_before[firsts] = 0
     due_before[firsts] = np.nan
     following[lasts] = np.nan
     reviews = np.column_stack([state_before, replayed.stability, replayed.difficulty, due,
                                due_before, following])
     changed = _differs(run.derived, reviews) if run.reviews else np.zeros(0, bool)
-    review_rows = _params(reviews[changed], run.ids[changed], (0,))
     lengths = np.diff(run.starts)
     seen = lengths > 0
     last = np.maximum(run.starts[1:] - 1, 0)
@@ -79,4 +98,4 @@ def changed_reviews(run: LogRun, scheduler: Scheduler
     stored = run.states.copy()
     stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
     moved = _differs(stored, states)
-    return review_rows, _params(states[moved], run.cards[moved], (0, 1, 6, 7))
+    return Rebuilt(reviews[changed], run.ids[changed], states[moved], run.cards[moved])
