@@ -133,3 +133,25 @@ def test_export_anki_leaves_nothing_in_the_temporary_folder(
         assert out.exit_code == 0, out.output
     assert list(scratch.iterdir()) == []  # it left an 11 MB collection on every run
     assert not killed.exists() and writing.exists()
+
+
+def test_media_left_half_written_by_a_killed_import_is_swept_once(tmp_path: Path) -> None:
+    """A package's media are written after one scan of their folder for what a kill left:
+    old temporaries go, a write going on now stays, and the files are written whole."""
+    import os
+    import time
+
+    from pmquiz.deck import sweep_stale_temporaries
+    from pmquiz.interop.media import _write
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    old = folder / ".a.jpg.x1.tmp"
+    old.write_bytes(b"half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    current = folder / ".b.jpg.x2.tmp"
+    current.write_bytes(b"writing")
+    sweep_stale_temporaries(folder)
+    _write(folder / "a.jpg", b"whole")
+    assert sorted(p.name for p in folder.iterdir()) == [".b.jpg.x2.tmp", "a.jpg"]
+    assert (folder / "a.jpg").read_bytes() == b"whole"

@@ -366,17 +366,28 @@ STALE_AFTER = 3600  # seconds: a temporary file this old beside its target was l
 
 def _sweep_stale_temporaries(path: Path) -> None:
     """Remove temporary files of earlier writes to `path` that a kill left behind."""
+    sweep_stale_temporaries(path.parent, f".{path.name}.")
+
+
+def sweep_stale_temporaries(folder: Path, prefix: str = ".") -> None:
+    """Remove the temporary files (`prefix…tmp`) in `folder` that a kill left behind: one
+    scan, for a writer of many files (`replace_atomically(…, sweep=False)` after it)."""
     import time
 
-    for left in path.parent.glob(f".{path.name}.*.tmp"):
+    try:
+        entries = [e for e in os.scandir(folder)
+                   if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for left in entries:
         try:
             if time.time() - left.stat().st_mtime > STALE_AFTER:
-                left.unlink()
+                Path(left.path).unlink()
         except OSError:
             continue
 
 
-def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
+def replace_atomically(path: Path, write: Callable[[Path], object], sweep: bool = True) -> None:
     """Let `write` fill a temporary file beside `path`, flush it to disk, then rename it over
     `path` with the old file's permissions (new files get the usual 0644 less the umask)."""
     try:
@@ -387,7 +398,8 @@ def replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-        _sweep_stale_temporaries(path)
+        if sweep:
+            _sweep_stale_temporaries(path)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
         tmp = Path(name)

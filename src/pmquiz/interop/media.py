@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.compile.document import Warning_
-from pmquiz.deck import replace_atomically
+from pmquiz.deck import replace_atomically, sweep_stale_temporaries
 
 MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\](?: \(([^)\n]+)\))?")
 MAX_MEDIA_FILE = 16 * 1024 * 1024  # bytes: a larger image or sound is skipped
@@ -110,6 +110,7 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
     except (zipfile.BadZipFile, OSError, ValueError):
         return saved, warnings  # a bare collection carries no media
     total = 0
+    sweep_stale_temporaries(folder)  # once: not a folder scan per file
     with archive:
         members, compressed = _index(archive)
         for name in sorted(wanted):
@@ -136,7 +137,7 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
 
 
 def _write(target: Path, data: bytes) -> None:
-    replace_atomically(target, lambda tmp: tmp.write_bytes(data))
+    replace_atomically(target, lambda tmp: tmp.write_bytes(data), sweep=False)
 
 
 def _read_member(archive: zipfile.ZipFile, member: str, compressed: bool) -> bytes:
