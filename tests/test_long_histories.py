@@ -117,3 +117,39 @@ def test_rescheduling_most_of_a_long_log_drops_its_indexes_and_makes_them_again(
     assert drops == [1000]  # dropped once, and only past BULK
     assert any("next_time" in (sql or "") for sql in dropped[2])
     assert len(in_place[0]) == 3000
+
+
+def merged(home: Path, history: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
+           ) -> tuple[object, ...]:
+    """A progress file merged into a fresh home in process, with BULK set; what the
+    database holds after it."""
+    from pmquiz.interop.progress import import_progress
+    from pmquiz.store import log
+    from pmquiz.workspace import open_workspace
+
+    monkeypatch.setattr(log, "BULK", bulk)
+    with open_workspace(home, []) as ws:
+        result = import_progress(ws.store, history, ws.scheduler(),
+                                 datetime(2026, 11, 30, tzinfo=UTC))
+        conn = ws.store.conn
+        return (result, conn.execute(
+            "SELECT uid, card, time, rating, state_before, stability, difficulty, due, "
+            "due_before, next_time FROM reviews ORDER BY uid").fetchall(),
+            conn.execute("SELECT * FROM card_state ORDER BY card").fetchall(),
+            sorted(r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = "
+                                              "'index' AND tbl_name = 'reviews'")))
+
+
+def test_a_merge_that_dwarfs_the_log_drops_its_indexes_first_with_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    history = tmp_path / "log.jsonl"
+    progress_file(history, 3000)
+    drops.clear()
+    monkeypatch.setattr("pmquiz.store.log._drop_review_indexes", lambda conn: (
+        drops.append(1), drop_indexes(conn))[1])
+    kept = merged(tmp_path / "a", history, monkeypatch, bulk=10**9)
+    assert drops == []
+    dropped = merged(tmp_path / "b", history, monkeypatch, bulk=1000)
+    assert drops == [1]  # once, before inserting; the rebuild does not drop them again
+    assert dropped == kept
+    assert kept[0].added == 3000  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmquiz.errors import ImportFormatError
-from pmquiz.model import CardState, Rating
+from pmquiz.model import Rating
 from pmquiz.store import ReviewRecord, Store
 
 if TYPE_CHECKING:
@@ -171,21 +171,19 @@ def import_progress(store: Store, path: Path,
                     scheduler: Scheduler,
                     now: datetime, progress: Callable[[int, int], None] | None = None
                     ) -> MergeResult:
-    """Merge another machine's log; rebuild the states of cards that got new reviews. Every
-    line is checked first (dates up to `now`); one bad line imports nothing. The file is
-    read twice, a line at a time (checked, then inserted in batches in one transaction), so
-    memory does not grow with its length; reviews already here, or twice in the file, are
-    skipped by their id."""
-    cards: set[tuple[str, str]] = set()
-    read = 0
-    for _, module, card, _ in _lines(path, now):
-        cards.add((module, card))
-        read += 1
-    rows = store.log.card_rows(cards)
-    # One transaction: the new reviews and the rebuilt states land together or not at all
-    # (a line that changed between the two readings is checked again and aborts it).
-    added, touched = store.log.insert_reviews(
-        ((rows[(module, card)], record, CardState(), CardState())
-         for _, module, card, record in _lines(path, now)),
-        scheduler=scheduler, progress=progress, only_new=True)
+    """Merge another machine's log; rebuild the states of cards that got new reviews. The
+    file is read once, a line at a time, each line checked (dates up to `now`) as it is
+    inserted, in one transaction: one bad line imports nothing, and memory does not grow
+    with the file's length. Reviews already here, or twice in the file, are skipped by
+    their id."""
+    try:
+        expected = path.stat().st_size // LINE_BYTES
+    except OSError:
+        expected = 0  # `_lines` says why it cannot be read
+    read, added, touched = store.log.merge(
+        ((module, card, record) for _, module, card, record in _lines(path, now)),
+        scheduler, progress, expected)
     return MergeResult(read=read, added=added, cards=touched)
+
+
+LINE_BYTES = 256  # a progress line is about 230 bytes: a size over this undercounts lines

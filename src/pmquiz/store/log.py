@@ -156,16 +156,9 @@ class ReviewLog(Room):
             def values() -> Iterator[tuple[object, ...]]:
                 for row, r, b, a in rows:
                     touched.add(row)
-                    yield (r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
-                           None if r.correct is None else int(r.correct), r.grade,
-                           int(b.state), r.mode, a.stability, a.difficulty, to_ts(a.due),
-                           to_ts(b.due), r.override or None)
+                    yield _review_values(row, r, b, a)
 
-            conn.executemany(
-                "INSERT OR IGNORE INTO reviews (uid, card, time, rating, duration_ms, answer, "
-                "correct, grade, state_before, session, mode, stability, difficulty, due, "
-                "due_before, override) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
-                values())
+            conn.executemany(INSERT_REVIEW, values())
             added = conn.total_changes - before
             if only_new:  # the cards whose reviews were really added, not skipped
                 touched = {r[0] for r in conn.execute(
@@ -179,29 +172,43 @@ class ReviewLog(Room):
                 _rebuild(conn, scheduler, progress, touched)  # type: ignore[arg-type]
         return (added, len(touched)) if only_new else added
 
-    def card_rows(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """Rows of cards by (module slug, card id); cards not known yet get a retired
-        placeholder (so reviews of a deck this machine lacks are kept, and attach to the
-        deck's cards once it is added)."""
-        found: dict[tuple[str, str], int] = {}
-        wanted = set(keys)
-        for row, deck, card_id in self.conn.execute("SELECT id, deck, card_id FROM cards"):
-            if (deck, card_id) in wanted:
-                found[(deck, card_id)] = row
-        missing = sorted(wanted - set(found))
-        if missing:
-            with self.write() as conn:
-                for deck, card_id in missing:
-                    body = json.dumps({"deck": deck, "id": card_id, "kind": "basic",
-                                       "prompt": f"(card {card_id} of {deck}, not in your "
-                                                 "decks)", "answer": "?"})
-                    cursor = conn.execute(
-                        "INSERT INTO cards (deck, card_id, kind, phase, position, body, "
-                        "retired) VALUES (?, ?, 'basic', 0, 0, ?, 1)", (deck, card_id, body))
-                    conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)",
-                                 (cursor.lastrowid,))
-                    found[(deck, card_id)] = int(cursor.lastrowid or 0)
-        return found
+    def merge(self, lines: Iterable[tuple[str, str, ReviewRecord]], scheduler: Scheduler,
+              progress: Callable[[int, int], None] | None = None, expected: int = 0
+              ) -> tuple[int, int, int]:
+        """Another machine's reviews (module slug, card id, review), read once, in one
+        transaction with the rebuild of every card that got a new review: a line that fails
+        (the iterator raises) leaves nothing behind. Cards not known yet get a retired
+        placeholder; reviews already here are skipped by their id. With `expected` reviews,
+        a merge that more than doubles a long log drops the review indexes over derived
+        columns first and makes them again after the rebuild. Returns (read, added, cards
+        rebuilt)."""
+        with self.write() as conn:
+            last = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]
+            size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+            dropped = _drop_review_indexes(conn) \
+                if expected >= BULK and expected > size else None
+            known = {(deck, card_id): row for row, deck, card_id in conn.execute(
+                "SELECT id, deck, card_id FROM cards")}
+            read = added = 0
+            batch: list[tuple[object, ...]] = []
+            for module, card, review in lines:
+                row = known.get((module, card))
+                if row is None:
+                    row = known[(module, card)] = _placeholder(conn, module, card)
+                batch.append(_review_values(row, review, CardState(), CardState()))
+                read += 1
+                if len(batch) >= BATCH:
+                    added += _insert_batch(conn, batch)
+                    batch = []
+            added += _insert_batch(conn, batch)
+            touched = {r[0] for r in conn.execute(
+                "SELECT DISTINCT card FROM reviews WHERE id > ?", (last,))}
+            if added:
+                _rebuild(conn, scheduler, progress, touched, dropped)
+            else:
+                for statement in dropped or []:
+                    conn.execute(statement)
+        return read, added, len(touched)
 
     def export_reviews(self) -> Iterator[tuple[str, str, str, float, int, int, str,
                                                int | None, str, str, str | None]]:
@@ -277,8 +284,42 @@ class ReviewLog(Room):
             return _rebuild(conn, scheduler, progress, None if only is None else set(only))
 
 
+INSERT_REVIEW = (
+    "INSERT OR IGNORE INTO reviews (uid, card, time, rating, duration_ms, answer, correct, "
+    "grade, state_before, session, mode, stability, difficulty, due, due_before, override) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)")
+
+
+def _review_values(row: int, r: ReviewRecord, b: CardState, a: CardState
+                   ) -> tuple[object, ...]:
+    """INSERT_REVIEW's parameters: a review of card `row`, the states before and after."""
+    return (r.uid, row, to_ts(r.time), int(r.rating), r.duration_ms, r.answer,
+            None if r.correct is None else int(r.correct), r.grade, int(b.state), r.mode,
+            a.stability, a.difficulty, to_ts(a.due), to_ts(b.due), r.override or None)
+
+
+def _insert_batch(conn: sqlite3.Connection, batch: list[tuple[object, ...]]) -> int:
+    """Insert reviews; how many were new."""
+    before = conn.total_changes
+    conn.executemany(INSERT_REVIEW, batch)
+    return conn.total_changes - before
+
+
+def _placeholder(conn: sqlite3.Connection, deck: str, card_id: str) -> int:
+    """A retired stand-in for a card this machine's decks lack (its reviews are kept and
+    attach to the deck's card once the deck is added); its row."""
+    body = json.dumps({"deck": deck, "id": card_id, "kind": "basic",
+                       "prompt": f"(card {card_id} of {deck}, not in your decks)",
+                       "answer": "?"})
+    cursor = conn.execute("INSERT INTO cards (deck, card_id, kind, phase, position, body, "
+                          "retired) VALUES (?, ?, 'basic', 0, 0, ?, 1)", (deck, card_id, body))
+    conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)", (cursor.lastrowid,))
+    return int(cursor.lastrowid or 0)
+
+
 def _rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
-             progress: Callable[[int, int], None] | None, wanted: set[int] | None) -> int:
+             progress: Callable[[int, int], None] | None, wanted: set[int] | None,
+             dropped: list[str] | None = None) -> int:
     """Replay the log of every card (or the `wanted` ones) into its state and its reviews'
     derived columns, inside the caller's transaction, a run of cards at a time over arrays
     (`pmquiz.replay_arrays`). Only rows whose values really change are written, in batches:
@@ -295,7 +336,6 @@ def _rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
         if rows is None else len(rows)
     log_size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
     done = read = written = 0
-    dropped: list[str] | None = None
     for run in log_runs(conn, rows):
         found = changed_reviews(run, scheduler)
         read += run.reviews
