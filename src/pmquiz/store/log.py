@@ -189,7 +189,9 @@ class ReviewLog(Room):
                 if expected >= BULK and expected > size else None
             known = {(deck, card_id): row for row, deck, card_id in conn.execute(
                 "SELECT id, deck, card_id FROM cards")}
-            read = added = 0
+            conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({STAGED})")
+            conn.execute(f"DELETE FROM {STAGING}")
+            read = 0
             batch: list[tuple[object, ...]] = []
             for module, card, review in lines:
                 row = known.get((module, card))
@@ -198,9 +200,10 @@ class ReviewLog(Room):
                 batch.append(_review_values(row, review, CardState(), CardState()))
                 read += 1
                 if len(batch) >= BATCH:
-                    added += _insert_batch(conn, batch)
+                    conn.executemany(STAGE_REVIEW, batch)
                     batch = []
-            added += _insert_batch(conn, batch)
+            conn.executemany(STAGE_REVIEW, batch)
+            added = _insert_staged(conn)
             touched = {r[0] for r in conn.execute(
                 "SELECT DISTINCT card FROM reviews WHERE id > ?", (last,))}
             if added:
@@ -298,11 +301,28 @@ def _review_values(row: int, r: ReviewRecord, b: CardState, a: CardState
             a.stability, a.difficulty, to_ts(a.due), to_ts(b.due), r.override or None)
 
 
-def _insert_batch(conn: sqlite3.Connection, batch: list[tuple[object, ...]]) -> int:
-    """Insert reviews; how many were new."""
+# A merge stages its reviews in a temporary table, then adds them to the log card by card:
+# a file in time order inserted as it comes scatters every card's reviews over the table,
+# and the rebuild that follows then reads and rewrites them page by page.
+STAGING = "temp.staged_reviews"
+REVIEW_COLUMNS = ("uid, card, time, rating, duration_ms, answer, correct, grade, state_before, "
+                  "mode, stability, difficulty, due, due_before, override")
+STAGED = REVIEW_COLUMNS
+STAGE_REVIEW = (f"INSERT INTO {STAGING} ({REVIEW_COLUMNS}) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _insert_staged(conn: sqlite3.Connection) -> int:
+    """Move the staged reviews into the log in (card, time, id) order, the first line of a
+    review id given twice winning as before; how many were new."""
     before = conn.total_changes
-    conn.executemany(INSERT_REVIEW, batch)
-    return conn.total_changes - before
+    conn.execute(
+        f"INSERT OR IGNORE INTO reviews ({REVIEW_COLUMNS}) SELECT {REVIEW_COLUMNS} FROM "
+        f"{STAGING} WHERE rowid IN (SELECT min(rowid) FROM {STAGING} GROUP BY uid) "
+        "ORDER BY card, time, uid")
+    added = conn.total_changes - before
+    conn.execute(f"DELETE FROM {STAGING}")
+    return added
 
 
 def _placeholder(conn: sqlite3.Connection, deck: str, card_id: str) -> int:
