@@ -186,26 +186,11 @@ def _state_findings(store: Store, run: LogRun, replayed: Replayed
     card over arrays, then the fields named for those that differ."""
     import numpy as np
 
-    from pmquiz.replay_arrays import NO_STEP, seconds
+    from pmquiz.store.rebuilt import final_states
 
-    lengths = np.diff(run.starts)
+    expected, stored = final_states(run, replayed)
+    seen = np.diff(run.starts) > 0
     last = np.maximum(run.starts[1:] - 1, 0)
-    seen = lengths > 0
-    nan = np.full(len(run.cards), np.nan)
-
-    def final(values: np.ndarray, empty: float) -> np.ndarray:
-        return np.where(seen, values[last] if len(values) else nan, empty)
-
-    step = replayed.step.astype(np.float64)
-    step[replayed.step == NO_STEP] = np.nan
-    expected = np.column_stack([
-        final(replayed.state.astype(np.float64), 0.0), final(step, np.nan),
-        final(replayed.stability, np.nan), final(replayed.difficulty, np.nan),
-        final(seconds(replayed.due), np.nan), final(seconds(replayed.when), np.nan),
-        final(replayed.reps.astype(np.float64), 0.0),
-        final(replayed.lapses.astype(np.float64), 0.0)])
-    stored = run.states.copy()
-    stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
     suspects = np.flatnonzero(_differ(stored, expected).any(axis=1))
     found = []
     for i in suspects.tolist():

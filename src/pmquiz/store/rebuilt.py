@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pmquiz.replay_arrays import NO_STEP, micros, replay_arrays, seconds
+from pmquiz.replay_arrays import NO_STEP, Replayed, micros, replay_arrays, seconds
 from pmquiz.store.log_arrays import LogRun
 
 if TYPE_CHECKING:
@@ -63,6 +63,31 @@ class Rebuilt:
         return _params(self.states, self.cards, (0, 1, 6, 7))
 
 
+def final_states(run: LogRun, replayed: Replayed) -> tuple[np.ndarray, np.ndarray]:
+    """Each card's replayed state after its last review as a card_state row (a card with
+    no review: new), and its stored row (NULL reps and lapses as 0), both in STATE's
+    columns; NULL is NaN."""
+    seen = np.diff(run.starts) > 0
+    last = np.maximum(run.starts[1:] - 1, 0)
+
+    def final(values: np.ndarray, empty: float) -> np.ndarray:
+        if not len(values):
+            return np.full(len(run.cards), empty)
+        found: np.ndarray = np.where(seen, values[last], empty)
+        return found
+
+    step = np.where(replayed.step == NO_STEP, np.nan, replayed.step.astype(np.float64))
+    replayed_rows = np.column_stack([
+        final(replayed.state.astype(np.float64), 0.0), final(step, np.nan),
+        final(replayed.stability, np.nan), final(replayed.difficulty, np.nan),
+        final(seconds(replayed.due), np.nan), final(seconds(replayed.when), np.nan),
+        final(replayed.reps.astype(np.float64), 0.0),
+        final(replayed.lapses.astype(np.float64), 0.0)])
+    stored = run.states.copy()
+    stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
+    return replayed_rows, stored
+
+
 def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
     """Replay a run; the review rows and card states that must change."""
     replayed = replay_arrays(scheduler, run.starts, run.ratings, run.times, run.uids)
@@ -79,23 +104,6 @@ def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
     reviews = np.column_stack([state_before, replayed.stability, replayed.difficulty, due,
                                due_before, following])
     changed = _differs(run.derived, reviews) if run.reviews else np.zeros(0, bool)
-    lengths = np.diff(run.starts)
-    seen = lengths > 0
-    last = np.maximum(run.starts[1:] - 1, 0)
-
-    def final(values: np.ndarray, empty: float) -> np.ndarray:
-        if not len(values):
-            return np.full(len(run.cards), empty)
-        return np.where(seen, values[last], empty)
-
-    step = np.where(replayed.step == NO_STEP, np.nan, replayed.step.astype(np.float64))
-    states = np.column_stack([
-        final(replayed.state.astype(np.float64), 0.0), final(step, np.nan),
-        final(replayed.stability, np.nan), final(replayed.difficulty, np.nan),
-        final(due, np.nan), final(seconds(replayed.when), np.nan),
-        final(replayed.reps.astype(np.float64), 0.0),
-        final(replayed.lapses.astype(np.float64), 0.0)])
-    stored = run.states.copy()
-    stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
+    states, stored = final_states(run, replayed)
     moved = _differs(stored, states)
     return Rebuilt(reviews[changed], run.ids[changed], states[moved], run.cards[moved])
