@@ -106,4 +106,8 @@ def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
     changed = _differs(run.derived, reviews) if run.reviews else np.zeros(0, bool)
     states, stored = final_states(run, replayed)
     moved = _differs(stored, states)
-    return Rebuilt(reviews[changed], run.ids[changed], states[moved], run.cards[moved])
+    # written in the order of their ids, the table's own: a log that grew day by day keeps
+    # a card's reviews on scattered pages, each then visited once
+    ids = run.ids[changed]
+    order = np.argsort(ids, kind="stable")
+    return Rebuilt(reviews[changed][order], ids[order], states[moved], run.cards[moved])
