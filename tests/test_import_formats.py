@@ -167,3 +167,17 @@ def test_a_file_whose_every_card_is_invalid_says_so(tmp_path: Path) -> None:
     said = " ".join(result.output.split())
     assert "no card it holds is valid; nothing written" in said
     assert '"options" lists the wrong answers only' in said
+
+
+def test_a_course_page_is_pointed_to_compile_not_read_as_an_anki_export(
+        home: Path) -> None:
+    """A page in the course site's text format has TAB tables; read as an Anki text export
+    they made cards of table rows. Import names the page and the command that reads it."""
+    page = Path(__file__).parent / "data" / "pages" / "roadmaps.page.txt"
+    assert "\t" in page.read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", str(page)])
+    assert result.exit_code != 0
+    assert "a course page, not flashcards" in result.output
+    assert f"pmquiz compile {page}" in " ".join(result.output.split())
+    assert not list((home / "decks").glob("**/*.toml")) or all(
+        "roadmaps" not in p.name for p in (home / "decks").glob("**/*.toml"))

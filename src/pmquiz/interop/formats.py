@@ -70,6 +70,9 @@ def candidates(path: Path) -> tuple[list[Format], str]:
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
     suffix = path.suffix.lower()
+    if path.name.lower().endswith(".page.txt"):  # its tables would read as an Anki export
+        raise ImportFormatError(f"{path}: a course page, not flashcards: `pmquiz compile "
+                                f"{path}` turns it into a deck")
     if head.startswith(b"PK\x03\x04") or head == b"SQLi":
         return [APKG], ""  # a zip holding a collection, or a bare collection
     if suffix in APKG.suffixes:
