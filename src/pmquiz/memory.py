@@ -7,6 +7,10 @@ data, against 0.52 s for replaying them through py-fsrs). On that log the two ag
 review to a relative 1.5e-4 (fsrs-rs computes in 32-bit floats), same-day reviews and
 learning steps included (tests/test_memory.py). A history is a card's reviews as (rating,
 learning days since the previous review, 0 for the first).
+
+pmquiz stores and evaluates states replayed with py-fsrs's own formulas over arrays
+(`pmquiz.replay_arrays`), which change no digit of what an answer stores; this module keeps
+fsrs-rs's states beside them, and the test that the two engines agree.
 """
 
 from __future__ import annotations

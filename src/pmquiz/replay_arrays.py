@@ -1,6 +1,8 @@
-"""Replaying many cards' logs at once over numpy arrays, bit for bit as `pmquiz.replay` (and
-so as py-fsrs's `review_card`): every card's k-th review is computed in the same step, so a
-1M-review log costs a few hundred array operations instead of a million Python loops.
+"""Replaying many cards' logs at once over numpy arrays, bit for bit as answering each review
+through py-fsrs's `review_card` (`Scheduler.replay_steps`): every card's k-th review is
+computed in the same step, so a 1M-review log costs a few hundred array operations instead
+of a million Python loops. Rebuilds, merges, repairs, the doctor and the evaluations of
+`optimize` replay with it; a single answer is scheduled by `Scheduler.review`.
 
 Exactness, operation by operation:
 - `+ - * /`, `min`, `max` and `round` (half to even, `np.rint`) are IEEE operations that
@@ -12,8 +14,9 @@ Exactness, operation by operation:
   constants computed once, in Python, by py-fsrs's own methods.
 - Times are whole microseconds, as `datetime` keeps them: stored unix seconds are rounded
   exactly as `datetime.fromtimestamp` rounds them, and a due date is a sum of microseconds.
-- The learning-step machine is a table made by calling `replay._transition` itself for each
-  (phase, step, rating), and the fuzz draw is `scheduler._draw` of the review's id.
+- The learning-step machine (`_transition`, py-fsrs's `review_card` state machine) is a
+  table made by asking it for each (phase, step, rating), and the fuzz draw is
+  `scheduler._draw` of the review's id.
 tests/test_replay_arrays.py holds this to `Scheduler.replay_steps`, field for field, on the
 real log in two time zones and on generated histories with any steps, fuzz on and off.
 """
@@ -24,7 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -172,11 +175,9 @@ class _Formulas:
 
 class _Steps:
     """The learning-step machine as a table over (phase, step, rating), made by asking
-    `replay._transition` itself for every entry."""
+    `_transition` for every entry."""
 
     def __init__(self, scheduler: Scheduler):
-        from pmquiz.replay import _transition
-
         model = scheduler.fsrs_model
         self.top = max(len(model.learning_steps), len(model.relearning_steps)) + 1
         shape = (4, self.top + 1, 5)
@@ -353,7 +354,7 @@ def _stability(f: _Formulas, s: np.ndarray, d: np.ndarray, elapsed: np.ndarray,
                rating: np.ndarray, review: np.ndarray
                ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """The stability after each rating (`replay._memory`), and for review cards the
-    stability Hard, Good and Easy would give (`Scheduler.review_days_from`), each as a
+    stability Hard, Good and Easy would give (`Scheduler._review_intervals`), each as a
     full-length array (zero where not computed)."""
     found = np.zeros(len(s))
     short = elapsed < 1
@@ -418,3 +419,33 @@ def memory_arrays(scheduler: Scheduler, starts: np.ndarray, ratings: np.ndarray,
                                    rating, no_review[:len(at)])[0]
         difficulty[at] = f.next_difficulty(before_d, rating)
     return stability, difficulty
+
+
+def _transition(model: Any, phase: State, step: int | None, rating: Rating,
+                stability: float) -> tuple[State, int | None, timedelta]:
+    """py-fsrs's state machine (review_card): the state, step and interval after a rating."""
+    def review() -> tuple[State, int | None, timedelta]:
+        return State.REVIEW, None, timedelta(days=model._next_interval(stability=stability))
+
+    if phase is State.REVIEW:
+        relearning = model.relearning_steps
+        if rating is Rating.AGAIN and relearning:
+            return State.RELEARNING, 0, relearning[0]
+        return review()
+    steps = model.learning_steps if phase is State.LEARNING else model.relearning_steps
+    at = step or 0
+    if not steps or (at >= len(steps) and rating is not Rating.AGAIN):
+        return review()
+    if rating is Rating.AGAIN:
+        return phase, 0, steps[0]
+    if rating is Rating.HARD:
+        if at == 0 and len(steps) == 1:
+            return phase, at, steps[0] * 1.5
+        if at == 0:
+            return phase, at, (steps[0] + steps[1]) / 2.0
+        return phase, at, steps[at]
+    if rating is Rating.GOOD:
+        if at + 1 == len(steps):
+            return review()
+        return phase, at + 1, steps[at + 1]
+    return review()

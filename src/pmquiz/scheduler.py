@@ -80,7 +80,8 @@ class Scheduler:
 
     @property
     def fsrs_model(self) -> fsrs.Scheduler:
-        """The py-fsrs scheduler (its interval and stability formulas, for `replay`)."""
+        """The py-fsrs scheduler (its interval and stability formulas, for
+        `replay_arrays`)."""
         return self._fsrs
 
     @property
@@ -155,29 +156,6 @@ class Scheduler:
 
     FORMULAS = True  # False: every interval through review_card (the equality test's baseline)
 
-    def review_days_from(self, stability: float, difficulty: float, elapsed: int,
-                         seed: str) -> dict[Rating, int]:
-        """`_review_days` for a review card known by its memory state and the learning days
-        since its last review (what `replay` has; no datetimes needed)."""
-        import fsrs
-
-        model = self._fsrs
-        recall = 0.0 if elapsed < 1 else \
-            (1 + model._FACTOR * elapsed / stability) ** model._DECAY
-        intervals = {}
-        for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
-            grade = fsrs.Rating(int(rating))
-            after = model._short_term_stability(stability=stability, rating=grade) \
-                if elapsed < 1 else model._next_stability(
-                    difficulty=difficulty, stability=stability, retrievability=recall,
-                    rating=grade)
-            intervals[rating] = timedelta(days=model._next_interval(stability=after))
-        return self._spread(intervals, seed)
-
-    def fuzzed(self, interval: timedelta, seed: str) -> timedelta:
-        """An interval of a card entering review, fuzzed by the answer's seed."""
-        return self._fuzzed(interval, seed)
-
     def _review_intervals(self, state: CardState, when: datetime) -> dict[Rating, timedelta]:
         """The interval Hard, Good and Easy give a review card: py-fsrs's own stability and
         interval formulas, called directly (what `review_card` does for a review card,
@@ -241,14 +219,6 @@ class Scheduler:
         """Rebuild a card's state from its reviews (rating, time, review id) in time order."""
         steps = self.replay_steps(log)
         return steps[-1] if steps else CardState()
-
-    def replay_many(self, logs: list[list[tuple[Rating, datetime, str]]]
-                    ) -> list[list[CardState]]:
-        """The states after each review of many cards' logs, equal to `replay_steps` of each
-        but faster (`pmquiz.replay`)."""
-        from pmquiz.replay import replay_logs
-
-        return replay_logs(self, logs)
 
     def replay_steps(self, log: Iterable[tuple[Rating, datetime, str]]) -> list[CardState]:
         """The state after each review of a card's log, in order."""
