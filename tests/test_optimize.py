@@ -281,3 +281,15 @@ def test_items_stop_before_a_rating_fsrs_rs_cannot_take() -> None:
     items = items_from(log, twenty_four_hour_days)
     assert [len(i.reviews) for i in items] == [2, 3]
     assert all(usable(i) for i in items)
+
+
+def test_cells_are_numbered_as_numpy_numbers_distinct_rows(josh: list[Item]) -> None:
+    import numpy as np
+
+    from pmquiz.optimize import bin_cells, cell_numbers
+
+    bins = bin_cells(josh)
+    expected = np.unique(bins, axis=0, return_inverse=True)[1].reshape(-1)
+    assert cell_numbers(bins).tolist() == expected.tolist()
+    made = np.array([[3, 1, 0], [1, 9, 2], [3, 1, 0], [1, 2, 5], [250, 1, 0]])
+    assert cell_numbers(made).tolist() == [2, 1, 2, 0, 3]  # rows in sorted order

@@ -277,6 +277,19 @@ def auc(scores: Sequence[float] | Any, labels: Sequence[float] | Any) -> float |
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
+def cell_numbers(bins: Any) -> Any:
+    """Each row's number among the distinct rows of `bins` in sorted order, as
+    `np.unique(bins, axis=0, return_inverse=True)` numbers them, from one key per row made
+    of the three columns' ranks (0.6 s a call at 760k items the other way)."""
+    import numpy as np
+
+    key = np.zeros(len(bins), dtype=np.int64)
+    for column in range(bins.shape[1]):
+        distinct, rank = np.unique(bins[:, column], return_inverse=True)
+        key = key * len(distinct) + rank.reshape(-1)
+    return np.unique(key, return_inverse=True)[1].reshape(-1)
+
+
 def metrics(items: Sequence[Item], predicted: Sequence[float],
             weights: Sequence[float], made: Histories | None = None) -> Metrics:
     """Log loss (weighted and not), RMSE(bins) and AUC, over arrays (760k items at 100k
@@ -284,11 +297,13 @@ def metrics(items: Sequence[Item], predicted: Sequence[float],
     import numpy as np
 
     p = np.asarray(predicted, dtype=np.float64)
-    y = np.fromiter((item.passed for item in items), dtype=np.float64, count=len(items))
+    if made is not None:  # `Item.passed` of every item, from the arrays
+        y = (made[1][made[2], 0] > 1).astype(np.float64)
+    else:
+        y = np.fromiter((item.passed for item in items), dtype=np.float64, count=len(items))
     w = np.asarray(weights, dtype=np.float64)
     loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    _, cell = np.unique(bin_cells(items, made), axis=0, return_inverse=True)
-    cell = cell.reshape(-1)
+    cell = cell_numbers(bin_cells(items, made))
 
     def rmse(weight: np.ndarray) -> float:
         count = np.bincount(cell)
