@@ -129,19 +129,13 @@ def _card_items(card: str, log: list[tuple[float, int]],
         history.append((rating, days))
         previous = when
         if not 1 <= rating <= 4:
-            break  # fsrs-rs panics on such a rating: no item may hold it (`usable`)
+            break  # fsrs-rs panics on such a rating: no item may hold it
         if len(history) > 1 and days > 0:
             scored.append((when, len(history)))
     if len(scored) > MAX_CARD_ITEMS:
         last = len(scored) - 1
         scored = [scored[round(i * last / (MAX_CARD_ITEMS - 1))] for i in range(MAX_CARD_ITEMS)]
     return [Item(when, card, tuple(history[:length])) for when, length in scored]
-
-
-def usable(item: Item) -> bool:
-    """fsrs-rs panics (a BaseException) on an item whose first review has days > 0, or with
-    ratings outside 1-4: such items are left out."""
-    return item.reviews[0][1] == 0 and all(1 <= r <= 4 for r, _ in item.reviews)
 
 
 def twenty_four_hour_days(earlier: float, later: float) -> int:
