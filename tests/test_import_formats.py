@@ -41,7 +41,7 @@ def test_logseq_card_blocks_keep_their_children_and_drop_properties(tmp_path: Pa
         ("basic", "What does a product manager own?",
          "- The why and the what\n  - with the team\n- Not the delivery schedule"),
         ("cloze", "A {{roadmap}} is a statement of intent", "")]
-    assert cards[1].explain == "- not a list of dates"
+    assert cards[1].explain == "not a list of dates"  # one child block: its text
     assert not any("card-" in c.prompt + c.answer for c in cards)
     assert any("no child blocks" in w for w in report["warnings"])
     assert any(w.endswith(":4: 1 blocks without #card are notes, not cards; not imported")

@@ -1,7 +1,10 @@
 """Logseq pages: an outline of `- ` blocks; a block tagged `#card` or `[[card]]` is a card,
-its text the question and its child blocks the answer. `{{cloze …}}` (or `{{c1 …}}`) in a
-card makes it a cloze. Block properties (`card-repeats:: 1`, `id:: …`, `collapsed:: true`)
-and page properties are metadata, never card text; a page's `title::` names the module."""
+its text the question and its child blocks the answer, as Logseq shows them (a child that is
+a card of its own is part of the answer too). `{{cloze …}}` (or `{{c1 …}}`) in a card makes
+it a cloze; outside a card it is text, as in Logseq. Block properties (`card-repeats:: 1`,
+`id:: …`, `logseq.order-list-type:: number`) and page properties are metadata, never card
+text; a page's `title::` (or front matter `title:`) names the module. A page reference
+`[[Ed]]` reads "Ed", and bold around a whole question is dropped: cards show text as it is."""
 
 from __future__ import annotations
 
@@ -14,14 +17,26 @@ from pmquiz.interop.records import ReadNotes, id_for
 from pmquiz.model import Card, Kind
 
 BULLET = re.compile(r"^(\s*)- ?(.*)$")
-PROPERTY = re.compile(r"^\s*[A-Za-z][\w-]*:: ")
+PROPERTY = re.compile(r"^\s*[A-Za-z][\w.-]*:: ")
 CARD_TAG = re.compile(r"(?:^|\s)(?:#card|#\[\[card\]\]|\[\[card\]\])(?=\s|$)", re.I)
 CLOZE = re.compile(r"\{\{(?:cloze|c\d+)\s+(.*?)\}\}")
 HEADING = re.compile(r"^#{1,6}\s+")
+PAGE_REF = re.compile(r"(`[^`\n]*`)|#?\[\[([^\[\]\n]+)\]\]")
+BOLD = re.compile(r"^(\*\*|__)(?!.*\1.+\1)(.+)\1$", re.S)
+FRONT_TITLE = re.compile(r"^---\n(?:.*\n)*?title:\s*(.+?)\s*\n(?:.*\n)*?---\n")
 
 
 def looks_like(text: str) -> bool:
-    return bool(re.search(r"^\s*- .*(?:#card\b|\[\[card\]\])", text, re.M | re.I))
+    """A `#card` block, or an outline with `key:: value` properties (a Logseq page with no
+    card is then refused by name, not read as other Markdown first)."""
+    return bool(re.search(r"^\s*- .*(?:#card\b|\[\[card\]\])", text, re.M | re.I)) or (
+        bool(re.search(r"^\s*- \S", text, re.M)) and
+        bool(re.search(r"^\s*[A-Za-z][\w.-]*:: \S", text, re.M)))
+
+
+def _plain(text: str) -> str:
+    """Page references as their names (`[[Ed]]` reads "Ed"); code spans untouched."""
+    return PAGE_REF.sub(lambda m: m.group(1) or m.group(2), text)
 
 
 @dataclass
@@ -58,12 +73,26 @@ def _blocks(lines: list[str]) -> tuple[list[Block], str]:
     return roots, title
 
 
+def _back(children: list[Block]) -> str:
+    """A card's back as Logseq shows it: its one child block's text, or the child blocks as a
+    nested Markdown list."""
+    shown = [c for c in children if _untagged(c.text())]
+    if len(shown) == 1 and not any(_untagged(c.text()) for c in shown[0].children):
+        return _untagged(shown[0].text())
+    return "\n".join(_outline(shown)).strip()
+
+
+def _untagged(text: str) -> str:
+    """Block text without the card tag, page references as names."""
+    return _plain(re.sub(r"[ \t]{2,}", " ", CARD_TAG.sub(" ", text)).strip())
+
+
 def _outline(blocks: list[Block], depth: int = 0) -> list[str]:
-    """Child blocks as a nested Markdown list (cards among them are left to themselves)."""
+    """Child blocks as a nested Markdown list (a child card shows as its text)."""
     out: list[str] = []
     for block in blocks:
-        text = block.text()
-        if CARD_TAG.search(text) or not text:
+        text = _untagged(block.text())
+        if not text:
             continue
         first, *rest = text.splitlines()
         out.append("  " * depth + "- " + first)
@@ -75,6 +104,8 @@ def _outline(blocks: list[Block], depth: int = 0) -> list[str]:
 def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
     result = ReadNotes(format_name="logseq")
     roots, title = _blocks(text.splitlines())
+    front = FRONT_TITLE.match(text)
+    title = title or (front.group(1).strip("\"'") if front else "")
     if title:
         result.decks.append(title)
     stack = list(reversed(roots))
@@ -88,9 +119,10 @@ def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
                 other.append(block)
             continue
         stack.extend(reversed([c for c in block.children if _holds_card(c)]))
-        prompt = HEADING.sub("", CARD_TAG.sub(" ", text_).strip()).strip()
-        prompt = re.sub(r"[ \t]{2,}", " ", prompt)
-        answer = "\n".join(_outline(block.children)).strip()
+        prompt = HEADING.sub("", _untagged(text_)).strip()
+        bold = BOLD.match(prompt)
+        prompt = bold.group(2).strip() if bold else prompt
+        answer = _back(block.children)
         if CLOZE.search(prompt):
             cloze = CLOZE.sub(lambda m: "{{" + " ".join(m.group(1).split()) + "}}", prompt)
             result.cards.append(Card(deck=deck_slug, id=id_for(None, cloze), kind=Kind.CLOZE,
@@ -102,7 +134,10 @@ def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
         else:
             result.cards.append(Card(deck=deck_slug, id=id_for(None, prompt), kind=Kind.BASIC,
                                      prompt=prompt, answer=answer, line=block.line))
-    if other:
+    if other and not result.cards and not result.warnings:
+        result.warnings.append(Warning_(other[0].line, f"no block tagged #card or [[card]]: "
+                                                       f"its {len(other)} blocks are notes"))
+    elif other:
         result.warnings.append(Warning_(other[0].line, f"{len(other)} blocks without #card "
                                                        "are notes, not cards; not imported"))
     return result
