@@ -138,9 +138,20 @@ class Session:
                 block for (other, _, _), block in zip(self.asked[:index], self.blocks[:index],
                                                       strict=True) if other != row)) + " "
             if any(len(normalize(a)) > 3 and f" {normalize(a)} " in earlier
-                   for a in answers_of(card)):
+                   for a in answers_of(card)) and asked_too(card, earlier):
                 found.append(card.key)
         return found
+
+
+def asked_too(card: Card, earlier: str) -> bool:
+    """A choice card is given away only with what it asks: its answer offered among another
+    card's options, or named in a list of the same things, tells nothing its own options
+    do not show. Half its question's longer words must be on screen too."""
+    if card.kind is not Kind.CHOICE:
+        return True
+    asked = {w for w in normalize(card.prompt).split() if len(w) > 4}
+    shown = set(earlier.split())
+    return len(asked & shown) >= 0.5 * len(asked)
 
 
 def answers_of(card: Card) -> list[str]:

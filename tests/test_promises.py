@@ -1,9 +1,8 @@
 """What the screens promise is what the session does: a learner studies the shipped decks
 through the line protocol for 30 days (three seeds; one at changing times of day with five
 days skipped), and every day `due --json` equals what `study` then asks, yesterday's forecast
-equals today's due, no review waits more than one day for a sibling, few cards are asked
-after another card printed its answer (two at most on a day), and by day 30 every shipped
-card was met.
+equals today's due, no review waits more than one day for a sibling, at most one card a day
+is asked after another card printed its answer, and by day 30 every shipped card was met.
 Options' order and review ids come from the seed, so each run is repeatable."""
 
 from __future__ import annotations
@@ -56,10 +55,7 @@ def month(home: Path, monkeypatch: pytest.MonkeyPatch, seed: int, moving: bool
         if promised is not None:
             assert int(due["learning"]) + int(due["review"]) == promised, record  # type: ignore[call-overload]
         assert not record["late"], record  # held yesterday: asked today
-        # Two cards held back yesterday that each show the other's answer both come today
-        # (neither may wait two days): such a day gives a second answer away (issue 23
-        # asks for one at most; see the README's figures).
-        assert len(record["leaks"]) <= 2, record  # type: ignore[arg-type]
+        assert len(record["leaks"]) <= 1, record  # type: ignore[arg-type]
         after = run_json(monkeypatch, now, "stats")
         forecast = after["forecast"]
         assert isinstance(forecast, list)
@@ -67,22 +63,30 @@ def month(home: Path, monkeypatch: pytest.MonkeyPatch, seed: int, moving: bool
         waiting = waiting_reviews(home, day_end(now))
     assert unseen(home) == 0, "every shipped card met by day 30"
     leaks = [len(d["leaks"]) for d in days]  # type: ignore[arg-type]
-    # Measured over seeds 1-12 (README): at most 9 in 30 evenings and 6 in the 25 days
-    # with days away; at most two days a month with two.
-    assert sum(n > 1 for n in leaks) <= 2, leaks
-    assert sum(leaks) <= len(days) // 3, leaks
+    # Measured over seeds 1-12 of both months (README): 0 to 4 in a month.
+    assert sum(leaks) <= 5, leaks
     return days
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", range(1, 13))
 def test_thirty_evenings(home: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
     days = month(home, monkeypatch, seed, moving=False)
     assert sum(int(d["held"]) for d in days) > 0  # type: ignore[call-overload]
 
 
+SEED_AWAY = 4
+
+
+@pytest.mark.parametrize("seed", range(1, 13))
+def test_thirty_days_at_changing_hours_with_days_away_all(home: Path,
+                                                     monkeypatch: pytest.MonkeyPatch, seed: int
+                                                     ) -> None:
+    month(home, monkeypatch, seed, moving=True)
+
+
 def test_thirty_days_at_changing_hours_with_days_away(home: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    month(home, monkeypatch, 4, moving=True)
+    month(home, monkeypatch, SEED_AWAY, moving=True)
 
 
 def test_cards_found_by_any_unique_part_of_their_id(home: Path) -> None:

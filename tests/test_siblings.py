@@ -112,3 +112,78 @@ def test_one_days_session_over_the_shipped_decks_leaks_few_answers(home: Path) -
     assert len(first_time) >= 20  # one card of each sibling group (shared facts) a day
     print(f"{len(leaks)} leaks in {len(first_time)} cards: {leaks}")
     assert len(leaks) <= 0.10 * len(first_time), leaks
+
+
+ROLES = ('[sets]\nroles = ["Product management", "Project management"]\n\n'
+         '[[cards]]\nid = "vision"\nkind = "classify"\ncategories = "roles"\n'
+         'prompt = "Owns the product vision and strategy."\nanswer = "Product management"\n'
+         'explain = "The product manager decides why and what. By contrast, the project '
+         'manager keeps the delivery schedule on track."\n\n'
+         '[[cards]]\nid = "schedule"\nkind = "classify"\ncategories = "roles"\n'
+         'prompt = "Keeps the delivery schedule on track."\nanswer = "Project management"\n'
+         'explain = "The project manager decides how and when. By contrast, the product '
+         'manager owns the product vision and strategy."\n')
+
+
+def test_an_explanation_keeps_back_what_tells_a_card_still_to_come(home: Path) -> None:
+    """Two statements whose explanations each tell the other's category, asked in one
+    session (here with holding off; in a month of study, on a day both were held back):
+    the first card's screen leaves out the sentence that tells the second, and the second
+    card's screen shows it once the second is answered."""
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    write_deck(own_decks_only(home), "roles", ROLES)
+    (home / "config.toml").write_text("shipped_decks = false\nbury_siblings = false\n",
+                                      encoding="utf-8")
+    out = CliRunner().invoke(app, ["study"], input="2\n\n1\n\n",  # both wrong: explained
+                             env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"}).output
+    first, second = out.split("[card 2 of")[0], out.split("[card 2 of")[1].split("[card 3")[0]
+    assert "Owns the product vision" in first and "Keeps the delivery" in second
+    assert "The product manager decides why and what." in first
+    assert "delivery schedule" not in first.split("Owns the product vision")[1]
+    assert "From an earlier card: By contrast, the project manager keeps the delivery " \
+           "schedule on track." in second
+
+
+def test_a_choice_card_is_given_away_only_with_what_it_asks() -> None:
+    """Which card shows which answer, on the shipped decks: the list of the four principles
+    names "Deliver value fast" but not what it means, so it gives nothing of "Which core
+    principle means: … aha …?" away (whose own options show all four); that card shows
+    the whole list, and it and the definition card each show the other."""
+    from pmquiz.deck import load_file
+    from pmquiz.siblings import links_and_told
+
+    decks = Path(__file__).parent.parent / "decks" / "phase-0"
+    cards = [c for p in sorted(decks.glob("*.toml")) if ".compile." not in p.name
+             for c in load_file(p).cards]
+    every, told = links_and_told(cards)
+    assert "intro-pm/principles/which-aha" not in every["intro-pm/principles/all"]
+    assert "intro-pm/principles/all" in every["intro-pm/principles/which-aha"]
+    assert "intro-pm/principles/which-aha" in every["intro-pm/principles/deliver-value-fast"]
+    assert "intro-pm/principles/deliver-value-fast" in every["intro-pm/principles/which-aha"]
+    # what only an explanation shows is told (held back while that card is still to come)
+    vision = "intro-pm/pm-vs-project/owns-vision"
+    assert "intro-pm/pm-vs-project/owns-execution" in told[vision]
+    assert "intro-pm/pm-vs-project/which-is-product" not in told.get(vision, ())
+
+
+def test_a_review_is_not_held_beside_a_card_it_would_give_away() -> None:
+    """Held reviews all come tomorrow, so two that give each other away must not both be
+    held: the second is asked today when its only clash today is a shared group."""
+    from pmquiz.agenda import Due, Met, settle
+
+    rows = iter(range(1, 10))
+
+    def due(key: str, groups: tuple[str, ...], links: tuple[str, ...]) -> Due:
+        return Due(next(rows), key, "m", True, 0.0, frozenset((key, *groups)), links, None)
+
+    opener = due("m/opener", ("m/fact",), ())
+    first = due("m/first", ("m/fact",), ("m/second",))
+    second = due("m/second", ("m/fact",), ("m/first",))
+    plain = settle([opener, first, second], Met(), 10)
+    assert [c.key for c in plain.held] == ["m/first", "m/second"]  # both come tomorrow
+    spread = settle([opener, first, second], Met(), 10, reviews=True)
+    assert [c.key for c in spread.taken] == ["m/opener", "m/second"]
+    assert [c.key for c in spread.held] == ["m/first"]

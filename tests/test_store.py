@@ -69,7 +69,33 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == \
         ["initial_schema", "review_history_columns", "review_overrides",
          "learning_day_elapsed", "card_marks", "held_back",
-         "statement_labels", "one_card_time_index", "derived_cache"]
+         "statement_labels", "one_card_time_index", "derived_cache", "siblings_told"]
+
+
+def test_a_home_from_before_told_links_reads_its_decks_again(home: Path) -> None:
+    """A home synced before cards knew what their explanations tell (`Card.told`): the
+    migration has every deck file read again at the next command, so the cards learn it."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["due"]).exit_code == 0
+    conn = sqlite3.connect(home / "pmquiz.db")
+    told = "SELECT count(*) FROM cards WHERE json_extract(body, '$.told') IS NOT NULL"
+    assert conn.execute(told).fetchone()[0] > 0
+    for row, body in conn.execute("SELECT id, body FROM cards").fetchall():
+        card = json.loads(body)
+        card.pop("told", None)
+        conn.execute("UPDATE cards SET body = ? WHERE id = ?", (json.dumps(card), row))
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'siblings_told'")
+    conn.commit()
+    assert conn.execute(told).fetchone()[0] == 0
+    assert runner.invoke(app, ["due"]).exit_code == 0
+    assert conn.execute(told).fetchone()[0] > 0
+    conn.close()
 
 
 def test_answer_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

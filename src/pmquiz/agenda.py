@@ -70,6 +70,8 @@ class Sibling(Protocol):
     @property
     def links(self) -> tuple[str, ...]: ...
     @property
+    def told(self) -> tuple[str, ...]: ...
+    @property
     def held(self) -> datetime | None: ...
 
 
@@ -90,6 +92,8 @@ class Met:
     groups: set[str] = field(default_factory=set)
     shown: set[str] = field(default_factory=set)
     printed: set[str] = field(default_factory=set)
+    bare: set[str] = field(default_factory=set)  # shown by a screen without explanations
+    held: Met | None = None  # the cards held back today: tomorrow asks them all
 
     def clashes(self, stored: Sibling) -> bool:
         """Asking the card today would give its answer away, or give away another's: it
@@ -99,14 +103,40 @@ class Met:
         return bool(stored.group_keys & self.groups) or stored.key in self.printed or \
             (stored.key in self.shown and bool(set(stored.links) & self.groups))
 
+    def gives_away(self, stored: Sibling) -> bool:
+        """Whatever the order, asking the card with the cards met shows an answer: its own
+        was printed today, or it and a card met each show the other's without their
+        explanations (an explanation's sentence that tells a card still to come is held
+        back, `session.withheld`; a shared group alone shows nothing)."""
+        return stored.key in self.printed or (
+            stored.key in self.bare and bool(_bare(stored) & self.groups))
+
     def add(self, stored: Sibling, printed: bool = False) -> None:
         """Count a card as met today (`printed`: its screen is shown before the plan's)."""
         self.groups |= stored.group_keys
         (self.printed if printed else self.shown).update(stored.links)
+        if not printed:
+            self.bare |= _bare(stored)
+
+    def hold(self, stored: Sibling) -> None:
+        """Count a card as held back today, to be asked tomorrow."""
+        if self.held is None:
+            self.held = Met()
+        self.held.add(stored)
+
+    def holding_gives_away(self, stored: Sibling) -> bool:
+        """Holding the card back would set it beside a held card tomorrow that gives it
+        away, or that it gives away (`gives_away`)."""
+        return self.held is not None and self.held.gives_away(stored)
 
     def copy(self) -> Met:
         """A copy to try a plan on."""
-        return Met(set(self.groups), set(self.shown), set(self.printed))
+        return Met(set(self.groups), set(self.shown), set(self.printed), set(self.bare),
+                   self.held.copy() if self.held is not None else None)
+
+
+def _bare(stored: Sibling) -> set[str]:
+    return set(stored.links) - set(stored.told)
 
 
 @dataclass
@@ -118,10 +148,13 @@ class Settled(Generic[S]):
 
 
 def settle(cards: Iterable[S], met: Met, limit: int,
-           forced: Callable[[S], bool] | None = None) -> Settled[S]:
+           forced: Callable[[S], bool] | None = None, reviews: bool = False) -> Settled[S]:
     """Up to `limit` of `cards`, one of each sibling group: the `forced` ones (held back on
     an earlier day) whatever their siblings do, then the rest in order, each held back when
-    it clashes with a card met today (`Met.clashes`). `met` grows with the taken cards."""
+    it clashes with a card met today (`Met.clashes`). `met` grows with the taken cards.
+    `reviews`: the cards held back are reviews, asked tomorrow whatever happens, so a card
+    is not held beside one it would give away, or be given away by, if today can take it
+    giving nothing away (`Met.gives_away`)."""
     listed = list(cards)
     chosen: dict[int, int] = {}  # row: place in `listed`
     settled: Settled[S] = Settled()
@@ -135,8 +168,13 @@ def settle(cards: Iterable[S], met: Met, limit: int,
             break
         if stored.row in chosen:
             continue
-        if met.clashes(stored):
+        # A card that clashes only by group or by what an explanation tells is asked today
+        # rather than held beside a card it would give away tomorrow (both must come then).
+        if met.clashes(stored) and (not reviews or met.gives_away(stored) or
+                                    not met.holding_gives_away(stored)):
             settled.held.append(stored)
+            if reviews:
+                met.hold(stored)
             continue
         chosen[stored.row] = place
         met.add(stored)
@@ -161,11 +199,14 @@ def shown_last(cards: list[StoredCard]) -> list[StoredCard]:
     only cards that show each other's answers are held apart (`Met.clashes`)."""
     ordered = list(cards)
     place = {s.card.key: i for i, s in enumerate(ordered)}
+    # what an explanation tells is held back while the card it tells is still to come
+    # (`session.withheld`): only what the screens show whole orders the day
+    bare = {s.card.key: set(s.card.links) - set(s.card.told) for s in ordered}
     for _ in range(len(ordered)):
         moved = False
         for index, stored in enumerate(ordered):
-            later = [place[k] for k in stored.card.links if place.get(k, -1) > index and
-                     stored.card.key not in ordered[place[k]].card.links]
+            later = [place[k] for k in bare[stored.card.key] if place.get(k, -1) > index and
+                     stored.card.key not in bare[ordered[place[k]].card.key]]
             if later:
                 ordered.insert(index, ordered.pop(max(later)))
                 place = {s.card.key: i for i, s in enumerate(ordered)}
@@ -226,7 +267,8 @@ def todays_cards(store: Store, settings: Settings, now: datetime, scope: Scope
         trial = met.copy()
         late = settle([s for s in due if waited(s)], trial, reviews_left, waited)
         waited_new = settle([s for s in window if waited(s)], trial, new_left)
-        rest = settle([s for s in due if not waited(s)], trial, reviews_left - len(late.taken))
+        rest = settle([s for s in due if not waited(s)], trial, reviews_left - len(late.taken),
+                      reviews=True)
         if len(late.taken) + len(rest.taken) >= reviews_left or len(due) < wanted:
             break
         wanted *= 2
@@ -270,6 +312,7 @@ class Due(NamedTuple):
     group_keys: frozenset[str]
     links: tuple[str, ...]
     held: datetime | None
+    told: tuple[str, ...] = ()
 
 
 NO_KEYS: frozenset[str] = frozenset()
@@ -285,10 +328,11 @@ def _outline(store: Store, scope: Scope, until: datetime) -> list[Due]:
     found = []
     for row, state, due, module, card_id, siblings, held in rows:
         key = f"{module}/{card_id}"
-        groups, links = json.loads(siblings) if siblings else ((), ())
+        groups, links, *told = json.loads(siblings) if siblings else ((), ())
         found.append(Due(row, key, module, state == int(State.REVIEW), due,
                          frozenset((key, *groups)), tuple(links),
-                         None if held is None else datetime.fromtimestamp(held, UTC)))
+                         None if held is None else datetime.fromtimestamp(held, UTC),
+                         tuple(told[0]) if told else ()))
     return found
 
 
@@ -340,7 +384,7 @@ def forecast(store: Store, settings: Settings, now: datetime, scope: Scope, days
                 settle(interleave(waiting), met, settings.new_per_day)
             early = {c.row for c in late}
             rest = settle([c for c in reviews if c.row not in early], met,
-                          limit - len(settled.taken))
+                          limit - len(settled.taken), reviews=True)
             taken = [*settled.taken, *rest.taken]
             held = {c.row for c in rest.held}
             asked = {c.row for c in taken}

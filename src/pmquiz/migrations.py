@@ -156,12 +156,19 @@ def derived_cache(db: Database) -> None:
     _table(db, "cache").create({"key": str, "value": bytes}, pk="key", not_null={"value"})
 
 
+def siblings_told(db: Database) -> None:
+    """Cards learnt which answers only their explanation shows (`Card.told`): every deck
+    file is read again at the next sync, so the cards' sibling links are found anew."""
+    db.execute("UPDATE deck_files SET size = -1, sha256 = ''")
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
 MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed,
-              card_marks, held_back, statement_labels, one_card_time_index, derived_cache)
+              card_marks, held_back, statement_labels, one_card_time_index, derived_cache,
+              siblings_told)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 

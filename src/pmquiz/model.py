@@ -96,6 +96,9 @@ class Card:
     # Keys of the cards whose answer this card shows (found when decks are synced, see
     # `siblings.links`): siblings too, never written to a deck file.
     links: tuple[str, ...] = ()
+    # Of `links`, the cards whose answer only its explanation shows (held back on a day
+    # both are asked: `session.withheld`).
+    told: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -140,6 +143,8 @@ class Card:
             data["also"] = list(self.also)
         if self.links:
             data["links"] = list(self.links)
+        if self.told:
+            data["told"] = list(self.told)
         for name in ("ordered", "any_order"):
             if getattr(self, name):
                 data[name] = True
@@ -166,6 +171,7 @@ class Card:
             groups=tuple(data.get("group", ())),
             also=tuple(data.get("also", ())),
             links=tuple(data.get("links", ())),
+            told=tuple(data.get("told", ())),
             ordered=bool(data.get("ordered", False)),
             pick=int(data.get("pick", 0)),
             any_order=bool(data.get("any_order", False)),
@@ -222,6 +228,11 @@ class StoredCard:
     def links(self) -> tuple[str, ...]:
         """`Card.links`."""
         return self.card.links
+
+    @property
+    def told(self) -> tuple[str, ...]:
+        """`Card.told`."""
+        return self.card.told
 
 
 

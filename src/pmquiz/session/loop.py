@@ -23,6 +23,7 @@ from pmquiz.scheduler import Scheduler
 from pmquiz.session.actions import Step
 from pmquiz.session.plan import Plan, counts, distinct, soonest
 from pmquiz.session.summary import Summary
+from pmquiz.session.withheld import Withheld
 from pmquiz.store import Scope, Store
 from pmquiz.today import LEARNING_BATCH
 
@@ -70,6 +71,7 @@ class Study:
         self._answers: list[tuple[StoredCard, Answer]] = []  # for undo
         self._deck_cache: dict[str, list[StoredCard]] = {}
         self._vocabulary: dict[str, frozenset[str]] = {}
+        self._withheld = Withheld()  # explanation sentences that tell a card still to come
 
     def begin(self) -> None:
         """Open the session record."""
@@ -120,7 +122,8 @@ class Study:
                 waiting = distinct([stored, *first, *queue, *learning.values()])
                 if plan.limit is not None:
                     waiting = waiting[:plan.limit - number + 1]
-                step = self.ask_and_record(stored, number, len(waiting) - 1, counts(waiting))
+                step = self.ask_and_record(stored, number, len(waiting) - 1, counts(waiting),
+                                           upcoming=waiting)
                 if step.again:
                     number -= 1 + int(step.after is None and len(step.again) > 1)
                     for card in step.again:
@@ -168,10 +171,13 @@ class Study:
         return self._vocabulary[deck]
 
     def ask_and_record(self, stored: StoredCard, number: int, remaining: int,
-                       counts: tuple[int, int, int] = (0, 0, 0)) -> Step:
+                       counts: tuple[int, int, int] = (0, 0, 0),
+                       upcoming: list[StoredCard] | None = None) -> Step:
         """Ask one card, grade it, get the rating (or carry out the action chosen instead),
-        and commit the review with the new state."""
-        question = self.question_for(stored, number, remaining, counts)
+        and commit the review with the new state. The screen shows no explanation sentence
+        that tells a card of `upcoming` (`Withheld`)."""
+        question = self.question_for(self._withheld.shown(stored, upcoming or []), number,
+                                     remaining, counts)
         shown = self.timer()
         response = self.ui.ask(question)
         known = self.vocabulary(stored.card.deck) \

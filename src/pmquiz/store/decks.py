@@ -161,8 +161,9 @@ class Decks(Room):
         for position, card in enumerate(deck.cards):
             body = json.dumps(card.to_dict(), ensure_ascii=False, sort_keys=True)
             groups = sorted(card.group_keys - {card.key})
-            siblings = json.dumps([groups, list(card.links)], ensure_ascii=False) \
-                if groups or card.links else None
+            siblings = json.dumps([groups, list(card.links), list(card.told)],
+                                  ensure_ascii=False) \
+                if groups or card.links or card.told else None
             old = existing.pop(card.id, None)
             if old is None:
                 cursor = conn.execute(

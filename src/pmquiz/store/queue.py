@@ -208,7 +208,7 @@ class Queue(Room):
                 "WHERE c.id IN (SELECT card FROM reviews WHERE time >= ?)", (to_ts(since),)):
             groups.add(f"{deck}/{card_id}")
             if siblings:
-                grouped, linked = json.loads(siblings)
+                grouped, linked, *_ = json.loads(siblings)
                 groups.update(grouped)
                 shown.update(linked)
         return frozenset(groups), frozenset(shown)
