@@ -15,7 +15,7 @@ needs `MIN_WORDS` content words, so a one-word answer ("Product") links nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from pmquiz.grading import content_words, stem
@@ -79,26 +79,16 @@ def screen(card: Card) -> frozenset[str]:
 def links(cards: Sequence[Card]) -> dict[str, tuple[str, ...]]:
     """For each card (by key), the keys of the other cards whose answer it shows, in deck
     order (explanation included)."""
-    return _revealed(cards, screen)
+    return links_and_told(cards)[0]
 
 
 def links_and_told(cards: Sequence[Card]
                    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """`links`, and of those the ones a card shows only in its explanation (not in its
-    prompt, options, answer or items)."""
+    prompt, options, answer or items). Candidates come from an index of the facts' words,
+    so a deck of thousands of cards is not compared pair by pair."""
     from dataclasses import replace
 
-    bare = _revealed(cards, lambda card: screen(replace(card, explain="")))
-    every = links(cards)
-    told = {key: tuple(k for k in keys if k not in set(bare.get(key, ())))
-            for key, keys in every.items()}
-    return every, {key: keys for key, keys in told.items() if keys}
-
-
-def _revealed(cards: Sequence[Card], screen_of: Callable[[Card], frozenset[str]]
-              ) -> dict[str, tuple[str, ...]]:
-    """Candidates come from an index of the facts' words, so a deck of thousands of cards
-    is not compared pair by pair."""
     owners: list[tuple[int, Fact]] = []
     index: dict[str, list[int]] = {}
     for number, card in enumerate(cards):
@@ -107,9 +97,10 @@ def _revealed(cards: Sequence[Card], screen_of: Callable[[Card], frozenset[str]]
             owners.append((number, fact))
             for word in fact.words:
                 index.setdefault(word, []).append(slot)
-    found: dict[str, tuple[str, ...]] = {}
+    every: dict[str, tuple[str, ...]] = {}
+    told: dict[str, tuple[str, ...]] = {}
     for number, card in enumerate(cards):
-        shown = screen_of(card)
+        shown = screen(card)
         candidates: set[int] = set()
         for word in shown:
             postings = index.get(word, ())
@@ -117,9 +108,16 @@ def _revealed(cards: Sequence[Card], screen_of: Callable[[Card], frozenset[str]]
                 candidates.update(postings)
         revealed = sorted({owners[slot][0] for slot in candidates
                            if owners[slot][0] != number and shows(shown, owners[slot][1])})
-        if revealed:
-            found[card.key] = tuple(cards[other].key for other in revealed)
-    return found
+        if not revealed:
+            continue
+        every[card.key] = tuple(cards[other].key for other in revealed)
+        bare = screen(replace(card, explain="")) if card.explain else shown
+        whole = {owners[slot][0] for slot in candidates
+                 if owners[slot][0] in revealed and shows(bare, owners[slot][1])}
+        if len(whole) < len(revealed):
+            told[card.key] = tuple(cards[other].key for other in revealed
+                                   if other not in whole)
+    return every, told
 
 
 def shows(shown: frozenset[str], fact: Fact) -> bool:
