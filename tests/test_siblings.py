@@ -187,3 +187,27 @@ def test_a_review_is_not_held_beside_a_card_it_would_give_away() -> None:
     spread = settle([opener, first, second], Met(), 10, reviews=True)
     assert [c.key for c in spread.taken] == ["m/opener", "m/second"]
     assert [c.key for c in spread.held] == ["m/first"]
+
+
+def test_the_sentence_kept_back_comes_on_the_later_cards_screen_in_a_terminal(
+        home: Path) -> None:
+    """The same two statements in a real terminal: the first screen's explanation stops
+    before the sentence that tells the second card; the second screen shows it."""
+    write_deck(own_decks_only(home), "roles", ROLES)
+    (home / "config.toml").write_text("shipped_decks = false\nbury_siblings = false\n",
+                                      encoding="utf-8")
+    child = spawn(home, "study")
+    child.expect(r"your answer \[1/2\]")
+    first = "vision" if "Owns the product vision" in child.before else "schedule"
+    child.send("2" if first == "vision" else "1")  # wrong: the explanation is shown
+    child.expect("Enter next")
+    screen = child.before
+    assert "decides" in screen and "By contrast" not in screen
+    child.send("\r")
+    child.expect(r"your answer \[1/2\]")
+    child.send("1" if first == "vision" else "2")  # wrong again
+    child.expect("Enter next")
+    assert "From an earlier card" in " ".join(child.before.split())
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
