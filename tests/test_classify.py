@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 from pathlib import Path
 
@@ -239,3 +240,28 @@ def test_drill_again_comes_after_the_score_and_stops_once_all_are_right(home: Pa
     assert result.exit_code == 0, out
     assert out.index("score 2/4; still missed:") < out.index("drill the 2 missed again?")
     assert out.count("missed again?") == 1
+
+
+def test_a_drill_keeps_back_what_an_explanation_tells_a_statement_to_come(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two statements whose explanations each tell the other's category: the first one's
+    explanation leaves that sentence out while the second is still to come in the drill,
+    and the second shows it once answered."""
+    from test_siblings import ROLES
+
+    write_deck(own_decks_only(home), "roles", ROLES)
+    for seed in range(20):  # a drill shuffles new statements: find an order, schedule first
+        order = ["vision", "schedule"]
+        random.Random(seed).shuffle(order)
+        if order[0] == "schedule":
+            break
+    seeded = random.Random
+    monkeypatch.setattr(random, "Random", lambda *given: seeded(*(given or (seed,))))
+    out = runner.invoke(app, ["classify", "--set", "roles"], input="1\n\n2\n\nn\n",
+                        env={"PMQUIZ_NOW": NOW}).output  # both wrong: both explained
+    first, second = out.split("[2 · score")[0], out.split("[2 · score")[1]
+    assert "Keeps the delivery schedule" in first
+    assert "The project manager decides how and when." in first
+    assert "vision" not in first.split("decides how and when.")[1]
+    assert "From an earlier card: By contrast, the product manager owns the product " \
+           "vision and strategy." in second

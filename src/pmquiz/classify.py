@@ -209,6 +209,9 @@ class Drill:
         self.recorder = recorder
         self.ui = ui
         self.timer = timer
+        from pmquiz.session.withheld import Withheld
+
+        self.withheld = Withheld()
 
     def run(self, cards: list[StoredCard]) -> DrillResult:
         """Drill the cards; then, if the learner wants, the missed ones again."""
@@ -233,7 +236,9 @@ class Drill:
     def _rounds(self, cards: list[StoredCard], result: DrillResult) -> None:
         streak = 0
         for number, stored in enumerate(cards, 1):
-            question = Question(stored=stored, number=number, remaining=len(cards) - number,
+            # an explanation keeps back what tells a statement still to come in this round
+            shown = self.withheld.shown(stored, cards[number:])
+            question = Question(stored=shown, number=number, remaining=len(cards) - number,
                                 options=stored.card.categories)
             started = self.timer()
             chosen = self.ui.ask(question, result.score, streak)
