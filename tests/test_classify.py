@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pexpect
+import pytest
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
