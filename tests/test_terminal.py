@@ -165,3 +165,21 @@ def test_a_flag_message_stays_on_its_own_card(home: Path) -> None:
     assert "Flagged" not in child.before
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
+
+
+def test_a_long_read_of_deck_files_shows_a_bar(home: Path) -> None:
+    """Reading many deck files at the first start (or again after an upgrade) takes
+    seconds: a bar says so on the terminal; a quick start shows none."""
+    from helpers import basic_cards, own_decks_only, spawn, write_deck
+
+    decks = own_decks_only(home)
+    for number in range(60):
+        write_deck(decks, f"module-{number:02d}", basic_cards(150, prefix=f"m{number}-"))
+    child = spawn(home, "due")
+    child.expect("Reading deck files")
+    child.expect(pexpect.EOF)
+    child.close()
+    again = spawn(home, "due")
+    again.expect(pexpect.EOF)
+    assert "Reading deck files" not in again.before
+    again.close()

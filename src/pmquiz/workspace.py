@@ -121,8 +121,10 @@ def deck_files(home: Path, extra: list[Path], shipped: bool = True) -> list[Path
 
 
 def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, object] | None = None,
-                   sync: bool = True, check_damage: bool = True) -> Workspace:
-    """Load settings, open (and migrate) the database, and sync the deck files into it."""
+                   sync: bool = True, check_damage: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> Workspace:
+    """Load settings, open (and migrate) the database, and sync the deck files into it
+    (`progress` hears of each deck file parsed)."""
     settings = load_settings(paths.config_path(home))
     if overrides:
         settings = settings.with_overrides(**overrides)
@@ -134,7 +136,8 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
         if store.meta.get(REPLAY_KEY):
             finish_replay(store, settings)
         if sync:
-            store.decks.sync(deck_files(home, extra_decks, settings.shipped_decks), synced_deck)
+            store.decks.sync(deck_files(home, extra_decks, settings.shipped_decks), synced_deck,
+                             progress)
     except BaseException:
         store.close()
         raise

@@ -134,8 +134,45 @@ def workspace(ctx: typer.Context, check_damage: bool = True, sync: bool = True,
     from pmquiz.workspace import open_workspace
 
     opts = options(ctx)
-    return open_workspace(opts.home, opts.decks, overrides, sync=sync,
-                          check_damage=check_damage)
+    reading = SlowProgress("Reading deck files")
+    try:
+        return open_workspace(opts.home, opts.decks, overrides, sync=sync,
+                              check_damage=check_damage, progress=reading)
+    finally:
+        reading.stop()
+
+
+class SlowProgress:
+    """A progress callback that shows a bar on stderr only once the work has taken longer
+    than `AFTER` seconds (a home whose many deck files are read again: the first start, an
+    upgrade), so the usual quick start imports and prints nothing."""
+
+    AFTER = 0.5
+
+    def __init__(self, label: str):
+        import time
+
+        self.label = label
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None:
+            if time.monotonic() - self.started < self.AFTER:
+                return
+            self.bar = progress_bar() or False
+            if self.bar:
+                self.bar.start()
+                self.task = self.bar.add_task(self.label, total=total)
+        if self.bar:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.bar:
+            self.bar.stop()
 
 
 def scope_of(phase: int | None, module: str | None, ws: "Workspace | None" = None) -> "Scope":

@@ -38,8 +38,10 @@ class Decks(Room):
     """Deck sync: the cards table brought in line with the deck files, parsing only changed
     ones; a file known by its content at another path (a moved home) is only re-pointed."""
 
-    def sync(self, paths: list[Path], parse: Callable[[Path, bytes], Deck]) -> SyncReport:
-        """Bring the cards table in line with the deck files, parsing only changed files.
+    def sync(self, paths: list[Path], parse: Callable[[Path, bytes], Deck],
+             progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Bring the cards table in line with the deck files, parsing only changed files
+        (`progress` hears of each file parsed: files done, files in all).
 
         Invalid decks raise `DeckErrors` and nothing is written. Cards that left their deck,
         and decks whose file is gone, are retired (their reviews stay).
@@ -55,7 +57,7 @@ class Decks(Room):
         present = {str(p.resolve()) for p in paths}
         # a known file no longer at its path, by content: a moved home or decks folder
         elsewhere = {row[3]: row for key, row in known.items() if key not in present}
-        for path in paths:
+        for number, path in enumerate(paths, 1):
             key = str(path.resolve())
             try:
                 stat = path.stat()
@@ -88,6 +90,8 @@ class Decks(Room):
                 unchanged[key] = known[old_key][4]
                 moved.append((old_key, key, stat))
                 continue
+            if progress is not None:
+                progress(number - 1, len(paths))
             try:
                 deck = parse(path, raw)
             except DeckErrors as exc:
