@@ -45,12 +45,21 @@ class Score:
         return self.unrelated_silent / self.unrelated if self.unrelated else 1.0
 
 
-def evaluate(name: str, db: Path) -> Score:
-    """Check every statement of tests/data/NAME against its category set."""
+def evaluate(name: str, db: Path, pages: tuple[str, ...] = ()) -> Score:
+    """Check every statement of tests/data/NAME against its category set, in a home with
+    the shipped decks and the decks compiled from tests/data/pages/PAGE.page.txt."""
+    from pmquiz.compile import compile_module
+    from pmquiz.deck import write_deck
+
     data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+    compiled = db.parent / "compiled"
+    compiled.mkdir(exist_ok=True)
+    for page in pages:
+        write_deck(compile_module(DATA / "pages" / f"{page}.page.txt").deck,
+                   compiled / f"{page}.toml")
     store = Store.open(db)
     try:
-        store.decks.sync(discover([SHIPPED]), parse_deck)
+        store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
         names = set_names(store)
         score = Score()
         for entry in data["sets"]:
