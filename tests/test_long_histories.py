@@ -145,11 +145,36 @@ def test_a_merge_that_dwarfs_the_log_drops_its_indexes_first_with_the_same_resul
     history = tmp_path / "log.jsonl"
     progress_file(history, 3000)
     drops.clear()
-    monkeypatch.setattr("pmquiz.store.log._drop_review_indexes", lambda conn: (
-        drops.append(1), drop_indexes(conn))[1])
+    monkeypatch.setattr("pmquiz.store.log._drop_review_indexes", lambda conn, *names: (
+        drops.append(names), drop_indexes(conn, *names))[1])
     kept = merged(tmp_path / "a", history, monkeypatch, bulk=10**9)
     assert drops == []
     dropped = merged(tmp_path / "b", history, monkeypatch, bulk=1000)
-    assert drops == [1]  # once, before inserting; the rebuild does not drop them again
+    # once before inserting, then the review ids' index (ids already in the log are left
+    # out by a lookup first); the rebuild does not drop them again
+    assert drops == [(), (("idx_reviews_uid",),)]
     assert dropped == kept
     assert kept[0].added == 3000  # type: ignore[attr-defined]
+
+
+def test_a_bulk_merge_skips_ids_the_log_has_and_keeps_the_first_of_a_repeated_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk path leaves review ids out by lookup instead of the unique index: a log
+    that already holds some of the file's reviews, and a file that gives one id twice,
+    come out as the ordinary path makes them."""
+    history = tmp_path / "log.jsonl"
+    progress_file(history, 3000)
+    lines = history.read_text(encoding="utf-8").splitlines()
+    head = tmp_path / "head.jsonl"
+    head.write_text("\n".join(lines[:400]) + "\n", encoding="utf-8")
+    again = json.loads(lines[10]) | {"rating": 1}  # a later line with a taken id loses
+    history.write_text("\n".join([*lines, json.dumps(again)]) + "\n", encoding="utf-8")
+    results = []
+    for name, bulk in (("plain", 10**9), ("bulk", 1000)):
+        home = tmp_path / name
+        merged(home, head, monkeypatch, bulk=10**9)
+        results.append(merged(home, history, monkeypatch, bulk=bulk))
+    assert results[0] == results[1]
+    assert results[1][0].added == 2600  # type: ignore[attr-defined]
+    ratings = {uid: rating for uid, _, _, rating, *_ in results[1][1]}
+    assert ratings["long-10"] == json.loads(lines[10])["rating"]
