@@ -268,3 +268,45 @@ def test_lists_carry_their_rules_into_the_deck(tmp_path: Path) -> None:
     assert steps.ordered and steps.pick == 0
     assert strategies.pick == 2 and not strategies.ordered
     assert "any two" in strategies.prompt
+
+
+STAGES = """---
+title: Development stages
+phase: 1
+---
+
+# Development stages
+
+## The stages of new-product development
+
+New products move through these stages, in order:
+
+1. idea generation
+2. screening (drop weak ideas before they cost money)
+3. concept testing (also called concept development)
+4. business analysis
+5. test marketing (also known as market testing)
+6. commercialisation (or launch)
+7. minimum viable product (MVP)
+"""
+
+
+def test_names_in_brackets_are_alternatives_and_notes_are_explained(tmp_path: Path) -> None:
+    """A list item's other names in brackets ("(also called …)", "(or …)", an acronym) are
+    alternatives the grade accepts, not words the learner must type; any other bracket is a
+    note, kept in the card's explanation. Written before the rule: the compiler kept the
+    brackets in the items, so "concept testing" was graded wrong."""
+    from pmquiz.grading_lists import grade_list
+
+    page = tmp_path / "stages.md"
+    page.write_text(STAGES, encoding="utf-8")
+    card = next(c for c in compile_module(page).deck.cards if c.kind is Kind.LIST)
+    assert list(card.items) == [
+        "idea generation", "screening", "concept testing | concept development",
+        "business analysis", "test marketing | market testing", "commercialisation | launch",
+        "minimum viable product | MVP"]
+    assert "Screening: drop weak ideas before they cost money." in card.explain
+    grade = grade_list(["idea generation", "screening", "concept development",
+                        "business analysis", "test marketing", "launch", "MVP"],
+                       list(card.items), ordered=card.ordered)
+    assert grade.outcome.value == "right", grade

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pmquiz.compile.confusable import closest, not_to_confuse
 from pmquiz.compile.document import Block, Item, Warning_, sentences, slugify
 from pmquiz.compile.glued import split_explicit, split_list
-from pmquiz.compile.wording import count_word, lower_first, named
+from pmquiz.compile.wording import count_word, lower_first, named, upper_first
 from pmquiz.grading import content_words
 from pmquiz.model import Card, Kind
 
@@ -73,6 +73,10 @@ def _one_list(section: str, intro: str, block: Block, coda: str, slug: str,
     glued_mode = bool(with_terms)
     names = [i.term for i in items] if glued_mode and not result.uncut else \
         [i.text.rstrip(".") for i in items]
+    unbracketed = [bracketed(n) for n in names]
+    names = [n for n, _ in unbracketed]
+    notes = " ".join(f"{upper_first(n)}: {note.rstrip('. ')}."
+                     for n, note in unbracketed if note)
     section_slug = slugify(section, 4)
     subject = list_subject(intro)
     singular = _singular(subject)
@@ -95,7 +99,7 @@ def _one_list(section: str, intro: str, block: Block, coda: str, slug: str,
         # the page's sentence after the list, else what each item means
         meant = " ".join(f"{i.term}: {lower_first(i.description).rstrip(' .')}."
                          for i in items if i.term and i.description)
-        explain = coda or meant
+        explain = " ".join(part for part in (coda or meant, notes) if part)
         if not explain:
             result.warnings.append(Warning_(block.line, "the page says nothing about this "
                                             "list beyond its items: the list card has no "
@@ -131,6 +135,29 @@ def _one_list(section: str, intro: str, block: Block, coda: str, slug: str,
                 # shows the item's meaning, and the list's terms as options
                 groups=(item_id, f"{section_slug}/{slugify(subject, 4)}")))
     return result
+
+
+# Other names of an item, in brackets after it: "commercialisation (or launch)", "(also
+# called …)", "(also known as …)", "(a.k.a. …)", or an acronym: "(MVP)".
+OTHER_NAMES = re.compile(r"^(?P<name>.+?)\s*\((?:(?:also called|also known as|a\.?k\.?a\.?|or|"
+                         r"sometimes called)\s+(?P<names>[^()]+)|(?P<short>[A-Z][A-Z0-9]{1,5}s?))"
+                         r"\)$")
+NOTE = re.compile(r"^(?P<name>.+?)\s*\((?P<note>[^()]+)\)$")
+
+
+def bracketed(item: str) -> tuple[str, str]:
+    """A list item without its bracket: its other names as alternatives the grade accepts
+    (`"commercialisation | launch"`), and any other bracket as a note for the explanation;
+    what the learner must name is the item itself."""
+    found = OTHER_NAMES.match(item)
+    if found:
+        others = found.group("short") or found.group("names")
+        names = [n.strip() for n in re.split(r",\s*|\s+or\s+", others) if n.strip()]
+        return " | ".join([found.group("name"), *names]), ""
+    noted = NOTE.match(item)
+    if noted and len(noted.group("name").split()) <= 6:
+        return noted.group("name"), noted.group("note").strip()
+    return item, ""
 
 
 def list_prompt(intro: str, subject: str, section: str, count: int, ordered: bool) -> str:
