@@ -4,11 +4,15 @@ session over the shipped decks rarely asks for what an earlier card just showed.
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pexpect
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmquiz.grading import normalize
 from pmquiz.model import Card
@@ -211,3 +215,46 @@ def test_the_sentence_kept_back_comes_on_the_later_cards_screen_in_a_terminal(
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
+
+
+FACTS = ["keeps the delivery schedule", "owns the product vision", "tracks the project budget",
+         "interviews early customers", "prioritises the roadmap items",
+         "coordinates release dependencies"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.lists(st.integers(-1, 5), max_size=3)),
+                min_size=2, max_size=6, unique_by=lambda c: c[0]))
+def test_a_session_shows_every_explanation_sentence_once_and_none_early(
+        cards: list[tuple[int, list[int]]]) -> None:
+    """Cards whose explanations name other cards' statements (-1: a sentence naming none),
+    asked in order: every sentence of every explanation is shown exactly once, on its own
+    card or on a later one, and no screen shows the statement of a card still to come."""
+    from pmquiz.model import CardState, Kind, StoredCard
+    from pmquiz.session.withheld import EARLIER, Withheld
+    from pmquiz.siblings import facts, screen, shows, with_links
+
+    def sentence(fact: int, owner: int) -> str:
+        return f"Unlike card {owner}, it {FACTS[fact]}." if fact >= 0 else \
+            f"Card {owner} is about roles."
+
+    made = [Card(deck="m", id=f"c{fact}", kind=Kind.CLASSIFY, prompt=FACTS[fact].capitalize(),
+                 answer="A", categories=("A", "B"),
+                 explain=" ".join(sentence(f, fact) for f in told if f != fact))
+            for fact, told in cards]
+    stored = [StoredCard(row=i + 1, card=c, phase_number=0, module_title="M",
+                         state=CardState()) for i, c in enumerate(with_links(made))]
+    withheld = Withheld()
+    shown_sentences: list[str] = []
+    for index, card in enumerate(stored):
+        later = stored[index + 1:]
+        on_screen = withheld.shown(card, [card, *later])
+        text = on_screen.card.explain
+        for other in later:
+            for fact in facts(other.card):
+                if not shows(screen(replace(card.card, explain="")), fact):
+                    assert not shows(screen(on_screen.card), fact), (text, other.card.prompt)
+        shown_sentences += [s.removeprefix(EARLIER) for s in
+                            re.split(r"(?<=\.)\s+(?=Unlike|Card|From)", text) if s]
+    wanted = [s for c in made for s in re.split(r"(?<=\.)\s+", c.explain) if s]
+    assert sorted(shown_sentences) == sorted(wanted)
