@@ -240,3 +240,13 @@ def test_edit_distance_is_symmetric_and_bounded(a: str, b: str) -> None:
     assert edit_distance(a, b) == edit_distance(b, a)
     assert edit_distance(a, b) <= max(len(a), len(b))
     assert (edit_distance(a, b) == 0) == (a == b)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcde fgh", max_size=30), st.text(alphabet="abcde fgh", max_size=30),
+       st.sampled_from([0.5, 0.8, 0.9, 0.95]))
+def test_statements_alike_is_the_similarity_bound_without_the_full_distance(
+        a: str, b: str, least: float) -> None:
+    from pmquiz.grading import statement_similarity, statements_alike
+
+    assert statements_alike(a, b, least) == (statement_similarity(a, b) >= least)

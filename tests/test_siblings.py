@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pexpect
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +259,28 @@ def test_a_session_shows_every_explanation_sentence_once_and_none_early(
                             re.split(r"(?<=\.)\s+(?=Unlike|Card|From)", text) if s]
     wanted = [s for c in made for s in re.split(r"(?<=\.)\s+", c.explain) if s]
     assert sorted(shown_sentences) == sorted(wanted)
+
+
+def test_the_question_is_asked_before_the_explanation_is_worked_out(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Working out which sentences to keep back reads word stems, which load with the
+    dictionary (about 0.3 s): it waits until the question is on screen, so the first
+    question comes as fast as before."""
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+    from pmquiz.session import withheld
+    from pmquiz.ui.study import LineStudyUI
+
+    events: list[str] = []
+    asking, splitting = LineStudyUI.ask, withheld._split
+    monkeypatch.setattr(LineStudyUI, "ask", lambda self, q: (events.append("ask"),
+                                                             asking(self, q))[1])
+    monkeypatch.setattr(withheld, "_split", lambda *a: (events.append("split"),
+                                                        splitting(*a))[1])
+    write_deck(own_decks_only(home), "roles", ROLES)
+    (home / "config.toml").write_text("shipped_decks = false\nbury_siblings = false\n",
+                                      encoding="utf-8")
+    CliRunner().invoke(app, ["study"], input="2\n\n1\n\n",
+                       env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
+    assert events[:2] == ["ask", "split"]

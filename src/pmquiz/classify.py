@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -236,12 +236,12 @@ class Drill:
     def _rounds(self, cards: list[StoredCard], result: DrillResult) -> None:
         streak = 0
         for number, stored in enumerate(cards, 1):
-            # an explanation keeps back what tells a statement still to come in this round
-            shown = self.withheld.shown(stored, cards[number:])
-            question = Question(stored=shown, number=number, remaining=len(cards) - number,
+            question = Question(stored=stored, number=number, remaining=len(cards) - number,
                                 options=stored.card.categories)
             started = self.timer()
             chosen = self.ui.ask(question, result.score, streak)
+            # an explanation keeps back what tells a statement still to come in this round
+            question = replace(question, stored=self.withheld.shown(stored, cards[number:]))
             seconds = self.timer() - started
             grade = grade_choice(chosen, stored.card.answer)
             override, stop = "", None

@@ -463,6 +463,27 @@ def key_words_covered(attempt: str, expected: str,
     return result.found, result.keys
 
 
+def statements_alike(a: str, b: str, least: float) -> bool:
+    """Whether `statement_similarity(a, b) >= least`, without the full edit distance: the
+    word overlap first, then the text's edit distance bounded by what `least` allows (a
+    check against thousands of card statements at 100k cards)."""
+    wa, wb = content_words(a), content_words(b)
+    if wa and wb and 2 * _shared_words(wa, wb) / (len(wa) + len(wb)) >= least:
+        return True
+    na, nb = normalize(a[:400]), normalize(b[:400])
+    if na == nb:
+        return True
+    if not na or not nb:
+        return False
+    longest = max(len(na), len(nb))
+    limit = int((1 - least) * longest)
+    while 1.0 - (limit + 1) / longest >= least:  # the float bound, exactly as `similarity`
+        limit += 1
+    while limit >= 0 and 1.0 - limit / longest < least:
+        limit -= 1
+    return limit >= 0 and edit_distance(na, nb, limit) <= limit
+
+
 def statement_similarity(a: str, b: str) -> float:
     """How close two statements are in meaning-bearing words (0..1), tolerant of rewording:
     the Dice overlap of their content words (words within a typo count as the same), or the

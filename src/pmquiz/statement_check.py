@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pmquiz.grading import STOPWORDS, normalize, statement_similarity
+from pmquiz.grading import STOPWORDS, normalize, statement_similarity, statements_alike
 from pmquiz.kinds import kind_of
 from pmquiz.model import Kind, StoredCard
 from pmquiz.store import Scope, Store
@@ -171,8 +171,7 @@ def _on_a_card(statement: str, members: list[tuple[int, str, str]]
                                                                           len(other))
         close_words = min(words, count) >= ON_A_CARD / 2 * (words + count) and \
             min(words, count) > 0
-        if (close_text or close_words) and \
-                statement_similarity(statement, member[1]) >= ON_A_CARD:
+        if (close_text or close_words) and statements_alike(statement, member[1], ON_A_CARD):
             return member
     return None
 

@@ -176,10 +176,12 @@ class Study:
         """Ask one card, grade it, get the rating (or carry out the action chosen instead),
         and commit the review with the new state. The screen shows no explanation sentence
         that tells a card of `upcoming` (`Withheld`)."""
-        question = self.question_for(self._withheld.shown(stored, upcoming or []), number,
-                                     remaining, counts)
+        question = self.question_for(stored, number, remaining, counts)
         shown = self.timer()
         response = self.ui.ask(question)
+        # the explanation as the verdict shows it (worked out once the question is up: it
+        # reads the word stems, which load with the dictionary)
+        question = replace(question, stored=self._withheld.shown(stored, upcoming or []))
         known = self.vocabulary(stored.card.deck) \
             if kind_of(stored.card).uses_vocabulary else frozenset()
         verdict = judge(question, response, known)

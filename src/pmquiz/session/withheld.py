@@ -49,7 +49,8 @@ class Withheld:
         wanted = set(card.told)
         later = [s for s in upcoming if s.row not in self._asked and
                  (s.card.key in wanted or any(s.row in w.tells for w in ready))]
-        kept, held = _split(stored, sentences, later)
+        kept, held = _split(stored, sentences, later) if later else \
+            (list(range(len(sentences))), set())
         for index in held:
             sentence = sentences[index].removeprefix(EARLIER)
             said = words_of(sentence)
