@@ -181,3 +181,13 @@ def test_a_course_page_is_pointed_to_compile_not_read_as_an_anki_export(
     assert f"pmquiz compile {page}" in " ".join(result.output.split())
     assert not list((home / "decks").glob("**/*.toml")) or all(
         "roadmaps" not in p.name for p in (home / "decks").glob("**/*.toml"))
+
+
+def test_a_logseq_cloze_cue_becomes_the_gaps_hint(tmp_path: Path) -> None:
+    """Logseq's cue syntax, as its own docs show it (`{{cloze answer \\\\ cue}}`, pages/
+    Cloze.md of logseq/docs): the cue is the gap's hint, not part of the answer."""
+    page = ("- Most apples are {{cloze red \\\\ colour}}. #card\n"
+            "- {{cloze Paris}} is the capital of France. #card\n")
+    _, cards = run_import(tmp_path, "apples.md", page)
+    assert [c.prompt for c in cards] == ["Most apples are {{red::colour}}.",
+                                         "{{Paris}} is the capital of France."]

@@ -124,7 +124,7 @@ def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
         prompt = bold.group(2).strip() if bold else prompt
         answer = _back(block.children)
         if CLOZE.search(prompt):
-            cloze = CLOZE.sub(lambda m: "{{" + " ".join(m.group(1).split()) + "}}", prompt)
+            cloze = CLOZE.sub(_gap, prompt)
             result.cards.append(Card(deck=deck_slug, id=id_for(None, cloze), kind=Kind.CLOZE,
                                      prompt=cloze, explain=answer, line=block.line))
         elif not prompt or not answer:
@@ -141,6 +141,13 @@ def read_logseq(_path: Path, deck_slug: str, text: str) -> ReadNotes:
         result.warnings.append(Warning_(other[0].line, f"{len(other)} blocks without #card "
                                                        "are notes, not cards; not imported"))
     return result
+
+
+def _gap(found: re.Match[str]) -> str:
+    """A Logseq cloze as a pmquiz gap: `{{cloze red \\\\ colour}}` (a cue after two
+    backslashes) becomes `{{red::colour}}`, the cue shown as the gap's hint."""
+    answer, cue = (" ".join(part.split()) for part in found.group(1).partition(" \\\\ ")[::2])
+    return "{{" + (f"{answer}::{cue}" if cue and answer else answer or cue) + "}}"
 
 
 def _holds_card(block: Block) -> bool:
