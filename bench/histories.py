@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import PMQUIZ, Results, home_env
+from common import PMQUIZ, Results, home_env, wait_with_peak
 
 # The floor: read each line, parse it, insert it in batches in one transaction into a
 # table with a unique review id, as a tool that only stores the log would.
@@ -42,10 +42,10 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    status, peak = wait_with_peak(proc, args)
     if status:
         raise SystemExit(f"{args} failed ({status})")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    return time.perf_counter() - started, peak
 
 
 def run(results: Results, home: Path, column: str) -> None:

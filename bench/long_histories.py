@@ -9,7 +9,6 @@ against a plain streamed insert. Minutes at 100k cards: run with that size only.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 import histories
-from common import BENCH, OUT, PMQUIZ, Results, home_env
+from common import BENCH, OUT, PMQUIZ, Results, home_env, wait_with_peak
 
 # Every review after a card's first that comes on a later learning day (04:00 UTC) is an
 # item with the card's history, as `pmquiz optimize` makes them; then one fsrs-rs fit.
@@ -58,10 +57,10 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
     out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    status, peak = wait_with_peak(proc, args)
     if status:
         raise SystemExit(f"{args} failed ({status})")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, out
+    return time.perf_counter() - started, peak, out
 
 
 def utc(env: dict[str, str]) -> dict[str, str]:
