@@ -250,3 +250,22 @@ def test_statements_alike_is_the_similarity_bound_without_the_full_distance(
     from pmquiz.grading import statement_similarity, statements_alike
 
     assert statements_alike(a, b, least) == (statement_similarity(a, b) >= least)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab ,;\n", max_size=40), st.integers(1, 5))
+def test_gaps_split_as_before_when_counted_first(text: str, count: int) -> None:
+    import re
+
+    from pmquiz.grading_lists import split_gaps
+
+    def before(text: str, count: int) -> list[str]:  # the earlier version, split thrice
+        if count <= 1:
+            return [text.strip()]
+        for separator in (r"[;\n]", r"[,;\n]"):
+            parts = [p.strip() for p in re.split(separator, text)]
+            if len(parts) == count:
+                return parts
+        return [p.strip() for p in re.split(r"[,;\n]", text)]
+
+    assert split_gaps(text, count) == before(text, count)

@@ -39,9 +39,11 @@ LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Answers longer than this many words are compared on their first words only for hints; a
 # typed answer this long to a short gap is graded wrong without fuzzy matching (speed bound).
-HINT_WORDS = 1000
+HINT_WORDS = 500
 ALTERNATIVES = re.compile(r"[,;/]|\bor\b", re.IGNORECASE)  # answers given as a list
-HINT_FUZZY = 100
+# A hint looks for typos and other forms of the key words among this many distinct words
+# (an answer is rarely longer; a 200 KB paste must not delay the next card).
+HINT_FUZZY = 50
 
 NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven "
                               "twelve".split()))
@@ -227,6 +229,11 @@ def typo_limit(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
+@lru_cache(maxsize=65536)
+def _letters(word: str) -> frozenset[str]:
+    return frozenset(word)
+
+
 def is_typo(given: str, expected: str, known: frozenset[str] = frozenset()) -> bool:
     """True when `given` is a misspelling of `expected`, not another real word."""
     from pmquiz.words import zipf
@@ -234,7 +241,7 @@ def is_typo(given: str, expected: str, known: frozenset[str] = frozenset()) -> b
     limit = typo_limit(expected)
     if limit == 0 or given == expected or given in known or given.isdigit() or \
             abs(len(given) - len(expected)) > limit or \
-            len(set(given) ^ set(expected)) > 2 * limit:  # cheap: too many letters differ
+            len(_letters(given) ^ _letters(expected)) > 2 * limit:  # cheap: letters differ
         return False
     distance = edit_distance(given, expected, limit)
     if distance > limit:
@@ -350,7 +357,9 @@ def compare_words(attempt: str, expected: str, known: frozenset[str] = frozenset
     if hint_only and len(unique) > HINT_FUZZY:
         # Typos and forms are looked for among the first words only: it is a hint, and a
         # long essay must not delay the next card.
-        unique = dict(sorted(unique.items(), key=lambda item: item[1])[:HINT_FUZZY])
+        import heapq
+
+        unique = dict(heapq.nsmallest(HINT_FUZZY, unique.items(), key=lambda item: item[1]))
     for i in keys:
         if i in matched:
             continue
@@ -368,6 +377,10 @@ def compare_words(attempt: str, expected: str, known: frozenset[str] = frozenset
         if best is not None:
             used[best[0]] = best[1]
             matched[i] = best
+    if hint_only:  # a hint counts the key words found; no word-by-word picture is shown
+        found = sum(1 for i in keys if i in matched)
+        return Comparison(Outcome.WRONG if found < len(keys) else Outcome.RIGHT, found,
+                          len(keys), WordDiff((), ()))
     # Function words of the expected text that were given too are shown as matched.
     for i, w in enumerate(want):
         if i not in key_set and i not in matched:

@@ -101,10 +101,10 @@ def split_gaps(text: str, count: int) -> list[str]:
     """The answers of a cloze with `count` gaps: separated by `;`, else by `,` or new lines."""
     if count <= 1:
         return [text.strip()]
-    for separator in (r"[;\n]", r"[,;\n]"):
-        parts = [p.strip() for p in re.split(separator, text)]
-        if len(parts) == count:
-            return parts
+    breaks = text.count(";") + text.count("\n")
+    for separator, found in ((r"[;\n]", breaks), (r"[,;\n]", breaks + text.count(","))):
+        if found + 1 == count:  # counted first: a 200 KB answer is split once, not thrice
+            return [p.strip() for p in re.split(separator, text)]
     return [p.strip() for p in re.split(r"[,;\n]", text)]
 
 
