@@ -284,3 +284,23 @@ def test_the_question_is_asked_before_the_explanation_is_worked_out(
     CliRunner().invoke(app, ["study"], input="2\n\n1\n\n",
                        env={"PMQUIZ_NOW": "2026-03-02T09:00:00+00:00"})
     assert events[:2] == ["ask", "split"]
+
+
+def test_a_card_asked_again_keeps_its_sentence_back_once() -> None:
+    """A card failed and asked again before the card its explanation tells: the kept-back
+    sentence is shown once on the later card's screen, not once per asking."""
+    from pmquiz.deck import parse_deck
+    from pmquiz.model import CardState, StoredCard
+    from pmquiz.session.withheld import EARLIER, Withheld
+    from pmquiz.siblings import with_links
+
+    deck = parse_deck(Path("roles.toml"), ('[module]\nslug = "roles"\ntitle = "Roles"\n'
+                                          f"phase = 0\n{ROLES}").encode())
+    vision, schedule = (StoredCard(row=n, card=c, phase_number=0, module_title="Roles",
+                                   state=CardState())
+                        for n, c in enumerate(with_links(deck.cards), 1))
+    withheld = Withheld()
+    for _ in range(2):  # failed, then asked again within the session
+        assert "delivery schedule" not in withheld.shown(vision, [schedule]).card.explain
+    later = withheld.shown(schedule, []).card.explain
+    assert later.count(EARLIER) == 1, later

@@ -201,7 +201,7 @@ def shown_last(cards: list[StoredCard]) -> list[StoredCard]:
     place = {s.card.key: i for i, s in enumerate(ordered)}
     # what an explanation tells is held back while the card it tells is still to come
     # (`session.withheld`): only what the screens show whole orders the day
-    bare = {s.card.key: set(s.card.links) - set(s.card.told) for s in ordered}
+    bare = {s.card.key: _bare(s) for s in ordered}
     for _ in range(len(ordered)):
         moved = False
         for index, stored in enumerate(ordered):

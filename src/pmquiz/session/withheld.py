@@ -24,6 +24,7 @@ EARLIER = "From an earlier card: "
 class _Waiting:
     sentence: str
     tells: frozenset[int]  # rows of the cards it would give away
+    source: tuple[int, int]  # the card it belongs to (row) and its place in the explanation
 
 
 class Withheld:
@@ -44,6 +45,7 @@ class Withheld:
         own = [s for s in SENTENCE_END.split(card.explain.strip()) if s] \
             if card.explain.strip() else []
         sentences = own + [EARLIER + w.sentence for w in ready]
+        sources = [(stored.row, i) for i in range(len(own))] + [w.source for w in ready]
         if not sentences:
             return stored
         wanted = set(card.told)
@@ -54,9 +56,11 @@ class Withheld:
         for index in held:
             sentence = sentences[index].removeprefix(EARLIER)
             said = words_of(sentence)
-            self._waiting.append(_Waiting(sentence, frozenset(
-                s.row for s in later if any(said & (fact.words | fact.asked)
-                                            for fact in facts(s.card)))))
+            tells = frozenset(s.row for s in later if any(said & (fact.words | fact.asked)
+                                                          for fact in facts(s.card)))
+            # a card asked again (a failed one, within the session) holds it back once
+            if all(w.source != sources[index] for w in self._waiting):
+                self._waiting.append(_Waiting(sentence, tells, sources[index]))
         explain = " ".join(sentences[i] for i in kept)
         if explain == card.explain:
             return stored
