@@ -247,7 +247,8 @@ def test_edit_distance_is_symmetric_and_bounded(a: str, b: str) -> None:
        st.sampled_from([0.5, 0.8, 0.9, 0.95]))
 def test_statements_alike_is_the_similarity_bound_without_the_full_distance(
         a: str, b: str, least: float) -> None:
-    from pmquiz.grading import statement_similarity, statements_alike
+    from pmquiz.grading import statement_similarity
+    from pmquiz.statement_check import statements_alike
 
     assert statements_alike(a, b, least) == (statement_similarity(a, b) >= least)
 

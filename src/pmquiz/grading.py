@@ -454,7 +454,7 @@ def content_words(text: str) -> list[str]:
     return [stem(w) for w in normalize(text).split() if w not in STOPWORDS]
 
 
-def _shared_words(these: list[str], those: list[str]) -> int:
+def shared_words(these: list[str], those: list[str]) -> int:
     """How many words of `these` appear in `those` (each once; a small typo still counts)."""
     unmatched = list(those)
     shared = 0
@@ -476,27 +476,6 @@ def key_words_covered(attempt: str, expected: str,
     return result.found, result.keys
 
 
-def statements_alike(a: str, b: str, least: float) -> bool:
-    """Whether `statement_similarity(a, b) >= least`, without the full edit distance: the
-    word overlap first, then the text's edit distance bounded by what `least` allows (a
-    check against thousands of card statements at 100k cards)."""
-    wa, wb = content_words(a), content_words(b)
-    if wa and wb and 2 * _shared_words(wa, wb) / (len(wa) + len(wb)) >= least:
-        return True
-    na, nb = normalize(a[:400]), normalize(b[:400])
-    if na == nb:
-        return True
-    if not na or not nb:
-        return False
-    longest = max(len(na), len(nb))
-    limit = int((1 - least) * longest)
-    while 1.0 - (limit + 1) / longest >= least:  # the float bound, exactly as `similarity`
-        limit += 1
-    while limit >= 0 and 1.0 - limit / longest < least:
-        limit -= 1
-    return limit >= 0 and edit_distance(na, nb, limit) <= limit
-
-
 def statement_similarity(a: str, b: str) -> float:
     """How close two statements are in meaning-bearing words (0..1), tolerant of rewording:
     the Dice overlap of their content words (words within a typo count as the same), or the
@@ -504,5 +483,5 @@ def statement_similarity(a: str, b: str) -> float:
     wa, wb = content_words(a), content_words(b)
     if not wa or not wb:
         return similarity(a[:400], b[:400])
-    dice = 2 * _shared_words(wa, wb) / (len(wa) + len(wb))
+    dice = 2 * shared_words(wa, wb) / (len(wa) + len(wb))
     return max(dice, similarity(a[:400], b[:400]))
