@@ -72,7 +72,7 @@ def test_a_deck_reached_through_a_linked_folder_is_read(home: Path, tmp_path: Pa
     write_deck(elsewhere, "linked", basic_cards(2))
     own = own_decks_only(home)
     own.mkdir(parents=True, exist_ok=True)
-    (own / "shared").symlink_to(elsewhere, target_is_directory=True)
+    (own / "borrowed").symlink_to(elsewhere, target_is_directory=True)
     (own / "loop").symlink_to(own, target_is_directory=True)  # a loop is walked once
     out = CliRunner().invoke(app, ["decks", "--json"])
     assert out.exit_code == 0, out.output
