@@ -270,6 +270,45 @@ def test_migrating_to_learning_days_replays_every_log_after_a_backup(home: Path)
     assert after != before  # and they did change: 23 h later is a day later now
 
 
+def test_a_home_from_before_hashed_fuzz_draws_is_replayed_once(home: Path) -> None:
+    """A database whose fuzzed intervals were drawn by seeding a random generator with the
+    review id (the previous version): the migration replays it once with the hashed draws,
+    so `doctor` finds it clean and the fuzzed due dates moved within their bands."""
+    import hashlib
+
+    from pmquiz import migrations
+    from pmquiz import scheduler as scheduler_module
+
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    (home / "config.toml").write_text('timezone = "UTC"\nshipped_decks = false\n',
+                                      encoding="utf-8")
+    path = home / "pmquiz.db"
+    old = pytest.MonkeyPatch()
+    previous = tuple(m for m in migrations.MIGRATIONS if m is not migrations.hashed_fuzz_draws)
+    old.setattr(migrations, "MIGRATIONS", previous)
+    old.setattr(migrations, "NAMES", tuple(m.__name__ for m in previous))
+    old.setattr(scheduler_module, "_draw", lambda seed: random.Random(
+        hashlib.sha256(seed.encode()).digest()).random())
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    for day in (0, 1, 4, 12, 30, 70):  # Good every time: intervals grow past the fuzz floor
+        env = {"PMQUIZ_NOW": (start + timedelta(days=day)).isoformat()}
+        assert runner.invoke(app, ["study"], input="a\ngood\nb\ngood\nc\ngood\n" * 2,
+                             env=env).exit_code == 0
+    old.undo()
+    conn = sqlite3.connect(path)
+    before = conn.execute("SELECT card, due FROM card_state ORDER BY card").fetchall()
+    conn.close()
+    assert runner.invoke(app, ["due", "--json"]).exit_code == 0
+    store = Store.open(path)
+    found = doctor.examine(store, Scheduler(Settings(timezone="UTC")),
+                           start + timedelta(days=71))
+    after = store.conn.execute("SELECT card, due FROM card_state ORDER BY card").fetchall()
+    assert store.meta.get("replay_pending") is None
+    store.close()
+    assert found.ok, found.findings  # states equal a replay with the hashed draws
+    assert after != before  # fuzzed due dates were drawn anew
+
+
 def test_a_home_with_no_review_yet_is_checked_repaired_and_rescheduled(home: Path) -> None:
     write_deck(own_decks_only(home), "alpha", basic_cards(3))
     assert examine(home).ok

@@ -69,7 +69,8 @@ def test_blank_database_migrates_to_the_exact_schema(tmp_path: Path) -> None:
     assert [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")] == \
         ["initial_schema", "review_history_columns", "review_overrides",
          "learning_day_elapsed", "card_marks", "held_back",
-         "statement_labels", "one_card_time_index", "derived_cache", "siblings_told"]
+         "statement_labels", "one_card_time_index", "derived_cache", "siblings_told",
+         "hashed_fuzz_draws"]
 
 
 def test_a_home_from_before_told_links_reads_its_decks_again(home: Path) -> None:

@@ -162,13 +162,23 @@ def siblings_told(db: Database) -> None:
     db.execute("UPDATE deck_files SET size = -1, sha256 = ''")
 
 
+def hashed_fuzz_draws(db: Database) -> None:
+    """Fuzz draws come from a hash of the review id, no longer from a random generator
+    seeded by it (`scheduler._draw`): the stored states are replayed once with the new
+    draws, as `learning_day_elapsed` marks it. A card whose interval was fuzzed moves within
+    its fuzz band."""
+    if db.execute("SELECT count(*) FROM reviews").fetchone()[0]:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                   (REPLAY_KEY, "hashed fuzz draws"))
+
+
 def _table(db: Database, name: str) -> Table:
     return db.table(name)
 
 
 MIGRATIONS = (initial_schema, review_history_columns, review_overrides, learning_day_elapsed,
               card_marks, held_back, statement_labels, one_card_time_index, derived_cache,
-              siblings_told)
+              siblings_told, hashed_fuzz_draws)
 NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 
