@@ -23,7 +23,7 @@ LAYERS = [
     ["pmquiz.grading_lists"],
     ["pmquiz.grading", "pmquiz.words", "pmquiz.meaning", "pmquiz.spelling"],
     ["pmquiz.store.", "pmquiz.migrations"],
-    ["pmquiz.scheduler", "pmquiz.memory", "pmquiz.replay_arrays"],
+    ["pmquiz.scheduler", "pmquiz.memory", "pmquiz.replay_arrays", "pmquiz.log_items"],
     ["pmquiz.model", "pmquiz.errors", "pmquiz.paths", "pmquiz.config", "pmquiz.days",
      "pmquiz"],
 ]

@@ -68,6 +68,7 @@ def test_importing_four_times_the_reviews_takes_no_more_memory(tmp_path: Path) -
 
 
 drops: list[int] = []
+dropped_names: list[str] = []
 
 
 def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
@@ -81,9 +82,11 @@ def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bul
     monkeypatch.setattr(log, "BULK", bulk)
     monkeypatch.setattr(log, "BATCH", 500)
 
-    def spy(conn: sqlite3.Connection) -> list[str]:
+    def spy(conn: sqlite3.Connection, *args: object, **kwargs: object) -> list[str]:
         drops.append(bulk)
-        return drop_indexes(conn)
+        made = drop_indexes(conn, *args, **kwargs)  # type: ignore[arg-type]
+        dropped_names.extend(sorted(sql.split('"')[1] for sql in made))
+        return made
 
     monkeypatch.setattr(log, "_drop_review_indexes", spy)
     env = os.environ | {"PMQUIZ_HOME": str(home), "PMQUIZ_NOW": "2026-11-30T09:00:00+00:00"}
@@ -115,6 +118,9 @@ def test_rescheduling_most_of_a_long_log_drops_its_indexes_and_makes_them_again(
     dropped = rescheduled(tmp_path / "b", tmp_path, monkeypatch, bulk=1000)
     assert dropped == in_place
     assert drops == [1000]  # dropped once, and only past BULK
+    # new parameters move memory states and due dates, not the states before each review:
+    # the index over (time, state_before) stays as it is
+    assert dropped_names == ["idx_reviews_next_time"]
     assert any("next_time" in (sql or "") for sql in dropped[2])
     assert len(in_place[0]) == 3000
 
@@ -145,6 +151,7 @@ def test_a_merge_that_dwarfs_the_log_drops_its_indexes_first_with_the_same_resul
     history = tmp_path / "log.jsonl"
     progress_file(history, 3000)
     drops.clear()
+    dropped_names.clear()
     monkeypatch.setattr("pmquiz.store.log._drop_review_indexes", lambda conn, *names: (
         drops.append(names), drop_indexes(conn, *names))[1])
     kept = merged(tmp_path / "a", history, monkeypatch, bulk=10**9)
@@ -178,3 +185,29 @@ def test_a_bulk_merge_skips_ids_the_log_has_and_keeps_the_first_of_a_repeated_id
     assert results[1][0].added == 2600  # type: ignore[attr-defined]
     ratings = {uid: rating for uid, _, _, rating, *_ in results[1][1]}
     assert ratings["long-10"] == json.loads(lines[10])["rating"]
+
+
+def test_a_merge_among_logged_reviews_stores_what_a_full_replay_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reviews merged between, before and after the ones a card already has are inserted
+    with the states of replaying the whole log, and the logged ones they move are updated:
+    a full replay afterwards finds nothing to change, in both the plain and the bulk path."""
+    from pmquiz.config import Settings
+    from pmquiz.scheduler import Scheduler
+    from pmquiz.store import Store
+
+    history = tmp_path / "log.jsonl"
+    progress_file(history, 3000)
+    lines = history.read_text(encoding="utf-8").splitlines()
+    every_third = tmp_path / "third.jsonl"
+    every_third.write_text("\n".join(lines[::3]) + "\n", encoding="utf-8")
+    for name, bulk in (("plain", 10**9), ("bulk", 1000)):
+        home = tmp_path / name
+        merged(home, every_third, monkeypatch, bulk=10**9)
+        after = merged(home, history, monkeypatch, bulk=bulk)
+        assert after[0].added == 2000  # type: ignore[attr-defined]
+        store = Store.open(home / "pmquiz.db")
+        changes = store.conn.total_changes
+        store.log.rebuild_states(Scheduler(Settings()))
+        assert store.conn.total_changes == changes  # nothing left to rewrite
+        store.close()

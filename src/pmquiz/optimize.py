@@ -24,13 +24,14 @@ import itertools
 import math
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pmquiz.errors import ImportFormatError
+from pmquiz.log_items import MAX_CARD_ITEMS, Histories, LogItems, fsrs_items
 from pmquiz.memory import call_fsrs_rs
 
 MIN_ITEMS = 100
@@ -112,8 +113,6 @@ def items_from(reviews: Iterable[Review], days_between: Callable[[float, float],
     return items
 
 
-MAX_CARD_ITEMS = 64  # scored items kept per card (evenly spaced, the last always kept)
-
 
 def _card_items(card: str, log: list[tuple[float, int]],
                 days_between: Callable[[float, float], int]) -> list[Item]:
@@ -173,9 +172,6 @@ def default_parameters() -> list[float]:
     return list(fsrs_rs.DEFAULT_PARAMETERS)
 
 
-Histories = tuple[Any, Any, Any]  # starts, pairs, where: see `histories`
-
-
 def histories(items: Sequence[Item]) -> Histories:
     """Each card's longest history as flat arrays (every item's history is a prefix of its
     card's): the cards' starts, the (rating, days) pairs, and where each item's scored
@@ -200,12 +196,12 @@ def histories(items: Sequence[Item]) -> Histories:
     return starts, pairs, where
 
 
-def bin_cells(items: Sequence[Item], made: Histories | None = None) -> Any:
+def bin_cells(items: Sized, made: Histories | None = None) -> Any:
     """`Item.bin` of every item, as rows of an array: the counts from running sums over the
     histories, each band once per distinct count."""
     import numpy as np
 
-    starts, pairs, where = made or histories(items)
+    starts, pairs, where = made or histories(items)  # type: ignore[arg-type]
     if not len(items):
         return np.zeros((0, 3), np.int64)
     long_term = np.cumsum(pairs[:, 1] > 0)
@@ -225,7 +221,7 @@ def bin_cells(items: Sequence[Item], made: Histories | None = None) -> Any:
                             banded(long_terms, length_band), banded(lapses, lapse_band)])
 
 
-def predictions(items: Sequence[Item], parameters: Sequence[float],
+def predictions(items: Sized, parameters: Sequence[float],
                 made: Histories | None = None) -> list[float]:
     """Predicted recall for each item: the memory state after its history, then the power
     forgetting curve at the item's elapsed days. Each card's longest history is replayed
@@ -239,7 +235,7 @@ def predictions(items: Sequence[Item], parameters: Sequence[float],
 
     decay = -parameters[20]
     factor = 0.9 ** (1 / decay) - 1
-    starts, pairs, where = made or histories(items)
+    starts, pairs, where = made or histories(items)  # type: ignore[arg-type]
     scheduler = Scheduler(Settings(parameters=tuple(parameters)))
     stabilities, _ = memory_arrays(scheduler, starts, pairs[:, 0], pairs[:, 1])
     elapsed = pairs[where, 1].astype(np.float64)
@@ -248,10 +244,12 @@ def predictions(items: Sequence[Item], parameters: Sequence[float],
     return found
 
 
-def recency_weights(count: int) -> list[float]:
-    """fsrs-rs's evaluation weights: later items count more."""
+def recency_weights(count: int) -> Any:
+    """fsrs-rs's evaluation weights: later items count more (an array)."""
+    import numpy as np
+
     span = max(1, count - 1)
-    return [0.25 + 0.75 * (i / span) ** 3 for i in range(count)]
+    return 0.25 + 0.75 * (np.arange(count, dtype=np.float64) / span) ** 3
 
 
 def auc(scores: Sequence[float] | Any, labels: Sequence[float] | Any) -> float | None:
@@ -284,20 +282,23 @@ def cell_numbers(bins: Any) -> Any:
     return np.unique(key, return_inverse=True)[1].reshape(-1)
 
 
-def metrics(items: Sequence[Item], predicted: Sequence[float],
-            weights: Sequence[float], made: Histories | None = None) -> Metrics:
+def metrics(items: Sized, predicted: Sequence[float],
+            weights: Sequence[float], made: Histories | None = None,
+            cells: Any = None) -> Metrics:
     """Log loss (weighted and not), RMSE(bins) and AUC, over arrays (760k items at 100k
-    cards: a second, where a loop over them took eight)."""
+    cards: a second, where a loop over them took eight). `cells`: each item's bin number
+    (`cell_numbers`), when already made for these items."""
     import numpy as np
 
     p = np.asarray(predicted, dtype=np.float64)
     if made is not None:  # `Item.passed` of every item, from the arrays
         y = (made[1][made[2], 0] > 1).astype(np.float64)
     else:
-        y = np.fromiter((item.passed for item in items), dtype=np.float64, count=len(items))
+        y = np.fromiter((item.passed for item in items),  # type: ignore[attr-defined]
+                        dtype=np.float64, count=len(items))
     w = np.asarray(weights, dtype=np.float64)
     loss = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    cell = cell_numbers(bin_cells(items, made))
+    cell = cells if cells is not None else cell_numbers(bin_cells(items, made))
 
     def rmse(weight: np.ndarray) -> float:
         count = np.bincount(cell)
@@ -311,19 +312,24 @@ def metrics(items: Sequence[Item], predicted: Sequence[float],
                    auc=auc(p, y), items=len(items))
 
 
-def evaluate_all(items: Sequence[Item], parameters: Sequence[float],
-                 made: Histories | None = None) -> Metrics:
-    """Every item scored with one set of parameters (recency-weighted, as fsrs-rs does)."""
-    made = made or histories(items)
+def evaluate_all(items: Sequence[Item] | LogItems, parameters: Sequence[float],
+                 made: Histories | None = None, cells: Any = None) -> Metrics:
+    """Every item scored with one set of parameters (recency-weighted, as fsrs-rs does);
+    `cells` as `metrics` takes them."""
+    made = made or _histories_of(items)
     return metrics(items, predictions(items, parameters, made),
-                   recency_weights(len(items)), made)
+                   recency_weights(len(items)), made, cells)
 
 
-def fit(items: Sequence[Item]) -> list[float]:
+def _histories_of(items: Sequence[Item] | LogItems) -> Histories:
+    return items.made if isinstance(items, LogItems) else histories(items)
+
+
+def fit(items: Sequence[Item] | LogItems) -> list[float]:
     """FSRS parameters fitted to the items (fsrs-rs, no torch)."""
     import fsrs_rs_python as fsrs_rs
 
-    batch = _fsrs_items(items)
+    batch = fsrs_items(items) if isinstance(items, LogItems) else _fsrs_items(items)
     return [float(w) for w in call_fsrs_rs(
         "fit parameters", lambda: fsrs_rs.FSRS([]).compute_parameters(batch))]
 
@@ -436,7 +442,7 @@ class Fitted:
                 "new": self.new_all.to_dict() if self.new_all else None}
 
 
-def optimize(items: Sequence[Item], current: Sequence[float]) -> Fitted:
+def optimize(items: Sequence[Item] | LogItems, current: Sequence[float]) -> Fitted:
     """Fit new parameters; adopt them only if they predict this history better (log loss)."""
     old = list(current)
     if len(items) < MIN_ITEMS:
@@ -445,9 +451,10 @@ def optimize(items: Sequence[Item], current: Sequence[float]) -> Fitted:
             f"least a day after the one before); {MIN_ITEMS} are needed. Keeping the "
             f"{'current' if old != default_parameters() else 'default'} parameters."))
     new = fit(items)
-    made = histories(items)
-    old_all = evaluate_all(items, old, made)
-    new_all = evaluate_all(items, new, made)
+    made = _histories_of(items)
+    cells = cell_numbers(bin_cells(items, made))  # the same bins for both
+    old_all = evaluate_all(items, old, made, cells)
+    new_all = evaluate_all(items, new, made, cells)
     better = new_all.log_loss < old_all.log_loss
     return Fitted(len(items), old, new, old_all, new_all, adopted=better,
                   reason="the fitted parameters predict your history better" if better else

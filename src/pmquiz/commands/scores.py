@@ -58,16 +58,22 @@ ReviewsOpt = Annotated[Path | None, typer.Option(
 
 
 @contextmanager
-def fitting_items(ctx: typer.Context, reviews: Path | None
-                  ) -> Iterator[tuple[list[Any], str, "Workspace | None"]]:
+def fitting_items(ctx: typer.Context, reviews: Path | None, as_arrays: bool = False
+                  ) -> Iterator[tuple[Any, str, "Workspace | None"]]:
     """Items from a CSV, or from the learner's own log (with the workspace open while the
-    block runs)."""
+    block runs); `as_arrays`: the own log's as `LogItems` (what `optimize` fits)."""
     from pmquiz.optimize import items_from, own_items, read_revlog_csv, twenty_four_hour_days
 
     if reviews is not None:
         yield items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
         return
     with workspace(ctx) as ws:
+        if as_arrays:
+            from pmquiz.log_items import own_log_items
+
+            yield (own_log_items(ws.store.log.review_columns(), ws.settings.day_starts_at,
+                                 ws.settings.timezone), "your reviews", ws)
+            return
         yield (own_items(ws.store.log.review_rows(), ws.settings.day_starts_at,
                          ws.settings.timezone), "your reviews", ws)
 
@@ -101,7 +107,7 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
 
     rescheduled = 0
     overridden = False
-    with fitting_items(ctx, reviews) as (items, source, ws):
+    with fitting_items(ctx, reviews, as_arrays=True) as (items, source, ws):
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         fitted = optimize(items, current)

@@ -68,3 +68,8 @@ class Room:
     def write(self) -> AbstractContextManager[sqlite3.Connection]:
         """One immediate transaction (see `Store.write`)."""
         return self.store.write()
+
+
+# a review's columns a replay computes: the state before it, its memory state and due date,
+# the due date it was answered against, and the time of the card's next review
+DERIVED = ("state_before", "stability", "difficulty", "due", "due_before", "next_time")

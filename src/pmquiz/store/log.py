@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pmquiz.errors import StoreError
 from pmquiz.model import CardState, Rating, State
-from pmquiz.store.base import Room, from_ts, to_ts
+from pmquiz.store.base import DERIVED, Room, from_ts, to_ts
 
 if TYPE_CHECKING:
     from pmquiz.scheduler import Scheduler
@@ -49,6 +49,22 @@ class ReviewLog(Room):
         for card, when, rating in self.conn.execute(
                 "SELECT card, time, rating FROM reviews ORDER BY card, time"):
             yield str(card), when, rating
+
+    def review_columns(self) -> tuple[Any, Any, Any]:
+        """(card, unix time, rating) of every review as numpy arrays, card by card in time
+        order (`log_items` makes the fitting items of them), read a few thousand rows at a
+        time."""
+        import numpy as np
+
+        cursor = self.conn.execute("SELECT card, time, rating FROM reviews ORDER BY card, time")
+        parts: list[tuple[Any, ...]] = []
+        while rows := cursor.fetchmany(20_000):
+            cards, times, ratings = zip(*rows, strict=True)
+            parts.append((np.array(cards, np.int64), np.array(times, np.float64),
+                          np.array(ratings, np.int64)))
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
+        return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
 
     def review_count(self) -> int:
         """How many reviews the log holds."""
@@ -183,7 +199,6 @@ class ReviewLog(Room):
         columns first and makes them again after the rebuild. Returns (read, added, cards
         rebuilt)."""
         with self.write() as conn:
-            last = conn.execute("SELECT coalesce(max(id), 0) FROM reviews").fetchone()[0]
             size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
             dropped = _drop_review_indexes(conn) \
                 if expected >= BULK and expected > size else None
@@ -203,15 +218,9 @@ class ReviewLog(Room):
                     conn.executemany(STAGE_REVIEW, batch)
                     batch = []
             conn.executemany(STAGE_REVIEW, batch)
-            added = _insert_staged(conn, dropped)
-            touched = {r[0] for r in conn.execute(
-                "SELECT DISTINCT card FROM reviews WHERE id > ?", (last,))}
-            if added:
-                _rebuild(conn, scheduler, progress, touched, dropped)
-            else:
-                for statement in dropped or []:
-                    conn.execute(statement)
-        return read, added, len(touched)
+            added = _dedupe_staged(conn, dropped)
+            touched = _merge_staged(conn, scheduler, progress, dropped)
+        return read, added, touched
 
     def export_reviews(self) -> Iterator[tuple[str, str, str, float, int, int, str,
                                                int | None, str, str, str | None]]:
@@ -312,26 +321,53 @@ STAGE_REVIEW = (f"INSERT INTO {STAGING} ({REVIEW_COLUMNS}) VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def _insert_staged(conn: sqlite3.Connection, dropped: list[str] | None = None) -> int:
-    """Move the staged reviews into the log in (card, time, id) order, the first line of a
-    review id given twice winning as before; how many were new. In a bulk merge (`dropped`
-    holds the indexes to make again) the unique index of review ids goes too: ids already
-    in the log are left out by a lookup first, and making the index once at the end sorts
-    the ids once, where inserting a million random ids into it took most of the merge."""
+def _dedupe_staged(conn: sqlite3.Connection, dropped: list[str] | None) -> int:
+    """Leave out of the staged reviews the ids the log already has, and a review id given
+    twice but its first line (as before); how many are new. In a bulk merge (`dropped` holds
+    the indexes to make again) the unique index of review ids goes too: making it once at
+    the end sorts the ids once, where inserting a million random ids into it took most of
+    the merge."""
     first = f"rowid IN (SELECT min(rowid) FROM {STAGING} GROUP BY uid)"
-    if dropped is None:
-        added = conn.execute(
-            f"INSERT OR IGNORE INTO reviews ({REVIEW_COLUMNS}) SELECT {REVIEW_COLUMNS} FROM "
-            f"{STAGING} WHERE {first} ORDER BY card, time, uid").rowcount
-    else:
-        conn.execute(f"DELETE FROM {STAGING} WHERE NOT ({first}) OR EXISTS (SELECT 1 FROM "
-                     f"reviews r WHERE r.uid = {STAGING}.uid)")
+    conn.execute(f"DELETE FROM {STAGING} WHERE NOT ({first}) OR EXISTS (SELECT 1 FROM "
+                 f"reviews r WHERE r.uid = {STAGING}.uid)")
+    if dropped is not None:
         dropped += _drop_review_indexes(conn, ("idx_reviews_uid",))
-        added = conn.execute(
-            f"INSERT INTO reviews ({REVIEW_COLUMNS}) SELECT {REVIEW_COLUMNS} FROM "
-            f"{STAGING} ORDER BY card, time, uid").rowcount
+    return int(conn.execute(f"SELECT count(*) FROM {STAGING}").fetchone()[0])
+
+
+INSERT_FRESH = (
+    "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, grade, "
+    "mode, override, state_before, stability, difficulty, due, due_before, next_time) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _merge_staged(conn: sqlite3.Connection, scheduler: Scheduler,
+                  progress: Callable[[int, int], None] | None,
+                  dropped: list[str] | None) -> int:
+    """Replay every card with staged reviews, its logged and staged reviews together, then
+    insert the staged ones with the states the replay gave them, in (card, time, id) order,
+    and update the logged ones the new reviews changed: each new row is written once (an
+    insert then an update of every new row took a third of a large merge). Returns the
+    cards replayed."""
+    from pmquiz.store.log_arrays import merge_runs
+    from pmquiz.store.rebuilt import changed_reviews
+
+    total = int(conn.execute(f"SELECT count(DISTINCT card) FROM {STAGING}").fetchone()[0])
+    done = 0
+    for run in merge_runs(conn, STAGING):
+        found = changed_reviews(run, scheduler)
+        conn.executemany(INSERT_FRESH, found.fresh or [])
+        for start in range(0, len(found.review_ids), BATCH):
+            _write_rebuilt(conn, found.review_params(start, start + BATCH), [],
+                           found.columns)
+        _write_rebuilt(conn, [], found.state_params())
+        done += len(run.cards)
+        if progress:
+            progress(done, total)
+    for statement in dropped or []:
+        conn.execute(statement)
     conn.execute(f"DELETE FROM {STAGING}")
-    return added
+    return total
 
 
 def _placeholder(conn: sqlite3.Connection, deck: str, card_id: str) -> int:
@@ -370,9 +406,11 @@ def _rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
         read += run.reviews
         written += len(found.review_ids)
         if dropped is None and log_size >= BULK and read >= BATCH:
-            dropped = _drop_review_indexes(conn) if written * 2 > read else []
+            dropped = _drop_review_indexes(conn, changing=found.columns) \
+                if written * 2 > read else []
         for start in range(0, len(found.review_ids), BATCH):
-            _write_rebuilt(conn, found.review_params(start, start + BATCH), [])
+            _write_rebuilt(conn, found.review_params(start, start + BATCH), [],
+                           found.columns)
         _write_rebuilt(conn, [], found.state_params())
         done += len(run.cards)
         if progress:
@@ -385,12 +423,12 @@ def _rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
 BULK = 200_000  # reviews in a log from which rewriting most of it drops its indexes first
 
 
-def _drop_review_indexes(conn: sqlite3.Connection, names: tuple[str, ...] = ()
-                         ) -> list[str]:
+def _drop_review_indexes(conn: sqlite3.Connection, names: tuple[str, ...] = (),
+                         changing: tuple[str, ...] | None = None) -> list[str]:
     """Drop the review log's indexes over derived columns but the one the rebuild reads its
     runs by (card, time: rows are rewritten in its order, so updating it is cheap), and
-    the unique review id (or only the indexes `names`); returns the statements that make
-    them again."""
+    the unique review id (or only the indexes `names`; with `changing`, only those over
+    one of these columns); returns the statements that make them again."""
     if names:
         marks = ", ".join("?" * len(names))
         found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
@@ -400,18 +438,27 @@ def _drop_review_indexes(conn: sqlite3.Connection, names: tuple[str, ...] = ()
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
             "'reviews' AND sql IS NOT NULL AND name NOT IN ('idx_reviews_uid', "
             "'idx_reviews_card_time_stability')").fetchall()
+    if changing is not None:
+        found = [(name, sql) for name, sql in found if any(
+            column in _index_columns(conn, name) for column in changing)]
     for name, _ in found:
         conn.execute(f'DROP INDEX "{name}"')
     return [sql for _, sql in found]
+
+
+def _index_columns(conn: sqlite3.Connection, name: str) -> set[str]:
+    return {str(r[2]) for r in conn.execute(f'PRAGMA index_info("{name}")')}
 
 
 BATCH = 10_000  # rows written at a time by a rebuild
 
 
 def _write_rebuilt(conn: sqlite3.Connection, reviews: list[tuple[object, ...]],
-                   states: list[tuple[object, ...]]) -> None:
-    conn.executemany("UPDATE reviews SET state_before = ?, stability = ?, difficulty = ?, "
-                     "due = ?, due_before = ?, next_time = ? WHERE id = ?", reviews)
+                   states: list[tuple[object, ...]],
+                   columns: tuple[str, ...] = DERIVED) -> None:
+    if reviews:
+        assigned = ", ".join(f"{column} = ?" for column in columns)
+        conn.executemany(f"UPDATE reviews SET {assigned} WHERE id = ?", reviews)
     conn.executemany("UPDATE card_state SET state = ?, step = ?, stability = ?, "
                      "difficulty = ?, due = ?, last_review = ?, reps = ?, lapses = ? "
                      "WHERE card = ?", states)

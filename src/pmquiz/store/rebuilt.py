@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pmquiz.replay_arrays import NO_STEP, Replayed, micros, replay_arrays, seconds
+from pmquiz.store.base import DERIVED
 from pmquiz.store.log_arrays import LogRun
 
 if TYPE_CHECKING:
@@ -52,11 +53,15 @@ class Rebuilt:
     review_ids: np.ndarray
     states: np.ndarray
     cards: np.ndarray
+    columns: tuple[str, ...] = DERIVED  # the DERIVED columns any changed review changes
+    fresh: list[tuple[object, ...]] | None = None  # a merge's staged reviews, as INSERT_FRESH
 
     def review_params(self, start: int, end: int) -> list[tuple[object, ...]]:
-        """UPDATE parameters of reviews start:end (made a slice at a time: Python rows take
-        several times the arrays' memory)."""
-        return _params(self.reviews[start:end], self.review_ids[start:end], (0,))
+        """UPDATE parameters of reviews start:end, `columns` only (made a slice at a time:
+        Python rows take several times the arrays' memory)."""
+        picked = [DERIVED.index(c) for c in self.columns]
+        return _params(self.reviews[start:end][:, picked], self.review_ids[start:end],
+                       (0,) if picked and picked[0] == 0 else ())
 
     def state_params(self) -> list[tuple[object, ...]]:
         """UPDATE parameters of the card states."""
@@ -104,10 +109,34 @@ def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
     reviews = np.column_stack([state_before, replayed.stability, replayed.difficulty, due,
                                due_before, following])
     changed = _differs(run.derived, reviews) if run.reviews else np.zeros(0, bool)
+    fresh = None
+    if run.fresh is not None:  # staged reviews are inserted whole, not updated
+        changed &= ~run.fresh
+        fresh = _fresh_rows(run, reviews)
+    # new parameters move stabilities and due dates, never the states or next reviews:
+    # unchanged columns are left out of the UPDATE, and the indexes over them untouched
+    moved_columns = ~((run.derived[changed] == reviews[changed]) |
+                      (np.isnan(run.derived[changed]) & np.isnan(reviews[changed]))).all(axis=0)
+    columns = tuple(name for name, moved in zip(DERIVED, moved_columns.tolist(), strict=True)
+                    if moved)
     states, stored = final_states(run, replayed)
     moved = _differs(stored, states)
     # written in the order of their ids, the table's own: a log that grew day by day keeps
     # a card's reviews on scattered pages, each then visited once
     ids = run.ids[changed]
     order = np.argsort(ids, kind="stable")
-    return Rebuilt(reviews[changed][order], ids[order], states[moved], run.cards[moved])
+    return Rebuilt(reviews[changed][order], ids[order], states[moved], run.cards[moved],
+                   columns, fresh)
+
+
+def _fresh_rows(run: LogRun, reviews: np.ndarray) -> list[tuple[object, ...]]:
+    """INSERT_FRESH parameters of a merge run's staged reviews, in replay order: their own
+    columns with the states the replay gave them."""
+    assert run.fresh is not None and run.staged is not None
+    at = np.flatnonzero(run.fresh)
+    card_of = np.repeat(run.cards, np.diff(run.starts))[at].tolist()
+    derived = _params(reviews[at], np.zeros(len(at)), (0,))
+    return [(run.uids[i], card, when, rating, *own, *values[:-1])
+            for i, card, when, rating, own, values in zip(
+                at.tolist(), card_of, run.times[at].tolist(), run.ratings[at].tolist(),
+                run.staged, derived, strict=True)]
