@@ -259,10 +259,11 @@ def replay_arrays(scheduler: Scheduler, starts: np.ndarray, ratings: np.ndarray,
 def _days(scheduler: Scheduler, when: np.ndarray) -> np.ndarray:
     """The learning day of each moment: one `Scheduler._day` call per quarter hour (a day
     never starts inside one)."""
-    quarters, index, inverse = np.unique(when // 900_000_000, return_index=True,
-                                         return_inverse=True)
-    found = np.array([scheduler._day(EPOCH + timedelta(microseconds=int(when[i])))
-                      for i in index.tolist()], dtype=np.int64)
+    quarters, inverse = np.unique(when // 900_000_000, return_inverse=True)
+    known = scheduler._days  # the scheduler's own cache, by quarter hour
+    found = np.array([known[q] if q in known else
+                      scheduler._day(EPOCH + timedelta(seconds=q * 900))
+                      for q in quarters.tolist()], dtype=np.int64)
     return found[inverse.reshape(-1)] if len(quarters) else np.zeros(0, np.int64)
 
 

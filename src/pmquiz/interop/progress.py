@@ -143,12 +143,77 @@ def _record(data: object, now: datetime) -> tuple[str, str, ReviewRecord]:
         override=override)
 
 
-def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, ReviewRecord]]:
+Staged = tuple[str, float, int, int, str, int | None, str, str, str | None]
+
+
+def staged_values(record: ReviewRecord) -> Staged:
+    """A review as the merge stages it: uid, unix time, rating, duration, answer, correct
+    (0/1/None), grade, mode, override (None when absent)."""
+    return (record.uid, record.time.timestamp(), int(record.rating), record.duration_ms,
+            record.answer, None if record.correct is None else int(record.correct),
+            record.grade, record.mode, record.override or None)
+
+
+def _staged(data: object, now: datetime, latest: datetime) -> tuple[str, str, Staged]:
+    """`_record` of one line as staged values: a well-formed line is checked field by field
+    here without building a record (a million lines took 14 s the other way); anything
+    else goes to `_record`, which says what is wrong (or accepts it: the two agree, tested
+    on generated lines)."""
+    if type(data) is dict:
+        get = data.get
+        uid, module, card, stamp = get("id"), get("module"), get("card"), get("time")
+        rating, duration, correct = get("rating"), get("duration_ms") or 0, get("correct")
+        answer, grade, mode, override = get("answer"), get("grade"), get("mode"), \
+            get("override")
+        if type(uid) is str and type(module) is str and type(card) is str and \
+                type(stamp) is str and 0 < len(uid) <= 200 and 0 < len(module) <= 200 and \
+                0 < len(card) <= 200 and len(stamp) <= 64 and not uid.isspace() and \
+                not module.isspace() and not card.isspace() and not stamp.isspace() and \
+                type(rating) is int and 1 <= rating <= 4 and type(duration) is int and \
+                0 <= duration <= MAX_DURATION_MS and (correct is None or type(correct) is bool) \
+                and (answer is None or (type(answer) is str and len(answer) <= 10_000)) and \
+                (grade is None or (type(grade) is str and len(grade) <= 20)) and \
+                (mode is None or (type(mode) is str and len(mode) <= 20)) and \
+                override in (None, "", "right", "wrong"):
+            try:
+                when = datetime.fromisoformat(stamp)
+            except ValueError:
+                when = None
+            if when is not None and when.tzinfo is not None and EARLIEST <= when <= latest:
+                return module, card, (
+                    uid, when.timestamp(), rating, duration, answer or "",
+                    None if correct is None else int(correct), grade or "", mode or "study",
+                    override or None)
+    module, card, record = _record(data, now)
+    return module, card, staged_values(record)
+
+
+# the decoder's own scanner (set in its __init__, so the type stubs do not know it)
+_SCAN: Callable[[str, int], tuple[object, int]] = \
+    json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _parsed(line: str) -> object:
+    """`json.loads` of one line: a line that is one JSON object with nothing but its line
+    break after it is scanned directly (`loads` also matches whitespace twice a line with a
+    regular expression); any other goes through `loads`, which raises its own error."""
+    if line[:1] == "{":
+        try:
+            found, end = _SCAN(line, 0)
+        except (StopIteration, ValueError):
+            return json.loads(line)
+        if end == len(line) or line[end:] in ("\n", "\r\n"):
+            return found
+    return json.loads(line)
+
+
+def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, Staged]]:
     """Each review of the file with its line number, read one line at a time."""
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read it ({exc.strerror})") from None
+    latest = now + FUTURE_ALLOWANCE
     with handle:
         number = 0
         try:
@@ -156,7 +221,7 @@ def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, ReviewRec
                 if not line.strip():
                     continue
                 try:
-                    module, card, record = _record(json.loads(line), now)
+                    module, card, record = _staged(_parsed(line), now, latest)
                 except (ValueError, TypeError, RecursionError) as exc:
                     reason = "nested too deeply" if isinstance(exc, RecursionError) \
                         else str(exc)

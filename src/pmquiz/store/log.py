@@ -188,10 +188,11 @@ class ReviewLog(Room):
                 _rebuild(conn, scheduler, progress, touched)  # type: ignore[arg-type]
         return (added, len(touched)) if only_new else added
 
-    def merge(self, lines: Iterable[tuple[str, str, ReviewRecord]], scheduler: Scheduler,
+    def merge(self, lines: Iterable[tuple[str, str, tuple[object, ...]]], scheduler: Scheduler,
               progress: Callable[[int, int], None] | None = None, expected: int = 0
               ) -> tuple[int, int, int]:
-        """Another machine's reviews (module slug, card id, review), read once, in one
+        """Another machine's reviews (module slug, card id, the review as
+        `progress.staged_values` gives it), read once, in one
         transaction with the rebuild of every card that got a new review: a line that fails
         (the iterator raises) leaves nothing behind. Cards not known yet get a retired
         placeholder; reviews already here are skipped by their id. With `expected` reviews,
@@ -212,7 +213,7 @@ class ReviewLog(Room):
                 row = known.get((module, card))
                 if row is None:
                     row = known[(module, card)] = _placeholder(conn, module, card)
-                batch.append(_review_values(row, review, CardState(), CardState()))
+                batch.append((row, *review))
                 read += 1
                 if len(batch) >= BATCH:
                     conn.executemany(STAGE_REVIEW, batch)
@@ -314,11 +315,8 @@ def _review_values(row: int, r: ReviewRecord, b: CardState, a: CardState
 # a file in time order inserted as it comes scatters every card's reviews over the table,
 # and the rebuild that follows then reads and rewrites them page by page.
 STAGING = "temp.staged_reviews"
-REVIEW_COLUMNS = ("uid, card, time, rating, duration_ms, answer, correct, grade, state_before, "
-                  "mode, stability, difficulty, due, due_before, override")
-STAGED = REVIEW_COLUMNS
-STAGE_REVIEW = (f"INSERT INTO {STAGING} ({REVIEW_COLUMNS}) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+STAGED = "card, uid, time, rating, duration_ms, answer, correct, grade, mode, override"
+STAGE_REVIEW = f"INSERT INTO {STAGING} ({STAGED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 def _dedupe_staged(conn: sqlite3.Connection, dropped: list[str] | None) -> int:
@@ -352,6 +350,10 @@ def _merge_staged(conn: sqlite3.Connection, scheduler: Scheduler,
     from pmquiz.store.log_arrays import merge_runs
     from pmquiz.store.rebuilt import changed_reviews
 
+    # each run reads its cards' staged reviews in replay order: through an index, not a
+    # scan of the whole staging table per run
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {STAGING}_order ON staged_reviews "
+                 "(card, time, uid)")
     total = int(conn.execute(f"SELECT count(DISTINCT card) FROM {STAGING}").fetchone()[0])
     done = 0
     for run in merge_runs(conn, STAGING):
