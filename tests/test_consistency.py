@@ -298,6 +298,12 @@ def test_a_home_from_before_hashed_fuzz_draws_is_replayed_once(home: Path) -> No
     conn = sqlite3.connect(path)
     before = conn.execute("SELECT card, due FROM card_state ORDER BY card").fetchall()
     conn.close()
+    from pmquiz.workspace import open_workspace
+
+    heard: list[tuple[int, int]] = []
+    with open_workspace(home, [], replaying=lambda done, total: heard.append((done, total))):
+        pass
+    assert heard and heard[-1] == (3, 3)  # the rescheduling reports its progress
     assert runner.invoke(app, ["due", "--json"]).exit_code == 0
     store = Store.open(path)
     found = doctor.examine(store, Scheduler(Settings(timezone="UTC")),

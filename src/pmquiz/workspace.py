@@ -122,9 +122,11 @@ def deck_files(home: Path, extra: list[Path], shipped: bool = True) -> list[Path
 
 def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, object] | None = None,
                    sync: bool = True, check_damage: bool = True,
-                   progress: Callable[[int, int], None] | None = None) -> Workspace:
+                   progress: Callable[[int, int], None] | None = None,
+                   replaying: Callable[[int, int], None] | None = None) -> Workspace:
     """Load settings, open (and migrate) the database, and sync the deck files into it
-    (`progress` hears of each deck file parsed)."""
+    (`progress` hears of each deck file parsed; `replaying`, of the cards rescheduled when
+    a migration asks for the whole log to be replayed)."""
     settings = load_settings(paths.config_path(home))
     if overrides:
         settings = settings.with_overrides(**overrides)
@@ -134,7 +136,7 @@ def open_workspace(home: Path, extra_decks: list[Path], overrides: dict[str, obj
         settings = replace(settings, parameters=stored_parameters(store))
     try:
         if store.meta.get(REPLAY_KEY):
-            finish_replay(store, settings)
+            finish_replay(store, settings, replaying)
         if sync:
             store.decks.sync(deck_files(home, extra_decks, settings.shipped_decks), synced_deck,
                              progress)
@@ -182,12 +184,13 @@ def export_stamps(store: Store, decks: list[Deck]) -> dict[str, int]:
     return stamps
 
 
-def finish_replay(store: Store, settings: Settings) -> int:
+def finish_replay(store: Store, settings: Settings,
+                  progress: Callable[[int, int], None] | None = None) -> int:
     """Reschedule every card by replaying its log, as a migration asked (one transaction that
     also clears the request, so a kill means it is simply done again next time)."""
     from pmquiz.scheduler import Scheduler
 
-    return store.log.rebuild_states(Scheduler(settings), meta={REPLAY_KEY: None})
+    return store.log.rebuild_states(Scheduler(settings), progress, meta={REPLAY_KEY: None})
 
 
 def stored_parameters(store: Store) -> tuple[float, ...]:

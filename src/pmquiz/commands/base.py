@@ -135,10 +135,13 @@ def workspace(ctx: typer.Context, check_damage: bool = True, sync: bool = True,
 
     opts = options(ctx)
     reading = SlowProgress("Reading deck files")
+    replaying = SlowProgress("Rescheduling your reviews after an upgrade")
     try:
         return open_workspace(opts.home, opts.decks, overrides, sync=sync,
-                              check_damage=check_damage, progress=reading)
+                              check_damage=check_damage, progress=reading,
+                              replaying=replaying)
     finally:
+        replaying.stop()
         reading.stop()
 
 
