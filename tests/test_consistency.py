@@ -228,6 +228,28 @@ def test_a_kill_at_a_random_point_leaves_the_log_and_states_in_agreement(
     assert examine(home).ok
 
 
+def previous_version(home: Path, missing: object) -> pytest.MonkeyPatch:
+    """A home of three cards in UTC, and the migrations of the version before the step
+    `missing` (undo the returned patch to come back to today's code)."""
+    from pmquiz import migrations
+
+    write_deck(own_decks_only(home), "alpha", basic_cards(3))
+    (home / "config.toml").write_text('timezone = "UTC"\nshipped_decks = false\n',
+                                      encoding="utf-8")
+    old = pytest.MonkeyPatch()
+    previous = tuple(m for m in migrations.MIGRATIONS if m is not missing)
+    old.setattr(migrations, "MIGRATIONS", previous)
+    old.setattr(migrations, "NAMES", tuple(m.__name__ for m in previous))
+    return old
+
+
+def study_good(moments: list[datetime]) -> None:
+    """A session at each moment answering every card asked ("a", "b" or "c") Good."""
+    for when in moments:
+        assert runner.invoke(app, ["study"], input="a\ngood\nb\ngood\nc\ngood\n" * 2,
+                             env={"PMQUIZ_NOW": when.isoformat()}).exit_code == 0
+
+
 def test_migrating_to_learning_days_replays_every_log_after_a_backup(home: Path) -> None:
     """A database made by the previous version (24-hour elapsed days) is rescheduled once."""
     from datetime import UTC, datetime
@@ -235,24 +257,16 @@ def test_migrating_to_learning_days_replays_every_log_after_a_backup(home: Path)
     from pmquiz import migrations
     from pmquiz import scheduler as scheduler_module
 
-    write_deck(own_decks_only(home), "alpha", basic_cards(3))
-    (home / "config.toml").write_text('timezone = "UTC"\nshipped_decks = false\n',
-                                      encoding="utf-8")
     path = home / "pmquiz.db"
     # The previous version: its schema steps, and py-fsrs's whole 24-hour periods.
-    old = pytest.MonkeyPatch()
     # (today's code needs the later card_marks step, so the old set keeps it)
-    previous = tuple(m for m in migrations.MIGRATIONS if m is not migrations.learning_day_elapsed)
-    old.setattr(migrations, "MIGRATIONS", previous)
-    old.setattr(migrations, "NAMES", tuple(m.__name__ for m in previous))
+    old = previous_version(home, migrations.learning_day_elapsed)
     old.setattr(scheduler_module.Scheduler, "elapsed_days",
                 lambda _self, last, now: max(0, (now - last).days))
     evening = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
-    for day, hour in ((0, 20), (1, 19), (4, 18)):  # each a little earlier than 24 h later
-        when = evening.replace(hour=hour) + timedelta(days=day)
-        env = {"PMQUIZ_NOW": when.isoformat()}
-        assert runner.invoke(app, ["study"], input="a\ngood\nb\ngood\nc\ngood\n" * 2,
-                             env=env).exit_code == 0
+    # each a little earlier than 24 h later
+    study_good([evening.replace(hour=hour) + timedelta(days=day)
+                for day, hour in ((0, 20), (1, 19), (4, 18))])
     old.undo()
     conn = sqlite3.connect(path)
     before = conn.execute("SELECT card, stability FROM card_state ORDER BY card").fetchall()
@@ -279,21 +293,13 @@ def test_a_home_from_before_hashed_fuzz_draws_is_replayed_once(home: Path) -> No
     from pmquiz import migrations
     from pmquiz import scheduler as scheduler_module
 
-    write_deck(own_decks_only(home), "alpha", basic_cards(3))
-    (home / "config.toml").write_text('timezone = "UTC"\nshipped_decks = false\n',
-                                      encoding="utf-8")
     path = home / "pmquiz.db"
-    old = pytest.MonkeyPatch()
-    previous = tuple(m for m in migrations.MIGRATIONS if m is not migrations.hashed_fuzz_draws)
-    old.setattr(migrations, "MIGRATIONS", previous)
-    old.setattr(migrations, "NAMES", tuple(m.__name__ for m in previous))
+    old = previous_version(home, migrations.hashed_fuzz_draws)
     old.setattr(scheduler_module, "_draw", lambda seed: random.Random(
         hashlib.sha256(seed.encode()).digest()).random())
     start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    for day in (0, 1, 4, 12, 30, 70):  # Good every time: intervals grow past the fuzz floor
-        env = {"PMQUIZ_NOW": (start + timedelta(days=day)).isoformat()}
-        assert runner.invoke(app, ["study"], input="a\ngood\nb\ngood\nc\ngood\n" * 2,
-                             env=env).exit_code == 0
+    # Good every time: intervals grow past the fuzz floor
+    study_good([start + timedelta(days=day) for day in (0, 1, 4, 12, 30, 70)])
     old.undo()
     conn = sqlite3.connect(path)
     before = conn.execute("SELECT card, due FROM card_state ORDER BY card").fetchall()

@@ -16,6 +16,7 @@ from pmquiz.store.base import DERIVED, Room, from_ts, to_ts
 
 if TYPE_CHECKING:
     from pmquiz.scheduler import Scheduler
+    from pmquiz.store.rebuilt import Rebuilt
 
 
 @dataclass(frozen=True)
@@ -357,12 +358,7 @@ def _merge_staged(conn: sqlite3.Connection, scheduler: Scheduler,
     total = int(conn.execute(f"SELECT count(DISTINCT card) FROM {STAGING}").fetchone()[0])
     done = 0
     for run in merge_runs(conn, STAGING):
-        found = changed_reviews(run, scheduler)
-        conn.executemany(INSERT_FRESH, found.fresh or [])
-        for start in range(0, len(found.review_ids), BATCH):
-            _write_rebuilt(conn, found.review_params(start, start + BATCH), [],
-                           found.columns)
-        _write_rebuilt(conn, [], found.state_params())
+        _write_found(conn, changed_reviews(run, scheduler))
         done += len(run.cards)
         if progress:
             progress(done, total)
@@ -410,10 +406,7 @@ def _rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
         if dropped is None and log_size >= BULK and read >= BATCH:
             dropped = _drop_review_indexes(conn, changing=found.columns) \
                 if written * 2 > read else []
-        for start in range(0, len(found.review_ids), BATCH):
-            _write_rebuilt(conn, found.review_params(start, start + BATCH), [],
-                           found.columns)
-        _write_rebuilt(conn, [], found.state_params())
+        _write_found(conn, found)
         done += len(run.cards)
         if progress:
             progress(done, total)
@@ -453,6 +446,15 @@ def _index_columns(conn: sqlite3.Connection, name: str) -> set[str]:
 
 
 BATCH = 10_000  # rows written at a time by a rebuild
+
+
+def _write_found(conn: sqlite3.Connection, found: Rebuilt) -> None:
+    """Write what a replayed run changed: a merge's new reviews, then the changed review
+    rows a batch at a time (their changed columns only), then the card states."""
+    conn.executemany(INSERT_FRESH, found.fresh or [])
+    for start in range(0, len(found.review_ids), BATCH):
+        _write_rebuilt(conn, found.review_params(start, start + BATCH), [], found.columns)
+    _write_rebuilt(conn, [], found.state_params())
 
 
 def _write_rebuilt(conn: sqlite3.Connection, reviews: list[tuple[object, ...]],
