@@ -106,6 +106,7 @@ def _read(conn: sqlite3.Connection, run: list[int], every: bool, staging: str = 
     cursor = conn.execute(f"{logged} ORDER BY card, time, uid",
                           params * 2 if staging else params)
     fresh_rows: list[tuple[object, ...]] = []
+    own = 5 + len(DERIVED)  # where a staged review's own columns start
     states = {r[0]: r[1:] for r in conn.execute(
         f"SELECT card, {', '.join(STATE)} FROM card_state WHERE {where}", params)}
     cards = np.array(run, dtype=np.int64)
@@ -115,7 +116,6 @@ def _read(conn: sqlite3.Connection, run: list[int], every: bool, staging: str = 
         columns = list(zip(*rows, strict=True))
         uids += columns[2]
         numbers = np.array([columns[0], columns[1], columns[4]], dtype=np.int64)
-        own = 5 + len(DERIVED)  # where a staged review's own columns start
         parts.append((numbers, np.array([columns[3], *columns[5:own]], dtype=np.float64)))
         if staging:
             fresh_rows += [row[own:] for row in rows if row[1] < 0]

@@ -18,10 +18,15 @@ if TYPE_CHECKING:
     from pmquiz.scheduler import Scheduler
 
 
+def _same(stored: np.ndarray, replayed: np.ndarray) -> np.ndarray:
+    """Where the values are equal (NaN is NULL, equal to NULL)."""
+    found: np.ndarray = (stored == replayed) | (np.isnan(stored) & np.isnan(replayed))
+    return found
+
+
 def _differs(stored: np.ndarray, replayed: np.ndarray) -> np.ndarray:
-    """Rows where any value differs (NaN is NULL, equal to NULL)."""
-    same = (stored == replayed) | (np.isnan(stored) & np.isnan(replayed))
-    found: np.ndarray = ~same.all(axis=1)
+    """Rows where any value differs."""
+    found: np.ndarray = np.logical_not(_same(stored, replayed).all(axis=1))
     return found
 
 
@@ -108,15 +113,15 @@ def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
     following[lasts] = np.nan
     reviews = np.column_stack([state_before, replayed.stability, replayed.difficulty, due,
                                due_before, following])
-    changed = _differs(run.derived, reviews) if run.reviews else np.zeros(0, bool)
+    same = _same(run.derived, reviews)
+    changed: np.ndarray = np.logical_not(same.all(axis=1))
     fresh = None
     if run.fresh is not None:  # staged reviews are inserted whole, not updated
         changed &= ~run.fresh
         fresh = _fresh_rows(run, reviews)
     # new parameters move stabilities and due dates, never the states or next reviews:
     # unchanged columns are left out of the UPDATE, and the indexes over them untouched
-    moved_columns = ~((run.derived[changed] == reviews[changed]) |
-                      (np.isnan(run.derived[changed]) & np.isnan(reviews[changed]))).all(axis=0)
+    moved_columns: np.ndarray = np.logical_not(same[changed].all(axis=0))
     columns = tuple(name for name, moved in zip(DERIVED, moved_columns.tolist(), strict=True)
                     if moved)
     states, stored = final_states(run, replayed)
