@@ -33,9 +33,9 @@ def main(home: Path) -> None:
         marks = [("open", time.perf_counter())]
         ws = open_workspace(copy, [])
         marks.append(("open the home", time.perf_counter()))
-        columns = ws.store.log.review_columns()
+        known = ws.store.log.known_log()
         marks.append(("read (card, time, rating)", time.perf_counter()))
-        items = own_log_items(columns, ws.settings.day_starts_at, ws.settings.timezone)
+        items = own_log_items(known.columns, ws.settings.day_starts_at, ws.settings.timezone)
         marks.append(("make the items", time.perf_counter()))
         batch = fsrs_items(items)
         marks.append(("make the fsrs-rs items", time.perf_counter()))
@@ -49,7 +49,7 @@ def main(home: Path) -> None:
         del items
         marks.append(("evaluate both parameter sets", time.perf_counter()))
         ws.store.log.rebuild_states(
-            Scheduler(replace(ws.settings, parameters=tuple(new))))
+            Scheduler(replace(ws.settings, parameters=tuple(new))), known=known)
         marks.append(("reschedule (rebuild the states)", time.perf_counter()))
         ws.store.close()
     for (_, before), (label, after) in itertools.pairwise(marks):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pmquiz.deck import discover, load_file
-from pmquiz.store.log import _drop_review_indexes as drop_indexes
+from pmquiz.store.rewriting import drop_review_indexes as drop_indexes
 
 SHIPPED = Path(__file__).resolve().parents[1] / "decks"
 PEAK = ("import resource, sys\n"
@@ -71,16 +71,24 @@ drops: list[int] = []
 dropped_names: list[str] = []
 
 
-def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
+def found_states(store: object) -> list[object]:
+    return store.conn.execute("SELECT card FROM card_state").fetchall()  # type: ignore[attr-defined]
+
+
+def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int,
+                hold: int = 10**9
                 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[str]]:
-    """Import a log, then reschedule it with other parameters (as optimize does); the
-    review rows, the card states and the review indexes after it."""
+    """Import a log, then reschedule it with other parameters (as optimize does), holding
+    at most `hold` changed reviews at a time; the review rows, the card states and the
+    review indexes after it."""
     from pmquiz.config import Settings
     from pmquiz.scheduler import Scheduler
-    from pmquiz.store import Store, log
+    from pmquiz.store import Store, log_arrays, rewriting
 
-    monkeypatch.setattr(log, "BULK", bulk)
-    monkeypatch.setattr(log, "BATCH", 500)
+    monkeypatch.setattr(rewriting, "BULK", bulk)
+    monkeypatch.setattr(rewriting, "BATCH", 500)
+    monkeypatch.setattr(rewriting, "HOLD", hold)
+    monkeypatch.setattr(log_arrays, "RUN_REVIEWS", 700)  # several runs
 
     def spy(conn: sqlite3.Connection, *args: object, **kwargs: object) -> list[str]:
         drops.append(bulk)
@@ -88,7 +96,7 @@ def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bul
         dropped_names.extend(sorted(sql.split('"')[1] for sql in made))
         return made
 
-    monkeypatch.setattr(log, "_drop_review_indexes", spy)
+    monkeypatch.setattr(rewriting, "drop_review_indexes", spy)
     env = os.environ | {"PMQUIZ_HOME": str(home), "PMQUIZ_NOW": "2026-11-30T09:00:00+00:00"}
     history = tmp_path / f"log-{bulk}.jsonl"
     progress_file(history, 3000)
@@ -98,7 +106,12 @@ def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bul
     parameters = list(Scheduler(Settings()).parameters)
     parameters[0] *= 1.5
     parameters[8] *= 0.8
-    store.log.rebuild_states(Scheduler(Settings(parameters=tuple(parameters))))
+    ticks: list[tuple[int, int]] = []
+    store.log.rebuild_states(Scheduler(Settings(parameters=tuple(parameters))),
+                             lambda done, total: ticks.append((done, total)))
+    # the bar only moves forward, and reaches the end once everything is written
+    assert [d for d, _ in ticks] == sorted(d for d, _ in ticks)
+    assert ticks[-1][0] == ticks[-1][1] == len(found_states(store))
     conn = store.conn
     found = (conn.execute("SELECT uid, state_before, stability, difficulty, due, due_before, "
                           "next_time FROM reviews ORDER BY uid").fetchall(),
@@ -114,14 +127,30 @@ def test_rescheduling_most_of_a_long_log_drops_its_indexes_and_makes_them_again(
     """Past BULK reviews, a rebuild that rewrites most rows drops the review indexes over
     the columns it writes and makes them again: the same rows and states as updating
     them in place, and the same indexes after."""
+    drops.clear()
+    dropped_names.clear()
     in_place = rescheduled(tmp_path / "a", tmp_path, monkeypatch, bulk=10**9)
     dropped = rescheduled(tmp_path / "b", tmp_path, monkeypatch, bulk=1000)
     assert dropped == in_place
     assert drops == [1000]  # dropped once, and only past BULK
     # new parameters move memory states and due dates, not the states before each review:
-    # the index over (time, state_before) stays as it is
-    assert dropped_names == ["idx_reviews_next_time"]
+    # the index over (time, state_before) stays as it is; the one the runs are read by
+    # goes too, since its rows are written after every run is read
+    assert dropped_names == ["idx_reviews_card_time_stability", "idx_reviews_next_time"]
     assert any("next_time" in (sql or "") for sql in dropped[2])
+
+
+def test_a_rebuild_holding_fewer_rows_than_it_changes_writes_them_as_it_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past HOLD changed reviews, the held rows are written while runs remain to be read:
+    the index they are read by stays until the last run, and the result is the same."""
+    drops.clear()
+    dropped_names.clear()
+    in_place = rescheduled(tmp_path / "a", tmp_path, monkeypatch, bulk=10**9)
+    held = rescheduled(tmp_path / "b", tmp_path, monkeypatch, bulk=1000, hold=1000)
+    assert held == in_place
+    assert len(drops) > 1  # written in several parts
+    assert dropped_names == ["idx_reviews_next_time", "idx_reviews_card_time_stability"]
     assert len(in_place[0]) == 3000
 
 
@@ -152,7 +181,7 @@ def test_a_merge_that_dwarfs_the_log_drops_its_indexes_first_with_the_same_resul
     progress_file(history, 3000)
     drops.clear()
     dropped_names.clear()
-    monkeypatch.setattr("pmquiz.store.log._drop_review_indexes", lambda conn, *names: (
+    monkeypatch.setattr("pmquiz.store.log.drop_review_indexes", lambda conn, *names: (
         drops.append(names), drop_indexes(conn, *names))[1])
     kept = merged(tmp_path / "a", history, monkeypatch, bulk=10**9)
     assert drops == []

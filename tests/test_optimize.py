@@ -205,6 +205,11 @@ def test_optimize_own_log_keeps_better_parameters_and_reschedules(home: Path) ->
     # the next session schedules with the kept parameters
     due = json.loads(runner.invoke(app, ["due", "--json"]).output)
     assert due["phases"][0]["cards"] == 150
+    # every card state and review row agrees with a replay of the log under them (this
+    # simulated learner's log runs past today's date: doctor reports that, and only that)
+    doctor = json.loads(runner.invoke(app, ["doctor", "--json"]).output)
+    assert {check for check, count in doctor["problems"].items() if count} == \
+        {"future review"}, json.dumps(doctor)
 
 
 def test_reviews_file_leaves_the_learners_data_alone(home: Path) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pmquiz.scheduler import Scheduler
+    from pmquiz.store.log_arrays import KnownLog
 
 NOW_ENV = "PMQUIZ_NOW"
 
@@ -57,9 +58,11 @@ class Workspace:
         self.close()
 
     def save_parameters(self, parameters: list[float], fitted_at: datetime, reviews: int,
-                        progress: Callable[[int, int], None] | None = None) -> int:
+                        progress: Callable[[int, int], None] | None = None,
+                        known: KnownLog | None = None) -> int:
         """Keep fitted FSRS parameters and reschedule every card with them, in one
-        transaction (a kill leaves the old parameters and the old schedule, never a mix).
+        transaction (a kill leaves the old parameters and the old schedule, never a mix);
+        `known`: the log as the fit read it, replayed unread if nothing wrote since.
         Returns how many cards were rescheduled."""
         import json
 
@@ -69,7 +72,7 @@ class Workspace:
         record = json.dumps({"parameters": parameters, "fitted": fitted_at.isoformat(),
                              "reviews": reviews})
         return self.store.log.rebuild_states(scheduler, progress,
-                                         meta={PARAMETERS_KEY: record})
+                                             meta={PARAMETERS_KEY: record}, known=known)
 
 
 def deck_dirs(home: Path, extra: list[Path], shipped: bool = True) -> list[Path]:

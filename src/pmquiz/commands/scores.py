@@ -22,6 +22,7 @@ from pmquiz.commands.base import (
 from pmquiz.ui.text import say
 
 if TYPE_CHECKING:
+    from pmquiz.store.log_arrays import KnownLog
     from pmquiz.workspace import Workspace
 
 
@@ -59,23 +60,26 @@ ReviewsOpt = Annotated[Path | None, typer.Option(
 
 @contextmanager
 def fitting_items(ctx: typer.Context, reviews: Path | None, as_arrays: bool = False
-                  ) -> Iterator[tuple[Any, str, "Workspace | None"]]:
+                  ) -> Iterator[tuple[Any, str, "Workspace | None", "KnownLog | None"]]:
     """Items from a CSV, or from the learner's own log (with the workspace open while the
-    block runs); `as_arrays`: the own log's as `LogItems` (what `optimize` fits)."""
+    block runs); `as_arrays`: the own log's as `LogItems` (what `optimize` fits), with the
+    log as read (the rescheduling replays it unread)."""
     from pmquiz.optimize import items_from, own_items, read_revlog_csv, twenty_four_hour_days
 
     if reviews is not None:
-        yield items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None
+        yield items_from(read_revlog_csv(reviews), twenty_four_hour_days), reviews.name, None, \
+            None
         return
     with workspace(ctx) as ws:
         if as_arrays:
             from pmquiz.log_items import own_log_items
 
-            yield (own_log_items(ws.store.log.review_columns(), ws.settings.day_starts_at,
-                                 ws.settings.timezone), "your reviews", ws)
+            known = ws.store.log.known_log()
+            yield (own_log_items(known.columns, ws.settings.day_starts_at,
+                                 ws.settings.timezone), "your reviews", ws, known)
             return
         yield (own_items(ws.store.log.review_rows(), ws.settings.day_starts_at,
-                         ws.settings.timezone), "your reviews", ws)
+                         ws.settings.timezone), "your reviews", ws, None)
 
 
 @app.command("evaluate")
@@ -85,7 +89,7 @@ def evaluate_command(ctx: typer.Context, reviews: ReviewsOpt = None,
     """How well does the scheduler predict recall? Log loss, RMSE(bins), AUC."""
     from pmquiz.optimize import default_parameters, evaluate
 
-    with fitting_items(ctx, reviews) as (items, source, ws):
+    with fitting_items(ctx, reviews) as (items, source, ws, _):
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         result = with_progress("folds", lambda progress: evaluate(items, current, progress))
@@ -107,7 +111,7 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
 
     rescheduled = 0
     overridden = False
-    with fitting_items(ctx, reviews, as_arrays=True) as (items, source, ws):
+    with fitting_items(ctx, reviews, as_arrays=True) as (items, source, ws, known):
         current = list(ws.settings.parameters) if ws and ws.settings.parameters else \
             default_parameters()
         fitted = optimize(items, current)
@@ -116,7 +120,7 @@ def optimize_command(ctx: typer.Context, reviews: ReviewsOpt = None,
         if fitted.adopted and ws is not None and fitted.new is not None and not overridden:
             new = list(fitted.new)
             rescheduled = with_progress("cards", lambda progress: ws.save_parameters(
-                new, make_clock()(), fitted.items, progress))
+                new, make_clock()(), fitted.items, progress, known))
     if as_json:
         print_json(fitted.to_dict() | {"source": source, "rescheduled": rescheduled,
                                        "saved": bool(rescheduled)})

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pmquiz.errors import StoreError
 from pmquiz.model import CardState, Rating, State
-from pmquiz.store.base import DERIVED, Room, from_ts, to_ts
+from pmquiz.store.base import Room, from_ts, to_ts
+from pmquiz.store.rewriting import BATCH, BULK, drop_review_indexes, rebuild, write_found
 
 if TYPE_CHECKING:
     from pmquiz.scheduler import Scheduler
-    from pmquiz.store.rebuilt import Rebuilt
+    from pmquiz.store.log_arrays import KnownLog
 
 
 @dataclass(frozen=True)
@@ -51,21 +52,13 @@ class ReviewLog(Room):
                 "SELECT card, time, rating FROM reviews ORDER BY card, time"):
             yield str(card), when, rating
 
-    def review_columns(self) -> tuple[Any, Any, Any]:
+    def known_log(self) -> KnownLog:
         """(card, unix time, rating) of every review as numpy arrays, card by card in time
-        order (`log_items` makes the fitting items of them), read a few thousand rows at a
-        time."""
-        import numpy as np
+        order (`log_items` makes the fitting items of them), with what a rebuild just after
+        needs to replay them unread (`log_arrays.KnownLog`)."""
+        from pmquiz.store.log_arrays import read_known
 
-        cursor = self.conn.execute("SELECT card, time, rating FROM reviews ORDER BY card, time")
-        parts: list[tuple[Any, ...]] = []
-        while rows := cursor.fetchmany(20_000):
-            cards, times, ratings = zip(*rows, strict=True)
-            parts.append((np.array(cards, np.int64), np.array(times, np.float64),
-                          np.array(ratings, np.int64)))
-        if not parts:
-            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
-        return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+        return read_known(self.conn)
 
     def review_count(self) -> int:
         """How many reviews the log holds."""
@@ -186,7 +179,7 @@ class ReviewLog(Room):
             for row, state in (states or {}).items():
                 _write_state(conn, row, state)
             if rebuilding:
-                _rebuild(conn, scheduler, progress, touched)  # type: ignore[arg-type]
+                rebuild(conn, scheduler, progress, touched)  # type: ignore[arg-type]
         return (added, len(touched)) if only_new else added
 
     def merge(self, lines: Iterable[tuple[str, str, tuple[object, ...]]], scheduler: Scheduler,
@@ -202,7 +195,7 @@ class ReviewLog(Room):
         rebuilt)."""
         with self.write() as conn:
             size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
-            dropped = _drop_review_indexes(conn) \
+            dropped = drop_review_indexes(conn) \
                 if expected >= BULK and expected > size else None
             known = {(deck, card_id): row for row, deck, card_id in conn.execute(
                 "SELECT id, deck, card_id FROM cards")}
@@ -281,21 +274,30 @@ class ReviewLog(Room):
     def rebuild_states(self, scheduler: Scheduler,
                        progress: Callable[[int, int], None] | None = None,
                        only: Iterable[int] | None = None,
-                       meta: dict[str, str | None] | None = None) -> int:
+                       meta: dict[str, str | None] | None = None,
+                       known: KnownLog | None = None) -> int:
         """Replay the log into `card_state` and each review's before/after columns (after
         merging logs or new parameters), for every card or `only` these, and store `meta`
         (new parameters; None deletes a key) with it. Reviews are ordered by time, then
         review id, so every machine replays a merged log the same way. One transaction, the
         log read inside it:
-        all or nothing, and no answer given meanwhile is left out."""
+        all or nothing, and no answer given meanwhile is left out. With `known` (the log
+        as `known_log` read it, for new parameters) the log is not read again, unless
+        another connection has written since."""
         with self.write() as conn:
+            if known is not None:
+                from pmquiz.store.log_arrays import data_version
+
+                if data_version(conn) != known.version:
+                    known = None
             for key, value in (meta or {}).items():
                 if value is None:
                     conn.execute("DELETE FROM meta WHERE key = ?", (key,))
                 else:
                     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                                  (key, value))
-            return _rebuild(conn, scheduler, progress, None if only is None else set(only))
+            return rebuild(conn, scheduler, progress, None if only is None else set(only),
+                           known if only is None else None)
 
 
 INSERT_REVIEW = (
@@ -330,14 +332,8 @@ def _dedupe_staged(conn: sqlite3.Connection, dropped: list[str] | None) -> int:
     conn.execute(f"DELETE FROM {STAGING} WHERE NOT ({first}) OR EXISTS (SELECT 1 FROM "
                  f"reviews r WHERE r.uid = {STAGING}.uid)")
     if dropped is not None:
-        dropped += _drop_review_indexes(conn, ("idx_reviews_uid",))
+        dropped += drop_review_indexes(conn, ("idx_reviews_uid",))
     return int(conn.execute(f"SELECT count(*) FROM {STAGING}").fetchone()[0])
-
-
-INSERT_FRESH = (
-    "INSERT INTO reviews (uid, card, time, rating, duration_ms, answer, correct, grade, "
-    "mode, override, state_before, stability, difficulty, due, due_before, next_time) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def _merge_staged(conn: sqlite3.Connection, scheduler: Scheduler,
@@ -358,7 +354,7 @@ def _merge_staged(conn: sqlite3.Connection, scheduler: Scheduler,
     total = int(conn.execute(f"SELECT count(DISTINCT card) FROM {STAGING}").fetchone()[0])
     done = 0
     for run in merge_runs(conn, STAGING):
-        _write_found(conn, changed_reviews(run, scheduler))
+        write_found(conn, changed_reviews(run, scheduler))
         done += len(run.cards)
         if progress:
             progress(done, total)
@@ -378,94 +374,6 @@ def _placeholder(conn: sqlite3.Connection, deck: str, card_id: str) -> int:
                           "retired) VALUES (?, ?, 'basic', 0, 0, ?, 1)", (deck, card_id, body))
     conn.execute("INSERT INTO card_state (card, state) VALUES (?, 0)", (cursor.lastrowid,))
     return int(cursor.lastrowid or 0)
-
-
-def _rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
-             progress: Callable[[int, int], None] | None, wanted: set[int] | None,
-             dropped: list[str] | None = None) -> int:
-    """Replay the log of every card (or the `wanted` ones) into its state and its reviews'
-    derived columns, inside the caller's transaction, a run of cards at a time over arrays
-    (`pmquiz.replay_arrays`). Only rows whose values really change are written, in batches:
-    a rebuild that changes little writes little. When most of a long log changes (new
-    parameters), the review indexes over those columns are dropped and made again at the
-    end, in the same transaction: at 1M reviews, 6 s against 22 s of updating them row by
-    row (measured on the benchmark's 100k home)."""
-    from pmquiz.store.log_arrays import log_runs
-    from pmquiz.store.rebuilt import changed_reviews
-
-    rows = None if wanted is None else sorted(wanted & {r[0] for r in conn.execute(
-        "SELECT card FROM card_state")})
-    total = int(conn.execute("SELECT count(*) FROM card_state").fetchone()[0]) \
-        if rows is None else len(rows)
-    log_size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
-    done = read = written = 0
-    for run in log_runs(conn, rows):
-        found = changed_reviews(run, scheduler)
-        read += run.reviews
-        written += len(found.review_ids)
-        if dropped is None and log_size >= BULK and read >= BATCH:
-            dropped = _drop_review_indexes(conn, changing=found.columns) \
-                if written * 2 > read else []
-        _write_found(conn, found)
-        done += len(run.cards)
-        if progress:
-            progress(done, total)
-    for statement in dropped or []:
-        conn.execute(statement)
-    return total
-
-
-BULK = 200_000  # reviews in a log from which rewriting most of it drops its indexes first
-
-
-def _drop_review_indexes(conn: sqlite3.Connection, names: tuple[str, ...] = (),
-                         changing: tuple[str, ...] | None = None) -> list[str]:
-    """Drop the review log's indexes over derived columns but the one the rebuild reads its
-    runs by (card, time: rows are rewritten in its order, so updating it is cheap), and
-    the unique review id (or only the indexes `names`; with `changing`, only those over
-    one of these columns); returns the statements that make them again."""
-    if names:
-        marks = ", ".join("?" * len(names))
-        found = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                             f"tbl_name = 'reviews' AND name IN ({marks})", names).fetchall()
-    else:
-        found = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
-            "'reviews' AND sql IS NOT NULL AND name NOT IN ('idx_reviews_uid', "
-            "'idx_reviews_card_time_stability')").fetchall()
-    if changing is not None:
-        found = [(name, sql) for name, sql in found if any(
-            column in _index_columns(conn, name) for column in changing)]
-    for name, _ in found:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in found]
-
-
-def _index_columns(conn: sqlite3.Connection, name: str) -> set[str]:
-    return {str(r[2]) for r in conn.execute(f'PRAGMA index_info("{name}")')}
-
-
-BATCH = 10_000  # rows written at a time by a rebuild
-
-
-def _write_found(conn: sqlite3.Connection, found: Rebuilt) -> None:
-    """Write what a replayed run changed: a merge's new reviews, then the changed review
-    rows a batch at a time (their changed columns only), then the card states."""
-    conn.executemany(INSERT_FRESH, found.fresh or [])
-    for start in range(0, len(found.review_ids), BATCH):
-        _write_rebuilt(conn, found.review_params(start, start + BATCH), [], found.columns)
-    _write_rebuilt(conn, [], found.state_params())
-
-
-def _write_rebuilt(conn: sqlite3.Connection, reviews: list[tuple[object, ...]],
-                   states: list[tuple[object, ...]],
-                   columns: tuple[str, ...] = DERIVED) -> None:
-    if reviews:
-        assigned = ", ".join(f"{column} = ?" for column in columns)
-        conn.executemany(f"UPDATE reviews SET {assigned} WHERE id = ?", reviews)
-    conn.executemany("UPDATE card_state SET state = ?, step = ?, stability = ?, "
-                     "difficulty = ?, due = ?, last_review = ?, reps = ?, lapses = ? "
-                     "WHERE card = ?", states)
 
 
 def _state_row(state: CardState) -> tuple[object, ...]:

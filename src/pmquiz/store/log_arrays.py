@@ -105,33 +105,118 @@ def _read(conn: sqlite3.Connection, run: list[int], every: bool, staging: str = 
             ", NULL" * len(DERIVED) + f", {', '.join(STAGED)} FROM {staging} WHERE {where}"
     cursor = conn.execute(f"{logged} ORDER BY card, time, uid",
                           params * 2 if staging else params)
-    fresh_rows: list[tuple[object, ...]] = []
-    own = 5 + len(DERIVED)  # where a staged review's own columns start
     states = {r[0]: r[1:] for r in conn.execute(
         f"SELECT card, {', '.join(STATE)} FROM card_state WHERE {where}", params)}
     cards = np.array(run, dtype=np.int64)
-    parts: list[tuple[np.ndarray, np.ndarray]] = []
-    uids: list[str] = []
-    while rows := cursor.fetchmany(FETCH):  # a few thousand Python rows at a time
-        columns = list(zip(*rows, strict=True))
-        uids += columns[2]
-        numbers = np.array([columns[0], columns[1], columns[4]], dtype=np.int64)
-        parts.append((numbers, np.array([columns[3], *columns[5:own]], dtype=np.float64)))
-        if staging:
-            fresh_rows += [row[own:] for row in rows if row[1] < 0]
-    numbers = np.concatenate([p for p, _ in parts], axis=1) if parts else \
-        np.zeros((3, 0), np.int64)
-    floats = np.concatenate([f for _, f in parts], axis=1) if parts else \
-        np.zeros((1 + len(DERIVED), 0))
-    kept = np.isin(numbers[0], cards)  # reviews of a card with no state are not replayed
-    of_card, ids, ratings = numbers[0][kept], numbers[1][kept], numbers[2][kept]
-    times, derived = floats[0][kept], floats[1:].T[kept]
-    if not kept.all():
-        uids = [u for u, k in zip(uids, kept.tolist(), strict=True) if k]
+    parts = [np.array(rows, dtype=RUN_ROW) for rows in iter(lambda: cursor.fetchmany(FETCH),
+                                                            [])]
+    found = np.concatenate(parts) if parts else np.zeros(0, dtype=RUN_ROW)
+    found = found[np.isin(found["card"], cards)]  # reviews of a card with no state are
+    of_card, ids = found["card"].copy(), found["id"].copy()  # not replayed
+    derived = np.column_stack([found[column] for column in DERIVED]) if len(found) else \
+        np.zeros((0, len(DERIVED)))
     starts = np.searchsorted(of_card, np.append(cards, cards[-1] + 1), side="left")
     stored = np.array([states.get(row, (None,) * len(STATE)) for row in run],
                       dtype=np.float64).reshape(len(run), len(STATE))
-    return LogRun(cards=cards, starts=starts, ids=ids, uids=uids, times=times,
-                  ratings=ratings, derived=derived, states=stored,
-                  fresh=ids < 0 if staging else None,
-                  staged=fresh_rows if staging else None)
+    return LogRun(cards=cards, starts=starts, ids=ids, uids=found["uid"].tolist(),
+                  times=found["time"].copy(), ratings=found["rating"].copy(), derived=derived,
+                  states=stored, fresh=ids < 0 if staging else None,
+                  staged=found[list(STAGED)][ids < 0].tolist() if staging else None)
+
+
+# a run's rows made into a structured array at once (NULL is NaN in the float fields): a
+# quarter of the time of columns made by zip
+RUN_ROW = np.dtype([("card", np.int64), ("id", np.int64), ("uid", object),
+                    ("time", np.float64), ("rating", np.int64),
+                    *((column, np.float64) for column in DERIVED),
+                    *((column, object) for column in STAGED)])
+
+
+@dataclass
+class KnownLog:
+    """The whole log as a fit reads it: (card, unix time, rating) card by card in time
+    order, with each review's row and id, and the database's data_version taken before the
+    read. A rebuild just after (`optimize` rescheduling with the parameters it fitted)
+    replays these instead of reading the log a second time, unless another connection
+    has written since."""
+
+    cards: np.ndarray
+    times: np.ndarray
+    ratings: np.ndarray
+    ids: np.ndarray
+    uids: np.ndarray  # of str
+    version: int
+
+    @property
+    def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(card, time, rating): what `log_items` makes the fitting items of."""
+        return self.cards, self.times, self.ratings
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes whenever another connection commits (SQLite's own counter)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def read_known(conn: sqlite3.Connection) -> KnownLog:
+    """The whole log, read a few thousand rows at a time (the version first: a write
+    during the read makes it stale, never silently current)."""
+    version = data_version(conn)
+    cursor = conn.execute("SELECT card, time, rating, id, uid FROM reviews ORDER BY card, time")
+    parts = [np.array(rows, dtype=KNOWN_ROW) for rows in iter(lambda: cursor.fetchmany(FETCH),
+                                                              [])]
+    found = np.concatenate(parts) if parts else np.zeros(0, dtype=KNOWN_ROW)
+    return KnownLog(found["card"].copy(), found["time"].copy(), found["rating"].copy(),
+                    found["id"].copy(), found["uid"].copy(), version)
+
+
+# rows made into a structured array at once: a quarter of the time of columns made by zip
+KNOWN_ROW = np.dtype([("card", np.int64), ("time", np.float64), ("rating", np.int64),
+                      ("id", np.int64), ("uid", object)])
+
+
+def known_runs(conn: sqlite3.Connection, known: KnownLog) -> Iterator[LogRun]:
+    """Every card with a state, a run at a time, its reviews taken from `known` in replay
+    order (time, then review id: reviews at the same time, rare, are put in id order here)
+    instead of read again. No stored values come with them (`derived` and `states` are
+    empty): what a rebuild from these writes, it writes whole."""
+    rows = np.array([r[0] for r in conn.execute("SELECT card FROM card_state ORDER BY card")],
+                    dtype=np.int64)
+    order = _replay_order(known)
+    of_card = known.cards[order]
+    kept = np.isin(of_card, rows)  # reviews of a card with no state are not replayed
+    order, of_card = order[kept], of_card[kept]
+    bounds = np.searchsorted(of_card, np.append(rows, rows[-1] + 1 if len(rows) else 0))
+    start = 0
+    while start < len(rows):
+        end = start + 1
+        while end < len(rows) and end - start < RUN_CARDS and \
+                bounds[end + 1] - bounds[start] <= RUN_REVIEWS:
+            end += 1
+        at = order[bounds[start]:bounds[end]]
+        yield LogRun(cards=rows[start:end], starts=bounds[start:end + 1] - bounds[start],
+                     ids=known.ids[at], uids=known.uids[at].tolist(),
+                     times=known.times[at], ratings=known.ratings[at],
+                     derived=np.zeros((len(at), 0)), states=np.zeros((end - start, 0)))
+        start = end
+
+
+def _replay_order(known: KnownLog) -> np.ndarray:
+    """The positions of `known`'s reviews in replay order: its own order, with each group
+    of a card's reviews at the same time sorted by review id."""
+    order = np.arange(len(known.ids))
+    if len(order) < 2:
+        return order
+    tied = (known.cards[1:] == known.cards[:-1]) & (known.times[1:] == known.times[:-1])
+    at = np.flatnonzero(tied).tolist()
+    i = 0
+    while i < len(at):
+        first = at[i]
+        last = first + 1
+        while i + 1 < len(at) and at[i + 1] == last:
+            i += 1
+            last += 1
+        group = list(range(first, last + 1))
+        order[first:last + 1] = sorted(group, key=lambda g: known.uids[g])
+        i += 1
+    return order

@@ -12,7 +12,7 @@ import numpy as np
 
 from pmquiz.replay_arrays import NO_STEP, Replayed, micros, replay_arrays, seconds
 from pmquiz.store.base import DERIVED
-from pmquiz.store.log_arrays import LogRun
+from pmquiz.store.log_arrays import STATE, LogRun
 
 if TYPE_CHECKING:
     from pmquiz.scheduler import Scheduler
@@ -94,12 +94,14 @@ def final_states(run: LogRun, replayed: Replayed) -> tuple[np.ndarray, np.ndarra
         final(replayed.reps.astype(np.float64), 0.0),
         final(replayed.lapses.astype(np.float64), 0.0)])
     stored = run.states.copy()
+    if not stored.shape[1]:  # a run read with no stored states
+        return replayed_rows, stored
     stored[:, 6:] = np.nan_to_num(stored[:, 6:])  # reps and lapses: NULL is 0
     return replayed_rows, stored
 
 
-def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
-    """Replay a run; the review rows and card states that must change."""
+def replay_run(run: LogRun, scheduler: Scheduler) -> tuple[Replayed, np.ndarray]:
+    """Replay a run: the result, and each review's row of DERIVED values."""
     replayed = replay_arrays(scheduler, run.starts, run.ratings, run.times, run.uids)
     firsts = run.starts[:-1][np.diff(run.starts) > 0]
     lasts = run.starts[1:][np.diff(run.starts) > 0] - 1
@@ -111,8 +113,13 @@ def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
     state_before[firsts] = 0
     due_before[firsts] = np.nan
     following[lasts] = np.nan
-    reviews = np.column_stack([state_before, replayed.stability, replayed.difficulty, due,
-                               due_before, following])
+    return replayed, np.column_stack([state_before, replayed.stability, replayed.difficulty,
+                                      due, due_before, following])
+
+
+def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
+    """Replay a run; the review rows and card states that must change."""
+    replayed, reviews = replay_run(run, scheduler)
     same = _same(run.derived, reviews)
     changed: np.ndarray = np.logical_not(same.all(axis=1))
     fresh = None
@@ -134,6 +141,19 @@ def changed_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
                    columns, fresh)
 
 
+# What new parameters move: the states (learning steps and ratings) and the times of the
+# next reviews stay as they were (tests/test_long_histories.py holds a rebuild to this).
+MOVED_BY_PARAMETERS = ("stability", "difficulty", "due", "due_before")
+
+
+def rescheduled_reviews(run: LogRun, scheduler: Scheduler) -> Rebuilt:
+    """Replay a run read with no stored values (`log_arrays.known_runs`) under new
+    parameters: every review's memory state and due dates, every card state."""
+    replayed, reviews = replay_run(run, scheduler)
+    states, _ = final_states(run, replayed)
+    return Rebuilt(reviews, run.ids, states, run.cards, MOVED_BY_PARAMETERS)
+
+
 def _fresh_rows(run: LogRun, reviews: np.ndarray) -> list[tuple[object, ...]]:
     """INSERT_FRESH parameters of a merge run's staged reviews, in replay order: their own
     columns with the states the replay gave them."""
@@ -145,3 +165,14 @@ def _fresh_rows(run: LogRun, reviews: np.ndarray) -> list[tuple[object, ...]]:
             for i, card, when, rating, own, values in zip(
                 at.tolist(), card_of, run.times[at].tolist(), run.ratings[at].tolist(),
                 run.staged, derived, strict=True)]
+
+
+def joined(held: list[Rebuilt]) -> Rebuilt:
+    """The changed reviews of several runs as one, in id order (their card states are
+    written already, so none are kept)."""
+    ids = np.concatenate([found.review_ids for found in held])
+    order = np.argsort(ids, kind="stable")
+    reviews = np.concatenate([found.reviews for found in held])[order]
+    changed = {column for found in held for column in found.columns}
+    return Rebuilt(reviews, ids[order], np.zeros((0, len(STATE))), np.zeros(0, np.int64),
+                   tuple(column for column in DERIVED if column in changed))
