@@ -109,3 +109,17 @@ def test_the_real_log_fits_and_scores_the_same_both_ways(
         evaluate_all(expected, default_parameters())
     assert fit(made) == fit(expected)
     assert optimize(made, default_parameters()) == optimize(expected, default_parameters())
+
+
+@given(st.lists(st.integers(-3, 3_000_000), max_size=60), st.booleans())
+def test_distinct_integers_are_numbered_as_numpy_unique_numbers_them(
+        values: list[int], small: bool) -> None:
+    """Counting small non-negative integers gives np.unique's distinct values and inverse;
+    negative or large ones go to np.unique itself."""
+    from pmquiz.log_items import distinct_of
+
+    found = np.array([abs(v) % 50 for v in values] if small else values, dtype=np.int64)
+    distinct, inverse = distinct_of(found)
+    expected, expected_inverse = np.unique(found, return_inverse=True)
+    assert distinct.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()

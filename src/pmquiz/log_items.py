@@ -166,3 +166,23 @@ def own_log_items(rows: Sequence[np.ndarray], day_start_hour: int, zone_name: st
     cards, times, ratings = rows
     return log_items(cards, times, ratings,
                      lambda t: learning_days(t, day_start_hour, zone_name))
+
+
+SMALL = 1 << 20  # integers below this are ranked by counting, not by sorting
+
+
+def distinct_of(values: Any) -> tuple[Any, Any]:
+    """`np.unique(values, return_inverse=True)` of integers (the inverse flat): counted in
+    one pass when they are small and not negative (elapsed days, counts, bands), where a
+    sort of 760k items took a tenth of a second a column."""
+    import numpy as np
+
+    values = np.asarray(values)
+    if not len(values) or values.dtype.kind not in "iu" or values.min() < 0 or \
+            values.max() >= SMALL:
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+    present = np.zeros(int(values.max()) + 1, dtype=bool)
+    present[values] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[values]

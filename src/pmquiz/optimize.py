@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.errors import ImportFormatError
-from pmquiz.log_items import MAX_CARD_ITEMS, Histories, LogItems, fsrs_items
+from pmquiz.log_items import MAX_CARD_ITEMS, Histories, LogItems, distinct_of, fsrs_items
 from pmquiz.memory import call_fsrs_rs
 
 MIN_ITEMS = 100
@@ -213,9 +213,8 @@ def bin_cells(items: Sized, made: Histories | None = None) -> Any:
     lapses = lapsed[where - 1] - np.where(counted, lapsed[before], 0)
 
     def banded(values: Any, band: Callable[[int], int]) -> Any:
-        distinct, inverse = np.unique(values, return_inverse=True)
-        return np.array([band(v) for v in distinct.tolist()],
-                        dtype=np.int64)[inverse.reshape(-1)]
+        distinct, inverse = distinct_of(values)
+        return np.array([band(v) for v in distinct.tolist()], dtype=np.int64)[inverse]
 
     return np.column_stack([banded(pairs[where, 1], elapsed_band),
                             banded(long_terms, length_band), banded(lapses, lapse_band)])
@@ -277,9 +276,9 @@ def cell_numbers(bins: Any) -> Any:
 
     key = np.zeros(len(bins), dtype=np.int64)
     for column in range(bins.shape[1]):
-        distinct, rank = np.unique(bins[:, column], return_inverse=True)
-        key = key * len(distinct) + rank.reshape(-1)
-    return np.unique(key, return_inverse=True)[1].reshape(-1)
+        distinct, rank = distinct_of(bins[:, column])
+        key = key * len(distinct) + rank
+    return distinct_of(key)[1]
 
 
 def metrics(items: Sized, predicted: Sequence[float],
