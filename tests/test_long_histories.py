@@ -193,18 +193,21 @@ def test_a_merge_that_dwarfs_the_log_drops_its_indexes_first_with_the_same_resul
     assert kept[0].added == 3000  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("repeat", [True, False])
 def test_a_bulk_merge_skips_ids_the_log_has_and_keeps_the_first_of_a_repeated_id(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repeat: bool) -> None:
     """The bulk path leaves review ids out by lookup instead of the unique index: a log
-    that already holds some of the file's reviews, and a file that gives one id twice,
-    come out as the ordinary path makes them."""
+    that already holds some of the file's reviews, and a file that gives one id twice (or
+    none: then the file's ids are not grouped), come out as the ordinary path makes
+    them."""
     history = tmp_path / "log.jsonl"
     progress_file(history, 3000)
     lines = history.read_text(encoding="utf-8").splitlines()
     head = tmp_path / "head.jsonl"
     head.write_text("\n".join(lines[:400]) + "\n", encoding="utf-8")
     again = json.loads(lines[10]) | {"rating": 1}  # a later line with a taken id loses
-    history.write_text("\n".join([*lines, json.dumps(again)]) + "\n", encoding="utf-8")
+    history.write_text("\n".join([*lines, *[json.dumps(again)] * repeat]) + "\n",
+                       encoding="utf-8")
     results = []
     for name, bulk in (("plain", 10**9), ("bulk", 1000)):
         home = tmp_path / name
@@ -214,6 +217,23 @@ def test_a_bulk_merge_skips_ids_the_log_has_and_keeps_the_first_of_a_repeated_id
     assert results[1][0].added == 2600  # type: ignore[attr-defined]
     ratings = {uid: rating for uid, _, _, rating, *_ in results[1][1]}
     assert ratings["long-10"] == json.loads(lines[10])["rating"]
+
+
+@pytest.mark.parametrize("bulk", [10**9, 1000])
+def test_an_id_given_twice_in_a_file_keeps_its_first_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int) -> None:
+    """Into a fresh home (no logged id to look up), a review id the file gives twice is
+    imported once, as its first line has it, in the plain and the bulk path."""
+    history = tmp_path / "log.jsonl"
+    progress_file(history, 3000)
+    lines = history.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[2500])
+    again = first | {"rating": 2 if first["rating"] == 1 else 1}
+    history.write_text("\n".join([*lines, json.dumps(again)]) + "\n", encoding="utf-8")
+    result, rows, _, _ = merged(tmp_path / "home", history, monkeypatch, bulk)
+    assert (result.read, result.added) == (3001, 3000)  # type: ignore[attr-defined]
+    ratings = {uid: rating for uid, _, _, rating, *_ in rows}  # type: ignore[attr-defined]
+    assert ratings["long-2500"] == first["rating"]
 
 
 def test_a_merge_among_logged_reviews_stores_what_a_full_replay_gives(

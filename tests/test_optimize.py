@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -93,6 +95,22 @@ def test_metrics_on_a_hand_made_log() -> None:
     assert auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]) == 0.0
     assert auc([0.5, 0.5], [0, 1]) == 0.5
     assert auc([0.5, 0.5], [1, 1]) is None
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.1, 0.25, 0.5, 0.75, 0.9]), st.booleans()),
+                min_size=2, max_size=40))
+def test_auc_is_the_chance_a_passed_item_is_ranked_above_a_failed_one(
+        scored: list[tuple[float, bool]]) -> None:
+    """By its definition, over every (passed, failed) pair: ties count a half."""
+    scores = [score for score, _ in scored]
+    labels = [float(passed) for _, passed in scored]
+    passed = [score for score, ok in scored if ok]
+    failed = [score for score, ok in scored if not ok]
+    if not passed or not failed:
+        assert auc(scores, labels) is None
+        return
+    wins = sum(1.0 if p > f else 0.5 if p == f else 0.0 for p in passed for f in failed)
+    assert auc(scores, labels) == pytest.approx(wins / (len(passed) * len(failed)))
 
 
 def test_items_skip_first_and_same_day_reviews() -> None:

@@ -42,9 +42,10 @@ def _params(values: np.ndarray, key: np.ndarray, ints: tuple[int, ...]
         if not nulls.any():
             columns.append(column.astype(np.int64).tolist() if whole else column.tolist())
             continue
-        plain: list[float] = column.tolist()
-        columns.append([None if null else (int(v) if whole else v)
-                        for v, null in zip(plain, nulls.tolist(), strict=True)])
+        found = (np.where(nulls, 0, column).astype(np.int64) if whole else column
+                 ).astype(object)
+        found[nulls] = None
+        columns.append(found.tolist())
     return list(zip(*columns, key.tolist(), strict=True))
 
 
