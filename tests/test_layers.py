@@ -25,6 +25,7 @@ LAYERS = [
     ["pmquiz.store.", "pmquiz.migrations"],
     ["pmquiz.scheduler", "pmquiz.memory", "pmquiz.replay_arrays", "pmquiz.log_items"],
     ["pmquiz.model", "pmquiz.errors", "pmquiz.paths", "pmquiz.config", "pmquiz.days",
+     "pmquiz.side_work",
      "pmquiz"],
 ]
 

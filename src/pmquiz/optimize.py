@@ -455,11 +455,14 @@ def optimize(items: Sequence[Item] | LogItems, current: Sequence[float]) -> Fitt
             f"only {len(items)} reviews count for fitting (reviews after a card's first, at "
             f"least a day after the one before); {MIN_ITEMS} are needed. Keeping the "
             f"{'current' if old != default_parameters() else 'default'} parameters."))
-    new = fit(items)
+    from pmquiz.side_work import started
     made = _histories_of(items)
     cells = cell_numbers(bin_cells(items, made))  # the same bins for both
-    old_all = evaluate_all(items, old, made, cells)
+    # the current parameters are scored by a copy of this process while fsrs-rs fits
+    old_scored = started(lambda: evaluate_all(items, old, made, cells))
+    new = fit(items)
     new_all = evaluate_all(items, new, made, cells)
+    old_all = old_scored()
     better = new_all.log_loss < old_all.log_loss
     return Fitted(len(items), old, new, old_all, new_all, adopted=better,
                   reason="the fitted parameters predict your history better" if better else
