@@ -14,6 +14,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 BUSY_TIMEOUT_MS = 15000
+SORT_THREADS = 2  # helper threads SQLite may sort with (PRAGMA threads)
 
 
 
