@@ -75,19 +75,17 @@ def found_states(store: object) -> list[object]:
     return store.conn.execute("SELECT card FROM card_state").fetchall()  # type: ignore[attr-defined]
 
 
-def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int,
-                hold: int = 10**9
+def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
                 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], list[str]]:
-    """Import a log, then reschedule it with other parameters (as optimize does), holding
-    at most `hold` changed reviews at a time; the review rows, the card states and the
-    review indexes after it."""
+    """Import a log, then reschedule it with other parameters (as optimize does, here
+    reading the log again); the review rows, the card states and the review indexes after
+    it."""
     from pmquiz.config import Settings
     from pmquiz.scheduler import Scheduler
     from pmquiz.store import Store, log_arrays, rewriting
 
     monkeypatch.setattr(rewriting, "BULK", bulk)
     monkeypatch.setattr(rewriting, "BATCH", 500)
-    monkeypatch.setattr(rewriting, "HOLD", hold)
     monkeypatch.setattr(log_arrays, "RUN_REVIEWS", 700)  # several runs
 
     def spy(conn: sqlite3.Connection, *args: object, **kwargs: object) -> list[str]:
@@ -109,7 +107,7 @@ def rescheduled(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bul
     ticks: list[tuple[int, int]] = []
     store.log.rebuild_states(Scheduler(Settings(parameters=tuple(parameters))),
                              lambda done, total: ticks.append((done, total)))
-    # the bar only moves forward, and reaches the end once everything is written
+    # the bar only moves forward, to the end
     assert [d for d, _ in ticks] == sorted(d for d, _ in ticks)
     assert ticks[-1][0] == ticks[-1][1] == len(found_states(store))
     conn = store.conn
@@ -134,24 +132,9 @@ def test_rescheduling_most_of_a_long_log_drops_its_indexes_and_makes_them_again(
     assert dropped == in_place
     assert drops == [1000]  # dropped once, and only past BULK
     # new parameters move memory states and due dates, not the states before each review:
-    # the index over (time, state_before) stays as it is; the one the runs are read by
-    # goes too, since its rows are written after every run is read
-    assert dropped_names == ["idx_reviews_card_time_stability", "idx_reviews_next_time"]
+    # the index over (time, state_before) stays as it is, and the one runs are read by
+    assert dropped_names == ["idx_reviews_next_time"]
     assert any("next_time" in (sql or "") for sql in dropped[2])
-
-
-def test_a_rebuild_holding_fewer_rows_than_it_changes_writes_them_as_it_reads(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past HOLD changed reviews, the held rows are written while runs remain to be read:
-    the index they are read by stays until the last run, and the result is the same."""
-    drops.clear()
-    dropped_names.clear()
-    in_place = rescheduled(tmp_path / "a", tmp_path, monkeypatch, bulk=10**9)
-    held = rescheduled(tmp_path / "b", tmp_path, monkeypatch, bulk=1000, hold=1000)
-    assert held == in_place
-    assert len(drops) > 1  # written in several parts
-    assert dropped_names == ["idx_reviews_next_time", "idx_reviews_card_time_stability"]
-    assert len(in_place[0]) == 3000
 
 
 def merged(home: Path, history: Path, monkeypatch: pytest.MonkeyPatch, bulk: int

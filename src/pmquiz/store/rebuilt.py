@@ -12,7 +12,7 @@ import numpy as np
 
 from pmquiz.replay_arrays import NO_STEP, Replayed, micros, replay_arrays, seconds
 from pmquiz.store.base import DERIVED
-from pmquiz.store.log_arrays import STATE, LogRun
+from pmquiz.store.log_arrays import LogRun
 
 if TYPE_CHECKING:
     from pmquiz.scheduler import Scheduler
@@ -167,13 +167,3 @@ def _fresh_rows(run: LogRun, reviews: np.ndarray) -> list[tuple[object, ...]]:
                 at.tolist(), card_of, run.times[at].tolist(), run.ratings[at].tolist(),
                 run.staged, derived, strict=True)]
 
-
-def joined(held: list[Rebuilt]) -> Rebuilt:
-    """The changed reviews of several runs as one, in id order (their card states are
-    written already, so none are kept)."""
-    ids = np.concatenate([found.review_ids for found in held])
-    order = np.argsort(ids, kind="stable")
-    reviews = np.concatenate([found.reviews for found in held])[order]
-    changed = {column for found in held for column in found.columns}
-    return Rebuilt(reviews, ids[order], np.zeros((0, len(STATE))), np.zeros(0, np.int64),
-                   tuple(column for column in DERIVED if column in changed))

@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 
 BULK = 200_000  # reviews in a log from which rewriting most of it drops its indexes first
 BATCH = 10_000  # rows written at a time by a rebuild
-# Changed review rows a bulk rebuild holds (about 56 bytes each) to write after its reads,
-# in the table's own order: written run by run, a log that grew day by day had every page
-# read and written once per run.
-HOLD = 2_000_000
 READ_INDEX = "idx_reviews_card_time_stability"  # the index runs are read by
 
 
@@ -29,17 +25,16 @@ def rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
             known: KnownLog | None = None) -> int:
     """Replay the log of every card (or the `wanted` ones) into its state and its reviews'
     derived columns, a run of cards at a time over arrays (`pmquiz.replay_arrays`). Only
-    rows whose values really change are written: a rebuild that changes little writes
-    little. In a long log (BULK reviews) the changed review rows are held and written after
-    every run is read, in id order, each page once; when most of them change (new
-    parameters), the indexes over the changed columns, the one the runs were read by
-    included, are dropped first and made again at the end. At 1M reviews that is 3.1 s
-    against 4.2 s writing run by run with that index updated in place (measured on the
-    benchmark's 100k home), and 6 s against 22 s for updating every index row by row.
+    rows whose values really change are written, in batches: a rebuild that changes little
+    writes little. When most of a long log changes (new parameters), the review indexes
+    over the changed columns are dropped and made again at the end, in the same
+    transaction: at 1M reviews, 6 s against 22 s of updating them row by row (measured on
+    the benchmark's 100k home).
 
     With `known` (the whole log as a fit just read it, unchanged since: rescheduling under
     new parameters), the log is not read again and every review's memory state and due
-    dates are written, the rest left as they are."""
+    dates are written, the rest left as they are; the index the runs are otherwise read by
+    is then dropped too (5.5 s against 9 s for the rebuild at 1M)."""
     from pmquiz.store.log_arrays import known_runs, log_runs
     from pmquiz.store.rebuilt import changed_reviews, rescheduled_reviews
 
@@ -47,55 +42,26 @@ def rebuild(conn: sqlite3.Connection, scheduler: Scheduler,
         "SELECT card FROM card_state")})
     total = int(conn.execute("SELECT count(*) FROM card_state").fetchone()[0]) \
         if rows is None else len(rows)
-    holding = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0]) >= BULK
-    held: list[Rebuilt] = []
+    log_size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    keep = ("idx_reviews_uid",) if known is not None else ("idx_reviews_uid", READ_INDEX)
     dropped: list[str] | None = None
-    done = read = written = waiting = 0
+    done = read = written = 0
     runs = log_runs(conn, rows) if known is None else known_runs(conn, known)
     for run in runs:
         found = changed_reviews(run, scheduler) if known is None else \
             rescheduled_reviews(run, scheduler)
         read += run.reviews
         written += len(found.review_ids)
-        if not holding:
-            write_found(conn, found)
-        else:  # the card states now, the reviews after the reads
-            write_rebuilt(conn, [], found.state_params())
-            held.append(found)
-            waiting += len(found.review_ids)
-            if waiting >= HOLD:  # more runs to read: the read index stays
-                dropped = _write_held(conn, held, dropped, written * 2 > read,
-                                      known is None)
-                held, waiting = [], 0
+        if dropped is None and log_size >= BULK and read >= BATCH:
+            dropped = drop_review_indexes(conn, changing=found.columns, keep=keep) \
+                if written * 2 > read else []
+        write_found(conn, found)
         done += len(run.cards)
-        if progress:  # a held rebuild is half done when every run is read
-            progress(done // 2 if holding else done, total)
-    if held:
-        dropped = _write_held(conn, held, dropped, written * 2 > read, False,
-                              None if progress is None else lambda part: progress(
-                                  total // 2 + int(part * (total - total // 2)), total))
+        if progress:
+            progress(done, total)
     for statement in dropped or []:
         conn.execute(statement)
-    if progress and holding:
-        progress(total, total)
     return total
-
-
-def _write_held(conn: sqlite3.Connection, held: list[Rebuilt], dropped: list[str] | None,
-                most: bool, reading: bool,
-                progress: Callable[[float], None] | None = None) -> list[str] | None:
-    """Write the held runs' changed reviews in id order, having dropped (when `most` rows
-    change) the indexes over their changed columns but, while runs are still to be read,
-    the read index; returns the statements that make every dropped index again."""
-    from pmquiz.store.rebuilt import joined
-
-    found = joined(held)
-    if most:
-        keep = ("idx_reviews_uid", READ_INDEX) if reading else ("idx_reviews_uid",)
-        dropped = (dropped or []) + drop_review_indexes(conn, changing=found.columns,
-                                                        keep=keep)
-    write_found(conn, found, progress)
-    return dropped
 
 
 def drop_review_indexes(conn: sqlite3.Connection, names: tuple[str, ...] = (),
@@ -133,16 +99,12 @@ INSERT_FRESH = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def write_found(conn: sqlite3.Connection, found: Rebuilt,
-                progress: Callable[[float], None] | None = None) -> None:
+def write_found(conn: sqlite3.Connection, found: Rebuilt) -> None:
     """Write what a replayed run changed: a merge's new reviews, then the changed review
     rows a batch at a time (their changed columns only), then the card states."""
     conn.executemany(INSERT_FRESH, found.fresh or [])
-    count = len(found.review_ids)
-    for start in range(0, count, BATCH):
+    for start in range(0, len(found.review_ids), BATCH):
         write_rebuilt(conn, found.review_params(start, start + BATCH), [], found.columns)
-        if progress:
-            progress(min(start + BATCH, count) / count)
     write_rebuilt(conn, [], found.state_params())
 
 
