@@ -146,3 +146,24 @@ def test_a_review_written_after_the_read_makes_the_rebuild_read_the_log(
                             capture_output=True, text=True, check=False)
     found = json.loads(doctor.stdout)
     assert found["ok"] and found["findings"] == [] and found["reviews"] == 687, found
+
+
+def test_a_review_removed_through_the_same_connection_makes_the_rebuild_read_the_log(
+        tmp_path: Path) -> None:
+    """The same connection's own writes leave data_version as it was: the review ids read
+    at the rebuild must still be exactly the known reviews, or the log is read again."""
+    base = imported_home(tmp_path, 300)
+    store = Store.open(base / "pmquiz.db")
+    log = store.log.known_log()
+    store.conn.execute("DELETE FROM reviews WHERE id = (SELECT max(id) FROM reviews)")
+    made: list[str] = []
+    reading = log_arrays.log_runs
+    log_arrays.log_runs = lambda *a: (made.append("read"), reading(*a))[1]  # type: ignore[assignment]
+    try:
+        store.log.rebuild_states(new_parameters(), known=log)
+    finally:
+        log_arrays.log_runs = reading
+    assert made == ["read"]
+    assert store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == \
+        len(log.ids) - 1
+    store.close()

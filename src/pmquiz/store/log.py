@@ -289,10 +289,10 @@ class ReviewLog(Room):
         another connection has written since."""
         with self.write() as conn:
             if known is not None:
-                from pmquiz.store.log_arrays import data_version
+                from pmquiz.store.log_arrays import data_version, with_uids
 
-                if data_version(conn) != known.version:
-                    known = None
+                known = with_uids(conn, known) if data_version(conn) == known.version \
+                    else None
             for key, value in (meta or {}).items():
                 if value is None:
                     conn.execute("DELETE FROM meta WHERE key = ?", (key,))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -135,17 +135,18 @@ RUN_ROW = np.dtype([("card", np.int64), ("id", np.int64), ("uid", object),
 @dataclass
 class KnownLog:
     """The whole log as a fit reads it: (card, unix time, rating) card by card in time
-    order, with each review's row and id, and the database's data_version taken before the
-    read. A rebuild just after (`optimize` rescheduling with the parameters it fitted)
-    replays these instead of reading the log a second time, unless another connection
-    has written since."""
+    order, with each review's row, and the database's data_version taken before the read.
+    A rebuild just after (`optimize` rescheduling with the parameters it fitted) replays
+    these instead of reading the log a second time, unless another connection has written
+    since; it reads only the review ids then (`with_uids`): held through the fit, a million
+    of them took 90 MB."""
 
     cards: np.ndarray
     times: np.ndarray
     ratings: np.ndarray
     ids: np.ndarray
-    uids: np.ndarray  # of str
     version: int
+    uids: np.ndarray | None = None  # of str, in the order of `ids`
 
     @property
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -162,17 +163,34 @@ def read_known(conn: sqlite3.Connection) -> KnownLog:
     """The whole log, read a few thousand rows at a time (the version first: a write
     during the read makes it stale, never silently current)."""
     version = data_version(conn)
-    cursor = conn.execute("SELECT card, time, rating, id, uid FROM reviews ORDER BY card, time")
-    parts = [np.array(rows, dtype=KNOWN_ROW) for rows in iter(lambda: cursor.fetchmany(FETCH),
-                                                              [])]
-    found = np.concatenate(parts) if parts else np.zeros(0, dtype=KNOWN_ROW)
+    cursor = conn.execute("SELECT card, time, rating, id FROM reviews ORDER BY card, time")
+    found = _rows(cursor, KNOWN_ROW)
     return KnownLog(found["card"].copy(), found["time"].copy(), found["rating"].copy(),
-                    found["id"].copy(), found["uid"].copy(), version)
+                    found["id"].copy(), version)
 
 
-# rows made into a structured array at once: a quarter of the time of columns made by zip
+def with_uids(conn: sqlite3.Connection, known: KnownLog) -> KnownLog | None:
+    """`known` with each review's id, read in the table's order; None if the log does not
+    hold exactly its reviews (then it must be read again)."""
+    found = _rows(conn.execute("SELECT id, uid FROM reviews ORDER BY id"), UID_ROW)
+    at = np.searchsorted(found["id"], known.ids)
+    if len(found) != len(known.ids) or (len(at) and (
+            at.max() >= len(found) or not np.array_equal(found["id"][at], known.ids))):
+        return None
+    return replace(known, uids=found["uid"][at])
+
+
+def _rows(cursor: sqlite3.Cursor, row: np.dtype) -> np.ndarray:
+    """A query's rows as one structured array, made a few thousand at a time (a quarter
+    of the time of columns made by zip)."""
+    parts = [np.array(rows, dtype=row) for rows in iter(lambda: cursor.fetchmany(FETCH), [])]
+    found: np.ndarray = np.concatenate(parts) if parts else np.zeros(0, dtype=row)
+    return found
+
+
 KNOWN_ROW = np.dtype([("card", np.int64), ("time", np.float64), ("rating", np.int64),
-                      ("id", np.int64), ("uid", object)])
+                      ("id", np.int64)])
+UID_ROW = np.dtype([("id", np.int64), ("uid", object)])
 
 
 def known_runs(conn: sqlite3.Connection, known: KnownLog) -> Iterator[LogRun]:
@@ -180,6 +198,7 @@ def known_runs(conn: sqlite3.Connection, known: KnownLog) -> Iterator[LogRun]:
     order (time, then review id: reviews at the same time, rare, are put in id order here)
     instead of read again. No stored values come with them (`derived` and `states` are
     empty): what a rebuild from these writes, it writes whole."""
+    assert known.uids is not None, "with_uids first"
     rows = np.array([r[0] for r in conn.execute("SELECT card FROM card_state ORDER BY card")],
                     dtype=np.int64)
     order = _replay_order(known)
@@ -217,6 +236,6 @@ def _replay_order(known: KnownLog) -> np.ndarray:
             i += 1
             last += 1
         group = list(range(first, last + 1))
-        order[first:last + 1] = sorted(group, key=lambda g: known.uids[g])
+        order[first:last + 1] = sorted(group, key=lambda g: known.uids[g])  # type: ignore[index]
         i += 1
     return order
