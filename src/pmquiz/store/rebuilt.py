@@ -166,4 +166,3 @@ def _fresh_rows(run: LogRun, reviews: np.ndarray) -> list[tuple[object, ...]]:
             for i, card, when, rating, own, values in zip(
                 at.tolist(), card_of, run.times[at].tolist(), run.ratings[at].tolist(),
                 run.staged, derived, strict=True)]
-
