@@ -286,7 +286,8 @@ class ReviewLog(Room):
         log read inside it:
         all or nothing, and no answer given meanwhile is left out. With `known` (the log
         as `known_log` read it, for new parameters) the log is not read again, unless
-        another connection has written since."""
+        another connection has written since or the review ids read now are not exactly
+        its reviews."""
         with self.write() as conn:
             if known is not None:
                 from pmquiz.store.log_arrays import data_version, with_uids
