@@ -168,18 +168,62 @@ def test_a_flag_message_stays_on_its_own_card(home: Path) -> None:
 
 
 def test_a_long_read_of_deck_files_shows_a_bar(home: Path) -> None:
-    """Reading many deck files at the first start (or again after an upgrade) takes
-    seconds: a bar says so on the terminal; a quick start shows none."""
+    """Reading many deck files at the first start (or again after an upgrade) shows a bar on
+    the terminal; a start with nothing to read shows none. The bar's delay is set to 0 so the
+    test does not depend on how fast this machine reads 60 files (the delay itself is tested
+    in test_slow_progress_waits_before_drawing)."""
     from helpers import basic_cards, own_decks_only, spawn, write_deck
 
     decks = own_decks_only(home)
     for number in range(60):
         write_deck(decks, f"module-{number:02d}", basic_cards(150, prefix=f"m{number}-"))
-    child = spawn(home, "due")
+    child = spawn(home, "due", PMQUIZ_BAR_AFTER="0")
     child.expect("Reading deck files")
     child.expect(pexpect.EOF)
     child.close()
-    again = spawn(home, "due")
+    again = spawn(home, "due", PMQUIZ_BAR_AFTER="0")
     again.expect(pexpect.EOF)
     assert "Reading deck files" not in again.before
     again.close()
+
+
+def test_slow_progress_waits_before_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work quicker than half a second draws nothing; work that goes on past it draws a bar
+    that follows the count from then on."""
+    import time
+
+    from pmquiz.commands import base
+
+    clock = [100.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    monkeypatch.delenv(base.SlowProgress.AFTER_ENV, raising=False)
+    drawn: list[tuple[str, int, int]] = []
+
+    class Bar:
+        def start(self) -> None:
+            drawn.append(("start", 0, 0))
+
+        def add_task(self, label: str, total: int) -> str:
+            drawn.append(("task " + label, 0, total))
+            return label
+
+        def update(self, task: str, completed: int, total: int) -> None:
+            drawn.append(("update " + task, completed, total))
+
+        def stop(self) -> None:
+            drawn.append(("stop", 0, 0))
+
+    monkeypatch.setattr(base, "progress_bar", Bar)
+    quick = base.SlowProgress("Reading deck files")
+    clock[0] += 0.4
+    quick(1, 10)
+    quick.stop()
+    assert drawn == []
+    slow = base.SlowProgress("Reading deck files")
+    clock[0] += 0.6
+    slow(3, 10)
+    slow(4, 10)
+    slow.stop()
+    assert drawn == [("start", 0, 0), ("task Reading deck files", 0, 10),
+                     ("update Reading deck files", 3, 10), ("update Reading deck files", 4, 10),
+                     ("stop", 0, 0)]

@@ -148,15 +148,22 @@ def workspace(ctx: typer.Context, check_damage: bool = True, sync: bool = True,
 class SlowProgress:
     """A progress callback that shows a bar on stderr only once the work has taken longer
     than `AFTER` seconds (a home whose many deck files are read again: the first start, an
-    upgrade), so the usual quick start imports and prints nothing."""
+    upgrade), so the usual quick start imports and prints nothing. `PMQUIZ_BAR_AFTER` sets
+    another delay (0: a terminal test sees the bar without depending on the machine's speed)."""
 
     AFTER = 0.5
+    AFTER_ENV = "PMQUIZ_BAR_AFTER"
 
     def __init__(self, label: str):
+        import os
         import time
 
         self.label = label
         self.started = time.monotonic()
+        try:
+            self.after = float(os.environ.get(self.AFTER_ENV, self.AFTER))
+        except ValueError:
+            self.after = self.AFTER
         self.bar: Any = None
         self.task: Any = None
 
@@ -164,7 +171,7 @@ class SlowProgress:
         import time
 
         if self.bar is None:
-            if time.monotonic() - self.started < self.AFTER:
+            if time.monotonic() - self.started < self.after:
                 return
             self.bar = progress_bar() or False
             if self.bar:
