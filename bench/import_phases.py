@@ -1,6 +1,7 @@
 """Where `pmquiz progress import` of a whole log spends its time, step by step: the home's
-log is exported, then imported in process into a fresh home with the same decks, each step
-timed by wrapping it (one run; the steps overlap nothing, so their sum is the import):
+log is exported, then imported in process into a fresh home with the same decks (a merge
+into an empty log, `store.fresh_merge`), each step timed by wrapping it (one run; the steps
+overlap nothing, so their sum is the import):
 
     python bench/import_phases.py bench/out/100k
 """
@@ -59,7 +60,7 @@ def timed_items(module: Any, name: str, label: str) -> None:
 def main(home: Path) -> None:
     os.environ["PMQUIZ_NOW"] = NOW
     from pmquiz.interop import progress
-    from pmquiz.store import log, log_arrays, rebuilt
+    from pmquiz.store import fresh_merge, log_arrays, rebuilt
     from pmquiz.workspace import open_workspace
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,21 +71,19 @@ def main(home: Path) -> None:
         shutil.copytree(home / "decks", fresh / "decks")
         shutil.copy(home / "config.toml", fresh / "config.toml")
         timed_items(progress, "_lines", "read and check the lines")
-        timed(log, "_dedupe_staged", "leave out ids already there")
-        timed(log, "_merge_staged", "merge the staged reviews, of which:")
-        timed_items(log_arrays, "merge_runs", "  read the staged runs")
-        timed(rebuilt, "changed_reviews", "  replay them")
-        timed(log, "write_found", "  insert them with their states")
+        timed(fresh_merge, "_hold", "hold their own columns, digest their ids")
+        timed(fresh_merge, "_first_of_each", "leave out a repeated id")
+        timed(fresh_merge, "_in_replay_order", "sort them into replay order")
+        timed_items(log_arrays, "known_runs", "cut the sorted arrays into runs")
+        timed(rebuilt, "replay_run", "replay them")
+        timed(rebuilt, "final_states", "the cards' final states")
+        timed(fresh_merge, "_insert", "insert them with their states")
         with open_workspace(fresh, []) as ws:
             started = time.perf_counter()
             progress.import_progress(ws.store, lines, ws.scheduler(),
                                      datetime.fromisoformat(NOW))
             total = time.perf_counter() - started
-    inner = sum(v for k, v in spent.items() if k.startswith("  "))
-    spent["  the staging index, the review indexes again"] = \
-        spent["merge the staged reviews, of which:"] - inner
-    spent["stage the lines (the rest of the total)"] = total - sum(
-        v for k, v in spent.items() if not k.startswith("  "))
+    spent["arrays, indexes again (the rest of the total)"] = total - sum(spent.values())
     for label, seconds in spent.items():
         print(f"{label:48} {seconds:6.2f} s")
     print(f"{'total':48} {total:6.2f} s")

@@ -137,15 +137,17 @@ def test_rescheduling_most_of_a_long_log_drops_its_indexes_and_makes_them_again(
     assert any("next_time" in (sql or "") for sql in dropped[2])
 
 
-def merged(home: Path, history: Path, monkeypatch: pytest.MonkeyPatch, bulk: int
-           ) -> tuple[object, ...]:
-    """A progress file merged into a fresh home in process, with BULK set; what the
-    database holds after it."""
+def merged(home: Path, history: Path, monkeypatch: pytest.MonkeyPatch, bulk: int,
+           staged: bool = False) -> tuple[object, ...]:
+    """A progress file merged into a home in process, with BULK set (and, `staged`, by the
+    way a merge into a log with reviews goes even if the log is empty); what the database
+    holds after it."""
     from pmquiz.interop.progress import import_progress
     from pmquiz.store import log
     from pmquiz.workspace import open_workspace
 
     monkeypatch.setattr(log, "BULK", bulk)
+    monkeypatch.setattr(log.ReviewLog, "staged_merge", staged)
     with open_workspace(home, []) as ws:
         result = import_progress(ws.store, history, ws.scheduler(),
                                  datetime(2026, 11, 30, tzinfo=UTC))
@@ -166,9 +168,9 @@ def test_a_merge_that_dwarfs_the_log_drops_its_indexes_first_with_the_same_resul
     dropped_names.clear()
     monkeypatch.setattr("pmquiz.store.log.drop_review_indexes", lambda conn, *names: (
         drops.append(names), drop_indexes(conn, *names))[1])
-    kept = merged(tmp_path / "a", history, monkeypatch, bulk=10**9)
+    kept = merged(tmp_path / "a", history, monkeypatch, bulk=10**9, staged=True)
     assert drops == []
-    dropped = merged(tmp_path / "b", history, monkeypatch, bulk=1000)
+    dropped = merged(tmp_path / "b", history, monkeypatch, bulk=1000, staged=True)
     # once before inserting, then the review ids' index (ids already in the log are left
     # out by a lookup first); the rebuild does not drop them again
     assert drops == [(), (("idx_reviews_uid",),)]

@@ -24,7 +24,7 @@ real log in two time zones and on generated histories with any steps, fuzz on an
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -211,23 +211,35 @@ def _fuzzed_days(scheduler: Scheduler, days: np.ndarray, draws: np.ndarray) -> n
     return np.where(days < 2.5, days, fuzzed)
 
 
-def _draws(seeds: Sequence[str], at: np.ndarray) -> np.ndarray:
-    """The fuzz draws of these reviews (`Scheduler._draw` of their ids, hashed together:
-    the shift and the scaling by a power of two are exact, so each equals the scalar)."""
+Seeds = Sequence[str] | np.ndarray  # review ids, or their digests (`seed_digests`)
+
+
+def seed_digests(uids: Iterable[str]) -> bytes:
+    """The 8-byte digests the fuzz draws of these review ids come from, one after another
+    (`np.frombuffer(..., ">u8")` reads them): what a replay needs of an id, in 8 bytes
+    where the id itself takes about 85."""
     import hashlib
 
+    hashed = hashlib.blake2b
+    return b"".join([hashed(uid.encode(), digest_size=8).digest() for uid in uids])
+
+
+def _draws(seeds: Seeds, at: np.ndarray) -> np.ndarray:
+    """The fuzz draws of these reviews (`Scheduler._draw` of their ids, hashed together:
+    the shift and the scaling by a power of two are exact, so each equals the scalar)."""
     from pmquiz.scheduler import DRAW_UNIT
 
-    hashed = hashlib.blake2b
-    digests = b"".join([hashed(seeds[i].encode(), digest_size=8).digest()
-                        for i in at.tolist()])
-    bits = np.frombuffer(digests, dtype=">u8") >> np.uint64(11)
+    if isinstance(seeds, np.ndarray) and seeds.dtype != object:
+        digests = seeds[at].astype(np.uint64)
+    else:
+        digests = np.frombuffer(seed_digests([seeds[i] for i in at.tolist()]), dtype=">u8")
+    bits = digests >> np.uint64(11)
     drawn: np.ndarray = bits.astype(np.float64) * DRAW_UNIT
     return drawn
 
 
 def replay_arrays(scheduler: Scheduler, starts: np.ndarray, ratings: np.ndarray,
-                  times: np.ndarray, seeds: Sequence[str], dues: str = "all") -> Replayed:
+                  times: np.ndarray, seeds: Seeds, dues: str = "all") -> Replayed:
     """The state after every review of many cards. Card i's reviews are
     `starts[i]:starts[i+1]` of `ratings`, `times` (unix seconds) and `seeds` (review ids),
     in replay order. `dues="last"` computes each card's due date after its last review only
@@ -271,7 +283,7 @@ class _Engine:
     """The cards' current states (in the replay's card order) and one step of all of
     them: the k-th review of every card that has one."""
 
-    def __init__(self, scheduler: Scheduler, seeds: Sequence[str], out: Replayed,
+    def __init__(self, scheduler: Scheduler, seeds: Seeds, out: Replayed,
                  days: np.ndarray):
         self.scheduler = scheduler
         self.fuzz = scheduler.settings.fuzz

@@ -65,9 +65,9 @@ class Room:
         """The store's connection."""
         return self.store.conn
 
-    def write(self) -> AbstractContextManager[sqlite3.Connection]:
+    def write(self, card_checks: bool = True) -> AbstractContextManager[sqlite3.Connection]:
         """One immediate transaction (see `Store.write`)."""
-        return self.store.write()
+        return self.store.write(card_checks)
 
 
 # a review's columns a replay computes: the state before it, its memory state and due date,

@@ -41,6 +41,9 @@ class ReviewRecord:
 class ReviewLog(Room):
     """The review log: one answer per transaction, sessions, export, undo and rebuilding states"""
 
+    # a merge into an empty log takes the way of a merge into any log (tests compare them)
+    staged_merge = False
+
     def reviews_of(self, row: int) -> list[tuple[Rating, datetime, str]]:
         """A card's review log in time order, as the scheduler replays it."""
         return [(Rating(r), from_ts(t), uid) for r, t, uid in self.conn.execute(  # type: ignore[misc]
@@ -192,14 +195,23 @@ class ReviewLog(Room):
         (the iterator raises) leaves nothing behind. Cards not known yet get a retired
         placeholder; reviews already here are skipped by their id. With `expected` reviews,
         a merge that more than doubles a long log drops the review indexes over derived
-        columns first and makes them again after the rebuild. Returns (read, added, cards
+        columns first and makes them again after the rebuild. A merge into an empty log
+        replays the file from arrays instead (`_into_empty`). Returns (read, added, cards
         rebuilt)."""
-        with self.write() as conn:
+        from pmquiz.store.fresh_merge import repeats
+
+        # every card a review is written with is one just read here or made (a placeholder):
+        # SQLite's lookup of each is left out, and all are checked once at the end
+        with self.write(card_checks=False) as conn:
             size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
-            dropped = drop_review_indexes(conn) \
-                if expected >= BULK and expected > size else None
             known = {(deck, card_id): row for row, deck, card_id in conn.execute(
                 "SELECT id, deck, card_id FROM cards")}
+            if size == 0 and not self.staged_merge:
+                found = _into_empty(conn, known, lines, scheduler, progress, expected)
+                _check_cards(conn)
+                return found
+            dropped = drop_review_indexes(conn) \
+                if expected >= BULK and expected > size else None
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({STAGED})")
             conn.execute(f"DELETE FROM {STAGING}")
             read = 0
@@ -216,8 +228,9 @@ class ReviewLog(Room):
                     conn.executemany(STAGE_REVIEW, batch)
                     batch = []
             conn.executemany(STAGE_REVIEW, batch)
-            added = _dedupe_staged(conn, dropped, _repeats(hashes), logged=size > 0)
+            added = _dedupe_staged(conn, dropped, repeats(hashes), logged=size > 0)
             touched = _merge_staged(conn, scheduler, progress, dropped)
+            _check_cards(conn)
         return read, added, touched
 
     def export_reviews(self) -> Iterator[tuple[str, str, str, float, int, int, str,
@@ -327,13 +340,35 @@ STAGE_REVIEW = f"INSERT INTO {STAGING} ({STAGED}) VALUES (?, ?, ?, ?, ?, ?, ?, ?
 STAGED_ORDER = "card, time, uid, rating, duration_ms, answer, correct, grade, mode, override"
 
 
-def _repeats(hashes: array[int]) -> bool:
-    """Whether any two of these hashes are equal (so two review ids may be)."""
-    import numpy as np
+def _check_cards(conn: sqlite3.Connection) -> None:
+    """What a merge leaves to the end: every review's card exists (else nothing is kept)."""
+    lost = conn.execute("SELECT count(*) FROM (SELECT DISTINCT card FROM reviews) WHERE card "
+                        "NOT IN (SELECT id FROM cards)").fetchone()[0]
+    if lost:
+        raise StoreError(f"the merge would leave reviews of {lost} cards that do not exist; "
+                         "nothing was imported (please report this)")
 
-    found = np.frombuffer(hashes, dtype=np.int64).copy()
-    found.sort()
-    return bool((found[1:] == found[:-1]).any())
+
+def _into_empty(conn: sqlite3.Connection, known: dict[tuple[str, str], int],
+                lines: Iterable[tuple[str, str, tuple[object, ...]]], scheduler: Scheduler,
+                progress: Callable[[int, int], None] | None, expected: int
+                ) -> tuple[int, int, int]:
+    """`ReviewLog.merge` into an empty log (`store.fresh_merge`). A long file drops every
+    review index first and makes them once at the end, over rows inserted card by card."""
+    from pmquiz.store.fresh_merge import merge_into_empty
+
+    def rows() -> Iterator[tuple[int, tuple[object, ...]]]:
+        for module, card, review in lines:
+            row = known.get((module, card))
+            if row is None:
+                row = known[(module, card)] = _placeholder(conn, module, card)
+            yield row, review
+
+    dropped = drop_review_indexes(conn, keep=()) if expected >= BULK else []
+    found = merge_into_empty(conn, rows(), scheduler, progress)
+    for statement in dropped:
+        conn.execute(statement)
+    return found
 
 
 def _dedupe_staged(conn: sqlite3.Connection, dropped: list[str] | None, repeats: bool = True,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from pmquiz.replay_arrays import Seeds
 from pmquiz.store.base import DERIVED
 
 RUN_REVIEWS = 100_000
@@ -28,7 +29,7 @@ class LogRun:
     cards: np.ndarray
     starts: np.ndarray
     ids: np.ndarray
-    uids: list[str]
+    uids: Seeds  # the review ids (a fresh merge's run: their digests, `seed_digests`)
     times: np.ndarray
     ratings: np.ndarray
     derived: np.ndarray  # a row per review: DERIVED
@@ -143,7 +144,9 @@ class KnownLog:
     ratings: np.ndarray
     ids: np.ndarray
     version: int
-    uids: np.ndarray | None = None  # of str, in the order of `ids`
+    # of str, in the order of `ids`; or the ids' digests (`seed_digests`) when the arrays are
+    # already in replay order (a fresh merge puts reviews at the same time in order itself)
+    uids: np.ndarray | None = None
 
     @property
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -190,15 +193,19 @@ KNOWN_ROW = np.dtype([("card", np.int64), ("time", np.float64), ("rating", np.in
 UID_ROW = np.dtype([("id", np.int64), ("uid", object)])
 
 
-def known_runs(conn: sqlite3.Connection, known: KnownLog) -> Iterator[LogRun]:
-    """Every card with a state, a run at a time, its reviews taken from `known` in replay
-    order (time, then review id: reviews at the same time, rare, are put in id order here)
-    instead of read again. No stored values come with them (`derived` and `states` are
-    empty): what a rebuild from these writes, it writes whole."""
+def known_runs(conn: sqlite3.Connection, known: KnownLog, rows: np.ndarray | None = None,
+               size: int = RUN_REVIEWS) -> Iterator[LogRun]:
+    """Every card with a state (or these rows, ascending), a run at a time, its reviews
+    taken from `known` in replay order (time, then review id: reviews at the same time,
+    rare, are put in id order here) instead of read again. No stored values come with them
+    (`derived` and `states` are empty): what a rebuild from these writes, it writes whole.
+    A run holds up to `size` reviews (a card with more is a run of its own)."""
     assert known.uids is not None, "with_uids first"
-    rows = np.array([r[0] for r in conn.execute("SELECT card FROM card_state ORDER BY card")],
-                    dtype=np.int64)
-    order = _replay_order(known)
+    if rows is None:
+        rows = np.array([r[0] for r in conn.execute(
+            "SELECT card FROM card_state ORDER BY card")], dtype=np.int64)
+    digests = known.uids.dtype != object
+    order = np.arange(len(known.ids)) if digests else _replay_order(known)
     of_card = known.cards[order]
     kept = np.isin(of_card, rows)  # reviews of a card with no state are not replayed
     order, of_card = order[kept], of_card[kept]
@@ -207,11 +214,12 @@ def known_runs(conn: sqlite3.Connection, known: KnownLog) -> Iterator[LogRun]:
     while start < len(rows):
         end = start + 1
         while end < len(rows) and end - start < RUN_CARDS and \
-                bounds[end + 1] - bounds[start] <= RUN_REVIEWS:
+                bounds[end + 1] - bounds[start] <= size:
             end += 1
         at = order[bounds[start]:bounds[end]]
         yield LogRun(cards=rows[start:end], starts=bounds[start:end + 1] - bounds[start],
-                     ids=known.ids[at], uids=known.uids[at].tolist(),
+                     ids=known.ids[at],
+                     uids=known.uids[at] if digests else known.uids[at].tolist(),
                      times=known.times[at], ratings=known.ratings[at],
                      derived=np.zeros((len(at), 0)), states=np.zeros((end - start, 0)))
         start = end

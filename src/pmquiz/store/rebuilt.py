@@ -30,7 +30,7 @@ def _differs(stored: np.ndarray, replayed: np.ndarray) -> np.ndarray:
     return found
 
 
-def _params(values: np.ndarray, key: np.ndarray, ints: tuple[int, ...]
+def update_params(values: np.ndarray, key: np.ndarray, ints: tuple[int, ...]
             ) -> list[tuple[object, ...]]:
     """UPDATE parameters: each row's values (NaN as NULL, `ints` columns as integers), then
     its key; built a column at a time."""
@@ -66,12 +66,12 @@ class Rebuilt:
         """UPDATE parameters of reviews start:end, `columns` only (made a slice at a time:
         Python rows take several times the arrays' memory)."""
         picked = [DERIVED.index(c) for c in self.columns]
-        return _params(self.reviews[start:end][:, picked], self.review_ids[start:end],
+        return update_params(self.reviews[start:end][:, picked], self.review_ids[start:end],
                        (0,) if picked and picked[0] == 0 else ())
 
     def state_params(self) -> list[tuple[object, ...]]:
         """UPDATE parameters of the card states."""
-        return _params(self.states, self.cards, (0, 1, 6, 7))
+        return update_params(self.states, self.cards, (0, 1, 6, 7))
 
 
 def final_states(run: LogRun, replayed: Replayed) -> tuple[np.ndarray, np.ndarray]:
@@ -161,7 +161,7 @@ def _fresh_rows(run: LogRun, reviews: np.ndarray) -> list[tuple[object, ...]]:
     assert run.fresh is not None and run.staged is not None
     at = np.flatnonzero(run.fresh)
     card_of = np.repeat(run.cards, np.diff(run.starts))[at].tolist()
-    derived = _params(reviews[at], np.zeros(len(at)), (0,))
+    derived = update_params(reviews[at], np.zeros(len(at)), (0,))
     return [(run.uids[i], card, when, rating, *own, *values[:-1])
             for i, card, when, rating, own, values in zip(
                 at.tolist(), card_of, run.times[at].tolist(), run.ratings[at].tolist(),
