@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from test_long_histories import progress_file
 
 
@@ -119,7 +120,7 @@ def test_a_merge_that_would_write_a_review_of_no_card_keeps_nothing(
     history = tmp_path / "log.jsonl"
     awkward_file(history)
     monkeypatch.setattr(log.ReviewLog, "staged_merge", staged)
-    monkeypatch.setattr(log, "_placeholder", lambda conn, deck, card: 10**9)  # a bug's row
+    monkeypatch.setattr(log, "_placeholder", lambda *_: 10**9)  # a bug's row
     with open_workspace(tmp_path / "home", []) as ws:
         with pytest.raises(StoreError, match="1 cards that do not exist; nothing was imported"):
             import_progress(ws.store, history, ws.scheduler(), datetime(2026, 11, 30, tzinfo=UTC))
@@ -129,3 +130,30 @@ def test_a_merge_that_would_write_a_review_of_no_card_keeps_nothing(
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("INSERT INTO reviews (uid, card, time, rating) VALUES ('x', ?, 0, 3)",
                          (10**9,))
+
+
+def test_a_bad_line_deep_in_a_long_file_stops_the_real_command_and_keeps_nothing(
+        tmp_path: Path) -> None:
+    """`pmquiz progress import` reads its lines in a forked copy: a bad line several batches
+    in is still named by its number and the import keeps nothing; the command ends (a copy
+    left running would hold its output open)."""
+    import os
+    import subprocess
+    import sys
+
+    history = tmp_path / "log.jsonl"
+    progress_file(history, 9000)
+    lines = history.read_text(encoding="utf-8").splitlines()
+    lines[8123] = lines[8123].replace('"rating": ', '"rating": 9, "was": ')
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = os.environ | {"PMQUIZ_HOME": str(tmp_path / "home"),
+                        "PMQUIZ_NOW": "2026-11-30T09:00:00+00:00"}
+    done = subprocess.run([sys.executable, "-m", "pmquiz", "progress", "import", str(history)],
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1
+    message = " ".join(done.stderr.split())
+    assert f"{history}:8124: not a pmquiz review" in message
+    assert "nothing was imported" in message
+    conn = sqlite3.connect(tmp_path / "home" / "pmquiz.db")
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+    conn.close()

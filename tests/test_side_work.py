@@ -72,3 +72,65 @@ def test_optimize_decides_the_same_with_and_without_the_copy(
     here = optimize(items, default_parameters())
     assert forked == here
     assert forked.old_all is not None and forked.old_all.items == len(items)
+
+
+def counted(parent: int, fail_at: int | None = None, stop_at: int | None = None):
+    """Items 0..11,999, each with the pid that made it; the copy (not this process) fails
+    at `fail_at` or dies at `stop_at`."""
+    def items():
+        for n in range(12_000):
+            if os.getpid() != parent and n == fail_at:
+                raise ValueError(f"line {n}: not a review")
+            if os.getpid() != parent and n == stop_at:
+                os._exit(3)
+            yield n, os.getpid()
+    return items
+
+
+def test_streamed_items_are_made_in_the_copy_in_order(forking: None) -> None:
+    stream = side_work.Streamed(counted(os.getpid()))
+    found = list(stream)
+    assert [n for n, _ in found] == list(range(12_000))  # several batches, in order
+    assert {pid for _, pid in found} == {stream_pid(found)} != {os.getpid()}
+
+
+def stream_pid(found: list[tuple[int, int]]) -> int:
+    return found[0][1]
+
+
+def test_an_error_in_the_copy_is_raised_here_after_the_items_before_it(forking: None) -> None:
+    stream = side_work.Streamed(counted(os.getpid(), fail_at=7_000))
+    found = []
+    with pytest.raises(ValueError, match="line 7000: not a review"):
+        for item in stream:
+            found.append(item)
+    assert [n for n, _ in found] == list(range(7_000))
+
+
+def test_when_the_copy_dies_the_rest_is_made_here(forking: None) -> None:
+    parent = os.getpid()
+    found = list(side_work.Streamed(counted(parent, stop_at=5_000)))
+    assert [n for n, _ in found] == list(range(12_000))  # each once
+    assert found[0][1] != parent and found[-1][1] == parent
+
+
+def test_a_stream_closed_early_stops_its_copy(forking: None) -> None:
+    stream = side_work.Streamed(counted(os.getpid()))
+    child = stream.child
+    assert child and next(stream)[0] == 0
+    stream.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # gone, and waited for
+
+
+def test_with_other_threads_running_the_stream_is_made_here() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        stream = side_work.Streamed(counted(os.getpid()))
+        assert stream.child == 0
+        assert [pid for _, pid in stream] == [os.getpid()] * 12_000
+    finally:
+        stop.set()
+        thread.join()

@@ -374,14 +374,15 @@ def progress_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Merge another machine's review log; card states are rebuilt from the merged log."""
-    from pmquiz.interop.progress import import_progress
+    from pmquiz.interop.progress import import_progress, review_lines
     from pmquiz.workspace import make_clock
 
     with workspace(ctx) as ws:
         scheduler = ws.scheduler()
         now = make_clock()()
+        lines = review_lines(source, now)  # read by a copy, started before the bar's thread
         result = with_progress("cards", lambda progress: import_progress(
-            ws.store, source, scheduler, now, progress))
+            ws.store, source, scheduler, now, progress, lines))
     if as_json:
         print_json({"read": result.read, "added": result.added, "skipped": result.skipped,
                     "cards_rebuilt": result.cards})

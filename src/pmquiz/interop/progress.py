@@ -207,8 +207,9 @@ def _parsed(line: str) -> object:
     return json.loads(line)
 
 
-def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, Staged]]:
-    """Each review of the file with its line number, read one line at a time."""
+def _lines(path: Path, now: datetime) -> Iterator[tuple[str, str, Staged]]:
+    """Each review of the file (module, card id, staged values), read one line at a time; a
+    line that is not a review stops the import, naming its number."""
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
@@ -227,28 +228,38 @@ def _lines(path: Path, now: datetime) -> Iterator[tuple[int, str, str, Staged]]:
                         else str(exc)
                     raise ImportFormatError(f"{path}:{number}: not a pmquiz review ({reason}); "
                                             "nothing was imported") from None
-                yield number, module, card, record
+                yield module, card, record
         except UnicodeDecodeError:
             raise ImportFormatError(f"{path}:{number + 1}: not UTF-8 text; a progress file is "
                                     "JSON Lines") from None
 
 
+def review_lines(path: Path, now: datetime) -> Iterator[tuple[str, str, Staged]]:
+    """`_lines`, read and checked by a forked copy from now on while this process stores
+    them (`side_work.Streamed`): start it before a progress bar's thread starts."""
+    from pmquiz.side_work import Streamed
+
+    return Streamed(lambda: _lines(path, now))
+
+
 def import_progress(store: Store, path: Path,
                     scheduler: Scheduler,
-                    now: datetime, progress: Callable[[int, int], None] | None = None
-                    ) -> MergeResult:
+                    now: datetime, progress: Callable[[int, int], None] | None = None,
+                    lines: Iterator[tuple[str, str, Staged]] | None = None) -> MergeResult:
     """Merge another machine's log; rebuild the states of cards that got new reviews. The
     file is read once, a line at a time, each line checked (dates up to `now`) as it is
     inserted, in one transaction: one bad line imports nothing, and memory does not grow
     with the file's length. Reviews already here, or twice in the file, are skipped by
-    their id."""
+    their id. `lines`: the file's reviews as `review_lines` started reading them."""
     try:
         expected = path.stat().st_size // LINE_BYTES
     except OSError:
         expected = 0  # `_lines` says why it cannot be read
-    read, added, touched = store.log.merge(
-        ((module, card, record) for _, module, card, record in _lines(path, now)),
-        scheduler, progress, expected)
+    reviews = review_lines(path, now) if lines is None else lines
+    try:
+        read, added, touched = store.log.merge(reviews, scheduler, progress, expected)
+    finally:
+        getattr(reviews, "close", lambda: None)()  # a copy still reading stops
     return MergeResult(read=read, added=added, cards=touched)
 
 

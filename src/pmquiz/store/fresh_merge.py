@@ -12,6 +12,7 @@ import json
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from pmquiz.store.base import DERIVED
@@ -32,13 +33,16 @@ INSERT_HELD = (f"INSERT INTO reviews ({OWN}, {', '.join(DERIVED)}) SELECT {OWN},
 
 
 def merge_into_empty(conn: sqlite3.Connection,
-                     reviews: Iterable[tuple[int, tuple[object, ...]]],
-                     scheduler: Scheduler,
+                     lines: Iterable[tuple[str, str, tuple[object, ...]]],
+                     card_rows: dict[tuple[str, str], int],
+                     placeholder: Callable[[str, str], int], scheduler: Scheduler,
                      progress: Callable[[int, int], None] | None) -> tuple[int, int, int]:
-    """Merge (card row, staged review) pairs into an empty log, inside the caller's
-    transaction; a review id given twice keeps its first line. Returns (read, added,
-    cards replayed), as `ReviewLog.merge`. A review takes about 80 bytes of arrays (its id
-    only as the digest its fuzz draws come from), so a million about 80 MB."""
+    """Merge reviews (module, card id, staged review) into an empty log, inside the caller's
+    transaction. `card_rows` gives a card's row and `placeholder` makes one for a card not
+    known; the caller gives `card_rows` away (freed once the lines are read: 25 MB at 100k
+    cards). A review id given twice keeps its first line. Returns (read, added, cards
+    replayed), as `ReviewLog.merge`. A review takes about 80 bytes of arrays at the most
+    (its id only as the digest its fuzz draws come from): 80 MB for a million."""
     import numpy as np
 
     from pmquiz.store.log_arrays import MERGE_RUN_REVIEWS, KnownLog, known_runs
@@ -49,15 +53,16 @@ def merge_into_empty(conn: sqlite3.Connection,
     cards, times, ratings = array("i"), array("d"), array("b")
     digests = bytearray()
     batch: list[tuple[object, ...]] = []
-    for row, review in reviews:
-        cards.append(row)
-        times.append(review[1])  # type: ignore[arg-type]
-        ratings.append(review[2])  # type: ignore[arg-type]
+    for module, card, review in lines:
+        row = card_rows.get((module, card))
+        if row is None:
+            row = card_rows[(module, card)] = placeholder(module, card)
         batch.append((row, *review))
         if len(batch) >= BATCH:
-            _hold(conn, batch, digests)
+            _hold(conn, batch, cards, times, ratings, digests)
             batch = []
-    _hold(conn, batch, digests)
+    _hold(conn, batch, cards, times, ratings, digests)
+    del card_rows, batch  # 100k cards' rows took 25 MB
     read = len(cards)
     seeds = np.frombuffer(digests, dtype=">u8")
     held = _first_of_each(conn, seeds)
@@ -94,13 +99,20 @@ def _insert(conn: sqlite3.Connection, held: np.ndarray, states_by_line: np.ndarr
         conn.executemany(INSERT_HELD, update_params(states_by_line[rows - 1], rows, (0,)))
 
 
-def _hold(conn: sqlite3.Connection, batch: list[tuple[object, ...]],
-          digests: bytearray) -> None:
-    """Put a batch of reviews where they wait; keep their ids' digests."""
+def _hold(conn: sqlite3.Connection, batch: list[tuple[object, ...]], cards: array[int],
+          times: array[float], ratings: array[int], digests: bytearray) -> None:
+    """Put a batch of reviews (card row, then the staged values) where they wait; keep
+    their cards, times, ratings and ids' digests."""
     from pmquiz.replay_arrays import seed_digests
 
+    if not batch:
+        return
     conn.executemany(HOLD, batch)
-    digests += seed_digests([review[1] for review in batch])  # type: ignore[misc]
+    rows, uids, when, rated = islice(zip(*batch, strict=True), 4)  # its first columns
+    cards.extend(rows)
+    times.extend(when)
+    ratings.extend(rated)
+    digests += seed_digests(uids)
 
 
 def _first_of_each(conn: sqlite3.Connection, seeds: np.ndarray) -> np.ndarray:

@@ -204,12 +204,11 @@ class ReviewLog(Room):
         # SQLite's lookup of each is left out, and all are checked once at the end
         with self.write(card_checks=False) as conn:
             size = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
-            known = {(deck, card_id): row for row, deck, card_id in conn.execute(
-                "SELECT id, deck, card_id FROM cards")}
             if size == 0 and not self.staged_merge:
-                found = _into_empty(conn, known, lines, scheduler, progress, expected)
+                found = _into_empty(conn, lines, scheduler, progress, expected)
                 _check_cards(conn)
                 return found
+            known = _card_rows(conn)
             dropped = drop_review_indexes(conn) \
                 if expected >= BULK and expected > size else None
             conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ({STAGED})")
@@ -349,7 +348,13 @@ def _check_cards(conn: sqlite3.Connection) -> None:
                          "nothing was imported (please report this)")
 
 
-def _into_empty(conn: sqlite3.Connection, known: dict[tuple[str, str], int],
+def _card_rows(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    """Each card's row by (module, card id)."""
+    return {(deck, card_id): row for row, deck, card_id in conn.execute(
+        "SELECT id, deck, card_id FROM cards")}
+
+
+def _into_empty(conn: sqlite3.Connection,
                 lines: Iterable[tuple[str, str, tuple[object, ...]]], scheduler: Scheduler,
                 progress: Callable[[int, int], None] | None, expected: int
                 ) -> tuple[int, int, int]:
@@ -357,15 +362,9 @@ def _into_empty(conn: sqlite3.Connection, known: dict[tuple[str, str], int],
     review index first and makes them once at the end, over rows inserted card by card."""
     from pmquiz.store.fresh_merge import merge_into_empty
 
-    def rows() -> Iterator[tuple[int, tuple[object, ...]]]:
-        for module, card, review in lines:
-            row = known.get((module, card))
-            if row is None:
-                row = known[(module, card)] = _placeholder(conn, module, card)
-            yield row, review
-
     dropped = drop_review_indexes(conn, keep=()) if expected >= BULK else []
-    found = merge_into_empty(conn, rows(), scheduler, progress)
+    found = merge_into_empty(conn, lines, _card_rows(conn), lambda module, card: _placeholder(
+        conn, module, card), scheduler, progress)
     for statement in dropped:
         conn.execute(statement)
     return found
