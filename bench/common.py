@@ -57,17 +57,21 @@ def peak_memory_mb(args: list[str], env: dict[str, str]) -> float:
     return wait_with_peak(proc, args)[1]
 
 
-def wait_with_peak(proc: subprocess.Popen, args: list[str]) -> tuple[int, float]:  # type: ignore[type-arg]
-    """Wait for a process; its exit status and its own peak resident memory in MB: the
-    high-water mark the kernel keeps for it (`VmHWM`), read until it exits. `ru_maxrss`
-    is not used: a child started from a large benchmark process counts the parent's
-    pages from before it ran the command (a 20 MB insert measured 169 MB)."""
+def wait_with_peak(proc: subprocess.Popen, args: list[str]  # type: ignore[type-arg]
+                   ) -> tuple[int, float, float]:
+    """Wait for a process; its exit status, its own peak resident memory in MB (the
+    high-water mark the kernel keeps for it, `VmHWM`, read until it exits), and the most
+    memory its forked copies (`pmquiz.side_work`) held of their own at any one reading, in
+    MB (pages they share with it are counted once, in its figure). `ru_maxrss` is not
+    used: a child started from a large benchmark process counts the parent's pages from
+    before it ran the command (a 20 MB insert measured 169 MB)."""
     import time
 
     status_file = Path(f"/proc/{proc.pid}/status")
     command = Path(f"/proc/{proc.pid}/cmdline")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     wanted = [os.fsencode(str(a)) for a in args]
-    peak = 0.0
+    peak = copies = 0.0
     while True:
         try:
             # only once it runs the command: before, it is a copy of this process
@@ -75,14 +79,26 @@ def wait_with_peak(proc: subprocess.Popen, args: list[str]) -> tuple[int, float]
                 for line in status_file.read_text(encoding="ascii").splitlines():
                     if line.startswith("VmHWM:"):
                         peak = int(line.split()[1]) / 1024
+                copies = max(copies, sum(_own_memory(int(child)) for child in
+                                         children.read_text(encoding="ascii").split()))
         except OSError:
             pass
         done, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if done:
             proc.returncode = os.waitstatus_to_exitcode(status)
             # gone before a reading: the kernel's figure, which is at least the true one
-            return proc.returncode, peak or usage.ru_maxrss / 1024
+            return proc.returncode, peak or usage.ru_maxrss / 1024, copies
         time.sleep(0.02)
+
+
+def _own_memory(pid: int) -> float:
+    """The pages a process holds that no other does, in MB (0 once it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii")
+    except OSError:
+        return 0.0
+    return sum(int(line.split()[1]) for line in text.splitlines()
+               if line.startswith(("Private_Clean:", "Private_Dirty:"))) / 1024
 
 
 class Results:

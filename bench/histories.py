@@ -37,15 +37,15 @@ with conn, open(sys.argv[1], encoding="utf-8") as lines:
 """
 
 
-def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak resident memory (MB) of one process."""
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds, peak resident memory (MB) of one process, and of its forked copies' own."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    status, peak = wait_with_peak(proc, args)
+    status, peak, copies = wait_with_peak(proc, args)
     if status:
         raise SystemExit(f"{args} failed ({status})")
-    return time.perf_counter() - started, peak
+    return time.perf_counter() - started, peak, copies
 
 
 def run(results: Results, home: Path, column: str) -> None:
@@ -53,7 +53,8 @@ def run(results: Results, home: Path, column: str) -> None:
     plainly; one run each (minutes at 1M reviews)."""
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "log.jsonl"
-        seconds, peak = timed([*PMQUIZ, "progress", "export", "-o", str(log)], home_env(home))
+        seconds, peak, _ = timed([*PMQUIZ, "progress", "export", "-o", str(log)],
+                                 home_env(home))
         lines = sum(1 for _ in log.open(encoding="utf-8"))
         results.text("reviews in the progress file", column, f"{lines:,}")
         results.text("`pmquiz progress export`: s / peak MB", column, f"{seconds:.1f} / "
@@ -63,12 +64,13 @@ def run(results: Results, home: Path, column: str) -> None:
         shutil.copy(home / "config.toml", fresh / "config.toml")
         subprocess.run([*PMQUIZ, "due"], env=home_env(fresh), check=True,
                        stdout=subprocess.DEVNULL)
-        imported, imported_peak = timed([*PMQUIZ, "progress", "import", str(log), "--json"],
-                                        home_env(fresh))
-        floor, floor_peak = timed([sys.executable, "-c", STREAMED_INSERT, str(log),
+        imported, imported_peak, copy_peak = timed(
+            [*PMQUIZ, "progress", "import", str(log), "--json"], home_env(fresh))
+        floor, floor_peak, _ = timed([sys.executable, "-c", STREAMED_INSERT, str(log),
                                    str(Path(tmp) / "floor.db")], dict(os.environ))
-        results.text("`pmquiz progress import` into a fresh home: s / peak MB", column,
-                     f"{imported:.1f} / {imported_peak:.0f}")
+        results.text("`pmquiz progress import` into a fresh home: s / peak MB (+ its "
+                     "forked line reader's own)", column,
+                     f"{imported:.1f} / {imported_peak:.0f} (+{copy_peak:.0f})")
         results.text("streamed insert of the same lines: s / peak MB", column,
                      f"{floor:.1f} / {floor_peak:.0f}")
         results.text("import / streamed insert (target ≤ 1.5, under 200 MB)", column,
