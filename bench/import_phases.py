@@ -1,7 +1,9 @@
 """Where `pmquiz progress import` of a whole log spends its time, step by step: the home's
 log is exported, then imported in process into a fresh home with the same decks (a merge
 into an empty log, `store.fresh_merge`), each step timed by wrapping it (one run; the steps
-overlap nothing, so their sum is the import):
+overlap nothing, so their sum is the import). The lines are read in the process here, so
+that their time is seen: `pmquiz progress import` reads them in a forked copy meanwhile
+(`side_work.Streamed`).
 
     python bench/import_phases.py bench/out/100k
 """
@@ -59,6 +61,7 @@ def timed_items(module: Any, name: str, label: str) -> None:
 
 def main(home: Path) -> None:
     os.environ["PMQUIZ_NOW"] = NOW
+    from pmquiz import side_work
     from pmquiz.interop import progress
     from pmquiz.store import fresh_merge, log_arrays, rebuilt
     from pmquiz.workspace import open_workspace
@@ -70,6 +73,7 @@ def main(home: Path) -> None:
         fresh = Path(tmp) / "fresh"
         shutil.copytree(home / "decks", fresh / "decks")
         shutil.copy(home / "config.toml", fresh / "config.toml")
+        side_work._can_fork = lambda: False  # the lines are read here, timed
         timed_items(progress, "_lines", "read and check the lines")
         timed(fresh_merge, "_hold", "hold their own columns, digest their ids")
         timed(fresh_merge, "_first_of_each", "leave out a repeated id")
