@@ -111,6 +111,29 @@ def test_template_syntax(template: str, values: dict[str, str], side: str,
     assert render(template, values, side, "FRONT") == expected
 
 
+GLOSSARY = "<ol><li>I, me (slightly formal or feminine)</li><li>see also: 僕, 俺</li></ol>"
+
+
+@pytest.mark.parametrize(("template", "values", "expected"), [
+    # a carousel note type (Lapis) fills two panels with one glossary: shown once
+    ("<p>{{#Main}}{{Main}}{{/Main}}</p><p>{{Glossary}}</p>",
+     {"Main": GLOSSARY, "Glossary": GLOSSARY}, f"<p>{GLOSSARY}</p><p></p>"),
+    # different values both show
+    ("{{Main}}|{{Glossary}}", {"Main": GLOSSARY, "Glossary": GLOSSARY + "."},
+     f"{GLOSSARY}|{GLOSSARY}."),
+    # a short value may repeat (a word and its reading)
+    ("{{Word}} ({{Reading}})", {"Word": "いいか", "Reading": "いいか"}, "いいか (いいか)"),
+    # a section that does not show does not count as shown
+    ("{{^Main}}{{Glossary}}{{/Main}}[{{Glossary}}]", {"Main": "x", "Glossary": GLOSSARY},
+     f"[{GLOSSARY}]"),
+    # long in markup but short in text: may repeat
+    ("{{A}}{{B}}", {"A": "<b>" * 30 + "x", "B": "<b>" * 30 + "x"}, ("<b>" * 30 + "x") * 2),
+])
+def test_a_side_shows_a_long_value_once(template: str, values: dict[str, str],
+                                        expected: str) -> None:
+    assert render(template, values, "back", "FRONT") == expected
+
+
 def test_the_answer_is_what_the_back_adds() -> None:
     assert answer_part("Q<hr id=answer>A", "Q") == "A"
     assert answer_part("Q<HR ID='answer'>A", "Q") == "A"

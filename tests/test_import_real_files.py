@@ -104,3 +104,8 @@ def test_a_package_card_suspended_in_anki_is_suspended_here(home: Path) -> None:
     for card in deck.cards:
         text = card.prompt + card.answer + card.explain
         assert ":root" not in text and "{{" not in text and "<script" not in text
+    # Lapis shows its primary definition and its glossaries one at a time (Yomitan fills
+    # both with the same glossary): the answer shows it once
+    first = next(card for card in deck.cards if card.prompt.startswith("私\n"))
+    assert first.answer.count("JMdict") == 1
+    assert first.answer.count("I could hear someone calling my name") == 1

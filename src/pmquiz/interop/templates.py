@@ -8,6 +8,11 @@ when it is), and filters before the field name, chained right to left: `text:` (
 dropped), `hint:` (the field, as the hint it reveals), `type:` (the answer box: nothing on
 the front, the field on the back), `cloze:` (handled by the cloze reader), and any other
 filter (`furigana:`, `kana:`, `tts en_US:`…) read as the plain field.
+
+A side shows a long field value once: note types built as carousels (Lapis shows a "primary
+definition" and the "glossaries" one at a time, by script, and Yomitan fills both with the
+same glossary) would otherwise print the same 12 KB twice on one card. Short values (under
+`REPEAT_CHARS` characters of text) may repeat: a word and its reading can be equal.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
 LEADING_RULES = re.compile(r"^(?:\s|<br\s*/?>|<hr[^>]*>)+", re.IGNORECASE)
 MAX_DEPTH = 20  # nested sections; deeper is a malformed template
+REPEAT_CHARS = 40  # of a field's text: a longer value already on this side is not repeated
 
 
 @dataclass(frozen=True)
@@ -85,12 +91,13 @@ def render(fmt: str, values: dict[str, str], side: str = "front",
     """A template filled in from a note's field values (HTML in, HTML out)."""
     parts = _parts(fmt)
     # parts alternate: text, tag, text, tag, …
-    out, _ = _render(parts, 0, values, side, front_side, None, 0)
+    out, _ = _render(parts, 0, values, side, front_side, None, 0, set())
     return out
 
 
 def _render(parts: list[str], start: int, values: dict[str, str], side: str,
-            front_side: str, closing: str | None, depth: int) -> tuple[str, int]:
+            front_side: str, closing: str | None, depth: int, shown: set[str]
+            ) -> tuple[str, int]:
     """Render from `parts[start]` until the `{{/closing}}` tag; returns (text, next index)."""
     out: list[str] = []
     index = start
@@ -107,12 +114,21 @@ def _render(parts: list[str], start: int, values: dict[str, str], side: str,
             continue  # a stray closing tag: Anki shows nothing for it
         if tag[:1] in ("#", "^") and depth < MAX_DEPTH:
             name = tag[1:].strip()
-            inner, index = _render(parts, index, values, side, front_side, name, depth + 1)
+            before = set(shown)
+            inner, index = _render(parts, index, values, side, front_side, name, depth + 1,
+                                   shown)
             filled = bool(to_text(values.get(name, "")).strip())
             if filled == (tag[0] == "#"):
                 out.append(inner)
+            else:  # what the section would have shown is not on the side
+                shown.intersection_update(before)
             continue
-        out.append(_field(tag, values, side, front_side))
+        value = _field(tag, values, side, front_side)
+        if value in shown:
+            continue
+        if len(value) >= REPEAT_CHARS and len(to_text(value).strip()) >= REPEAT_CHARS:
+            shown.add(value)
+        out.append(value)
     return "".join(out), index
 
 
