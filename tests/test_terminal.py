@@ -210,6 +210,9 @@ def test_slow_progress_waits_before_drawing(monkeypatch: pytest.MonkeyPatch) -> 
         def update(self, task: str, completed: int, total: int) -> None:
             drawn.append(("update " + task, completed, total))
 
+        def refresh(self) -> None:
+            drawn.append(("draw", 0, 0))
+
         def stop(self) -> None:
             drawn.append(("stop", 0, 0))
 
@@ -223,7 +226,41 @@ def test_slow_progress_waits_before_drawing(monkeypatch: pytest.MonkeyPatch) -> 
     clock[0] += 0.6
     slow(3, 10)
     slow(4, 10)
+    clock[0] += 0.2
+    slow(10, 10)
     slow.stop()
+    # drawn when it moves, at most every 0.1 s (4 of 10 came at once), and at the end
     assert drawn == [("start", 0, 0), ("task Reading deck files", 0, 10),
-                     ("update Reading deck files", 3, 10), ("update Reading deck files", 4, 10),
-                     ("stop", 0, 0)]
+                     ("update Reading deck files", 3, 10), ("draw", 0, 0),
+                     ("update Reading deck files", 4, 10),
+                     ("update Reading deck files", 10, 10), ("draw", 0, 0), ("stop", 0, 0)]
+
+
+def test_a_progress_bar_runs_no_thread_so_the_work_under_it_may_fork(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich draws a bar from a thread of its own unless told not to; with one, a forked
+    copy (`side_work`) is unsafe and the work would run in one process."""
+    import io
+    import sys
+    import threading
+
+    from pmquiz.commands import base
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    seen: list[int] = []
+
+    def work(progress: object) -> str:
+        assert callable(progress)
+        for done in range(1, 4):
+            progress(done, 3)
+            seen.append(threading.active_count())
+        return "done"
+
+    before = threading.active_count()
+    assert base.with_progress("notes", work) == "done"
+    assert seen == [before] * 3
+    assert "notes" in sys.stderr.getvalue()

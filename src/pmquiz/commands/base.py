@@ -178,7 +178,7 @@ class SlowProgress:
                 self.bar.start()
                 self.task = self.bar.add_task(self.label, total=total)
         if self.bar:
-            self.bar.update(self.task, completed=done, total=total)
+            moved(self.bar, self.task, done, total)
 
     def stop(self) -> None:
         if self.bar:
@@ -220,12 +220,28 @@ def interactive() -> bool:
 
 
 def progress_bar() -> Any:
-    """A rich progress bar on stderr, or nothing when stderr is not a terminal."""
+    """A rich progress bar on stderr, or nothing when stderr is not a terminal. It draws
+    when it moves (`moved`) and has no thread of its own: the work under it may then use a
+    forked copy (`side_work`), which is not safe while another thread runs."""
     if not sys.stderr.isatty():
         return None
     from rich.progress import Progress
 
-    return Progress(console=console(stderr=True), transient=True)
+    return Progress(console=console(stderr=True), transient=True, auto_refresh=False)
+
+
+DRAW_EVERY = 0.1  # seconds between two drawings of a moving bar
+
+
+def moved(bar: Any, task: Any, done: int, total: int) -> None:
+    """Move a bar's task and draw it, at most every DRAW_EVERY seconds and at its end."""
+    import time
+
+    bar.update(task, completed=done, total=total)
+    now = time.monotonic()
+    if done >= total or now - getattr(bar, "drawn_at", 0.0) >= DRAW_EVERY:
+        bar.drawn_at = now
+        bar.refresh()
 
 
 def with_progress(label: str, work: Callable[[Callable[[int, int], None] | None], Any]) -> Any:
@@ -234,4 +250,4 @@ def with_progress(label: str, work: Callable[[Callable[[int, int], None] | None]
         return work(None)
     with bar:
         task = bar.add_task(label, total=None)
-        return work(lambda done, total: bar.update(task, completed=done, total=total))
+        return work(lambda done, total: moved(bar, task, done, total))
