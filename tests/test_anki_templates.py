@@ -317,6 +317,35 @@ def test_hostile_media_names_and_sizes(home: Path, tmp_path: Path,
     assert saved == {} and "larger than" in warnings[0].message
 
 
+def test_media_saved_again_keeps_its_permissions_and_leaves_no_temporary_file(
+        tmp_path: Path) -> None:
+    """Each media file is written under a temporary name and renamed over the old one: a
+    file saved again is replaced whole, keeps the permissions it was given, and nothing
+    is left beside it; a temporary file a killed run of this process left is no obstacle;
+    a folder that cannot be written is a clear error."""
+    import os
+
+    from pmquiz.errors import WriteError
+    from pmquiz.interop import media
+
+    package = media_package(tmp_path / "anki", legacy=True)
+    folder = tmp_path / "out"
+    media.save_media(package, {"pic.png"}, folder)
+    (folder / "pic.png").chmod(0o600)
+    (folder / "pic.png").write_bytes(b"an older picture, longer than the new one")
+    (folder / f".hello.mp3.{os.getpid()}.tmp").write_bytes(b"half")  # a kill's leftover
+    media.save_media(package, {"pic.png", "hello.mp3"}, folder)
+    assert (folder / "pic.png").read_bytes() == b"\x89PNG not really an image"
+    assert (folder / "pic.png").stat().st_mode & 0o777 == 0o600
+    assert (folder / "hello.mp3").read_bytes() == b"ID3 not really a sound"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f".hello.mp3.{os.getpid()}.tmp", "hello.mp3", "pic.png"]  # only the old leftover
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(WriteError, match=r"cannot write .*blocked"):
+        media.save_media(package, {"pic.png"}, blocked)
+
+
 def test_notes_from_anki_go_back_as_the_same_notes(home: Path, tmp_path: Path) -> None:
     """Import an Anki package, export it from pmquiz, import that into the first
     collection: no second notes, nothing updated; edit one card in pmquiz: exactly its

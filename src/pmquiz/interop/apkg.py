@@ -14,14 +14,12 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pmquiz.compile.document import Warning_
 from pmquiz.deck import replace_atomically
 from pmquiz.errors import ImportFormatError
-from pmquiz.interop.anki_notes import note_origins, notes_for_anki, read_origins
+from pmquiz.interop.anki_notes import notes_for_anki, read_origins
 from pmquiz.interop.anki_text import (
     anki_deck_name,
     anki_deck_names,
@@ -29,17 +27,15 @@ from pmquiz.interop.anki_text import (
     note_guid,
     note_tags,
 )
-from pmquiz.interop.html import hidden_classes, to_html, to_markdown, without_hidden
-from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
+from pmquiz.interop.html import hidden_classes, to_html
+from pmquiz.interop.package_notes import SPLIT_NOTES, Package, joined, read_notes
+from pmquiz.interop.records import ReadNotes
 from pmquiz.interop.templates import (
     NoteType,
     Template,
-    answer_part,
     parse_template_config,
-    render,
 )
 from pmquiz.kinds import kind_of
-from pmquiz.kinds.cloze import has_anki_cloze
 from pmquiz.model import Card, Deck
 
 COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
@@ -252,89 +248,22 @@ def read_package(path: Path, deck_slug: str,
         except (ValueError, TypeError, AttributeError, RecursionError) as exc:
             raise ImportFormatError(f"{path}: {name} has a malformed note type or deck list "
                                     f"({type(exc).__name__}: {exc})") from None
-    unknown = NoteType("", False, [])
-    for done, (nid, guid, mid, flds, tags, mod) in enumerate(notes, 1):
-        note_type = models.get(mid, unknown)
-        if not isinstance(flds, str) or not isinstance(tags, str | None) or \
-                not isinstance(guid, str | None):
-            result.warnings.append(Warning_(0, f"note {nid}: its fields are not text; skipped"))
-            continue
-        labels = tags or ""
-        fields = flds.split("\x1f")
-        deck_name = decks.get(note_deck.get(nid, 0), "")
-        if deck_name and deck_name not in result.decks:
-            result.decks.append(deck_name)
-        made = note_cards(deck_slug, guid, note_type, fields, deck_name, labels,
-                          present.get(nid) if present else None)
-        cards = [card for _, card in made]
-        held = suspended.get(nid, set())
-        result.suspended.update(card.id for ordinal, card in made
-                                if ordinal in held or (ordinal < 0 and held and
-                                                       held == present.get(nid)))
-        own = PMQUIZ_GUID.match(guid or "")
-        if not cards:
-            result.warnings.append(Warning_(0, f"note {nid} ({note_type.name or 'unknown type'}"
-                                            ") has no question or answer; skipped"))
-        elif name == "collection.anki2" and len(notes) == 1 and \
-                "newer version of Anki" in f"{cards[0].prompt} {cards[0].answer}":
-            raise ImportFormatError(f"{path}: this package needs a newer Anki to read; it has "
-                                    "no collection.anki21 or anki21b pmquiz can use")
-        else:
-            result.cards.extend(cards)
-            result.modules.extend([own.group(1) if own else ""] * len(cards))
-            result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
-                                               result.notetypes))
-        if progress and (done % 200 == 0 or done == len(notes)):
-            progress(done, len(notes))
+    package = Package(path, name, deck_slug, models, decks, note_deck, present, suspended,
+                       len(notes))
+    if len(notes) < SPLIT_NOTES:
+        read_notes(package, notes, result, progress)
+        return result
+    # the later half of the notes in a forked copy meanwhile (`side_work`): making cards is
+    # pure Python over notes already read, so the second core halves it
+    from pmquiz.side_work import started
+
+    half = len(notes) // 2
+    later = started(lambda: read_notes(package, notes[half:], ReadNotes()))
+    read_notes(package, notes[:half], result, progress)
+    joined(result, later())
+    if progress:
+        progress(len(notes), len(notes))
     return result
-
-
-def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
-               deck_name: str, tags: str,
-               present: set[int] | None = None) -> list[tuple[int, Card]]:
-    """The cards Anki makes of one note, each with its template number (-1 for a cloze
-    note's one card, which stands for all of Anki's): a cloze card, or one card per
-    template whose front is not empty (a reverse template gives a second card, with an id
-    of its own); without templates, the first two fields. `present`: the template numbers
-    the package holds a card for (None: not known, every template counts)."""
-    cloze_at = note_type.cloze_field()
-    if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
-        index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
-            next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
-        extras = [i for i in note_type.back_fields() if i < len(fields)] or \
-            list(range(index + 1, len(fields)))
-        extra = next((shown for i in extras
-                      if (shown := to_markdown(fields[i])) and not shown.isdigit()), "")
-        card = note_card(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
-                         cloze=True, tags=tags)
-        return [(-1, card)] if card else []
-    if not note_type.templates:
-        front = to_markdown(fields[0]) if fields else ""
-        back = to_markdown(fields[1]) if len(fields) > 1 else ""
-        card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
-        return [(0, card)] if card else []
-    values = dict(zip(note_type.fields, fields, strict=False))
-    unshown = "\n".join(f"{name}: {shown}" for name in note_type.unshown_fields()
-                        if (shown := to_markdown(values.get(name, ""))).strip())
-    made: list[tuple[int, Card]] = []
-    for template in note_type.templates:
-        if present is not None and template.ord not in present:
-            continue  # deleted in Anki: not brought back
-        front = without_hidden(render(template.front, values, "front"), note_type.hidden)
-        prompt = to_markdown(front)
-        if not prompt.strip():
-            continue  # Anki makes no card whose front is empty
-        back = answer_part(without_hidden(render(template.back, values, "back", front),
-                                          note_type.hidden), front)
-        # the first template keeps the note's own id (as before templates were read)
-        key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
-        card = note_card(deck_slug, key, prompt, to_markdown(back), deck_name,
-                         tags=tags if template.ord == 0 else "")
-        if card is not None and unshown:
-            card = replace(card, explain=f"{card.explain}\n\n{unshown}".strip())
-        if card is not None:
-            made.append((template.ord, card))
-    return made
 
 
 def _stable_int(text: str) -> int:

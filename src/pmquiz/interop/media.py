@@ -111,6 +111,13 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
         return saved, warnings  # a bare collection carries no media
     total = 0
     sweep_stale_temporaries(folder)  # once: not a folder scan per file
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from pmquiz.errors import WriteError
+
+        raise WriteError(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
+                         "changed") from None
     with archive:
         members, compressed = _index(archive)
         for name in sorted(wanted):
@@ -137,7 +144,40 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
 
 
 def _write(target: Path, data: bytes) -> None:
-    replace_atomically(target, lambda tmp: tmp.write_bytes(data), sweep=False)
+    """`data` as `target`, whole or not at all: written under a temporary name beside it,
+    flushed to disk, renamed over it, keeping an old file's permissions (what
+    `replace_atomically` does, without its per-file set-up and random name: 347 files
+    spent half their 0.19 s there)."""
+    import os
+    import stat
+
+    from pmquiz.errors import WriteError
+
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        try:
+            mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = None  # the usual 0666 less the umask
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # left by a killed run of this pid: the careful way
+            replace_atomically(target, lambda path: path.write_bytes(data), sweep=False)
+            return
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+                if mode is not None:
+                    os.fchmod(out.fileno(), mode)
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}; nothing was "
+                         "changed") from None
 
 
 def _read_member(archive: zipfile.ZipFile, member: str, compressed: bool) -> bytes:

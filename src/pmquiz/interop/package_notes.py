@@ -1,0 +1,138 @@
+"""A package's notes as pmquiz cards: each note through its note type's templates (the
+cards Anki makes of it, deleted ones left out, suspended ones named), with what is skipped
+and why. `apkg.read_package` reads the package; a long one's later half is read here by a
+forked copy meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pmquiz.compile.document import Warning_
+from pmquiz.errors import ImportFormatError
+from pmquiz.interop.anki_notes import note_origins
+from pmquiz.interop.html import to_markdown, without_hidden
+from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
+from pmquiz.interop.templates import NoteType, answer_part, render
+from pmquiz.kinds.cloze import has_anki_cloze
+from pmquiz.model import Card
+
+SPLIT_NOTES = 200  # notes from which the later half is read by a forked copy
+
+
+@dataclass
+class Package:
+    """What reading a note needs of its package."""
+
+    path: Path
+    collection: str
+    deck_slug: str
+    models: dict[int, NoteType]
+    decks: dict[int, str]
+    note_deck: dict[int, int]
+    present: dict[int, set[int]]
+    suspended: dict[int, set[int]]
+    notes: int
+
+
+def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes,
+                progress: Callable[[int, int], None] | None = None) -> ReadNotes:
+    """Add these notes' cards (and what is skipped, and why) to `result`."""
+    unknown = NoteType("", False, [])
+    present, suspended = package.present, package.suspended
+    for done, (nid, guid, mid, flds, tags, mod) in enumerate(notes, 1):
+        note_type = package.models.get(mid, unknown)
+        if not isinstance(flds, str) or not isinstance(tags, str | None) or \
+                not isinstance(guid, str | None):
+            result.warnings.append(Warning_(0, f"note {nid}: its fields are not text; skipped"))
+            continue
+        labels = tags or ""
+        fields = flds.split("\x1f")
+        deck_name = package.decks.get(package.note_deck.get(nid, 0), "")
+        if deck_name and deck_name not in result.decks:
+            result.decks.append(deck_name)
+        made = note_cards(package.deck_slug, guid, note_type, fields, deck_name, labels,
+                          present.get(nid) if present else None)
+        cards = [card for _, card in made]
+        held = suspended.get(nid, set())
+        result.suspended.update(card.id for ordinal, card in made
+                                if ordinal in held or (ordinal < 0 and held and
+                                                       held == present.get(nid)))
+        own = PMQUIZ_GUID.match(guid or "")
+        if not cards:
+            result.warnings.append(Warning_(0, f"note {nid} ({note_type.name or 'unknown type'}"
+                                            ") has no question or answer; skipped"))
+        elif package.collection == "collection.anki2" and package.notes == 1 and \
+                "newer version of Anki" in f"{cards[0].prompt} {cards[0].answer}":
+            raise ImportFormatError(f"{package.path}: this package needs a newer Anki to read; "
+                                    "it has no collection.anki21 or anki21b pmquiz can use")
+        else:
+            result.cards.extend(cards)
+            result.modules.extend([own.group(1) if own else ""] * len(cards))
+            result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
+                                               result.notetypes))
+        if progress and (done % 200 == 0 or done == package.notes):
+            progress(done, package.notes)
+    return result
+
+
+def joined(result: ReadNotes, later: ReadNotes) -> None:
+    """`result` followed by the notes read into `later`, as if read in one pass."""
+    result.cards.extend(later.cards)
+    result.warnings.extend(later.warnings)
+    result.decks.extend(name for name in later.decks if name not in result.decks)
+    result.origins.extend(later.origins)
+    for key, value in later.notetypes.items():
+        result.notetypes.setdefault(key, value)
+    result.modules.extend(later.modules)
+    result.suspended.update(later.suspended)
+
+
+def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
+               deck_name: str, tags: str,
+               present: set[int] | None = None) -> list[tuple[int, Card]]:
+    """The cards Anki makes of one note, each with its template number (-1 for a cloze
+    note's one card, which stands for all of Anki's): a cloze card, or one card per
+    template whose front is not empty (a reverse template gives a second card, with an id
+    of its own); without templates, the first two fields. `present`: the template numbers
+    the package holds a card for (None: not known, every template counts)."""
+    cloze_at = note_type.cloze_field()
+    if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
+        index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
+            next((i for i, f in enumerate(fields) if has_anki_cloze(f)), 0)
+        extras = [i for i in note_type.back_fields() if i < len(fields)] or \
+            list(range(index + 1, len(fields)))
+        extra = next((shown for i in extras
+                      if (shown := to_markdown(fields[i])) and not shown.isdigit()), "")
+        card = note_card(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
+                         cloze=True, tags=tags)
+        return [(-1, card)] if card else []
+    if not note_type.templates:
+        front = to_markdown(fields[0]) if fields else ""
+        back = to_markdown(fields[1]) if len(fields) > 1 else ""
+        card = note_card(deck_slug, guid, front, back, deck_name, tags=tags)
+        return [(0, card)] if card else []
+    values = dict(zip(note_type.fields, fields, strict=False))
+    unshown = "\n".join(f"{name}: {shown}" for name in note_type.unshown_fields()
+                        if (shown := to_markdown(values.get(name, ""))).strip())
+    made: list[tuple[int, Card]] = []
+    for template in note_type.templates:
+        if present is not None and template.ord not in present:
+            continue  # deleted in Anki: not brought back
+        front = without_hidden(render(template.front, values, "front"), note_type.hidden)
+        prompt = to_markdown(front)
+        if not prompt.strip():
+            continue  # Anki makes no card whose front is empty
+        back = answer_part(without_hidden(render(template.back, values, "back", front),
+                                          note_type.hidden), front)
+        # the first template keeps the note's own id (as before templates were read)
+        key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
+        card = note_card(deck_slug, key, prompt, to_markdown(back), deck_name,
+                         tags=tags if template.ord == 0 else "")
+        if card is not None and unshown:
+            card = replace(card, explain=f"{card.explain}\n\n{unshown}".strip())
+        if card is not None:
+            made.append((template.ord, card))
+    return made
