@@ -109,3 +109,30 @@ def test_a_package_card_suspended_in_anki_is_suspended_here(home: Path) -> None:
     first = next(card for card in deck.cards if card.prompt.startswith("私\n"))
     assert first.answer.count("JMdict") == 1
     assert first.answer.count("I could hear someone calling my name") == 1
+
+
+@pytest.mark.parametrize("name", ["My_french_words_and_phrases_20260328.apkg",
+                                  "Language_Japanese_Mining_20260328.apkg"])
+def test_a_package_read_in_two_halves_is_read_as_in_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """From SPLIT_NOTES notes a forked copy makes the later half's cards: the cards, their
+    order, warnings, origins, note types, modules, decks and suspended cards are what one
+    pass gives (real packages: 1,639 cloze notes; 355 notes of a 22-field note type with
+    one suspended card)."""
+    import os
+
+    from pmquiz import side_work
+    from pmquiz.interop import apkg
+
+    package = SAMPLES.parent / "anki" / "mauriciopoppe-anki-decks" / name
+    monkeypatch.setattr(side_work.threading, "active_count", lambda: 1)  # other tests' threads
+    copies: list[int] = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: (copies.append(1), fork())[1])
+    halves = apkg.read_package(package, "imported")
+    assert copies == [1]
+    monkeypatch.setattr(apkg, "SPLIT_NOTES", 10**9)
+    whole = apkg.read_package(package, "imported")
+    assert copies == [1]
+    assert halves == whole
+    assert len(whole.cards) > 300 and whole.origins and whole.notetypes
