@@ -76,8 +76,9 @@ def merge(new: list[Card], old: list[Card],
     for index, card in enumerate(new):
         # Groups may name other cards by id (a choice card and the statements it shows):
         # they follow the ids the cards keep.
-        updated = replace(card, id=final_ids[card.id],
-                          groups=tuple(final_ids.get(g, g) for g in card.groups))
+        groups = tuple(final_ids.get(g, g) for g in card.groups)
+        updated = card if final_ids[card.id] == card.id and groups == card.groups else \
+            replace(card, id=final_ids[card.id], groups=groups)
         result.append(updated)
         previous = claimed.get(index)
         if previous is None:
