@@ -347,3 +347,26 @@ def test_a_rebuild_writes_only_rows_that_change(tmp_path: Path) -> None:
     assert store.conn.total_changes - before == 2
     assert store.conn.execute("SELECT stability FROM reviews WHERE id = 5").fetchone()[0] < 99
     assert store.conn.execute("SELECT lapses FROM card_state WHERE card = 2").fetchone()[0] == 0
+
+
+def test_every_connection_sorts_with_a_second_thread_and_checks_cards(tmp_path: Path) -> None:
+    """SQLite may sort with SORT_THREADS helper threads (making a 1M-row index again took a
+    quarter less time), and card references are checked, also again after a write that
+    left them out (`Store.write(card_checks=False)`)."""
+    from pmquiz.store import Store
+    from pmquiz.store.opening import SORT_THREADS
+
+    store = Store.open(tmp_path / "pmquiz.db")
+    try:
+        conn = store.conn
+        assert SORT_THREADS == 2
+        assert conn.execute("PRAGMA threads").fetchone()[0] == SORT_THREADS
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with store.write(card_checks=False) as inside:
+            assert inside.execute("PRAGMA foreign_keys").fetchone()[0] == 0
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(ZeroDivisionError), store.write(card_checks=False):
+            raise ZeroDivisionError  # an error inside: the checks come back on all the same
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        store.close()
