@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pmquiz.interop.apkg import read_package
 from pmquiz.interop.templates import answer_part, render
@@ -417,3 +419,13 @@ def test_cards_from_an_anki_text_export_go_back_and_update_their_notes(
     import_into_anki(col, package)
     assert col.note_count() == 1
     col.close()
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab <>&;/\xa0\u2003\n\tpbr=\"'#x0-9")), max_size=40))
+def test_a_field_is_filled_exactly_when_its_text_is_not_blank(value: str) -> None:
+    """The section test's shortcut for fields without markup gives what reading the field
+    as HTML gives."""
+    from pmquiz.interop.html import to_text
+    from pmquiz.interop.templates import _filled
+
+    assert _filled(value) == bool(to_text(value).strip())

@@ -117,19 +117,26 @@ def _render(parts: list[str], start: int, values: dict[str, str], side: str,
             before = set(shown)
             inner, index = _render(parts, index, values, side, front_side, name, depth + 1,
                                    shown)
-            filled = bool(to_text(values.get(name, "")).strip())
+            filled = _filled(values.get(name, ""))
             if filled == (tag[0] == "#"):
                 out.append(inner)
             else:  # what the section would have shown is not on the side
                 shown.intersection_update(before)
             continue
         value = _field(tag, values, side, front_side)
-        if value in shown:
+        if value in shown and len(to_text(value)) >= REPEAT_CHARS:
             continue
-        if len(value) >= REPEAT_CHARS and len(to_text(value).strip()) >= REPEAT_CHARS:
+        if len(value) >= REPEAT_CHARS:  # its text can be no longer than it
             shown.add(value)
         out.append(value)
     return "".join(out), index
+
+
+def _filled(value: str) -> bool:
+    """Whether a field shows any text (without reading it as HTML when it holds none)."""
+    if "<" not in value and "&" not in value:
+        return bool(value.strip())
+    return bool(to_text(value).strip())
 
 
 def _field(tag: str, values: dict[str, str], side: str, front_side: str) -> str:
