@@ -170,8 +170,9 @@ def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
     `visibility:hidden` style, or a class the note type's CSS hides (a MathJax preamble of
     `\\def`s, a `{{FrontSide}}` kept for Anki's layout only). Linear: one pass over the
     tags."""
-    if "<" not in fragment:
-        return fragment
+    if "<" not in fragment or ("style" not in fragment and
+                               not (classes and "class" in fragment)):
+        return fragment  # nothing can hide anything
     out: list[str] = []
     kept_from = 0
     hidden: str | None = None  # the tag name of the hidden element being skipped
