@@ -429,3 +429,33 @@ def test_a_field_is_filled_exactly_when_its_text_is_not_blank(value: str) -> Non
     from pmquiz.interop.templates import _filled
 
     assert _filled(value) == bool(to_text(value).strip())
+
+
+def test_media_writes_run_side_by_side_in_order_per_file_and_report_a_failure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Media files are written by a few threads: a file given twice ends as given last,
+    no more than the window waits in memory, every file is whole, and a write that fails
+    is raised once the others have ended."""
+    import threading
+
+    from pmquiz.errors import WriteError
+    from pmquiz.interop import media
+
+    monkeypatch.setattr(media._Writes, "WINDOW", 100)  # bytes: a few files at a time
+    with media._Writes() as writes:
+        for n in range(40):
+            writes.add(tmp_path / f"f{n}.bin", bytes([n]) * 30)
+            assert writes.size <= 100 or len(writes.waiting) == 1
+        writes.add(tmp_path / "f3.bin", b"again")
+    assert (tmp_path / "f3.bin").read_bytes() == b"again"
+    assert all((tmp_path / f"f{n}.bin").read_bytes() == bytes([n]) * 30
+               for n in range(40) if n != 3)
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert not [t for t in threading.enumerate() if t.name.startswith("pmquiz-media")]  # all ended
+    (tmp_path / "wall").write_text("a file, not a folder", encoding="utf-8")
+    with pytest.raises(WriteError, match=r"cannot write .*wall"), media._Writes() as writes:
+        writes.add(tmp_path / "ok.bin", b"fine")
+        writes.add(tmp_path / "wall" / "x.bin", b"cannot")
+        writes.add(tmp_path / "ok2.bin", b"fine too")
+    assert (tmp_path / "ok.bin").read_bytes() == b"fine"
+    assert (tmp_path / "ok2.bin").read_bytes() == b"fine too"

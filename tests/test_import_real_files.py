@@ -108,6 +108,12 @@ def test_a_package_card_suspended_in_anki_is_suspended_here(home: Path) -> None:
     # both with the same glossary): the answer shows it once
     first = next(card for card in deck.cards if card.prompt.startswith("私\n"))
     assert first.answer.count("JMdict") == 1
+    # the note behind each card is kept beside the deck (ASCII JSON, \u escapes) for the
+    # way back to Anki: the same fields, Japanese and all
+    sidecar = next((home / "decks" / "imported").glob("*.anki.json"))
+    assert sidecar.read_bytes().isascii()
+    origin = json.loads(sidecar.read_text(encoding="ascii"))["cards"][first.id]
+    assert origin["fields"][0] == "私" and origin["prompt"] == first.prompt
     assert first.answer.count("I could hear someone calling my name") == 1
 
 

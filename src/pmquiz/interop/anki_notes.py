@@ -39,12 +39,13 @@ def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, ob
             for card, origin in zip(cards, origins, strict=False) if origin is not None}
     if not kept:
         return
-    # one line per card (json's C encoder: an indented dump is written in pure Python)
-    lines = ",\n".join(f"{json.dumps(key, ensure_ascii=False)}: "
-                       f"{json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+    # one line per card (json's C encoder: an indented dump is written in pure Python), in
+    # ASCII with \u escapes: a 10 MB sidecar of Japanese glossaries encoded and was written
+    # in 75 ms that way, 160 ms as UTF-8 text
+    lines = ",\n".join(f"{json.dumps(key)}: {json.dumps(value, sort_keys=True)}"
                        for key, value in sorted(kept.items()))
     write_atomic(origins_path(deck_file), "{\"cards\": {\n" + lines + "\n},\n\"notetypes\": "
-                 + json.dumps(notetypes, ensure_ascii=False, sort_keys=True) + "}\n")
+                 + json.dumps(notetypes, sort_keys=True) + "}\n")
 
 
 MAX_SIDECAR_BYTES = 64 * 1024 * 1024
