@@ -220,12 +220,12 @@ def bin_cells(items: Sized, made: Histories | None = None) -> Any:
                             banded(long_terms, length_band), banded(lapses, lapse_band)])
 
 
-def predictions(items: Sized, parameters: Sequence[float],
-                made: Histories | None = None) -> list[float]:
-    """Predicted recall for each item: the memory state after its history, then the power
-    forgetting curve at the item's elapsed days. Each card's longest history is replayed
-    once, every card at a time over arrays (`replay_arrays.memory_arrays`); an item's
-    history is a prefix of it."""
+def predictions(items: Sized, parameters: Sequence[float], made: Histories | None = None
+              ) -> Any:
+    """Predicted recall for each item (an array: at 760k items, a list of floats took 24 MB
+    more): the memory state after its history, then the power forgetting curve at the
+    item's elapsed days. Each card's longest history is replayed once, every card at a time
+    over arrays (`replay_arrays.memory_arrays`); an item's history is a prefix of it."""
     import numpy as np
 
     from pmquiz.config import Settings
@@ -239,8 +239,7 @@ def predictions(items: Sized, parameters: Sequence[float],
     stabilities, _ = memory_arrays(scheduler, starts, pairs[:, 0], pairs[:, 1])
     elapsed = pairs[where, 1].astype(np.float64)
     recall = (1 + factor * elapsed / stabilities[where - 1]) ** decay
-    found: list[float] = np.clip(recall, 1e-6, 1 - 1e-6).tolist()
-    return found
+    return np.clip(recall, 1e-6, 1 - 1e-6)
 
 
 def recency_weights(count: int) -> Any:
@@ -287,7 +286,7 @@ def cell_numbers(bins: Any) -> Any:
     return distinct_of(key)[1]
 
 
-def metrics(items: Sized, predicted: Sequence[float],
+def metrics(items: Sized, predicted: Sequence[float] | Any,
             weights: Sequence[float], made: Histories | None = None,
             cells: Any = None) -> Metrics:
     """Log loss (weighted and not), RMSE(bins) and AUC, over arrays (760k items at 100k
@@ -354,7 +353,7 @@ def evaluate_split(items: Sequence[Item], parameters: Sequence[float] | None = N
         weights = list(parameters) if parameters is not None else fit(items[:start])
         test = items[start:end]
         scored.extend(test)
-        predicted.extend(predictions(test, weights))
+        predicted.extend(predictions(test, weights).tolist())
         if progress:
             progress(fold + 1, SPLITS)
     return metrics(scored, predicted, [1.0] * len(scored))
