@@ -50,8 +50,8 @@ def _can_fork() -> bool:
 
 
 class Streamed(Iterator[T]):
-    """The items of `items()`, made by a forked copy started at once (before a progress
-    bar's thread makes forking unsafe) and sent back pickled, `BATCH` at a time. An error
+    """The items of `items()`, made by a forked copy started at once (before any thread
+    that would make forking unsafe) and sent back pickled, `BATCH` at a time. An error
     the copy meets is raised here, after the items before it. If the copy cannot start or
     dies, the items it did not send are made here. `close()` (or the end) stops the copy."""
 

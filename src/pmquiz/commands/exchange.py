@@ -380,7 +380,7 @@ def progress_import(
     with workspace(ctx) as ws:
         scheduler = ws.scheduler()
         now = make_clock()()
-        lines = review_lines(source, now)  # read by a copy, started before the bar's thread
+        lines = review_lines(source, now)  # read by a copy from now on
         result = with_progress("cards", lambda progress: import_progress(
             ws.store, source, scheduler, now, progress, lines))
     if as_json:

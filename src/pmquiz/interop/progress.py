@@ -236,7 +236,8 @@ def _lines(path: Path, now: datetime) -> Iterator[tuple[str, str, Staged]]:
 
 def review_lines(path: Path, now: datetime) -> Iterator[tuple[str, str, Staged]]:
     """`_lines`, read and checked by a forked copy from now on while this process stores
-    them (`side_work.Streamed`): start it before a progress bar's thread starts."""
+    them (`side_work.Streamed`), started at once: before any thread (which would make
+    forking unsafe) can start."""
     from pmquiz.side_work import Streamed
 
     return Streamed(lambda: _lines(path, now))
