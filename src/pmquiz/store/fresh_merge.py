@@ -122,8 +122,7 @@ def _first_of_each(conn: sqlite3.Connection, seeds: np.ndarray) -> np.ndarray:
     each review id's first."""
     import numpy as np
 
-    found = np.sort(seeds)
-    if not (found[1:] == found[:-1]).any():
+    if not repeats(seeds):
         return np.arange(1, len(seeds) + 1, dtype=np.int64)
     return np.array([r[0] for r in conn.execute(
         f"SELECT min(rowid) FROM {HELD} GROUP BY uid ORDER BY 1")], dtype=np.int64)
@@ -151,10 +150,9 @@ def _in_replay_order(conn: sqlite3.Connection, held: np.ndarray, cards: np.ndarr
     return order
 
 
-def repeats(hashes: array[int]) -> bool:
-    """Whether any two of these hashes are equal (so two review ids may be)."""
+def repeats(hashes: array[int] | np.ndarray) -> bool:
+    """Whether any two of these hashes (or digests) are equal (so two review ids may be)."""
     import numpy as np
 
-    found = np.frombuffer(hashes, dtype=np.int64).copy()
-    found.sort()
+    found = np.sort(np.asarray(hashes))
     return bool((found[1:] == found[:-1]).any())
