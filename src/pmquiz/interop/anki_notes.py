@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pmquiz.deck import write_atomic
 from pmquiz.interop.html import to_markdown
 from pmquiz.interop.records import PMQUIZ_GUID
 from pmquiz.interop.templates import NoteType
@@ -30,21 +31,21 @@ def origins_path(deck_file: Path) -> Path:
     return deck_file.with_name(deck_file.stem + SUFFIX)
 
 
-def origins_text(cards: list[Card], origins: list[dict[str, object] | None],
-                 notetypes: dict[str, dict[str, object]]) -> str | None:
-    """The origins file's text (None when no card has an origin)."""
+def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, object] | None],
+                  notetypes: dict[str, dict[str, object]]) -> None:
+    """Keep where each imported card came from (by card id) beside the deck file."""
     kept = {card.id: {**origin, "prompt": card.prompt, "answer": card.answer,
                       "explain": card.explain}
             for card, origin in zip(cards, origins, strict=False) if origin is not None}
     if not kept:
-        return None
+        return
     # one line per card (json's C encoder: an indented dump is written in pure Python), in
     # ASCII with \u escapes: a 10 MB sidecar of Japanese glossaries encoded and was written
     # in 75 ms that way, 160 ms as UTF-8 text
     lines = ",\n".join(f"{json.dumps(key)}: {json.dumps(value, sort_keys=True)}"
                        for key, value in sorted(kept.items()))
-    return ("{\"cards\": {\n" + lines + "\n},\n\"notetypes\": "
-            + json.dumps(notetypes, sort_keys=True) + "}\n")
+    write_atomic(origins_path(deck_file), "{\"cards\": {\n" + lines + "\n},\n\"notetypes\": "
+                 + json.dumps(notetypes, sort_keys=True) + "}\n")
 
 
 MAX_SIDECAR_BYTES = 64 * 1024 * 1024

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pmquiz.compile import existing_deck
 from pmquiz.compile.document import Warning_, slugify
@@ -17,9 +16,6 @@ from pmquiz.deck_text import render_deck
 from pmquiz.errors import DeckErrors, ImportFormatError
 from pmquiz.interop.records import ReadNotes
 from pmquiz.model import Card, Deck, Module
-
-if TYPE_CHECKING:
-    from pmquiz.interop.media import MediaWrites
 
 
 @dataclass
@@ -185,55 +181,20 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
            target: Path, existing: Deck | None) -> Imported:
     """Merge the cards at `indexes` into `existing` and write the deck (unless nothing
     changed in a deck that is there already) with the notes' origins beside it."""
-    from contextlib import nullcontext
-
-    from pmquiz.interop.anki_notes import origins_path, origins_text
-    from pmquiz.interop.media import MediaWrites
-
     slug = module.slug
     taken = [read.cards[i] for i in indexes]
     origins = [read.origins[i] if i < len(read.origins) else None for i in indexes]
     uniqued = _unique(taken, slug)
     origin_of = {card.id: origin for card, origin in zip(uniqued, origins, strict=True)}
     renamed = {old.id: new.id for old, new in zip(taken, uniqued, strict=True)}
-    # a package's media files are flushed to disk by threads while the deck and its origins
-    # are made, and are all on disk before the deck that names them is written
-    with MediaWrites() if kind == "apkg" else nullcontext() as writes:
-        if writes is not None:
-            uniqued = _with_media(source, uniqued, target.parent, slug, read.warnings, writes)
-        cards = uniqued
-        if existing is not None:
-            own = {read.cards[i].id for i in indexes if i < len(read.modules) and
-                   read.modules[i]}
-            mine = {c.id: c for c in existing.cards}
-            cards = [_kept_fields(c, mine[c.id]) if c.id in own and c.id in mine else c
-                     for c in cards]
-        deck, report, text, notes, cards = _checked(source, read, cards, module, target,
-                                                    existing)
-        sidecar = origins_text(cards, [origin_of.get(c.id) for c in cards], read.notetypes) \
-            if any(o is not None for o in origin_of.values()) else None
-    suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
-    done = Imported(deck=deck, path=target, format=kind, warnings=notes, report=report,
-                    suspended=suspended)
-    unchanged = existing is not None and not (report.added or report.changed or
-                                              report.retired)
-    if unchanged and existing is not None and not target.exists():
-        done.path = Path(existing.path)  # a shipped deck that is the same: no copy made
-        return done
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, text)
-    if sidecar is not None:
-        write_atomic(origins_path(target), sidecar)
-    return done
-
-
-def _checked(source: Path, read: ReadNotes, cards: list[Card], module: Module, target: Path,
-             existing: Deck | None
-             ) -> tuple[Deck, MergeReport, str, list[Warning_], list[Card]]:
-    """The deck the cards make merged into `existing`, its report and its checked text,
-    what was left out, and the cards kept. One pass when every card is valid (the usual
-    case): the deck is rendered and checked once, as it will be read; only a deck that fails
-    is checked card by card, to mend or leave out what fails."""
+    if kind == "apkg":
+        uniqued = _with_media(source, uniqued, target.parent, slug, read.warnings)
+    cards = uniqued
+    if existing is not None:
+        own = {read.cards[i].id for i in indexes if i < len(read.modules) and read.modules[i]}
+        mine = {c.id: c for c in existing.cards}
+        cards = [_kept_fields(c, mine[c.id]) if c.id in own and c.id in mine else c
+                 for c in cards]
     header = f"Imported by `pmquiz import` from {source.name}."
 
     def build(these: list[Card]) -> tuple[Deck, MergeReport]:
@@ -243,12 +204,15 @@ def _checked(source: Path, read: ReadNotes, cards: list[Card], module: Module, t
                     cards=tuple(merged),
                     category_sets=dict(existing.category_sets) if existing else {}), report
 
+    # One pass when every card is valid (the usual case): the deck is rendered and checked
+    # as it will be read, once; only a deck that fails is checked card by card, to mend or
+    # leave out what fails.
     notes: list[Warning_] = []
     deck, report = build(cards)
     try:
         text = checked_text(target, deck, header)
     except DeckErrors:
-        cards, notes = _valid_cards(cards, target, module.slug)
+        cards, notes = _valid_cards(cards, target, slug)
         if not cards and not existing:
             raise ImportFormatError(f"{source}: no card it holds is valid; nothing written:\n  "
                                     + "\n  ".join(f"{source}: {w.message}" for w in notes[:10])
@@ -259,7 +223,21 @@ def _checked(source: Path, read: ReadNotes, cards: list[Card], module: Module, t
         except DeckErrors as exc:
             raise ImportFormatError(f"{source}: the imported cards do not form a valid "
                                     f"deck:\n{exc}") from None
-    return deck, report, text, notes, cards
+    suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
+    done = Imported(deck=deck, path=target, format=kind, warnings=notes, report=report,
+                    suspended=suspended)
+    unchanged = existing is not None and not (report.added or report.changed or
+                                              report.retired)
+    if unchanged and existing is not None and not target.exists():
+        done.path = Path(existing.path)  # a shipped deck that is the same: no copy made
+        return done
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, text)
+    if any(o is not None for o in origin_of.values()):
+        from pmquiz.interop.anki_notes import write_origins
+
+        write_origins(target, cards, [origin_of.get(c.id) for c in cards], read.notetypes)
+    return done
 
 
 def _kept_fields(card: Card, mine: Card) -> Card:
@@ -326,14 +304,14 @@ def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card]
 
 
 def _with_media(source: Path, cards: list[Card], base: Path, slug: str,
-                warnings: list[Warning_], writes: MediaWrites) -> list[Card]:
-    """Save the images and sounds the cards use into `media/<slug>/` beside the deck (by
-    `writes`, which the caller waits for), and point the cards' `[image: NAME]` at them."""
+                warnings: list[Warning_]) -> list[Card]:
+    """Save the images and sounds the cards use into `media/<slug>/` beside the deck, and
+    point the cards' `[image: NAME]` at them."""
     from pmquiz.interop.media import referenced, save_media, with_paths
 
     names = referenced([t for c in cards for t in (c.prompt, c.answer, c.explain,
                                                    *c.options, *c.items)])
-    saved, skipped = save_media(source, names, base / "media" / slug, writes)
+    saved, skipped = save_media(source, names, base / "media" / slug)
     warnings.extend(skipped)
     if not saved:
         return cards

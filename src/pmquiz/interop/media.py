@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -98,11 +97,10 @@ def _protobuf_names(blob: bytes) -> list[str]:
     return names
 
 
-def save_media(package: Path, wanted: set[str], folder: Path,
-               writes: MediaWrites | None = None) -> tuple[dict[str, Path], list[Warning_]]:
+def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str, Path],
+                                                                       list[Warning_]]:
     """Unpack the media files the cards use into `folder`; returns name -> saved file and
-    what was skipped (missing, too large, unsafe name). With `writes`, the files may still
-    be on their way to disk when this returns: the caller waits for them."""
+    what was skipped (missing, too large, unsafe name)."""
     saved: dict[str, Path] = {}
     warnings: list[Warning_] = []
     if not wanted:
@@ -120,7 +118,7 @@ def save_media(package: Path, wanted: set[str], folder: Path,
 
         raise WriteError(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
                          "changed") from None
-    with archive, MediaWrites() if writes is None else nullcontext(writes) as writing:
+    with archive, _Writes() as writes:
         members, compressed = _index(archive)
         for name in sorted(wanted):
             member = members.get(name)
@@ -140,12 +138,12 @@ def save_media(package: Path, wanted: set[str], folder: Path,
                 continue
             total += len(data)
             target = folder / clean
-            writing.add(target, data)
+            writes.add(target, data)
             saved[name] = target
     return saved, warnings
 
 
-class MediaWrites:
+class _Writes:
     """Media files written by a few threads at once: each write waits for its own flush to
     disk, and the disk takes several flushes together (the Japanese package's 347 files:
     0.16 s one at a time, 0.06 s eight at a time). At most WINDOW bytes wait in memory; a
@@ -180,7 +178,7 @@ class MediaWrites:
         self.size -= size
         done.result()
 
-    def __enter__(self) -> MediaWrites:
+    def __enter__(self) -> _Writes:
         return self
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
