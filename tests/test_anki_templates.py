@@ -459,3 +459,37 @@ def test_media_writes_run_side_by_side_in_order_per_file_and_report_a_failure(
         writes.add(tmp_path / "ok2.bin", b"fine too")
     assert (tmp_path / "ok.bin").read_bytes() == b"fine"
     assert (tmp_path / "ok2.bin").read_bytes() == b"fine too"
+
+
+def test_a_media_file_that_cannot_be_written_stops_the_import_before_the_deck(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deck that names media files is written only once they are all on disk: one that
+    fails leaves no deck and no origins."""
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+    from pmquiz.errors import WriteError
+    from pmquiz.interop import media
+
+    from helpers import own_decks_only
+
+    written = media._write
+
+    def failing(target: Path, data: bytes) -> None:
+        if target.name == "hello.mp3":
+            raise WriteError(f"cannot write {target}: No space left on device; nothing was "
+                             "changed")
+        written(target, data)
+
+    monkeypatch.setattr(media, "_write", failing)
+    own = own_decks_only(home)
+    package = media_package(tmp_path / "anki", legacy=False)
+    result = CliRunner().invoke(app, ["import", str(package), "-o", str(own / "art.toml")])
+    assert result.exit_code != 0
+    assert "No space left on device" in result.output
+    assert not (own / "art.toml").exists() and not (own / "art.anki.json").exists()
+    monkeypatch.setattr(media, "_write", written)
+    result = CliRunner().invoke(app, ["import", str(package), "-o", str(own / "art.toml")])
+    assert result.exit_code == 0, result.output
+    assert (own / "media" / "art" / "hello.mp3").read_bytes() == b"ID3 not really a sound"
+    assert "(media/art/hello.mp3)" in (own / "art.toml").read_text(encoding="utf-8")
