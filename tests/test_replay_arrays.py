@@ -86,3 +86,20 @@ def test_any_histories_replay_to_the_same_states_both_ways(
             log.append((Rating(rating), when, f"card-{number}-review-{n}"))
         logs.append(log)
     assert by_arrays(scheduler, logs) == [scheduler.replay_steps(log) for log in logs]
+
+
+@given(st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=30),
+       st.data())
+def test_fuzz_draws_from_digests_equal_the_draws_from_review_ids(
+        ids: list[str], data: st.DataObject) -> None:
+    """A merge into an empty log keeps each review id only as its 8-byte digest: the fuzz
+    draws from those are the draws from the ids, and each equals the scheduler's own."""
+    from pmquiz.replay_arrays import _draws, seed_digests
+    from pmquiz.scheduler import _draw
+
+    at = np.array(data.draw(st.lists(st.integers(0, len(ids) - 1), max_size=20)),
+                  dtype=np.int64)
+    digests = np.frombuffer(seed_digests(ids), dtype=">u8")
+    from_ids = _draws(ids, at)
+    assert np.array_equal(_draws(digests, at), from_ids)
+    assert from_ids.tolist() == [_draw(ids[i]) for i in at.tolist()]

@@ -220,8 +220,8 @@ def bin_cells(items: Sized, made: Histories | None = None) -> Any:
                             banded(long_terms, length_band), banded(lapses, lapse_band)])
 
 
-def predictions(items: Sized, parameters: Sequence[float], made: Histories | None = None
-              ) -> Any:
+def predictions(items: Sized, parameters: Sequence[float],
+                made: Histories | None = None) -> Any:
     """Predicted recall for each item (an array: at 760k items, a list of floats took 24 MB
     more): the memory state after its history, then the power forgetting curve at the
     item's elapsed days. Each card's longest history is replayed once, every card at a time

@@ -359,7 +359,7 @@ def _into_empty(conn: sqlite3.Connection,
                 progress: Callable[[int, int], None] | None, expected: int
                 ) -> tuple[int, int, int]:
     """`ReviewLog.merge` into an empty log (`store.fresh_merge`). A long file drops every
-    review index first and makes them once at the end, over rows inserted card by card."""
+    review index first and makes them once at the end, over rows inserted in its order."""
     from pmquiz.store.fresh_merge import merge_into_empty
 
     dropped = drop_review_indexes(conn, keep=()) if expected >= BULK else []

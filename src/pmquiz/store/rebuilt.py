@@ -31,7 +31,7 @@ def _differs(stored: np.ndarray, replayed: np.ndarray) -> np.ndarray:
 
 
 def update_params(values: np.ndarray, key: np.ndarray, ints: tuple[int, ...]
-            ) -> list[tuple[object, ...]]:
+                  ) -> list[tuple[object, ...]]:
     """UPDATE parameters: each row's values (NaN as NULL, `ints` columns as integers), then
     its key; built a column at a time."""
     columns: list[list[object]] = []
@@ -67,7 +67,7 @@ class Rebuilt:
         Python rows take several times the arrays' memory)."""
         picked = [DERIVED.index(c) for c in self.columns]
         return update_params(self.reviews[start:end][:, picked], self.review_ids[start:end],
-                       (0,) if picked and picked[0] == 0 else ())
+                             (0,) if picked and picked[0] == 0 else ())
 
     def state_params(self) -> list[tuple[object, ...]]:
         """UPDATE parameters of the card states."""
