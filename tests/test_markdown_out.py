@@ -54,3 +54,41 @@ def test_markup_reads_as_markdown_readers_read_it() -> None:
         == "| a |  |\n| --- | --- |\n| 1 | 2 |"
     assert to_markdown("<pre><code>x = 1\ny</code></pre>") == "```\nx = 1\ny\n```"
     assert to_markdown("<p>one</p><p>two</p>") == "one\n\ntwo"
+
+
+def _scan_by_matches(fragment: str) -> list[tuple[str, str, bool, str]]:
+    """The scanner as first written, one match object a token: the reference `scan` must
+    equal."""
+    import html
+
+    from pmquiz.interop.html_scan import TOKEN
+
+    out: list[tuple[str, str, bool, str]] = []
+    skip = last = 0
+    for match in TOKEN.finditer(fragment):
+        if match.start() > last and not skip:
+            out.append(("text", html.unescape(fragment[last:match.start()]), False, ""))
+        last = match.end()
+        if match.group(2) is None:
+            continue
+        tag, closing = match.group(2).lower(), match.group(1) == "/"
+        if tag in ("script", "style"):
+            skip = max(0, skip - 1) if closing else skip + 1
+        elif not skip:
+            out.append(("tag", tag, closing, match.group(3)))
+    if last < len(fragment) and not skip:
+        out.append(("text", html.unescape(fragment[last:]), False, ""))
+    return out
+
+
+SCAN_BITS = ["a", " ", "\n", "<", ">", "&amp;", "&nb", "sp;", "&", "<b>", "</B>", "<br/>",
+             "<p class='x'>", "<script>", "</script>", "<style x>", "</Style>", "<!--", "-->",
+             "<![CDATA[", "]]>", "<?x>", "<!x>", "<img src=a>", "<a\nhref=b>"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(SCAN_BITS), max_size=16).map("".join))
+def test_the_scanner_reads_every_fragment_as_one_match_per_token_does(fragment: str) -> None:
+    from pmquiz.interop.html_scan import scan
+
+    assert list(scan(fragment)) == _scan_by_matches(fragment)

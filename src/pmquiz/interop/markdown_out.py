@@ -31,19 +31,23 @@ def _tree(tokens: Iterable[tuple[str, str, bool, str]]) -> Node:
     unclosed element ends with its parent, as a browser reads them."""
     root = Node("")
     stack = [root]
+    open_tags = [""]  # the stack's tags: the root's "" is no tag's name
     for kind, value, closing, attributes in tokens:
         if kind == "text":
             stack[-1].children.append(value)
         elif closing:
-            if any(n.tag == value for n in stack[1:]):
-                while stack[-1].tag != value:
+            if value in open_tags:
+                while open_tags[-1] != value:
                     stack.pop()
+                    open_tags.pop()
                 stack.pop()
+                open_tags.pop()
         else:
             node = Node(value, attributes)
             stack[-1].children.append(node)
             if value not in VOID:
                 stack.append(node)
+                open_tags.append(value)
     return root
 
 
@@ -111,11 +115,14 @@ def _blocks(node: Node, tight: bool = False) -> str:
     run: list[str] = []
 
     def flush() -> None:
+        if not run:
+            return
         text = "".join(run)
         run.clear()
-        lines = [" ".join(line.split()) if "\n" not in line else line
-                 for line in text.split("\n")]
-        joined = "\n".join(lines).strip()
+        if "\n" not in text:
+            joined = " ".join(text.split())
+        else:
+            joined = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
         if joined:
             parts.append(joined)
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pmquiz.interop.html import to_text
+from pmquiz.interop.html import has_text, to_text
 
 TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
@@ -117,7 +117,7 @@ def _render(parts: list[str], start: int, values: dict[str, str], side: str,
             before = set(shown)
             inner, index = _render(parts, index, values, side, front_side, name, depth + 1,
                                    shown)
-            filled = _filled(values.get(name, ""))
+            filled = has_text(values.get(name, ""))
             if filled == (tag[0] == "#"):
                 out.append(inner)
             else:  # what the section would have shown is not on the side
@@ -130,13 +130,6 @@ def _render(parts: list[str], start: int, values: dict[str, str], side: str,
             shown.add(value)
         out.append(value)
     return "".join(out), index
-
-
-def _filled(value: str) -> bool:
-    """Whether a field shows any text (without reading it as HTML when it holds none)."""
-    if "<" not in value and "&" not in value:
-        return bool(value.strip())
-    return bool(to_text(value).strip())
 
 
 def _field(tag: str, values: dict[str, str], side: str, front_side: str) -> str:
