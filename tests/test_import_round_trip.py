@@ -98,3 +98,72 @@ def test_cards_suspended_in_anki_stay_suspended(home: Path, tmp_path: Path) -> N
     elsewhere = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / "x.toml")])
     assert "1 cards are suspended in Anki, but the deck is outside your decks folder" in \
         " ".join(elsewhere.output.split())
+
+
+def _anki_package(path: Path, decks: dict[str, list[str]]) -> Path:
+    """A package made as Anki makes one (genanki): one Basic note per name, by deck."""
+    import genanki
+
+    model = genanki.Model(1607392319, "Basic", fields=[{"name": "Front"}, {"name": "Back"}],
+                          templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                                      "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}])
+    made = []
+    for number, (name, notes) in enumerate(decks.items()):
+        deck = genanki.Deck(7000 + number, name)
+        for note in notes:
+            deck.add_note(genanki.Note(model=model, fields=[f"{note}?", f"{note}!"],
+                                       guid=f"guid-{note}"))
+        made.append(deck)
+    genanki.Package(made).write_to_file(str(path))
+    return path
+
+
+def test_two_anki_decks_with_the_same_last_name_become_two_modules(tmp_path: Path) -> None:
+    """"French::Words" and "Spanish::Words" once went to one file, the second retiring the
+    first's cards; each is now a module titled by its path."""
+    home = tmp_path / "home"
+    package_file = _anki_package(tmp_path / "languages.apkg", {
+        "French::Words": ["chien", "chat"], "Spanish::Words": ["perro", "gato", "pez"]})
+    out = json.loads(run(home, "import", str(package_file), "--json"))
+    assert sorted((m["module"], m["added"], len(m["retired"])) for m in out["modules"]) == [
+        ("french-words", 2, 0), ("spanish-words", 3, 0)]
+    imported = home / "decks" / "imported"
+    assert load_file(imported / "french-words.toml").module.title == "French / Words"
+    assert load_file(imported / "spanish-words.toml").module.title == "Spanish / Words"
+    again = json.loads(run(home, "import", str(package_file), "--json"))
+    assert all(m["added"] == m["updated"] == len(m["retired"]) == 0 for m in again["modules"])
+    assert modules(home)["spanish-words"] == (0, 3)
+
+
+def test_another_packages_deck_of_the_same_name_gets_a_module_of_its_own(
+        tmp_path: Path) -> None:
+    """An unrelated package with a "Words" deck once merged into the first one's "Words"
+    module and retired its cards."""
+    home = tmp_path / "home"
+    german = _anki_package(tmp_path / "german.apkg", {"German::Words": ["hund", "katze"],
+                                                       "German::Verbs": ["gehen"]})
+    dutch = _anki_package(tmp_path / "dutch.apkg", {"Dutch::Words": ["hond"],
+                                                     "Dutch::Verbs": ["gaan", "zijn"]})
+    run(home, "import", str(german))
+    out = json.loads(run(home, "import", str(dutch), "--json"))
+    assert sorted((m["module"], m["added"], len(m["retired"])) for m in out["modules"]) == [
+        ("verbs-2", 2, 0), ("words-2", 1, 0)]
+    assert modules(home)["words"] == (0, 2) and modules(home)["words-2"] == (0, 1)
+    again = json.loads(run(home, "import", str(german), "--json"))  # each finds its own
+    assert sorted((m["module"], m["added"], len(m["retired"])) for m in again["modules"]) == [
+        ("verbs", 0, 0), ("words", 0, 0)]
+
+
+def test_an_anki_deck_named_like_a_shipped_module_leaves_that_module_alone(
+        tmp_path: Path) -> None:
+    """An Anki deck "Intro PM" once merged into the shipped intro-pm module, retiring 20 of
+    its cards; then, given that slug under imported/, it made the home unloadable."""
+    home = tmp_path / "home"
+    shipped = modules(home)["intro-pm"]
+    package_file = _anki_package(tmp_path / "course.apkg", {
+        "Course::Intro PM": ["vision", "strategy"], "Course::Other": ["roadmap"]})
+    out = json.loads(run(home, "import", str(package_file), "--json"))
+    assert sorted((m["module"], m["added"], len(m["retired"])) for m in out["modules"]) == [
+        ("intro-pm-2", 2, 0), ("other", 1, 0)]
+    assert modules(home)["intro-pm"] == shipped
+    assert not list((home / "decks").rglob("intro-pm.toml"))  # no copy of the shipped deck

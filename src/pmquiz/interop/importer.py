@@ -70,9 +70,14 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
     # a package's Anki decks become modules, unless one file or one module title is asked for
     groups = _modules(read) if target is None and title is None and kind == "apkg" else []
     if len(groups) > 1 or any(group.slug for group in groups):
-        decks = loaded() if loaded else []
-        written = [_write_module(source, kind, group, home_decks, phase, read, decks)
-                   for group in groups]
+        decks = [(path, writes_to, _slug_of(path)) for path, writes_to in
+                 (loaded() if loaded else [])]
+        _tell_apart(groups)
+        claimed: set[Path] = set()
+        plans = [_plan_module(source, group, home_decks, phase, read, decks, claimed)
+                 for group in groups]
+        written = [_write(source, kind, read, group.indexes, module, target, existing)
+                   for group, (module, target, existing) in zip(groups, plans, strict=True)]
         first = written[0]
         first.more = written[1:]
         first.warnings = read.warnings + first.warnings
@@ -131,10 +136,11 @@ class Group:
     deck_name: str
     slug: str  # the pmquiz module its cards' GUIDs name, or "" for an Anki deck
     indexes: list[int] = field(default_factory=list)
+    full_title: str = ""  # the deck's whole path, when its last name is not enough
 
     @property
     def title(self) -> str:
-        return self.deck_name.split("::")[-1].strip()
+        return self.full_title or self.deck_name.split("::")[-1].strip()
 
     @property
     def phase(self) -> int | None:
@@ -153,28 +159,66 @@ def _modules(read: ReadNotes) -> list[Group]:
     return list(groups.values())
 
 
-def _write_module(source: Path, kind: str, group: Group, home_decks: Path,
-                  phase: int | None, read: ReadNotes,
-                  loaded: list[tuple[Path, Path]]) -> Imported:
-    """Write one module of a package: into the deck that module already has in this home
-    (the learner's own copy of a shipped deck, made only when something changed), or a new
-    deck under `imported/`."""
+def _tell_apart(groups: list[Group]) -> None:
+    """Anki decks of one package that end in the same name ("French::Words" and
+    "Spanish::Words") are titled by their whole path ("French / Words"): one module each,
+    never one written over the other."""
+    titles = [group.title for group in groups]
+    for group in groups:
+        if not group.slug and titles.count(group.title) > 1:
+            group.full_title = " / ".join(part.strip() for part in group.deck_name.split("::")
+                                          if part.strip())
+
+
+def _plan_module(source: Path, group: Group, home_decks: Path, phase: int | None,
+                 read: ReadNotes, loaded: list[tuple[Path, Path, str]], claimed: set[Path]
+                 ) -> tuple[Module, Path, Deck | None]:
+    """Where one module of a package goes, and the deck there now: the deck this home has
+    for that module (a pmquiz export's module, or a deck holding cards of this Anki deck:
+    the learner's own copy of a shipped deck is made only when something changed), else
+    a deck under `imported/` that no other import and no other module of this package
+    holds. `claimed` gathers this package's targets."""
     slug = group.slug or slugify(group.title or source.stem, 6)
+    ids = {read.cards[i].id for i in group.indexes}
     existing, target = None, None
-    for path, writes_to in loaded:
-        if _slug_of(path) == slug:  # the [module] table only; the whole deck for the match
-            existing, target = existing_deck(path), writes_to
-            break
+    for path, writes_to, its_slug in loaded:
+        if writes_to not in claimed and its_slug == slug:
+            deck = existing_deck(path)
+            if group.slug or (deck is not None and ids & {c.id for c in deck.cards}):
+                existing, target = deck, writes_to
+                break
     if target is None:
-        target = home_decks / "imported" / f"{slug}.toml"
+        folder = home_decks / "imported"
+        others = {its_slug for path, _, its_slug in loaded if path.parent != folder}
+        target, slug = _module_target(folder, slug, ids, claimed, others)
         existing = existing_deck(target)
-        slug = existing.module.slug if existing else _free_slug(target.parent, slug, target)
+        if existing:
+            slug = existing.module.slug
+    claimed.add(target)
     module = existing.module if existing else Module(
         slug=slug, title=group.title or source.stem,
         phase=phase if phase is not None else (group.phase or 0), source=source.name)
     if phase is not None:
         module = replace(module, phase=phase)
-    return _write(source, kind, read, group.indexes, module, target, existing)
+    return module, target, existing
+
+
+def _module_target(folder: Path, wanted: str, ids: set[str], claimed: set[Path],
+                   others: set[str]) -> tuple[Path, str]:
+    """The deck file in `folder` that already holds cards of this module (an earlier import
+    of it), else the first name whose slug no deck in the folder has, no other loaded
+    deck (`others`: a shipped module) has, and no other module of this import took."""
+    slug, n = wanted, 2
+    while True:
+        target = folder / f"{slug}.toml"
+        if target not in claimed:
+            existing = existing_deck(target) if target.exists() else None
+            if existing is None and slug not in others and \
+                    slug not in _slugs_in(folder, target):
+                return target, slug
+            if existing is not None and ids & {c.id for c in existing.cards}:
+                return target, slug
+        slug, n = f"{wanted}-{n}", n + 1
 
 
 def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module: Module,
