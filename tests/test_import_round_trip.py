@@ -5,9 +5,11 @@ items 2 and 5)."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -167,3 +169,82 @@ def test_an_anki_deck_named_like_a_shipped_module_leaves_that_module_alone(
         ("intro-pm-2", 2, 0), ("other", 1, 0)]
     assert modules(home)["intro-pm"] == shipped
     assert not list((home / "decks").rglob("intro-pm.toml"))  # no copy of the shipped deck
+
+
+def _three_decks(path: Path, notes: int = 400) -> Path:
+    """Three decks, large enough for the later modules to be written by a forked copy; the
+    last deck's first note names an image the package does not hold."""
+    import genanki
+
+    model = genanki.Model(1607392319, "Basic", fields=[{"name": "Front"}, {"name": "Back"}],
+                          templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                                      "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'}])
+    decks = [genanki.Deck(8000 + n, f"Course::Part {n}") for n in range(3)]
+    for n, deck in enumerate(decks):
+        for i in range(notes):
+            picture = '<img src="missing.png">' if n == 2 and i == 0 else ""
+            deck.add_note(genanki.Note(model=model, fields=[
+                f"Question {n}.{i}?{picture}", f"<b>answer</b> {n}.{i}"], guid=f"p{n}-{i}"))
+    genanki.Package(decks).write_to_file(str(path))
+    return path
+
+
+def _written(home: Path) -> dict[str, bytes]:
+    folder = home / "decks" / "imported"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_large_packages_later_modules_written_by_a_copy_equal_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The later modules of a large package are written by a forked copy: the files, the
+    report and the warnings (the missing image, named once) are those of one pass."""
+    from pmquiz.interop import importer
+    from pmquiz.side_work import _can_fork
+
+    if not _can_fork():
+        pytest.skip("forked copies run on Linux only")
+    package_file = _three_decks(tmp_path / "course.apkg")
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    split = run(tmp_path / "split", "import", str(package_file), "--json")
+    assert len(forks) == 2  # the package's later notes, then its later modules
+    monkeypatch.setattr(importer, "SIDE_CARDS", 10**9)
+    whole = run(tmp_path / "whole", "import", str(package_file), "--json")
+    assert len(forks) == 3  # the notes only
+    assert _written(tmp_path / "split") == _written(tmp_path / "whole")
+    assert split.replace("split", "whole") == whole
+    assert json.loads(split)["warnings"].count(
+        f'{package_file}: media "missing.png" is not in the package; the card names it only'
+    ) == 1
+
+
+def test_modules_a_failed_copy_did_not_write_are_written_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy that fails (here: at its first deck) leaves its modules to this process,
+    which writes them all, with the warnings said once."""
+    from pmquiz.interop import importer
+    from pmquiz.side_work import _can_fork
+
+    if not _can_fork():
+        pytest.skip("forked copies run on Linux only")
+    package_file = _three_decks(tmp_path / "course.apkg")
+    parent = os.getpid()
+    real_write = importer._write
+
+    def failing_in_the_copy(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            raise OSError("the copy fails")
+        return real_write(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importer, "_write", failing_in_the_copy)
+    out = json.loads(run(tmp_path / "home", "import", str(package_file), "--json"))
+    assert [(m["module"], m["added"]) for m in out["modules"]] == [
+        ("part-0", 400), ("part-1", 400), ("part-2", 400)]
+    assert sum("missing.png" in w for w in out["warnings"]) == 1
+    assert modules(tmp_path / "home")["part-2"] == (0, 400)

@@ -1,8 +1,9 @@
 """Work done by a forked copy of this process while this one goes on: how `optimize` uses
 the second core (it scores the current parameters while fsrs-rs fits new ones, a call that
 holds the GIL, so a thread would wait), and how `progress import` reads and checks its
-lines while this process stores them. Where fork is not safe (not Linux, other threads
-running) or the copy fails, the work is done here when its result is asked for."""
+lines while this process stores them, and how an import writes a large package's later
+modules. Where fork is not safe (not Linux, other threads running) or the copy fails, the
+work is done here when its result is asked for."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ T = TypeVar("T")
 
 
 def started(work: Callable[[], T]) -> Callable[[], T]:
-    """Start `work` (no side effects, a picklable result) in a forked copy; returns what
-    gives its result, computed here instead if the copy could not give it."""
+    """Start `work` (a picklable result; no side effects, or only ones that doing the work
+    again here repeats exactly, such as writing the same files whole) in a forked copy;
+    returns what gives its result, computed here instead if the copy could not give it."""
     if not _can_fork():
         return work
     try:

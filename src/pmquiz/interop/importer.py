@@ -76,8 +76,7 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         claimed: set[Path] = set()
         plans = [_plan_module(source, group, home_decks, phase, read, decks, claimed)
                  for group in groups]
-        written = [_write(source, kind, read, group.indexes, module, target, existing)
-                   for group, (module, target, existing) in zip(groups, plans, strict=True)]
+        written = _write_modules(source, kind, read, list(zip(groups, plans, strict=True)))
         first = written[0]
         first.more = written[1:]
         first.warnings = read.warnings + first.warnings
@@ -157,6 +156,38 @@ def _modules(read: ReadNotes) -> list[Group]:
         group.indexes.append(index)
         group.slug = group.slug or module
     return list(groups.values())
+
+
+SIDE_CARDS = 1_000  # cards from which a package's later modules are written by a copy
+
+
+def _write_modules(source: Path, kind: str, read: ReadNotes,
+                   jobs: list[tuple[Group, tuple[Module, Path, Deck | None]]]) -> list[Imported]:
+    """Write each planned module. A large package's later modules are written by a forked
+    copy meanwhile (`side_work`; each module has its own deck, origins and media files, so
+    the two never write the same file, and a copy that fails has its modules written here
+    again, which gives the same files or the same error)."""
+    def write(part: list[tuple[Group, tuple[Module, Path, Deck | None]]]
+              ) -> tuple[list[Imported], list[Warning_]]:
+        mine = replace(read, warnings=[])  # what these modules add, told back
+        return [_write(source, kind, mine, group.indexes, *plan) for group, plan in part], \
+            mine.warnings
+
+    sizes = [len(group.indexes) for group, _ in jobs]
+    split = len(jobs)
+    if sum(sizes) >= SIDE_CARDS and len(jobs) > 1:
+        # the split whose larger side is smallest; on a tie, the copy has less to send back
+        split = min(range(1, len(jobs)),
+                    key=lambda k: (max(sum(sizes[:k]), sum(sizes[k:])), -k))
+    later: Callable[[], tuple[list[Imported], list[Warning_]]] = lambda: ([], [])  # noqa: E731
+    if split < len(jobs):
+        from pmquiz.side_work import started
+
+        later = started(lambda: write(jobs[split:]))
+    first, said = write(jobs[:split])
+    rest, said_later = later()
+    read.warnings.extend(said + said_later)
+    return first + rest
 
 
 def _tell_apart(groups: list[Group]) -> None:

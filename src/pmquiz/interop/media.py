@@ -148,7 +148,7 @@ class _Writes:
     disk, and the disk takes several flushes together (the Japanese package's 347 files:
     0.16 s one at a time, 0.06 s eight at a time). At most WINDOW bytes wait in memory; a
     name given twice is written in order; the first error is raised once every started
-    write has ended."""
+    write has ended (writes not started yet are dropped: the import stops there)."""
 
     THREADS = 8
     WINDOW = 32 * 1024 * 1024
