@@ -201,8 +201,9 @@ def import_command(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(
         exists=True, dir_okay=False, readable=True,
-        help="A file to import: an Anki package or text export, Markdown cards (Q/A, Obsidian "
-             "SR, quizzes), hashcards, mkdocs-quiz, org-drill or Logseq.")],
+        help="A file to import: an Anki package or text export, a CrowdAnki deck.json, "
+             "Markdown cards (Q/A, Obsidian SR, quizzes), hashcards, mkdocs-quiz, org-drill "
+             "or Logseq.")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Deck file to write (default: your decks folder, "
                                "imported/<name>.toml). An existing deck keeps its ids.")] = None,
@@ -218,8 +219,8 @@ def import_command(
                       "repeatable).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Turn flashcards kept elsewhere (Anki, Markdown, Obsidian, hashcards, mkdocs-quiz,
-    org-drill, Logseq) into a pmquiz deck you can study and edit."""
+    """Turn flashcards kept elsewhere (Anki, CrowdAnki, Markdown, Obsidian, hashcards,
+    mkdocs-quiz, org-drill, Logseq) into a pmquiz deck you can study and edit."""
     from pmquiz.interop.importer import import_file
 
     home_decks = paths.user_decks_dir(options(ctx).home)

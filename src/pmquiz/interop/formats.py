@@ -44,6 +44,8 @@ class Format:
 APKG = Format("apkg", "an Anki package", "apkg", "read_package", (".apkg", ".colpkg"))
 # Text formats, most specific first: a file is tried as each one whose marks it holds.
 TEXT_FORMATS = (
+    Format("crowdanki", "a CrowdAnki deck (deck.json)", "crowdanki", "read_crowdanki",
+           (".json",), "looks_like"),
     Format("org-drill", "org-drill items", "org_drill", "read_org_drill", (".org",),
            "looks_like"),
     Format("mkdocs-quiz", "mkdocs-quiz <quiz> blocks", "mkdocs_quiz", "read_mkdocs_quiz",

@@ -68,7 +68,8 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
     wanted = slugify(title or source.stem, 6)
     read, kind = _read(source, wanted, progress, options)
     # a package's Anki decks become modules, unless one file or one module title is asked for
-    groups = _modules(read) if target is None and title is None and kind == "apkg" else []
+    groups = _modules(read) if target is None and title is None and \
+        kind in ("apkg", "crowdanki") else []
     if len(groups) > 1 or any(group.slug for group in groups):
         decks = [(path, writes_to, _slug_of(path)) for path, writes_to in
                  (loaded() if loaded else [])]
@@ -262,8 +263,8 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
     uniqued = _unique(taken, slug)
     origin_of = {card.id: origin for card, origin in zip(uniqued, origins, strict=True)}
     renamed = {old.id: new.id for old, new in zip(taken, uniqued, strict=True)}
-    if kind == "apkg":
-        uniqued = _with_media(source, uniqued, target.parent, slug, read.warnings)
+    if kind in ("apkg", "crowdanki"):
+        uniqued = _with_media(source, kind, uniqued, target.parent, slug, read.warnings)
     cards = uniqued
     if existing is not None:
         own = {read.cards[i].id for i in indexes if i < len(read.modules) and read.modules[i]}
@@ -378,15 +379,20 @@ def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card]
     return kept, warnings
 
 
-def _with_media(source: Path, cards: list[Card], base: Path, slug: str,
+def _with_media(source: Path, kind: str, cards: list[Card], base: Path, slug: str,
                 warnings: list[Warning_]) -> list[Card]:
-    """Save the images and sounds the cards use into `media/<slug>/` beside the deck, and
-    point the cards' `[image: NAME]` at them."""
-    from pmquiz.interop.media import referenced, save_media, with_paths
+    """Save the images and sounds the cards use into `media/<slug>/` beside the deck (from
+    the package, or from the `media/` folder beside a CrowdAnki deck), and point the cards'
+    `[image: NAME]` at them."""
+    from pmquiz.interop.media import referenced, save_folder_media, save_media, with_paths
 
     names = referenced([t for c in cards for t in (c.prompt, c.answer, c.explain,
                                                    *c.options, *c.items)])
-    saved, skipped = save_media(source, names, base / "media" / slug)
+    if kind == "crowdanki":
+        saved, skipped = save_folder_media(source.parent / "media", names,
+                                           base / "media" / slug)
+    else:
+        saved, skipped = save_media(source, names, base / "media" / slug)
     warnings.extend(skipped)
     if not saved:
         return cards

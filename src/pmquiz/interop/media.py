@@ -103,6 +103,7 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
     what was skipped (missing, too large, unsafe name)."""
     saved: dict[str, Path] = {}
     warnings: list[Warning_] = []
+    missing: list[str] = []
     if not wanted:
         return saved, warnings
     try:
@@ -124,8 +125,7 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
             member = members.get(name)
             clean = safe_name(name)
             if member is None or not clean:
-                warnings.append(Warning_(0, f'media "{name}" is not in the package; the card '
-                                            "names it only"))
+                missing.append(name)
                 continue
             try:
                 data = mapped.member(archive, member, compressed)
@@ -140,7 +140,62 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
             target = folder / clean
             writes.add(target, data)
             saved[name] = target
-    return saved, warnings
+    return saved, _missing(missing, "the package") + warnings
+
+
+def save_folder_media(source: Path, wanted: set[str], folder: Path
+                      ) -> tuple[dict[str, Path], list[Warning_]]:
+    """`save_media` for media kept as files (a CrowdAnki export's `media/` folder): each
+    name is looked up as a plain file name in `source`, never outside it."""
+    saved: dict[str, Path] = {}
+    warnings: list[Warning_] = []
+    missing: list[str] = []
+    if not wanted:
+        return saved, warnings
+    total = 0
+    sweep_stale_temporaries(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from pmquiz.errors import WriteError
+
+        raise WriteError(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
+                         "changed") from None
+    with _Writes() as writes:
+        for name in sorted(wanted):
+            clean = safe_name(name)
+            file = source / clean
+            try:
+                size = file.stat().st_size if clean and file.is_file() else -1
+                if size < 0:
+                    raise FileNotFoundError
+                if size > MAX_MEDIA_FILE:
+                    raise ValueError(f"larger than {MAX_MEDIA_FILE // (1024 * 1024)} MB")
+                if total + size > MAX_MEDIA_TOTAL:
+                    raise ValueError(f"the import already saved "
+                                     f"{MAX_MEDIA_TOTAL // (1024 * 1024)} MB")
+                data = file.read_bytes()
+            except ValueError as exc:
+                warnings.append(Warning_(0, f'media "{name}" skipped: {exc}'))
+                continue
+            except OSError:
+                missing.append(name)
+                continue
+            total += len(data)
+            writes.add(folder / clean, data)
+            saved[name] = folder / clean
+    return saved, _missing(missing, str(source)) + warnings
+
+
+def _missing(names: list[str], where: str) -> list[Warning_]:
+    """A warning for each media file the cards name that `where` lacks; past three, one
+    warning that counts them (a CrowdAnki deck shared without its images lacks hundreds)."""
+    if len(names) <= 3:
+        return [Warning_(0, f'media "{name}" is not in {where}; the card names it only')
+                for name in names]
+    return [Warning_(0, f"{len(names)} media files the cards name are not in {where} ("
+                     + ", ".join(f'"{name}"' for name in names[:3]) + ", …); the cards name "
+                     "them only")]
 
 
 class _Writes:
