@@ -248,3 +248,29 @@ def test_modules_a_failed_copy_did_not_write_are_written_here(
         ("part-0", 400), ("part-1", 400), ("part-2", 400)]
     assert sum("missing.png" in w for w in out["warnings"]) == 1
     assert modules(tmp_path / "home")["part-2"] == (0, 400)
+
+
+def test_the_origins_file_is_the_sorted_json_of_each_cards_origin(tmp_path: Path) -> None:
+    """A note's fields are encoded once, while notes are read; the sidecar still reads, line
+    for line, as `json.dumps(origin, sort_keys=True)` in ASCII."""
+    import genanki
+
+    model = genanki.Model(1607392331, "Basic (and reversed card)",
+                          fields=[{"name": "Front"}, {"name": "Back"}],
+                          templates=[{"name": "Card 1", "qfmt": "{{Front}}",
+                                      "afmt": '{{FrontSide}}<hr id="answer">{{Back}}'},
+                                     {"name": "Card 2", "qfmt": "{{Back}}",
+                                      "afmt": '{{FrontSide}}<hr id="answer">{{Front}}'}])
+    deck = genanki.Deck(9001, "Wörter")
+    deck.add_note(genanki.Note(model=model, fields=["<b>犬</b> \"inu\"", "dog\\cat &amp; ü"],
+                               guid="g-1"))
+    package_file = tmp_path / "words.apkg"
+    genanki.Package([deck]).write_to_file(str(package_file))
+    run(tmp_path / "home", "import", str(package_file))
+    text = (tmp_path / "home" / "decks" / "imported" / "words.anki.json").read_text(
+        encoding="ascii")
+    cards = json.loads(text)["cards"]
+    assert len(cards) == 2
+    for key, origin in cards.items():
+        assert f"{json.dumps(key)}: {json.dumps(origin, sort_keys=True)}" in text
+        assert origin["fields"] == ["<b>犬</b> \"inu\"", "dog\\cat &amp; ü"]
