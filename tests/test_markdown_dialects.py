@@ -94,7 +94,7 @@ def test_an_import_with_no_card_says_why(home: Path, tmp_path: Path) -> None:
     assert result.exit_code != 0
     out = " ".join(result.output.split())
     assert "no cards found; tried as Markdown flashcards (Q/A, quiz blocks, Obsidian SR) " \
-        "(pmquiz reads an Anki package, org-drill items," in out
+        "(pmquiz reads an Anki package, a CrowdAnki deck (deck.json), org-drill items," in out
     assert f"{path}:3: text outside any card ignored: Just prose about products." in out
     assert f"{path}:5: an answer without a question ignored" in out
     assert f"{path}:7: a code block outside any card ignored" in out
