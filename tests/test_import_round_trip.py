@@ -290,3 +290,18 @@ def test_a_card_placed_in_its_module_equals_the_dataclass_replace() -> None:
     assert card.deck == "x" and card.line == 7  # the card it came from is unchanged
     assert not hasattr(Card, "__post_init__")  # nothing a construction would check
     assert {f.name for f in fields(Card)} == set(placed.__dict__)
+
+
+def test_a_package_file_named_like_a_shipped_module_takes_a_slug_of_its_own(
+        tmp_path: Path) -> None:
+    """A one-deck package saved as `intro-pm.apkg` once took the shipped module's slug, and
+    the home no longer loaded (two modules with one slug)."""
+    home = tmp_path / "home"
+    shipped = modules(home)["intro-pm"]
+    package_file = _anki_package(tmp_path / "intro-pm.apkg", {"My notes": ["vision"]})
+    out = json.loads(run(home, "import", str(package_file), "--json"))
+    assert out["module"] == "intro-pm-2"
+    assert any('module slug "intro-pm" is taken' in w for w in out["warnings"])
+    assert modules(home)["intro-pm"] == shipped and modules(home)["intro-pm-2"] == (0, 1)
+    again = json.loads(run(home, "import", str(package_file), "--json"))
+    assert again["module"] == "intro-pm-2" and again["added"] == 0

@@ -91,17 +91,22 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
         first.warnings = read.warnings + first.warnings
         return first
     notes: list[Warning_] = []
+    free = wanted
     if target is None:
         # Another file's import may already use this name: the same file again updates
         # it; a different file gets a free name, never merged into the other's cards.
-        target, slug = _free_target(home_decks / "imported", wanted, source.name,
-                                    {c.id for c in read.cards})
-        if slug != wanted:
-            notes.append(Warning_(0, f'module slug "{wanted}" is taken by another import in '
-                                  f'{target.parent}; this one is "{slug}" (pass -o to '
-                                  "choose the file)"))
+        folder = home_decks / "imported"
+        others = {_slug_of(path) for path, _ in (loaded() if loaded else [])
+                  if path.parent != folder}
+        target, free = _free_target(folder, wanted, source.name, {c.id for c in read.cards},
+                                    others)
+        if free != wanted:
+            where = "a deck this home loads" if wanted in others else \
+                f"another import in {target.parent}"
+            notes.append(Warning_(0, f'module slug "{wanted}" is taken by {where}; this one '
+                                  f'is "{free}" (pass -o to choose the file)'))
     existing = existing_deck(target)
-    slug = existing.module.slug if existing else _free_slug(target.parent, wanted, target)
+    slug = existing.module.slug if existing else _free_slug(target.parent, free, target)
     module_title = title or (existing.module.title if existing else "") or \
         (read.decks[-1].split("::")[-1].strip() if read.decks else "") or source.stem
     module = Module(slug=slug, title=module_title,
@@ -443,16 +448,17 @@ def _free_slug(folder: Path, wanted: str, target: Path) -> str:
     return slug
 
 
-def _free_target(folder: Path, wanted: str, source_name: str,
-                 ids: set[str]) -> tuple[Path, str]:
+def _free_target(folder: Path, wanted: str, source_name: str, ids: set[str],
+                 others: set[str]) -> tuple[Path, str]:
     """The file and slug for an import into the default folder: the file this source made
     before (same file name and a card id in common: a newer export of the same deck), else
-    the first name no other import holds."""
+    the first name no other import holds and no other loaded deck (`others`: a shipped
+    module) has as its slug."""
     slug, n = wanted, 2
     while True:
         target = folder / f"{slug}.toml"
         existing = existing_deck(target) if target.exists() else None
-        if existing is None and slug not in _slugs_in(folder, target):
+        if existing is None and slug not in others and slug not in _slugs_in(folder, target):
             return target, slug
         if existing is not None and existing.module.source == source_name and \
                 ids & {c.id for c in existing.cards}:
