@@ -10,6 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pmquiz.cli import app
@@ -305,3 +307,22 @@ def test_a_package_file_named_like_a_shipped_module_takes_a_slug_of_its_own(
     assert modules(home)["intro-pm"] == shipped and modules(home)["intro-pm-2"] == (0, 1)
     again = json.loads(run(home, "import", str(package_file), "--json"))
     assert again["module"] == "intro-pm-2" and again["added"] == 0
+
+
+# texts a placeholder could be mistaken in: quotes, backslashes, NUL, the placeholder's text
+TRICKY = st.lists(st.sampled_from([*'ab"\\:, \x00{}', '"fields": "\\u0000"', "\u00fc",
+                                   "\u72ac"]), max_size=12).map("".join)
+
+
+@given(st.fixed_dictionaries({
+    "prompt": TRICKY, "answer": TRICKY, "explain": TRICKY,
+    "fields": st.lists(TRICKY, max_size=4), "mod": st.integers(0, 2**40),
+    "prompt_field": st.none() | st.integers(0, 9)}))
+@example({"prompt": "x", "answer": "\x00", "explain": '"fields": "\\u0000"',
+          "fields": ["a"], "mod": 1, "prompt_field": None})
+def test_an_origin_with_its_fields_encoded_ahead_reads_as_one_sorted_dump(
+        origin: dict[str, object]) -> None:
+    from pmquiz.interop.anki_notes import Encoded, _object
+
+    ahead = {**origin, "fields": Encoded(json.dumps(origin["fields"]))}
+    assert _object(ahead) == json.dumps(origin, sort_keys=True)

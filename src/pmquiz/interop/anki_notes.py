@@ -54,12 +54,21 @@ class Encoded(str):
     copy), not once for each of its cards on the way to the file."""
 
 
+PLACEHOLDER = "\x00"  # stands for an `Encoded` value while the rest is encoded
+
+
 def _object(value: dict[str, object]) -> str:
-    """`json.dumps(value, sort_keys=True)`, with `Encoded` values as they are."""
-    return "{" + ", ".join(
-        f"{json.dumps(key)}: "
-        + (item if isinstance(item, Encoded) else json.dumps(item, sort_keys=True))
-        for key, item in sorted(value.items())) + "}"
+    """`json.dumps(value, sort_keys=True)` for a flat object, with its `Encoded` values as
+    they are: one C-encoded dump with a placeholder for each, then the placeholder, found
+    after its key (a quote that is not escaped only ever delimits a string), replaced."""
+    encoded = {key: item for key, item in value.items() if isinstance(item, Encoded)}
+    if not encoded:
+        return json.dumps(value, sort_keys=True)
+    text = json.dumps({key: PLACEHOLDER if key in encoded else item
+                       for key, item in value.items()}, sort_keys=True)
+    for key, item in encoded.items():
+        text = text.replace(f'{json.dumps(key)}: "\\u0000"', f"{json.dumps(key)}: {item}", 1)
+    return text
 
 
 MAX_SIDECAR_BYTES = 64 * 1024 * 1024
