@@ -137,3 +137,25 @@ def test_what_is_not_a_crowdanki_deck_is_refused_with_its_reason(
     assert "tried as a CrowdAnki deck (deck.json)" in result.output
     assert reason in result.output
     assert not (tmp_path / "home" / "decks" / "imported").exists()
+
+
+def test_ultimate_geography_goes_back_to_anki_as_its_319_notes(tmp_path: Path) -> None:
+    """Exported again, the 1,095 cards go back as the notes they came from (their GUIDs,
+    note type and fields): Anki makes the same 1,095 cards of them."""
+    pytest.importorskip("anki")
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    home = tmp_path / "home"
+    assert runner.invoke(app, ["--home", str(home), "import", str(GEOGRAPHY)]).exit_code == 0
+    package = tmp_path / "back.apkg"
+    done = runner.invoke(app, ["--home", str(home), "export", "anki", "-o", str(package)])
+    assert done.exit_code == 0, done.output
+    col = Collection(str(tmp_path / "collection.anki2"))
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package),
+                                                     options=ImportAnkiPackageOptions()))
+    deck = next(d for d in col.decks.all_names_and_ids() if d.name.endswith("Geography"))
+    assert len(col.find_notes(f"did:{deck.id}")) == 319
+    assert len(col.find_cards(f"did:{deck.id}")) == 1095
+    finland = col.get_note(col.find_notes('"Country:Finland"')[0])
+    assert finland.guid == "k}A9]O:0xw" and finland["Capital"] == "Helsinki"
+    col.close()
