@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.deck import write_atomic
-from pmquiz.interop.html import to_markdown
+from pmquiz.interop.html import known_markdown, to_markdown
 from pmquiz.interop.records import PMQUIZ_GUID
 from pmquiz.interop.templates import NoteType
 from pmquiz.model import Card
@@ -210,16 +210,29 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
         "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
         "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
     # a field's words, whole when it is short, else its first ones (a long field is read
-    # whole only when its first words are a card's)
-    heads = [_words(_head(f)) for f in fields]
-    whole = {i: heads[i] for i, f in enumerate(fields) if len(f) <= HEAD}
+    # whole only when its first words are a card's); made only for a field whose Markdown
+    # was not made lately (a field a template shows alone was: its card's text is it)
+    heads: dict[int, str] = {}
+    whole: dict[int, str] = {}
 
     def field_of(text: str) -> int | None:
-        """The field the card's text is: only fields with the card's words are converted."""
+        """The first field whose Markdown is the card's text: a field converted lately is
+        compared as it is; of the others, only fields with the card's words are converted."""
         if not text:
             return None
-        wanted = _words(text)
+        wanted: str | None = None
         for index, field in enumerate(fields):
+            known = known_markdown(field)
+            if known is not None:
+                if known == text:
+                    return index
+                continue
+            if wanted is None:
+                wanted = _words(text)
+            if index not in heads:
+                heads[index] = _words(_head(field))
+                if len(field) <= HEAD:
+                    whole[index] = heads[index]
             short = min(len(wanted), len(heads[index]), 40)
             if wanted[:short] != heads[index][:short]:
                 continue

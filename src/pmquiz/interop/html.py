@@ -146,17 +146,28 @@ def _media_label(kind: str, name: str, media: dict[str, str] | None) -> str:
     return f"[{kind}: {name}]" + (f" ({saved})" if saved else "")
 
 
-@lru_cache(maxsize=4096)
-def _cached_markdown(fragment: str) -> str:
-    return _to_markdown(fragment, None)
+MARKDOWN_CACHE = 4096  # field texts whose Markdown is kept, the oldest dropped first
+_markdown: dict[str, str] = {}
 
 
 def to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
-    """See `_to_markdown`; without media names the result is cached by field text (fields
-    up to 64 KB: the cache never holds more than a few hundred MB)."""
-    if media is None and len(fragment) <= 65536:
-        return _cached_markdown(fragment)
-    return _to_markdown(fragment, media)
+    """See `_to_markdown`; without media names the result is kept by field text (fields up
+    to 64 KB, the last `MARKDOWN_CACHE` of them: never more than a few hundred MB)."""
+    if media is not None or len(fragment) > 65536:
+        return _to_markdown(fragment, media)
+    found = _markdown.get(fragment)
+    if found is None:
+        found = _to_markdown(fragment, None)
+        if len(_markdown) >= MARKDOWN_CACHE:
+            del _markdown[next(iter(_markdown))]
+        _markdown[fragment] = found
+    return found
+
+
+def known_markdown(fragment: str) -> str | None:
+    """`to_markdown(fragment)` if it was made lately, else None (nothing is converted): a
+    note's origin asks whether a card's text is one of its fields this way first."""
+    return _markdown.get(fragment)
 
 
 def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
