@@ -200,11 +200,14 @@ def test_a_large_packages_later_modules_written_by_a_copy_equal_one_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The later modules of a large package are written by a forked copy: the files, the
     report and the warnings (the missing image, named once) are those of one pass."""
-    from pmquiz.interop import importer
-    from pmquiz.side_work import _can_fork
+    import sys
 
-    if not _can_fork():
+    from pmquiz import side_work
+    from pmquiz.interop import importer
+
+    if sys.platform != "linux":
         pytest.skip("forked copies run on Linux only")
+    monkeypatch.setattr(side_work.threading, "active_count", lambda: 1)  # other tests' threads
     package_file = _three_decks(tmp_path / "course.apkg")
     forks: list[int] = []
     real_fork = os.fork
@@ -230,11 +233,14 @@ def test_modules_a_failed_copy_did_not_write_are_written_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy that fails (here: at its first deck) leaves its modules to this process,
     which writes them all, with the warnings said once."""
-    from pmquiz.interop import importer
-    from pmquiz.side_work import _can_fork
+    import sys
 
-    if not _can_fork():
+    from pmquiz import side_work
+    from pmquiz.interop import importer
+
+    if sys.platform != "linux":
         pytest.skip("forked copies run on Linux only")
+    monkeypatch.setattr(side_work.threading, "active_count", lambda: 1)  # other tests' threads
     package_file = _three_decks(tmp_path / "course.apkg")
     parent = os.getpid()
     real_write = importer._write
