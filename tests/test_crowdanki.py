@@ -159,3 +159,39 @@ def test_ultimate_geography_goes_back_to_anki_as_its_319_notes(tmp_path: Path) -
     finland = col.get_note(col.find_notes('"Country:Finland"')[0])
     assert finland.guid == "k}A9]O:0xw" and finland["Capital"] == "Helsinki"
     col.close()
+
+
+def test_a_hostile_crowdanki_file_is_read_as_far_as_it_makes_sense(tmp_path: Path) -> None:
+    """Values of the wrong type, notes with no note type and subdecks nested past reason
+    are warnings with the note's place in the file; the rest imports."""
+    deep: dict[str, Any] = {"__type__": "Deck", "name": 5, "note_models": {"not": "a list"},
+                            "notes": [{"fields": [1, 2]},
+                                      {"fields": ["Question?", "Answer"], "tags": "x",
+                                       "guid": 7, "note_model_uuid": None}],
+                            "children": []}
+    here = deep
+    for depth in range(60):
+        child = {"__type__": "Deck", "name": f"level {depth}", "children": [],
+                 "notes": [{"fields": [f"Deep {depth}?", "yes"], "guid": f"d{depth}"}]}
+        here["children"].append(child)
+        here = child
+    source = tmp_path / "deck.json"
+    source.write_text(json.dumps(deep), encoding="utf-8")
+    result = runner.invoke(app, ["--home", str(tmp_path / "home"), "import", str(source),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    warnings = "\n".join(report["warnings"])
+    assert 'note 1 of "5": its fields are not a list of texts; skipped' in warnings
+    assert 'note 2 of "5": its note type "" is not in the file' in warnings
+    assert "subdecks nested deeper than 50" in warnings
+    assert sum(m["cards"] for m in report["modules"]) == 1 + 50  # levels 0 to 49: depth 50
+
+
+def test_json_nested_too_deep_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    source = tmp_path / "deck.json"
+    source.write_text('{"__type__": "Deck", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+                      encoding="utf-8")
+    result = runner.invoke(app, ["--home", str(tmp_path / "home"), "import", str(source)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "JSON nested too deeply" in result.output

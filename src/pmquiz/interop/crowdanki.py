@@ -48,7 +48,7 @@ def read_crowdanki(path: Path, deck_slug: str, text: str) -> ReadNotes:
     decks: dict[int, str] = {}
     notes: list[tuple[Any, ...]] = []
     note_deck: dict[int, int] = {}
-    _walk(data, "", 0, models, ids, decks, notes, note_deck, result.warnings)
+    _walk(data, "", 0, models, ids, decks, notes, note_deck, result.warnings, [0])
     if not notes:
         result.warnings.append(Warning_(0, "the deck holds no notes"))
         return result
@@ -59,7 +59,7 @@ def read_crowdanki(path: Path, deck_slug: str, text: str) -> ReadNotes:
 
 def _walk(deck: dict[str, Any], parent: str, depth: int, models: dict[int, NoteType],
           ids: dict[str, int], decks: dict[int, str], notes: list[tuple[Any, ...]],
-          note_deck: dict[int, int], warnings: list[Warning_]) -> None:
+          note_deck: dict[int, int], warnings: list[Warning_], seen: list[int]) -> None:
     """Read one deck's note types and notes, then its subdecks'. A subdeck's name is its
     own (CrowdAnki) or already its whole path (other tools)."""
     if depth > MAX_DEPTH:
@@ -76,7 +76,8 @@ def _walk(deck: dict[str, Any], parent: str, depth: int, models: dict[int, NoteT
             ids.setdefault(uuid, _stable_id(uuid))
             models[ids[uuid]] = _note_type(model)
     for note in _list(deck.get("notes")):
-        number = len(notes) + 1
+        seen[0] += 1
+        number = seen[0]  # its place in the file, skipped notes counted, as warnings name it
         fields = note.get("fields") if isinstance(note, dict) else None
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
             warnings.append(Warning_(0, f'note {number} of "{name}": its fields are not a '
@@ -96,7 +97,8 @@ def _walk(deck: dict[str, Any], parent: str, depth: int, models: dict[int, NoteT
         note_deck[number] = deck_id
     for child in _list(deck.get("children")):
         if isinstance(child, dict):
-            _walk(child, name, depth + 1, models, ids, decks, notes, note_deck, warnings)
+            _walk(child, name, depth + 1, models, ids, decks, notes, note_deck, warnings,
+                  seen)
 
 
 def _note_type(model: dict[str, Any]) -> NoteType:
