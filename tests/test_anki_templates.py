@@ -567,3 +567,30 @@ def test_a_media_file_that_cannot_be_written_stops_the_import_before_the_deck(
     assert result.exit_code == 0, result.output
     assert (own / "media" / "art" / "hello.mp3").read_bytes() == b"ID3 not really a sound"
     assert "(media/art/hello.mp3)" in (own / "art.toml").read_text(encoding="utf-8")
+
+
+def test_a_media_file_whose_compressed_stream_is_broken_is_skipped_by_name(
+        tmp_path: Path) -> None:
+    """A deflated media file whose stream cannot be inflated (not only a bad checksum) is
+    named as damaged; the files beside it are saved."""
+    import json
+    import zipfile
+
+    from pmquiz.interop.media import save_media
+
+    package = tmp_path / "broken.apkg"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("media", json.dumps({"0": "bad.png", "1": "good.png"}))
+        out.writestr("0", b"picture " * 500)
+        out.writestr("1", b"fine " * 500)
+    raw = bytearray(package.read_bytes())
+    with zipfile.ZipFile(package) as archive:
+        info = archive.getinfo("0")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start] = 0xFF  # a block type deflate does not have
+    package.write_bytes(bytes(raw))
+    saved, warnings = save_media(package, {"bad.png", "good.png"}, tmp_path / "out")
+    assert list(saved) == ["good.png"]
+    assert (tmp_path / "out" / "good.png").read_bytes() == b"fine " * 500
+    assert [w.message.split(" (")[0] for w in warnings] == [
+        'media "bad.png" skipped: damaged in the package']

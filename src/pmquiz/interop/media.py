@@ -341,12 +341,16 @@ class _Mapped:
             return None
         data: bytes
         if info.compress_type == 0:
-            data = view[begin:end]
-            if len(data) > MAX_MEDIA_FILE:
+            if info.compress_size > MAX_MEDIA_FILE:  # said before a byte is copied
                 raise ValueError(f"larger than {MAX_MEDIA_FILE // (1024 * 1024)} MB")
+            data = view[begin:end]
         else:
             inflate = zlib.decompressobj(-15)
-            data = inflate.decompress(view[begin:end], MAX_MEDIA_FILE + 1)
+            try:
+                with memoryview(view) as whole:
+                    data = inflate.decompress(whole[begin:end], MAX_MEDIA_FILE + 1)
+            except zlib.error:
+                return None  # a damaged stream: zipfile reads it and says so
             if len(data) > MAX_MEDIA_FILE:
                 raise ValueError(f"larger than {MAX_MEDIA_FILE // (1024 * 1024)} MB")
             if not inflate.eof:
