@@ -111,14 +111,7 @@ def save_media(package: Path, wanted: set[str], folder: Path) -> tuple[dict[str,
     except (zipfile.BadZipFile, OSError, ValueError):
         return saved, warnings  # a bare collection carries no media
     total = 0
-    sweep_stale_temporaries(folder)  # once: not a folder scan per file
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        from pmquiz.errors import WriteError
-
-        raise WriteError(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
-                         "changed") from None
+    _prepare(folder)
     with archive, _Mapped(package) as mapped, _Writes() as writes:
         members, compressed = _index(archive)
         for name in sorted(wanted):
@@ -153,14 +146,7 @@ def save_folder_media(source: Path, wanted: set[str], folder: Path
     if not wanted:
         return saved, warnings
     total = 0
-    sweep_stale_temporaries(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        from pmquiz.errors import WriteError
-
-        raise WriteError(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
-                         "changed") from None
+    _prepare(folder)
     with _Writes() as writes:
         for name in sorted(wanted):
             clean = safe_name(name)
@@ -185,6 +171,19 @@ def save_folder_media(source: Path, wanted: set[str], folder: Path
             writes.add(folder / clean, data)
             saved[name] = folder / clean
     return saved, _missing(missing, str(source)) + warnings
+
+
+def _prepare(folder: Path) -> None:
+    """The media folder, made if need be, with what killed writes left in it swept once (not
+    a folder scan per file); a folder that cannot be made is a `WriteError`."""
+    sweep_stale_temporaries(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from pmquiz.errors import WriteError
+
+        raise WriteError(f"cannot write {folder}: {exc.strerror or exc}; nothing was "
+                         "changed") from None
 
 
 def _missing(names: list[str], where: str) -> list[Warning_]:
