@@ -40,6 +40,8 @@ class ModelMissing(PmquizError):
 class Embedder:
     """Turns statements into unit-length-ready vectors (rows of a numpy array)."""
 
+    name = "wordllama-l2-supercat-256"  # part of every cached vector's key
+
     def __init__(self, folder: Path | None = None):
         import numpy as np
         from safetensors.numpy import load_file
