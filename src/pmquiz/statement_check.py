@@ -366,10 +366,15 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
         ev = unit_rows(raw_evidence)
         named = np.array(labels)
         scores = {}
+        own = np.arange(len(labels)) >= len(got.texts)  # the learner's labels come last
         for c in got.categories:
             direction = ev[named == c].sum(axis=0)
             size = float(np.linalg.norm(direction))
             scores[c] = float(direction @ said) / size if size else -1.0
+            # A label is the learner's word on one statement: a close paraphrase of it
+            # follows it, not the average of the course's many.
+            if (own & (named == c)).any():
+                scores[c] = max(scores[c], float(plain[own & (named == c)].max()))
     else:
         sims = unit_rows(raw_evidence - got.centre) @ unit_rows(raw_statement - got.centre)[0]
         scores = {c: float(max((sims[i] for i, lab in enumerate(labels) if lab == c),
