@@ -251,3 +251,110 @@ def test_a_check_works_when_the_cache_cannot_be_written(
     again = runner.invoke(app, ["classify", "--json", "Tracks the budget"])
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout) == json.loads(first.stdout)
+
+
+SENTENCE_MODEL = pytest.mark.skipif(
+    not __import__("pmquiz.sentence_model").sentence_model.installed(),
+    reason="the sentence model has no build here")
+
+
+def _count_embeds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from pmquiz import sentence_model
+
+    embedded: list[int] = []
+    model = type(sentence_model.encoder())
+    real = model.embed
+
+    def counting(self: object, texts: list[str]):  # type: ignore[no-untyped-def]
+        embedded.append(len(texts))
+        return real(self, texts)
+
+    monkeypatch.setattr(model, "embed", counting)
+    return embedded
+
+
+@SENTENCE_MODEL
+def test_a_first_check_on_the_shipped_decks_embeds_only_the_statement(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped seed holds every comparison's evidence and the everyday sentences: a new
+    home's first check embeds the statement alone. This fails after a shipped deck is
+    edited until `python bench/sentence_seed.py` is run again."""
+    import numpy as np
+
+    from pmquiz import sentence_model, sentence_seed
+    from pmquiz.statement_check import vector_key
+
+    embedded = _count_embeds(monkeypatch)
+    sentence_model.encoder()._memo.clear()  # as in a new process
+    out = runner.invoke(app, ["classify", "--json", "Decides which market to enter next"])
+    assert out.exit_code == 0, out.output
+    assert embedded == [1]
+    # The seed's vectors are the model's own, not stale ones from another model or text.
+    texts = ["Owns the vision and strategy — defines the “why” and “what”.",
+             "Glaciers carve valleys as they move."]
+    seeded = sentence_seed.lookup([vector_key(sentence_model.NAME, t) for t in texts])
+    assert len(seeded) == 2
+    fresh = sentence_model.SentenceModel().embed(texts)
+    for text, row in zip(texts, fresh, strict=True):
+        assert np.allclose(seeded[vector_key(sentence_model.NAME, text)], row, atol=1e-5)
+
+
+@SENTENCE_MODEL
+def test_a_large_set_embeds_a_sample_and_reports_progress(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A comparison of 60 statements embeds at most EVIDENCE_PER_CATEGORY a category (20
+    here, 200 in use), with a progress report after each step; a statement on a card left
+    out of the sample is still "on a card"; a terminal shows the bar."""
+    from pmquiz import statement_check
+    from pmquiz.statement_check import check_statement
+    from pmquiz.store import Scope, Store
+
+    from helpers import spawn
+
+    monkeypatch.setattr(statement_check, "EVIDENCE_PER_CATEGORY", 20)
+    monkeypatch.setattr(statement_check, "EMBED_STEP", 8)
+    EVIDENCE_PER_CATEGORY = 20
+
+    decks = own_decks_only(home)
+    write_deck(decks, "big", "".join(
+        f'[[cards]]\nid = "s{i}"\nkind = "classify"\ncategories = "pp"\n'
+        f'prompt = "Statement number {i} about {"budgets" if i % 2 else "vision"}"\n'
+        f'answer = "{"Project management" if i % 2 else "Product management"}"\n\n'
+        for i in range(60)),
+        extra='[sets]\npp = ["Product management", "Project management"]\n')
+    assert runner.invoke(app, ["due"]).exit_code == 0  # the deck is read
+    embedded = _count_embeds(monkeypatch)
+    reports: list[tuple[int, int]] = []
+    store = Store.open(home / "pmquiz.db")
+    try:
+        check = check_statement(store, Scope(), "Keeps the budget of the work",
+                                progress=lambda done, total: reports.append((done, total)))
+        from pmquiz.everyday import EVERYDAY
+
+        # the sample of each category, then the everyday sentences, each in its steps
+        assert sum(embedded) <= 2 * EVIDENCE_PER_CATEGORY + len(EVERYDAY) + 1
+        assert reports and reports[0][0] < reports[0][1]
+        assert (2 * EVIDENCE_PER_CATEGORY, 2 * EVIDENCE_PER_CATEGORY) in reports
+        assert check.category_set == "Product management/Project management"
+        from pmquiz import sentence_model
+        from pmquiz.statement_check import _set_evidence
+
+        name = "Product management/Project management"
+        got = _set_evidence(store, sentence_model.encoder(), Scope(), name, {"big"})
+        sampled = {m[1] for m in got.members}
+        assert len(sampled) == 2 * EVIDENCE_PER_CATEGORY < len(got.everyone) == 60
+        assert "Statement number 5 about budgets" not in sampled
+        left_out = check_statement(store, Scope(), "Statement number 5 about budgets")
+        assert left_out.confidence == "on a card"
+    finally:
+        store.close()
+    import sqlite3
+
+    import pexpect
+
+    with sqlite3.connect(home / "pmquiz.db") as conn:  # embedded again, as the first time
+        conn.execute("DELETE FROM cache")
+    child = spawn(home, "classify", "Keeps the budget of the work", PMQUIZ_BAR_AFTER="0")
+    child.expect("Reading the comparison's cards for their meaning")
+    child.expect(pexpect.EOF)
+    child.close()

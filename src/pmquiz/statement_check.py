@@ -6,9 +6,11 @@ learner's labels; no verdict for a statement unrelated to the set or without a c
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from pmquiz import sentence_seed
 from pmquiz.grading import (
     STOPWORDS,
     content_words,
@@ -163,22 +165,42 @@ def section_evidence(store: Store, texts: list[tuple[int, str, str, str, str]],
     return found
 
 
-def vectors(store: Store, model: Any, texts: list[str]) -> np.ndarray:
+def vector_key(model: str, text: str) -> str:
+    """A text's vector's key in the cache (and in the shipped seed)."""
+    return hashlib.sha1(f"{model}\n{text}".encode()).hexdigest()
+
+
+EMBED_STEP = 32  # texts embedded between two progress reports (and cache writes)
+
+
+def vectors(store: Store, model: Any, texts: list[str],
+            progress: Callable[[int, int], None] | None = None) -> np.ndarray:
     """The sentence vector of each text, from the database's cache where it has one; the
-    others are embedded and kept for the next check."""
+    others are embedded (reported to `progress` as they go) and kept for the next check."""
     import numpy as np
 
-    keys = [hashlib.sha1(f"{model.name}\n{t}".encode()).hexdigest() for t in texts]
+    keys = [vector_key(model.name, t) for t in texts]
     cached = store.cache.get(keys)
     rows = np.zeros((len(texts), model.dim), dtype=np.float32)
     missing = [i for i, key in enumerate(keys) if key not in cached]
     for i, key in enumerate(keys):
         if key in cached:
             rows[i] = np.frombuffer(cached[key], dtype=np.float32)
-    if missing:
-        made = model.embed([texts[i] for i in missing])
-        rows[missing] = made
-        store.cache.put({keys[i]: made[j].tobytes() for j, i in enumerate(missing)})
+    if missing and getattr(model, "name", "") == sentence_seed.MODEL:
+        seeded = sentence_seed.lookup([keys[i] for i in missing])
+        for i in missing:
+            if keys[i] in seeded:
+                rows[i] = seeded[keys[i]]
+        if seeded:
+            store.cache.put({keys[i]: rows[i].tobytes() for i in missing if keys[i] in seeded})
+            missing = [i for i in missing if keys[i] not in seeded]
+    for start in range(0, len(missing), EMBED_STEP):
+        step = missing[start:start + EMBED_STEP]
+        made = model.embed([texts[i] for i in step])
+        rows[step] = made
+        store.cache.put({keys[i]: made[j].tobytes() for j, i in enumerate(step)})
+        if progress is not None:
+            progress(start + len(step), len(missing))
     return rows
 
 
@@ -231,15 +253,35 @@ class SetEvidence:
     under their hashes (the learner's labels are added per check)."""
 
     categories: tuple[str, ...]
-    members: list[tuple[int, str, str]]  # (row, statement, category)
+    members: list[tuple[int, str, str]]  # (row, statement, category), the ones embedded
+    everyone: list[tuple[int, str, str]]  # every card statement, for "on a card"
     texts: list[str]
     labels: list[str]
     matrix: np.ndarray
     centre: np.ndarray
 
 
-def _set_evidence(store: Store, model: Any, scope: Scope, name: str,
-                  decks: set[str]) -> SetEvidence:
+T = TypeVar("T", tuple[str, str], tuple[int, str, str])
+
+# The average rule's evidence per category: an average over more changes little, and a set
+# of 10,000 statements would take minutes to embed at 20-70 ms each on this machine.
+EVIDENCE_PER_CATEGORY = 200
+
+
+def _sample(evidence: list[T], categories: tuple[str, ...]) -> list[T]:
+    """At most EVIDENCE_PER_CATEGORY pieces of each category (an item's last field), spread
+    evenly over the course order, the set's order kept."""
+    keep: set[int] = set()
+    for category in categories:
+        where = [i for i, e in enumerate(evidence) if e[-1] == category]
+        step = max(1.0, len(where) / EVIDENCE_PER_CATEGORY)
+        keep.update(where[int(k * step)] for k in range(min(len(where),
+                                                             EVIDENCE_PER_CATEGORY)))
+    return [e for i, e in enumerate(evidence) if i in keep]
+
+
+def _set_evidence(store: Store, model: Any, scope: Scope, name: str, decks: set[str],
+                  progress: Callable[[int, int], None] | None = None) -> SetEvidence:
     import json
 
     import numpy as np
@@ -254,27 +296,33 @@ def _set_evidence(store: Store, model: Any, scope: Scope, name: str,
     if len(parts) == 3:
         data = json.loads(parts[f"{key}/set"])
         return SetEvidence(tuple(data["categories"]), [tuple(m) for m in data["members"]],
-                           data["texts"], data["labels"],
+                           [tuple(m) for m in data["everyone"]], data["texts"], data["labels"],
                            np.frombuffer(parts[f"{key}/matrix"], dtype=np.float32).reshape(
                                len(data["texts"]), model.dim),
                            np.frombuffer(parts[f"{key}/centre"], dtype=np.float32))
     rows = store.queue.statement_rows(scope, name)
     categories = tuple(json.loads(rows[0][5]))
     texts = store.queue.deck_texts(decks)
-    evidence = [(row_text(r[3]), r[4]) for r in rows] + \
-        section_evidence(store, texts, categories)
+    members = [(r[0], r[3], r[4]) for r in rows]
+    everyone = members
+    sections = section_evidence(store, texts, categories)
+    if RULES[model.name].average:  # cards first, as the nearest cards are looked up there
+        members = _sample(members, categories)
+        sections = _sample(sections, categories)
+    evidence = [(row_text(m[1]), m[2]) for m in members] + sections
     # The centre of the modules' prompts only matters to the nearest-piece rule; the
     # average rule would embed every prompt of the modules for nothing.
     centre = np.zeros(model.dim, dtype=np.float32) if RULES[model.name].average else \
         model.embed([row_text(t[4] or "") for t in texts]).mean(axis=0)
-    found = SetEvidence(categories, [(r[0], r[3], r[4]) for r in rows],
-                        [t for t, _ in evidence], [c for _, c in evidence],
-                        vectors(store, model, [t for t, _ in evidence]), centre)
+    found = SetEvidence(categories, members, everyone, [t for t, _ in evidence],
+                        [c for _, c in evidence],
+                        vectors(store, model, [t for t, _ in evidence], progress), centre)
     if key:
         store.cache.drop_prefix(f"set:{which}:")
         store.cache.put({
             f"{key}/set": json.dumps({"categories": found.categories,
-                                      "members": found.members, "texts": found.texts,
+                                      "members": found.members,
+                                      "everyone": found.everyone, "texts": found.texts,
                                       "labels": found.labels}).encode(),
             f"{key}/matrix": found.matrix.astype(np.float32).tobytes(),
             f"{key}/centre": found.centre.astype(np.float32).tobytes()})
@@ -282,7 +330,8 @@ def _set_evidence(store: Store, model: Any, scope: Scope, name: str,
 
 
 def check_statement(store: Store, scope: Scope, statement: str,
-                    category_set: str | None = None, nearest: int = 3) -> Check:
+                    category_set: str | None = None, nearest: int = 3,
+                    progress: Callable[[int, int], None] | None = None) -> Check:
     """Which category of a set a statement belongs to, judged by meaning against the set's
     cards and their course sections; no verdict without a clear margin or for a statement
     unrelated to the set. Without `category_set`, the set the statement is most about.
@@ -305,10 +354,10 @@ def check_statement(store: Store, scope: Scope, statement: str,
     model = sentence_model.encoder()
     rule = RULES[model.name]
     everyday = _everyday(store, model) if rule.average else None
-    evidence = {name: _set_evidence(store, model, scope, name, decks)
+    evidence = {name: _set_evidence(store, model, scope, name, decks, progress)
                 for name, decks in sets.items()}
     # A statement that is (nearly) a card's own is that card's category, for certain.
-    found = _on_a_card(statement, [m for e in evidence.values() for m in e.members])
+    found = _on_a_card(statement, [m for e in evidence.values() for m in e.everyone])
     if found is not None:
         stored = store.queue.stored_card(found[0])
         card = stored.card

@@ -9,6 +9,7 @@ from pmquiz.commands.base import (
     JsonOpt,
     ModuleOpt,
     PhaseOpt,
+    SlowProgress,
     app,
     console,
     interactive,
@@ -81,7 +82,13 @@ def classify(
             say(console(stderr=True), f"Label {number} kept: “{statement}” is {label} "
                                       "(pmquiz classify --labels lists them).")
         if statement is not None:
-            check = check_statement(ws.store, scope, statement, chosen_set)
+            # A set's evidence is embedded once (then cached): seconds for a large one.
+            reading = SlowProgress("Reading the comparison's cards for their meaning")
+            try:
+                check = check_statement(ws.store, scope, statement, chosen_set,
+                                        progress=reading)
+            finally:
+                reading.stop()
             if as_json:
                 print_json(check.to_dict())
             else:
