@@ -147,7 +147,7 @@ def show_check(console: Console, check: Check) -> None:
             text.append_text(literal(f"  (your label for “{check.labelled}”)"))
         else:
             others = [c for c in check.scores if c != check.category]
-            text.append_text(literal(f"  ({check.confidence}: margin {check.margin:.2f} over "
+            text.append_text(literal(f"  ({check.confidence}: margin {check.margin:.3f} over "
                                      f"{', '.join(others)})"))
         console.print(text)
     elif check.reason == "unrelated":
@@ -155,7 +155,7 @@ def show_check(console: Console, check: Check) -> None:
                               f"“{check.category_set}”.", "bold yellow"))
     else:
         console.print(literal("No verdict: the statement fits both categories about equally "
-                              f"(margin {check.margin:.2f}); check the course text.",
+                              f"(margin {check.margin:.3f}); check the course text.",
                               "bold yellow"))
     for other in check.others:
         verdict = other.category or ("unrelated" if other.reason == "unrelated" else
