@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from check_eval import evaluate
+from pmquiz import sentence_model
 from pmquiz.cli import app
 
 from helpers import own_decks_only, write_deck
@@ -253,9 +256,8 @@ def test_a_check_works_when_the_cache_cannot_be_written(
     assert json.loads(again.stdout) == json.loads(first.stdout)
 
 
-SENTENCE_MODEL = pytest.mark.skipif(
-    not __import__("pmquiz.sentence_model").sentence_model.installed(),
-    reason="the sentence model has no build here")
+SENTENCE_MODEL = pytest.mark.skipif(not sentence_model.installed(),
+                                    reason="the sentence model has no build here")
 
 
 def _count_embeds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -384,3 +386,33 @@ def test_a_processor_without_avx2_uses_the_word_vectors(
     out = runner.invoke(app, ["classify", "--json", "Sets the product vision"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.stdout)["category"] == "Product management"
+
+
+def test_a_statement_in_another_encoding_is_checked_and_labelled(home: Path) -> None:
+    """A command line in Latin-1 gives Python lone surrogates: the check and the label take
+    the text as UTF-8 can carry it (a replacement character), never a traceback."""
+    code = ("import sys\n"
+            "from pmquiz.entry import main\n"
+            "sys.argv = ['pmquiz', 'classify', '--json'] + sys.argv[1:]\n"
+            "main()\n")
+    env = dict(os.environ, PMQUIZ_HOME=str(home))
+    pm = "Product management/Project management"
+    for args in ([b"Keeps the budget on \xe9 track"],
+                 [b"--set", pm.encode(), b"--is", b"Project management",
+                  b"Keeps the \xe9 budget"]):
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                                env=env, timeout=60, check=False)
+        assert result.returncode == 0, result.stderr.decode()
+        assert b"Traceback" not in result.stderr
+    listed = json.loads(runner.invoke(app, ["classify", "--labels", "--json"]).stdout)
+    assert [x["statement"] for x in listed["labels"]] == ["Keeps the \ufffd budget"]
+
+
+@given(st.text())
+def test_any_text_reaches_the_engine_as_utf8(text: str) -> None:
+    from pmquiz.sentence_model import as_utf8
+
+    carried = as_utf8(text)
+    carried.encode("utf-8")  # never raises
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        assert carried == text  # valid text is untouched

@@ -52,8 +52,8 @@ class SentenceModel:
         import numpy as np
 
         rows = np.zeros((len(texts), self.dim), dtype=np.float32)
-        wanted = [t for t in dict.fromkeys(t[:MAX_CHARS] for t in texts)
-                  if t.strip() and t not in self._memo]
+        texts = [as_utf8(t[:MAX_CHARS]) for t in texts]
+        wanted = [t for t in dict.fromkeys(texts) if t.strip() and t not in self._memo]
         if wanted:
             made = np.asarray(self._model.query(wanted), dtype=np.float32).reshape(
                 len(wanted), self.dim)
@@ -61,10 +61,20 @@ class SentenceModel:
                 self._memo.clear()
             self._memo.update(zip(wanted, made, strict=True))
         for i, text in enumerate(texts):
-            vector = self._memo.get(text[:MAX_CHARS])
+            vector = self._memo.get(text)
             if vector is not None:
                 rows[i] = vector
         return rows
+
+
+def as_utf8(text: str) -> str:
+    """The text as UTF-8 can carry it: a command-line argument in another encoding arrives
+    with lone surrogates (its bytes, escaped), which the engine's UTF-8 encoding would
+    refuse: each such byte becomes U+FFFD, as a UTF-8 reader shows it."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def installed() -> bool:

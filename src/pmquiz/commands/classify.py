@@ -54,9 +54,12 @@ def classify(
         set_names,
     )
     from pmquiz.recorder import Recorder
+    from pmquiz.sentence_model import as_utf8
     from pmquiz.statement_check import check_statement
     from pmquiz.workspace import make_clock
 
+    if statement is not None:  # typed in another encoding: stored and shown as UTF-8
+        statement = as_utf8(statement)
     with workspace(ctx) as ws:
         clock = make_clock()
         out = console(stderr=as_json)
