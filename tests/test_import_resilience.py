@@ -8,6 +8,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from pmquiz.cli import app
@@ -187,6 +189,64 @@ def test_hidden_elements_are_cut_whole_and_nothing_else() -> None:
     assert without_hidden('x<p style="DISPLAY : none">gone</p><br>y') == "x<br>y"
     # an element never closed hides the rest, as a browser would
     assert without_hidden('x<div class="a">gone', hide) == "x"
+
+
+
+def _walk_every_tag(fragment: str, classes: frozenset[str]) -> str:
+    """The former `without_hidden`, which walked every tag: the oracle for the one that
+    skips to the styled ones."""
+    from pmquiz.interop.html import ANY_TAG, EMPTY_ELEMENTS, HIDING, attributes_of
+
+    if "<" not in fragment or ("style" not in fragment and
+                               not (classes and "class" in fragment)):
+        return fragment
+    out: list[str] = []
+    kept_from = 0
+    hidden: str | None = None
+    depth = 0
+    for match in ANY_TAG.finditer(fragment):
+        closing, name, attributes = match.group(1) == "/", match.group(2).lower(), \
+            match.group(3)
+        if hidden is not None:
+            if name == hidden and not attributes.rstrip().endswith("/"):
+                depth += -1 if closing else 1
+                if depth == 0:
+                    hidden, kept_from = None, match.end()
+            continue
+        if closing or name in EMPTY_ELEMENTS:
+            continue
+        styled = "style" in attributes and HIDING.search(attributes) is not None
+        if not styled and not (classes and "class" in attributes
+                               and any(name in attributes for name in classes)):
+            continue
+        found = attributes_of(attributes)
+        if HIDING.search(found.get("style", "")) or \
+                (classes and classes & set(found.get("class", "").split())):
+            out.append(fragment[kept_from:match.start()])
+            hidden, depth = name, 1
+    if hidden is None:
+        out.append(fragment[kept_from:])
+    return "".join(out)
+
+
+PIECES = ["a", " ", "<", ">", "/", "<div>", "</div>", "</DIV >", "<div/>", "<div />",
+          '<div style="display:none">', "<DIV STYLE='Display : None'>",
+          '<span class="off">', "</span>", "<span>", '<p style="visibility:hidden">', "</p>",
+          '<div class="off x">', '<div class="offx">', "<br>", '<br style="display:none">',
+          '<img style="display:none">', '<xstyle="display:none">', "<divx>", "</divx>",
+          '<div-a class="off">', "</div-a>", "<div-a>", '<i class=off>', "</i>",
+          '<b style="color:red">', "</b>", "<my-tag style=display:none>", "</my-tag>",
+          "<div\nstyle='display:none'>", "<\u0130 class=off>", "</i\u0307>", "<İ>", "</İ>"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30),
+       st.frozensets(st.sampled_from(["off", "x", "a", "İ"])))
+def test_hiding_skips_to_styled_tags_and_cuts_what_walking_every_tag_cut(
+        pieces: list[str], classes: frozenset[str]) -> None:
+    from pmquiz.interop.html import without_hidden
+
+    fragment = "".join(pieces)
+    assert without_hidden(fragment, classes) == _walk_every_tag(fragment, classes)
 
 
 VOCABULARY = json.dumps({"5": {

@@ -195,42 +195,54 @@ ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>")
 EMPTY_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
+# An opening tag whose attributes mention a style or a class: the only tags that can hide
+# an element (the name is possessive, so "<xstyle=…>" is no tag "x" with a style).
+STYLED = re.compile(r"<([a-zA-Z][\w-]*+)([^<>]*?(?:style|class)[^<>]*)>")
+
+
 def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
     """The fragment without the elements a card never shows: an inline `display:none` or
     `visibility:hidden` style, or a class the note type's CSS hides (a MathJax preamble of
-    `\\def`s, a `{{FrontSide}}` kept for Anki's layout only). Linear: one pass over the
-    tags."""
+    `\\def`s, a `{{FrontSide}}` kept for Anki's layout only). Linear: the regex skips to the
+    tags with a style or a class, and a hidden element's own tags are walked to its end."""
     if "<" not in fragment or ("style" not in fragment and
                                not (classes and "class" in fragment)):
         return fragment  # nothing can hide anything
     out: list[str] = []
     kept_from = 0
-    hidden: str | None = None  # the tag name of the hidden element being skipped
-    depth = 0
-    for match in ANY_TAG.finditer(fragment):
-        closing, name, attributes = match.group(1) == "/", match.group(2).lower(), \
-            match.group(3)
-        if hidden is not None:
-            if name == hidden and not attributes.rstrip().endswith("/"):
-                depth += -1 if closing else 1
-                if depth == 0:
-                    hidden, kept_from = None, match.end()
+    position = 0
+    while (match := STYLED.search(fragment, position)) is not None:
+        name, attributes = match.group(1).lower(), match.group(2)
+        position = match.end()
+        if name in EMPTY_ELEMENTS or not _hides(attributes, classes):
             continue
-        if closing or name in EMPTY_ELEMENTS:
-            continue
-        # most tags carry neither a hiding style nor a class: no attributes parsed for them
-        styled = "style" in attributes and HIDING.search(attributes) is not None
-        if not styled and not (classes and "class" in attributes
-                               and any(name in attributes for name in classes)):
-            continue
-        found = attributes_of(attributes)
-        if HIDING.search(found.get("style", "")) or \
-                (classes and classes & set(found.get("class", "").split())):
-            out.append(fragment[kept_from:match.start()])
-            hidden, depth = name, 1
-    if hidden is None:
-        out.append(fragment[kept_from:])
+        out.append(fragment[kept_from:match.start()])
+        kept_from = position = _element_end(fragment, name, position)
+    out.append(fragment[kept_from:])
     return "".join(out)
+
+
+def _hides(attributes: str, classes: frozenset[str]) -> bool:
+    # most tags carry neither a hiding style nor a hidden class: no attributes parsed for them
+    styled = "style" in attributes and HIDING.search(attributes) is not None
+    if not styled and not (classes and "class" in attributes
+                           and any(name in attributes for name in classes)):
+        return False
+    found = attributes_of(attributes)
+    return HIDING.search(found.get("style", "")) is not None or \
+        bool(classes and classes & set(found.get("class", "").split()))
+
+
+def _element_end(fragment: str, name: str, start: int) -> int:
+    """Where the element of tag `name` opened just before `start` ends (after its closing
+    tag, nested ones of the same name counted), or the fragment's end if it never closes."""
+    depth = 1
+    for match in ANY_TAG.finditer(fragment, start):
+        if match.group(2).lower() == name and not match.group(3).rstrip().endswith("/"):
+            depth += -1 if match.group(1) == "/" else 1
+            if depth == 0:
+                return match.end()
+    return len(fragment)
 
 
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
