@@ -416,3 +416,26 @@ def test_any_text_reaches_the_engine_as_utf8(text: str) -> None:
     carried.encode("utf-8")  # never raises
     if not any("\ud800" <= c <= "\udfff" for c in text):
         assert carried == text  # valid text is untouched
+
+
+def test_a_set_cached_by_the_earlier_version_is_made_again(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word vectors' cached sets keep their keys across the upgrade, but the earlier
+    version stored no "everyone" list: such an entry is made again, never a KeyError."""
+    import sqlite3
+
+    monkeypatch.setenv("PMQUIZ_SENTENCE_MODEL", "wordllama")
+    first = runner.invoke(app, ["classify", "--json", "Sets the product vision"])
+    assert first.exit_code == 0, first.output
+    with sqlite3.connect(home / "pmquiz.db") as conn:
+        cached = conn.execute("SELECT key, value FROM cache WHERE key LIKE 'set:%/set'")\
+            .fetchall()
+        assert len(cached) == 3  # the shipped decks' three comparisons
+        for key, value in cached:
+            old = json.loads(value)
+            del old["everyone"]
+            conn.execute("UPDATE cache SET value = ? WHERE key = ?",
+                         (json.dumps(old).encode(), key))
+    again = runner.invoke(app, ["classify", "--json", "Sets the product vision"])
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout) == json.loads(first.stdout)

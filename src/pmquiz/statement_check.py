@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-
 @dataclass(frozen=True)
 class Match:
     """A classify card close to a statement."""
@@ -186,7 +185,7 @@ def vectors(store: Store, model: Any, texts: list[str],
     for i, key in enumerate(keys):
         if key in cached:
             rows[i] = np.frombuffer(cached[key], dtype=np.float32)
-    if missing and getattr(model, "name", "") == sentence_seed.MODEL:
+    if missing and model.name == sentence_seed.MODEL:
         seeded = sentence_seed.lookup([keys[i] for i in missing])
         for i in missing:
             if keys[i] in seeded:
@@ -293,8 +292,8 @@ def _set_evidence(store: Store, model: Any, scope: Scope, name: str, decks: set[
         f"{slug} {files[slug]}" for slug in sorted(decks)).encode()).hexdigest() \
         if set(files) == decks else ""
     parts = store.cache.get([f"{key}/set", f"{key}/matrix", f"{key}/centre"]) if key else {}
-    if len(parts) == 3:
-        data = json.loads(parts[f"{key}/set"])
+    data = json.loads(parts[f"{key}/set"]) if len(parts) == 3 else {}
+    if "everyone" in data:  # (a set cached by an earlier version has no "everyone": remade)
         return SetEvidence(tuple(data["categories"]), [tuple(m) for m in data["members"]],
                            [tuple(m) for m in data["everyone"]], data["texts"], data["labels"],
                            np.frombuffer(parts[f"{key}/matrix"], dtype=np.float32).reshape(
