@@ -189,17 +189,7 @@ def test_a_sets_evidence_is_cached_and_follows_its_deck_files(
     """The first check embeds the set's statements and keeps them; the next embeds only the
     statement checked; a changed deck file is read again, so a check never answers from a
     statement that is gone."""
-    from pmquiz import sentence_model
-
-    embedded: list[int] = []
-    model = type(sentence_model.encoder())
-    real = model.embed
-
-    def counting(self: object, texts: list[str]):  # type: ignore[no-untyped-def]
-        embedded.append(len(texts))
-        return real(self, texts)
-
-    monkeypatch.setattr(model, "embed", counting)
+    embedded = _count_embeds(monkeypatch)
     decks = own_decks_only(home)
     statements = [("Owns the product vision and strategy.", "Product management"),
                   ("Focuses on customer needs and long-term value.", "Product management"),
