@@ -114,6 +114,81 @@ def test_obsidian_reads_only_tagged_notes_and_never_splits_math_or_code(
     assert other.exit_code != 0 and "no #cards tag" in other.output
 
 
+def _vault(root: Path, settings: dict[str, object] | str) -> Path:
+    """A vault folder with the Spaced Repetition plugin's data.json, as the plugin writes
+    it (its settings under "settings", beside its own bookkeeping)."""
+    plugin = root / ".obsidian" / "plugins" / "obsidian-spaced-repetition"
+    plugin.mkdir(parents=True)
+    (plugin / "data.json").write_text(
+        settings if isinstance(settings, str) else json.dumps(
+            {"settings": {"flashcardTags": ["#flashcards"], "singleLineCardSeparator": "::",
+                          "singleLineReversedCardSeparator": ":::",
+                          "multilineCardSeparator": "?", "multilineReversedCardSeparator":
+                          "??", "convertHighlightsToClozes": True, **settings},
+             "buryDate": "", "buryList": [], "historyDeck": None}, indent=2),
+        encoding="utf-8")
+    return root
+
+
+def test_a_note_in_a_vault_is_read_with_the_vaults_own_plugin_settings(
+        tmp_path: Path) -> None:
+    """The plugin reads its tags and separators from the vault's data.json: a note two
+    folders down uses them, the command line overrides them one by one, and a note outside
+    any vault keeps the plugin's defaults."""
+    vault = _vault(tmp_path / "vault", {"flashcardTags": ["#flashcards", "#food-de", ""],
+                                        "singleLineCardSeparator": "=>",
+                                        "multilineCardSeparator": "%%"})
+    notes = vault / "de" / "example"
+    notes.mkdir(parents=True)
+    note = ("Essen #food-de\n\nBrot => bread\nKäse :: only a colon pair here\n\n"
+            "Wie heißt das Frühstück?\n%%\nDas Frühstück\n")
+    report, cards = run_import(notes, "food.md", note)
+    assert report["format"] == "obsidian-sr"
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("Brot", "bread"), ("Wie heißt das Frühstück?", "Das Frühstück")]
+    assert any("Käse :: only a colon pair here" in w for w in report["warnings"])
+    # --separator replaces the vault's inline separator only; its tag still marks the note
+    _report, cards = run_import(notes, "food2.md", note, "--separator", "::")
+    assert [(c.prompt, c.answer) for c in cards][:2] == [
+        ("Käse", "only a colon pair here"), ("Wie heißt das Frühstück?", "Das Frühstück")]
+    # outside the vault the same note has no #flashcards tag: nothing is a card
+    outside = tmp_path / "loose"
+    outside.mkdir()
+    (outside / "food.md").write_text(note, encoding="utf-8")
+    result = runner.invoke(app, ["import", str(outside / "food.md"), "-o",
+                                 str(outside / "out.toml")])
+    assert result.exit_code != 0 and "no #flashcards tag" in result.output
+
+
+def test_a_vault_whose_plugin_settings_cannot_be_read_says_so_and_uses_the_defaults(
+        tmp_path: Path) -> None:
+    vault = _vault(tmp_path / "vault", '{"settings": {"singleLineCardSeparator": "=>"')
+    report, cards = run_import(vault, "n.md", "#flashcards\nPLG::Product-led growth\n")
+    assert [(c.prompt, c.answer) for c in cards] == [("PLG", "Product-led growth")]
+    assert any("obsidian-spaced-repetition/data.json: not read (" in w and
+               "the plugin's defaults are used" in w for w in report["warnings"])
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+    | st.sampled_from(["::", "#flashcards", "", "#"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["settings", "flashcardTags", "singleLineCardSeparator",
+                         "multilineCardSeparator", "other"]), inner, max_size=4),
+    max_leaves=12)
+
+
+@given(JSON_VALUES)
+def test_any_plugin_data_gives_settings_of_the_right_types(raw: object) -> None:
+    from pmquiz.interop.obsidian_sr import SpacedRepetition, _plugin_settings
+
+    found = _plugin_settings(raw)
+    config = SpacedRepetition(**found)  # type: ignore[arg-type]
+    assert all(isinstance(getattr(config, k), str) and getattr(config, k)
+               for k in ("inline", "inline_reversed", "multiline", "multiline_reversed"))
+    assert config.tags and all(isinstance(t, str) and t for t in config.tags)
+
+
 FORMAT_LINES = st.sampled_from([
     "Q: What is a roadmap?", "A: A statement of intent.", "C: The [vision] comes first.",
     "---", "", "<quiz>", "</quiz>", "- [x] right", "- [ ] wrong", "#### Q1. Which?",

@@ -300,12 +300,10 @@ def _suspend_imported(ctx: typer.Context, parts: list["Imported"]) -> tuple[int,
     return len(here), len(wanted) - len(here)
 
 
-def _spaced_repetition(separators: list[str], tags: list[str]) -> object:
-    """Obsidian Spaced Repetition settings from `--separator` and `--tag`."""
-    from dataclasses import replace
-
+def _spaced_repetition(separators: list[str], tags: list[str]) -> dict[str, object]:
+    """The Obsidian Spaced Repetition settings `--separator` and `--tag` set (over the
+    vault's own and the plugin's defaults)."""
     from pmquiz.errors import ImportFormatError
-    from pmquiz.interop.obsidian_sr import SpacedRepetition
 
     names = {"inline": "inline", "inline-reversed": "inline_reversed",
              "multiline": "multiline", "multiline-reversed": "multiline_reversed"}
@@ -323,7 +321,7 @@ def _spaced_repetition(separators: list[str], tags: list[str]) -> object:
         raise ImportFormatError("--separator needs some text to split on")
     if tags:
         given["tags"] = tuple(t.lstrip("#") for t in tags)
-    return replace(SpacedRepetition(), **given)  # type: ignore[arg-type]
+    return given
 
 
 @progress_app.command("export")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
@@ -36,6 +37,7 @@ from pmquiz.interop.obsidian_sr import (
     SR_HIGHLIGHT,
     SR_KEYS,
     SpacedRepetition,
+    vault_settings,
 )
 from pmquiz.interop.records import Parts, ReadNotes, cloze_ids, gap_prompts, id_for
 from pmquiz.model import Card, Kind
@@ -379,9 +381,10 @@ def _structured(line: str) -> bool:
 
 
 def read_qa(path: Path, deck_slug: str, text: str | None = None,
-            sr: SpacedRepetition | None = None) -> ReadNotes:
+            sr: dict[str, object] | None = None) -> ReadNotes:
     """Parse a Markdown flashcard file into basic, choice and cloze cards. `sr` holds the
-    Obsidian Spaced Repetition settings given on the command line (defaults otherwise)."""
+    Obsidian Spaced Repetition settings given on the command line, over those of the vault
+    the file is in (see `obsidian_sr`)."""
     if text is None:
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -392,7 +395,11 @@ def read_qa(path: Path, deck_slug: str, text: str | None = None,
     title, settings = _front_matter(lines)
     if title:
         result.decks.append(title)  # the module's title, unless --module gives one
-    config = replace(sr or SpacedRepetition(), **settings)  # type: ignore[arg-type]
+    vault = vault_settings(path)
+    if vault.problem:
+        result.warnings.append(Warning_(0, f"{vault.source}: {vault.problem}"))
+    layered: dict[str, Any] = {**vault.settings, **(sr or {}), **settings}
+    config = replace(SpacedRepetition(), **layered)
     tagged = config.tagged(text)
     Reader(deck_slug, result, config if tagged else None).read(lines)
     result.cards = [_tidy(card) for card in result.cards]

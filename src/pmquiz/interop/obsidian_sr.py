@@ -1,11 +1,14 @@
 """The Obsidian Spaced Repetition plugin's settings for one Markdown file: which tags mark a
-note for it and which separators split its cards (defaults, `--separator`/`--tag`, or the
-file's front matter keys)."""
+note for it and which separators split its cards. Each layer overrides the one before: the
+plugin's defaults, the vault's own plugin settings (`.obsidian/plugins/
+obsidian-spaced-repetition/data.json` above the note), `--separator`/`--tag`, then the
+file's front matter keys."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 CODE_SPAN = re.compile(r"`[^`\n]+`|\$[^$\n]+\$")  # code and inline math: never separators
 SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
@@ -45,3 +48,65 @@ class SpacedRepetition:
                        key=lambda pair: -len(pair[0]))
         return [(re.compile(rf"^(?P<q>.+?)\s*{re.escape(sep)}\s*(?P<a>.+)$"), both)
                 for sep, both in pairs if sep]
+
+
+# Where the plugin keeps its settings in a vault, and the ones that decide what is a card.
+PLUGIN_DATA = Path(".obsidian") / "plugins" / "obsidian-spaced-repetition" / "data.json"
+PLUGIN_KEYS = {"singleLineCardSeparator": "inline",
+               "singleLineReversedCardSeparator": "inline_reversed",
+               "multilineCardSeparator": "multiline",
+               "multilineReversedCardSeparator": "multiline_reversed"}
+VAULT_DEPTH = 30  # folders walked up from a note to find its vault
+PLUGIN_DATA_LIMIT = 4 << 20  # bytes: the settings file also keeps review data, never this big
+
+
+@dataclass(frozen=True)
+class VaultSettings:
+    """The plugin settings of the vault a note is in: the fields they set (`settings`),
+    the file they came from, and why it could not be read, if it could not."""
+
+    settings: dict[str, object]
+    source: Path | None = None
+    problem: str = ""
+
+
+def vault_settings(note: Path) -> VaultSettings:
+    """The Spaced Repetition settings of the vault holding `note` (its `.obsidian` folder
+    found by walking up): the flashcard tags and the four separators, as the plugin itself
+    reads them. Nothing for a note outside a vault or a vault without the plugin."""
+    import json
+
+    folder = note.resolve().parent
+    for _ in range(VAULT_DEPTH):
+        data = folder / PLUGIN_DATA
+        if (folder / ".obsidian").is_dir():
+            if not data.is_file():
+                return VaultSettings({})
+            try:
+                if data.stat().st_size > PLUGIN_DATA_LIMIT:
+                    raise ValueError(f"over {PLUGIN_DATA_LIMIT >> 20} MB")
+                raw = json.loads(data.read_text(encoding="utf-8-sig"))
+            except (OSError, ValueError, RecursionError) as exc:
+                return VaultSettings({}, data, f"not read ({exc}); the plugin's defaults "
+                                               "are used")
+            return VaultSettings(_plugin_settings(raw), data)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return VaultSettings({})
+
+
+def _plugin_settings(raw: object) -> dict[str, object]:
+    """The fields of `SpacedRepetition` that a data.json sets (its "settings" object; older
+    versions kept the keys at the top). Values of another type are left at the default."""
+    settings = raw.get("settings", raw) if isinstance(raw, dict) else {}
+    if not isinstance(settings, dict):
+        return {}
+    found: dict[str, object] = {name: settings[key] for key, name in PLUGIN_KEYS.items()
+                                if isinstance(settings.get(key), str) and settings[key]}
+    tags = settings.get("flashcardTags")
+    if isinstance(tags, list):
+        names = tuple(t.strip().lstrip("#") for t in tags if isinstance(t, str))
+        if any(names):
+            found["tags"] = tuple(name for name in names if name)
+    return found
