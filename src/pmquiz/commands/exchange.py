@@ -213,10 +213,10 @@ def import_command(
     separator: Annotated[list[str] | None, typer.Option(
         "--separator", help="Obsidian Spaced Repetition separator: TEXT for the inline one, "
                             "or inline=, inline-reversed=, multiline=, multiline-reversed= "
-                            "TEXT (repeatable).")] = None,
+                            "TEXT (repeatable; default: the vault's plugin settings).")] = None,
     tag: Annotated[list[str] | None, typer.Option(
-        "--tag", help="Obsidian Spaced Repetition flashcard tag (default flashcards; "
-                      "repeatable).")] = None,
+        "--tag", help="Obsidian Spaced Repetition flashcard tag (default: the vault's plugin "
+                      "settings, else flashcards; repeatable).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Turn flashcards kept elsewhere (Anki, CrowdAnki, Markdown, Obsidian, hashcards,
