@@ -169,6 +169,18 @@ def test_a_vault_whose_plugin_settings_cannot_be_read_says_so_and_uses_the_defau
                "the plugin's defaults are used" in w for w in report["warnings"])
 
 
+def test_the_plugins_older_key_spelling_is_read_too() -> None:
+    """Vaults made with the plugin's 1.x versions spell the inline keys "singleline…" (seen in
+    public vaults; a fact of the format, no file copied)."""
+    from pmquiz.interop.obsidian_sr import _plugin_settings
+
+    assert _plugin_settings({"settings": {"flashcardTags": ["#cards"],
+                                          "singlelineCardSeparator": "=>",
+                                          "singlelineReversedCardSeparator": "<=>",
+                                          "multilineCardSeparator": "?"}}) == {
+        "inline": "=>", "inline_reversed": "<=>", "multiline": "?", "tags": ("cards",)}
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5)
     | st.sampled_from(["::", "#flashcards", "", "#"]),

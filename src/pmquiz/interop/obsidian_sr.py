@@ -54,6 +54,9 @@ class SpacedRepetition:
 PLUGIN_DATA = Path(".obsidian") / "plugins" / "obsidian-spaced-repetition" / "data.json"
 PLUGIN_KEYS = {"singleLineCardSeparator": "inline",
                "singleLineReversedCardSeparator": "inline_reversed",
+               # the spelling of the plugin's 1.x versions, still in vaults made then
+               "singlelineCardSeparator": "inline",
+               "singlelineReversedCardSeparator": "inline_reversed",
                "multilineCardSeparator": "multiline",
                "multilineReversedCardSeparator": "multiline_reversed"}
 VAULT_DEPTH = 30  # folders walked up from a note to find its vault
