@@ -169,6 +169,22 @@ def test_a_vault_whose_plugin_settings_cannot_be_read_says_so_and_uses_the_defau
                "the plugin's defaults are used" in w for w in report["warnings"])
 
 
+def test_the_vaults_cloze_markers_decide_which_marks_are_gaps(tmp_path: Path) -> None:
+    """The plugin makes clozes of ==highlights== by default; a vault may switch that off and
+    switch on **bold** or {{curly}} gaps instead."""
+    note = ("#flashcards\n\nThe **roadmap** is a statement of intent.\n\n"
+            "A ==highlight== alone.\n\nThe {{vision}} comes first.\n")
+    _report, cards = run_import(tmp_path, "default.md", note)
+    assert [c.prompt for c in cards] == ["A {{highlight}} alone."]
+    vault = _vault(tmp_path / "vault", {"convertHighlightsToClozes": False,
+                                        "convertBoldTextToClozes": True,
+                                        "convertCurlyBracketsToClozes": True})
+    report, cards = run_import(vault, "n.md", note)
+    assert [c.prompt for c in cards] == ["The {{roadmap}} is a statement of intent.",
+                                         "The {{vision}} comes first."]
+    assert any("A ==highlight== alone." in w for w in report["warnings"])  # no card: said
+
+
 def test_the_plugins_older_key_spelling_is_read_too() -> None:
     """Vaults made with the plugin's 1.x versions spell the inline keys "singleline…" (seen in
     public vaults; a fact of the format, no file copied)."""
@@ -199,6 +215,7 @@ def test_any_plugin_data_gives_settings_of_the_right_types(raw: object) -> None:
     assert all(isinstance(getattr(config, k), str) and getattr(config, k)
                for k in ("inline", "inline_reversed", "multiline", "multiline_reversed"))
     assert config.tags and all(isinstance(t, str) and t for t in config.tags)
+    assert all(isinstance(getattr(config, k), bool) for k in ("highlights", "bold", "curly"))
 
 
 FORMAT_LINES = st.sampled_from([

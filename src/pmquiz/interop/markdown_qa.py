@@ -34,7 +34,6 @@ from pmquiz.errors import ImportFormatError
 from pmquiz.interop.obsidian_sr import (
     CODE_SPAN,
     SR_COMMENT,
-    SR_HIGHLIGHT,
     SR_KEYS,
     SpacedRepetition,
     vault_settings,
@@ -180,11 +179,13 @@ class Reader:
         if not self.loose:
             return
         text = "\n".join(t for _, t in self.loose)
-        if self.sr is not None and SR_HIGHLIGHT.search(text):
+        clozes = self.sr.clozes() if self.sr is not None else None
+        if clozes is not None and clozes.search(text):
             parts: Parts = []
             last = 0
-            for found in SR_HIGHLIGHT.finditer(text):
-                parts += [("text", text[last:found.start()]), ("gap", found.group(1))]
+            for found in clozes.finditer(text):
+                gap = next(g for g in found.groups() if g is not None)
+                parts += [("text", text[last:found.start()]), ("gap", gap)]
                 last = found.end()
             prompts = gap_prompts([*parts, ("text", text[last:])])  # one card per highlight
             for card_id, prompt in zip(cloze_ids(text, len(prompts)), prompts, strict=True):

@@ -12,7 +12,9 @@ from pathlib import Path
 
 CODE_SPAN = re.compile(r"`[^`\n]+`|\$[^$\n]+\$")  # code and inline math: never separators
 SR_COMMENT = re.compile(r"\s*<!--SR:.*?-->")
-SR_HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
+# The plugin's three cloze markers, each switched on or off in its settings.
+CLOZE_MARKERS = {"highlights": r"==([^=\n]+?)==", "bold": r"\*\*([^*\n]+?)\*\*",
+                 "curly": r"\{\{([^{}\n]+?)\}\}"}
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 SR_KEYS = {"sr-inline": "inline", "sr-inline-reversed": "inline_reversed",
            "sr-multiline": "multiline", "sr-multiline-reversed": "multiline_reversed"}
@@ -27,6 +29,15 @@ class SpacedRepetition:
     multiline: str = "?"
     multiline_reversed: str = "??"
     tags: tuple[str, ...] = ("flashcards",)
+    highlights: bool = True  # ==text== is a cloze (the plugin's default)
+    bold: bool = False  # **text** is a cloze
+    curly: bool = False  # {{text}} is a cloze
+
+    def clozes(self) -> re.Pattern[str] | None:
+        """The cloze markers switched on, as one pattern (a gap's text in its one matched
+        group), or None when every marker is off."""
+        on = [marker for name, marker in CLOZE_MARKERS.items() if getattr(self, name)]
+        return re.compile("|".join(on)) if on else None
 
     def tagged(self, text: str) -> bool:
         """Whether the note carries one of the flashcard tags (body or front matter)."""
@@ -59,6 +70,8 @@ PLUGIN_KEYS = {"singleLineCardSeparator": "inline",
                "singlelineReversedCardSeparator": "inline_reversed",
                "multilineCardSeparator": "multiline",
                "multilineReversedCardSeparator": "multiline_reversed"}
+CLOZE_KEYS = {"convertHighlightsToClozes": "highlights", "convertBoldTextToClozes": "bold",
+              "convertCurlyBracketsToClozes": "curly"}
 VAULT_DEPTH = 30  # folders walked up from a note to find its vault
 PLUGIN_DATA_LIMIT = 4 << 20  # bytes: the settings file also keeps review data, never this big
 
@@ -107,6 +120,9 @@ def _plugin_settings(raw: object) -> dict[str, object]:
         return {}
     found: dict[str, object] = {name: settings[key] for key, name in PLUGIN_KEYS.items()
                                 if isinstance(settings.get(key), str) and settings[key]}
+    for key, name in CLOZE_KEYS.items():
+        if isinstance(settings.get(key), bool):
+            found[name] = settings[key]
     tags = settings.get("flashcardTags")
     if isinstance(tags, list):
         names = tuple(t.strip().lstrip("#") for t in tags if isinstance(t, str))
