@@ -185,6 +185,19 @@ def test_the_vaults_cloze_markers_decide_which_marks_are_gaps(tmp_path: Path) ->
     assert any("A ==highlight== alone." in w for w in report["warnings"])  # no card: said
 
 
+def test_a_vaults_end_marker_lets_a_multi_line_answer_hold_blank_lines(tmp_path: Path) -> None:
+    note = ("#flashcards\n\nWhat are the four stages?\n?\nIntroduction and growth\n\n"
+            "Maturity and decline\n+++\n\nAfter::the card\n")
+    _report, cards = run_import(tmp_path, "plain.md", note)  # no marker: a blank line ends it
+    assert cards[0].answer == "Introduction and growth"
+    vault = _vault(tmp_path / "vault", {"multilineCardEndMarker": "+++"})
+    report, cards = run_import(vault, "n.md", note)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What are the four stages?", "Introduction and growth\n\nMaturity and decline"),
+        ("After", "the card")]
+    assert not report["warnings"]
+
+
 def test_the_plugins_older_key_spelling_is_read_too() -> None:
     """Vaults made with the plugin's 1.x versions spell the inline keys "singleline…" (seen in
     public vaults; a fact of the format, no file copied)."""

@@ -69,6 +69,7 @@ class Pending:
     in_answer: bool = False
     reverse: bool = False  # Obsidian `??`: the reverse card too
     ends_at_blank: bool = False  # an Obsidian multi-line card ends at a blank line
+    end_marker: str = ""  # ... or, where the vault sets one, at a line holding this marker
     indent: int = 0  # the question's indentation: the answer ends with a less indented one
 
 
@@ -201,6 +202,9 @@ class Reader:
         question, answer = QUESTION.match(line), ANSWER.match(line)
         card = self.card
         indent = len(line) - len(line.lstrip())
+        if card is not None and card.end_marker and stripped == card.end_marker:
+            self.close()  # the vault's end marker: the multi-line card ends here, blank
+            return  # lines and all
         if card is not None and card.in_answer and blank_before and indent < card.indent:
             # a paragraph less indented than the card: the list item the card stood in
             # (or its quote) has ended, and the answer with it
@@ -263,7 +267,8 @@ class Reader:
             self.loose = []
             self.close()
             self.card = Pending(start, [question], in_answer=True,
-                                reverse=stripped == sr.multiline_reversed, ends_at_blank=True)
+                                reverse=stripped == sr.multiline_reversed,
+                                ends_at_blank=not sr.end_marker, end_marker=sr.end_marker)
             return
         if stripped.startswith("|"):  # a table row: its cells are no card's sides
             self.loose.append((number, line.rstrip()))

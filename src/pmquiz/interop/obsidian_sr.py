@@ -32,6 +32,7 @@ class SpacedRepetition:
     highlights: bool = True  # ==text== is a cloze (the plugin's default)
     bold: bool = False  # **text** is a cloze
     curly: bool = False  # {{text}} is a cloze
+    end_marker: str = ""  # a multi-line card ends at a line holding it (else a blank line)
 
     def clozes(self) -> re.Pattern[str] | None:
         """The cloze markers switched on, as one pattern (a gap's text in its one matched
@@ -69,7 +70,8 @@ PLUGIN_KEYS = {"singleLineCardSeparator": "inline",
                "singlelineCardSeparator": "inline",
                "singlelineReversedCardSeparator": "inline_reversed",
                "multilineCardSeparator": "multiline",
-               "multilineReversedCardSeparator": "multiline_reversed"}
+               "multilineReversedCardSeparator": "multiline_reversed",
+               "multilineCardEndMarker": "end_marker"}
 CLOZE_KEYS = {"convertHighlightsToClozes": "highlights", "convertBoldTextToClozes": "bold",
               "convertCurlyBracketsToClozes": "curly"}
 VAULT_DEPTH = 30  # folders walked up from a note to find its vault
