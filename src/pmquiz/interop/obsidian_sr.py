@@ -90,28 +90,38 @@ class VaultSettings:
 
 def vault_settings(note: Path) -> VaultSettings:
     """The Spaced Repetition settings of the vault holding `note` (its `.obsidian` folder
-    found by walking up): the flashcard tags and the four separators, as the plugin itself
-    reads them. Nothing for a note outside a vault or a vault without the plugin."""
+    found by walking up): its flashcard tags, separators and cloze markers, as the plugin
+    itself reads them. Nothing for a note outside a vault or a vault without the plugin."""
     import json
 
+    try:
+        folder = _vault_of(note)
+    except OSError:  # a folder above that cannot be looked into: no vault known
+        return VaultSettings({})
+    if folder is None:
+        return VaultSettings({})
+    data = folder / PLUGIN_DATA
+    try:
+        if not data.is_file():
+            return VaultSettings({})
+        if data.stat().st_size > PLUGIN_DATA_LIMIT:
+            raise ValueError(f"over {PLUGIN_DATA_LIMIT >> 20} MB")
+        raw = json.loads(data.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as exc:
+        return VaultSettings({}, data, f"not read ({exc}); the plugin's defaults are used")
+    return VaultSettings(_plugin_settings(raw), data)
+
+
+def _vault_of(note: Path) -> Path | None:
+    """The nearest folder above the note that holds `.obsidian`, if any."""
     folder = note.resolve().parent
     for _ in range(VAULT_DEPTH):
-        data = folder / PLUGIN_DATA
         if (folder / ".obsidian").is_dir():
-            if not data.is_file():
-                return VaultSettings({})
-            try:
-                if data.stat().st_size > PLUGIN_DATA_LIMIT:
-                    raise ValueError(f"over {PLUGIN_DATA_LIMIT >> 20} MB")
-                raw = json.loads(data.read_text(encoding="utf-8-sig"))
-            except (OSError, ValueError, RecursionError) as exc:
-                return VaultSettings({}, data, f"not read ({exc}); the plugin's defaults "
-                                               "are used")
-            return VaultSettings(_plugin_settings(raw), data)
+            return folder
         if folder.parent == folder:
-            break
+            return None
         folder = folder.parent
-    return VaultSettings({})
+    return None
 
 
 def _plugin_settings(raw: object) -> dict[str, object]:
