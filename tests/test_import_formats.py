@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -196,6 +197,22 @@ def test_a_vaults_end_marker_lets_a_multi_line_answer_hold_blank_lines(tmp_path:
         ("What are the four stages?", "Introduction and growth\n\nMaturity and decline"),
         ("After", "the card")]
     assert not report["warnings"]
+
+
+def test_a_folder_that_cannot_be_looked_into_means_no_vault(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walking up from a note may meet a folder this user cannot list (root cannot be
+    refused here, so the refusal is simulated): the note is read with the defaults."""
+    real = Path.is_dir
+
+    def refused(self: Path) -> bool:
+        if self.name == ".obsidian":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_dir", refused)
+    _report, cards = run_import(tmp_path, "n.md", "#flashcards\nPLG::Product-led growth\n")
+    assert [(c.prompt, c.answer) for c in cards] == [("PLG", "Product-led growth")]
 
 
 def test_the_plugins_older_key_spelling_is_read_too() -> None:
