@@ -13,9 +13,11 @@
   (or a nested tag such as `#flashcards/physics`; other tags with `--tag`), `Question::Answer`
   (and `:::`, which adds the reverse card), multi-line cards split by a line holding `?` (or
   `??`, reversed too) and ending at a blank line, and `==highlighted==` clozes, one card per
-  highlight. Separators other than the defaults come from `--separator` or the front matter
-  (`sr-inline`, `sr-inline-reversed`, `sr-multiline`, `sr-multiline-reversed`). Separators
-  inside code or `$math$` are text, and `<!--SR:…-->` scheduling comments are dropped.
+  highlight. Tags, separators and cloze markers other than the defaults come from the
+  vault's own plugin settings, `--tag`/`--separator` or the front matter (`sr-inline`,
+  `sr-inline-reversed`, `sr-multiline`, `sr-multiline-reversed`), see `obsidian_sr`.
+  Separators inside code or `$math$` are text, and `<!--SR:…-->` scheduling comments are
+  dropped.
 
 The block structure (fenced and indented code, headings of both styles, rules) comes from
 markdown-it-py's CommonMark parser; the card syntaxes above are read over it line by line.
