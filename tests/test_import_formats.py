@@ -215,6 +215,22 @@ def test_a_folder_that_cannot_be_looked_into_means_no_vault(
     assert [(c.prompt, c.answer) for c in cards] == [("PLG", "Product-led growth")]
 
 
+def test_vault_settings_pmquiz_does_not_apply_are_named_not_dropped(tmp_path: Path) -> None:
+    vault = _vault(tmp_path / "vault", {"flashcardTagsToIgnore": ["#draft"],
+                                        "clozePatterns": ["{{[123::]answer[::hint]}}"]})
+    report, cards = run_import(vault, "n.md", "#flashcards #draft\nPLG::Product-led growth\n")
+    assert [(c.prompt, c.answer) for c in cards] == [("PLG", "Product-led growth")]
+    said = [w for w in report["warnings"] if "obsidian-spaced-repetition/data.json" in w]
+    assert len(said) == 2
+    assert 'flashcardTagsToIgnore ["#draft"] is not applied' in said[0]
+    assert "clozePatterns" in said[1] and "is not applied" in said[1]
+    # the plugin's own defaults for them need no word
+    plain = _vault(tmp_path / "plain", {"flashcardTagsToIgnore": [],
+                                        "clozePatterns": ["==[123;;]answer[;;hint]=="]})
+    report, _cards = run_import(plain, "n.md", "#flashcards\nPLG::Product-led growth\n")
+    assert not report["warnings"]
+
+
 def test_the_plugins_older_key_spelling_is_read_too() -> None:
     """Vaults made with the plugin's 1.x versions spell the inline keys "singleline…" (seen in
     public vaults; a fact of the format, no file copied)."""

@@ -406,6 +406,8 @@ def read_qa(path: Path, deck_slug: str, text: str | None = None,
     vault = vault_settings(path)
     if vault.problem:
         result.warnings.append(Warning_(0, f"{vault.source}: {vault.problem}"))
+    result.warnings += [Warning_(0, f"{vault.source}: the plugin's {what}")
+                        for what in vault.unapplied]
     layered: dict[str, Any] = {**vault.settings, **(sr or {}), **settings}
     config = replace(SpacedRepetition(), **layered)
     tagged = config.tagged(text)

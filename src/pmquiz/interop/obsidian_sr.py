@@ -86,6 +86,15 @@ class VaultSettings:
     settings: dict[str, object]
     source: Path | None = None
     problem: str = ""
+    unapplied: tuple[str, ...] = ()  # settings pmquiz reads but does not apply, described
+
+
+# The plugin's settings that change which cards a note gives, which pmquiz does not apply
+# (the plugin's default for each: a vault that keeps it needs no word about it).
+UNAPPLIED: dict[str, tuple[object, str]] = {
+    "flashcardTagsToIgnore": ([], "a note with one of those tags is read all the same"),
+    "clozePatterns": (["==[123;;]answer[;;hint]=="], "gaps are read as ==highlights==, "
+                      "**bold** or {{curly}}, as the vault's convert… switches say")}
 
 
 def vault_settings(note: Path) -> VaultSettings:
@@ -109,7 +118,13 @@ def vault_settings(note: Path) -> VaultSettings:
         raw = json.loads(data.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, RecursionError) as exc:
         return VaultSettings({}, data, f"not read ({exc}); the plugin's defaults are used")
-    return VaultSettings(_plugin_settings(raw), data)
+    settings = raw.get("settings", raw) if isinstance(raw, dict) else {}
+    unapplied = tuple(f"{key} {json.dumps(settings[key], ensure_ascii=False)[:80]} is not "
+                      f"applied: {consequence}"
+                      for key, (default, consequence) in UNAPPLIED.items()
+                      if isinstance(settings, dict) and key in settings
+                      and settings[key] != default)
+    return VaultSettings(_plugin_settings(raw), data, unapplied=unapplied)
 
 
 def _vault_of(note: Path) -> Path | None:
