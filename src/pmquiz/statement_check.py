@@ -333,7 +333,8 @@ def check_statement(store: Store, scope: Scope, statement: str,
                     progress: Callable[[int, int], None] | None = None) -> Check:
     """Which category of a set a statement belongs to, judged by meaning against the set's
     cards and their course sections; no verdict without a clear margin or for a statement
-    unrelated to the set. Without `category_set`, the set the statement is most about.
+    unrelated to the set. Without `category_set`, every set is judged and the one the
+    statement fits best leads (`others` holds the rest).
     A set's evidence is cached under its deck files' hashes, so a check reads no card body
     and embeds nothing but the statement once the cache is warm."""
     import numpy as np
@@ -403,15 +404,15 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
     from pmquiz.meaning import unit_rows
 
     said = unit_rows(raw_statement)[0]
-    plain = unit_rows(raw_evidence) @ said
+    ev = unit_rows(raw_evidence)
+    plain = ev @ said
     # Relatedness before centring: centring removes what all the module's cards share, which
     # is exactly what tells "about this subject" from "about cooking".
     related = float(plain.max())
     if rule.average:
-        if everyday is not None:
-            related -= float((everyday @ said).max())
+        assert everyday is not None  # the average rule always has its yardstick
+        related -= float((everyday @ said).max())
         sims = plain
-        ev = unit_rows(raw_evidence)
         named = np.array(labels)
         scores = {}
         own = np.arange(len(labels)) >= len(got.texts)  # the learner's labels come last

@@ -118,12 +118,11 @@ def vault_settings(note: Path) -> VaultSettings:
         raw = json.loads(data.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, RecursionError) as exc:
         return VaultSettings({}, data, f"not read ({exc}); the plugin's defaults are used")
-    settings = raw.get("settings", raw) if isinstance(raw, dict) else {}
+    settings = _settings_of(raw)
     unapplied = tuple(f"{key} {json.dumps(settings[key], ensure_ascii=False)[:80]} is not "
                       f"applied: {consequence}"
                       for key, (default, consequence) in UNAPPLIED.items()
-                      if isinstance(settings, dict) and key in settings
-                      and settings[key] != default)
+                      if key in settings and settings[key] != default)
     return VaultSettings(_plugin_settings(raw), data, unapplied=unapplied)
 
 
@@ -139,12 +138,17 @@ def _vault_of(note: Path) -> Path | None:
     return None
 
 
-def _plugin_settings(raw: object) -> dict[str, object]:
-    """The fields of `SpacedRepetition` that a data.json sets (its "settings" object; older
-    versions kept the keys at the top). Values of another type are left at the default."""
+def _settings_of(raw: object) -> dict[str, object]:
+    """A data.json's settings object (older versions kept the keys at the top); {} for any
+    other shape."""
     settings = raw.get("settings", raw) if isinstance(raw, dict) else {}
-    if not isinstance(settings, dict):
-        return {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def _plugin_settings(raw: object) -> dict[str, object]:
+    """The fields of `SpacedRepetition` that a data.json sets. Values of another type are
+    left at the default."""
+    settings = _settings_of(raw)
     found: dict[str, object] = {name: settings[key] for key, name in PLUGIN_KEYS.items()
                                 if isinstance(settings.get(key), str) and settings[key]}
     for key, name in CLOZE_KEYS.items():
