@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -283,3 +283,35 @@ def test_markdown_front_matter_names_the_module_and_makes_no_card(home: Path,
     assert deck.module.title == "Git basics"
     assert [c.prompt for c in deck.cards] == ["What is a commit?"]
     assert "warning" not in result.output
+
+
+@given(st.lists(st.tuples(st.text(max_size=120), st.sampled_from(["", "yellow"])),
+                max_size=4))
+@example([("[bold]x[/bold] :100: \x1b[31mred\x1b[0m  \n  tab\there \r", "yellow"),
+          ("Wrote a.toml: 2 cards (basic 2) ", ""), ("\u2028 \x85 \u3000日本語 ", "")])
+def test_a_piped_import_report_prints_what_rich_prints(lines: list[tuple[str, str]]) -> None:
+    """The report of a piped `pmquiz import` is written without rich (30 to 70 ms less for a
+    script): the same characters rich writes to a pipe, markup, escapes and all."""
+    import contextlib
+    import io
+    import os
+    import sys
+
+    from pmquiz.commands.base import Trimmed, say_lines
+    from pmquiz.ui.text import say
+
+    def as_rich() -> str:
+        from rich.console import Console
+
+        stream = io.StringIO()
+        out = Console(file=Trimmed(stream), highlight=False, emoji=False)  # type: ignore[arg-type]
+        for text, style in lines:
+            say(out, text, style=style, soft_wrap=True)
+        return stream.getvalue()
+
+    assert "FORCE_COLOR" not in os.environ
+    plain = io.StringIO()
+    with contextlib.redirect_stdout(plain):
+        say_lines(lines)
+    assert not sys.stdout.isatty()
+    assert plain.getvalue() == as_rich()

@@ -196,10 +196,11 @@ def _written(home: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def test_a_large_packages_later_modules_written_by_a_copy_equal_one_pass(
+def test_a_large_packages_modules_written_by_copies_equal_one_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The later modules of a large package are written by a forked copy: the files, the
-    report and the warnings (the missing image, named once) are those of one pass."""
+    """The modules of a large package are shared among this process and two forked copies
+    (three decks: one each): the files, the report and the warnings (the missing image,
+    named once) are those of one pass."""
     import sys
 
     from pmquiz import side_work
@@ -218,10 +219,10 @@ def test_a_large_packages_later_modules_written_by_a_copy_equal_one_pass(
 
     monkeypatch.setattr(os, "fork", counted)
     split = run(tmp_path / "split", "import", str(package_file), "--json")
-    assert len(forks) == 2  # the package's later notes, then its later modules
+    assert len(forks) == 3  # the package's later notes, then its second and third module
     monkeypatch.setattr(importer, "SIDE_CARDS", 10**9)
     whole = run(tmp_path / "whole", "import", str(package_file), "--json")
-    assert len(forks) == 3  # the notes only
+    assert len(forks) == 4  # the notes only
     assert _written(tmp_path / "split") == _written(tmp_path / "whole")
     assert split.replace("split", "whole") == whole
     assert json.loads(split)["warnings"].count(
@@ -332,3 +333,18 @@ def test_an_origin_with_its_fields_encoded_ahead_reads_as_one_sorted_dump(
 
     ahead = {**origin, "fields": Encoded(json.dumps(origin["fields"]))}
     assert _object(ahead) == json.dumps(origin, sort_keys=True)
+
+
+@given(st.lists(st.integers(1, 5000), min_size=1, max_size=12), st.integers(1, 4))
+def test_module_shares_cover_every_module_once_and_stay_near_equal(
+        sizes: list[int], count: int) -> None:
+    """Each module is written by exactly one writer, a writer's modules in package order, and
+    no share outweighs the lightest by more than one module (the greedy bound)."""
+    from pmquiz.interop.importer import _shares
+
+    shares = _shares(sizes, count)
+    assert sorted(job for share in shares for job in share) == list(range(len(sizes)))
+    assert all(share == sorted(share) for share in shares)
+    assert len(shares) == min(count, len(sizes))
+    totals = [sum(sizes[job] for job in share) for share in shares]
+    assert max(totals) - min(totals) <= max(sizes)

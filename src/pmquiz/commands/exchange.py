@@ -17,6 +17,7 @@ from pmquiz.commands.base import (
     options,
     print_json,
     reports_errors,
+    say_lines,
     with_progress,
     workspace,
 )
@@ -256,7 +257,7 @@ def import_command(
         print_json({**summary(result), "format": result.format, "warnings": warnings,
                     "modules": [summary(part) for part in parts]})
         return
-    out = console()
+    lines: list[tuple[str, str]] = []
     for part in parts:
         report = part.report
         kinds: dict[str, int] = {}
@@ -264,15 +265,15 @@ def import_command(
             kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
         verb = "Wrote" if report.added or report.changed or report.retired or \
             not part.report.kept else "Unchanged"
-        say(out, f"{verb} {part.path}: {len(part.deck.cards)} cards ("
-                  + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") read as "
-                  f"{result.format}; {len(report.added)} new, {len(report.changed)} updated, "
-                  f"{len(report.retired)} retired.", soft_wrap=True)
+        lines.append((f"{verb} {part.path}: {len(part.deck.cards)} cards ("
+                      + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") read as "
+                      f"{result.format}; {len(report.added)} new, {len(report.changed)} "
+                      f"updated, {len(report.retired)} retired.", ""))
     if suspended:
-        say(out, f"{suspended} cards suspended in Anki stay suspended (pmquiz search "
-                 "--suspended lists them).", soft_wrap=True)
-    for warning in warnings:
-        say(out, f"warning: {warning}", style="yellow", soft_wrap=True)
+        lines.append((f"{suspended} cards suspended in Anki stay suspended (pmquiz search "
+                      "--suspended lists them).", ""))
+    lines.extend((f"warning: {warning}", "yellow") for warning in warnings)
+    say_lines(lines)
 
 
 def _suspend_imported(ctx: typer.Context, parts: list["Imported"]) -> tuple[int, int]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pmquiz.interop.html_scan import attributes_of, scan
+
+if TYPE_CHECKING:
+    from pmquiz.interop.markdown_out import Node
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 
@@ -92,51 +95,71 @@ MAX_NESTING = 32  # kept tags nested deeper are dropped (markdownify recurses pe
 MARKUP_LIMIT = 100_000  # a longer field is read as plain text (the parser would take minutes)
 
 
-def safe_html(fragment: str, media: dict[str, str] | None = None) -> str:
-    """The fragment rebuilt from `scan`: known tags (and their useful attributes) kept,
-    everything else dropped, text escaped, source line breaks read as spaces (as a browser
-    does; `<br>` and blocks make the breaks), images and sounds as `[image: NAME]` /
-    `[sound: NAME]` (with `media` mapping a file name to where it was saved). The result is
-    small, well-formed HTML that any parser reads in linear time."""
-    return "".join(html.escape(value, quote=False) if kind == "text" else
-                   f"</{value}>" if closing else f"<{value}{attributes}>"
-                   for kind, value, closing, attributes in safe_tokens(fragment, media))
+def kept_tree(fragment: str, media: dict[str, str] | None = None) -> tuple[Node, bool]:
+    """The fragment's element tree of known tags (with their useful attributes, as escaped
+    `name="value"` text), everything else dropped, text unescaped, source line breaks read
+    as spaces (as a browser does; `<br>` and blocks make the breaks), images and sounds as
+    `[image: NAME]` / `[sound: NAME]` (with `media` mapping a file name to where it was
+    saved). A stray closing tag is ignored and an unclosed element ends with its parent, as
+    a browser reads them; kept tags nested deeper than `MAX_NESTING` are dropped, their text
+    kept. Also whether any tag was read. One pass over `scan`: Markdown is written from
+    the tree, so a 6,000-note package converts in a fraction of a second."""
+    from pmquiz.interop.markdown_out import Node
 
-
-def safe_tokens(fragment: str, media: dict[str, str] | None = None
-                ) -> Iterator[tuple[str, str, bool, str]]:
-    """`safe_html` as the tokens `scan` would read from it (text unescaped, kept attributes
-    as escaped `name="value"` text): Markdown is written from these, with no second pass."""
+    root = Node("")
+    stack = [root]
+    open_tags = [""]  # the stack's tags: the root's "" is no tag's name
+    children = root.children
     pre = 0
     depth = 0  # open kept tags; deeper ones are dropped, their text kept
+    tags = False
     for kind, value, closing, attributes in scan(fragment):
         if kind == "text":
-            text = _sounds(value, media)
+            text = _sounds(value, media) if "[sound:" in value else value
             if not pre and ("  " in text or "\n" in text or "\t" in text or "\r" in text):
                 text = WHITESPACE.sub(" ", text)
-            yield "text", text, False, ""
-        elif value == "img" and not closing:
-            values = attributes_of(attributes)
-            name = values.get("src") or values.get("alt") or "image"
-            yield "text", _media_label("image", name, media), False, ""
-        elif value in KEPT:
-            if value == "pre":
-                pre = max(0, pre - 1) if closing else pre + 1
-            if closing:
-                if value not in VOID:
-                    if depth <= MAX_NESTING:
-                        yield "tag", value, True, ""
-                    depth = max(0, depth - 1)
-                continue
+            children.append(text)
+            continue
+        if value == "img":
+            if not closing:
+                values = attributes_of(attributes)
+                name = values.get("src") or values.get("alt") or "image"
+                children.append(_media_label("image", name, media))
+            continue
+        wanted = KEPT.get(value)
+        if wanted is None:
+            continue
+        if value == "pre":
+            pre = max(0, pre - 1) if closing else pre + 1
+        if closing:
             if value not in VOID:
-                depth += 1
-                if depth > MAX_NESTING:
-                    continue
-            values = attributes_of(attributes) if KEPT[value] else {}
-            kept = "".join(f' {name}="{html.escape(values[name])}"' for name in KEPT[value]
+                if depth <= MAX_NESTING:
+                    tags = True
+                    if value in open_tags:
+                        while open_tags.pop() != value:
+                            stack.pop()
+                        stack.pop()
+                        children = stack[-1].children
+                depth = max(0, depth - 1)
+            continue
+        if value not in VOID:
+            depth += 1
+            if depth > MAX_NESTING:
+                continue
+        tags = True
+        kept = ""
+        if wanted:
+            values = attributes_of(attributes)
+            kept = "".join(f' {name}="{html.escape(values[name])}"' for name in wanted
                            if name in values and not values[name].lower().startswith(
                                ("javascript:", "data:")))
-            yield "tag", value, False, kept
+        node = Node(value, kept)
+        children.append(node)
+        if value not in VOID:
+            stack.append(node)
+            open_tags.append(value)
+            children = node.children
+    return root, tags
 
 
 SOUND = re.compile(r"\[sound:([^\]]+)\]")
@@ -180,7 +203,7 @@ def known_markdown(fragment: str) -> str | None:
 def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     """An Anki field as Markdown: lists with their markers and numbers, links with their
     URL, tables, bold and italics, line breaks where the field breaks lines, and stray
-    source line breaks read as spaces (`markdown_out` on `safe_html`'s output). Packages
+    source line breaks read as spaces (`markdown_out` on `kept_tree`). Packages
     repeat field texts (a note type's template, shared values): each distinct one is
     converted once."""
     if not looks_like_html(fragment) and "[sound:" not in fragment:
@@ -189,12 +212,12 @@ def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
                          for line in text.splitlines()).strip()
     if len(fragment) > MARKUP_LIMIT:  # one linear pass, whatever the field: its text
         return _sounds(to_text(fragment), media)
-    tokens = list(safe_tokens(fragment, media))
-    if all(kind == "text" for kind, *_ in tokens):  # no markup left: the text as it reads
-        return " ".join("".join(value for _, value, *_ in tokens).split())
+    root, tags = kept_tree(fragment, media)
+    if not tags:  # no markup left: the text as it reads
+        return " ".join("".join(root.children).split())  # type: ignore[arg-type]
     from pmquiz.interop.markdown_out import markdown_of
 
-    return markdown_of(tokens)
+    return markdown_of(root)
 
 
 HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from pmquiz.compile import existing_deck
@@ -172,36 +173,50 @@ def _modules(read: ReadNotes) -> list[Group]:
     return list(groups.values())
 
 
-SIDE_CARDS = 1_000  # cards from which a package's later modules are written by a copy
+SIDE_CARDS = 1_000  # cards from which a package's later modules are written by copies
+WRITERS = 3  # processes that write a large package's modules: this one and two copies
 
 
 def _write_modules(source: Path, kind: str, read: ReadNotes,
                    jobs: list[tuple[Group, tuple[Module, Path, Deck | None]]]) -> list[Imported]:
-    """Write each planned module. A large package's later modules are written by a forked
-    copy meanwhile (`side_work`; each module has its own deck, origins and media files, so
-    the two never write the same file, and a copy that fails has its modules written here
-    again, which gives the same files or the same error)."""
-    def write(part: list[tuple[Group, tuple[Module, Path, Deck | None]]]
-              ) -> tuple[list[Imported], list[Warning_]]:
-        mine = replace(read, warnings=[])  # what these modules add, told back
-        return [_write(source, kind, mine, group.indexes, *plan) for group, plan in part], \
-            mine.warnings
+    """Write each planned module. A large package's modules are shared among `WRITERS`
+    processes, this one and forked copies meanwhile (`side_work`; each module has its own
+    deck, origins and media files, so no two write the same file, and a copy that fails
+    has its modules written here again, which gives the same files or the same error).
+    Three writers on two cores: three equal modules take the time of one and a half."""
+    def write(part: list[int]) -> list[tuple[Imported, list[Warning_]]]:
+        done = []
+        for job in part:
+            mine = replace(read, warnings=[])  # what this module adds, told back
+            done.append((_write(source, kind, mine, jobs[job][0].indexes, *jobs[job][1]),
+                         mine.warnings))
+        return done
 
     sizes = [len(group.indexes) for group, _ in jobs]
-    split = len(jobs)
+    shares = [list(range(len(jobs)))]
     if sum(sizes) >= SIDE_CARDS and len(jobs) > 1:
-        # the split whose larger side is smallest; on a tie, the copy has less to send back
-        split = min(range(1, len(jobs)),
-                    key=lambda k: (max(sum(sizes[:k]), sum(sizes[k:])), -k))
-    later: Callable[[], tuple[list[Imported], list[Warning_]]] = lambda: ([], [])  # noqa: E731
-    if split < len(jobs):
-        from pmquiz.side_work import started
+        shares = _shares(sizes, min(WRITERS, len(jobs)))
+    from pmquiz.side_work import started
 
-        later = started(lambda: write(jobs[split:]))
-    first, said = write(jobs[:split])
-    rest, said_later = later()
-    read.warnings.extend(said + said_later)
-    return first + rest
+    later = [started(partial(write, part)) for part in shares[1:]]
+    written = dict(zip(shares[0], write(shares[0]), strict=True))
+    for part, result in zip(shares[1:], later, strict=True):
+        written.update(zip(part, result(), strict=True))
+    for job in range(len(jobs)):  # the warnings in module order, as one pass says them
+        read.warnings.extend(written[job][1])
+    return [written[job][0] for job in range(len(jobs))]
+
+
+def _shares(sizes: list[int], count: int) -> list[list[int]]:
+    """The job numbers in `count` shares of near-equal size (largest job first into the
+    smallest share), each share in job order; the first share is the one written here."""
+    shares: list[list[int]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for job in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        least = totals.index(min(totals))
+        shares[least].append(job)
+        totals[least] += sizes[job]
+    return [sorted(share) for share in shares if share]
 
 
 def _tell_apart(groups: list[Group]) -> None:
