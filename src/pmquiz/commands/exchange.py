@@ -247,8 +247,8 @@ def import_command(
 
     def summary(part: "Imported") -> dict[str, object]:
         report = part.report
-        return {"deck": str(part.path), "module": part.deck.module.slug,
-                "phase": part.deck.module.phase, "cards": len(part.deck.cards),
+        return {"deck": str(part.path), "module": part.module.slug,
+                "phase": part.module.phase, "cards": sum(part.kinds.values()),
                 "added": len(report.added), "updated": len(report.changed),
                 "unchanged": len(report.kept), "retired": report.retired,
                 "suspended": len(part.suspended)}
@@ -260,12 +260,10 @@ def import_command(
     lines: list[tuple[str, str]] = []
     for part in parts:
         report = part.report
-        kinds: dict[str, int] = {}
-        for card in part.deck.cards:
-            kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
+        kinds = part.kinds
         verb = "Wrote" if report.added or report.changed or report.retired or \
             not part.report.kept else "Unchanged"
-        lines.append((f"{verb} {part.path}: {len(part.deck.cards)} cards ("
+        lines.append((f"{verb} {part.path}: {sum(kinds.values())} cards ("
                       + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + f") read as "
                       f"{result.format}; {len(report.added)} new, {len(report.changed)} "
                       f"updated, {len(report.retired)} retired.", ""))
@@ -292,7 +290,7 @@ def _suspend_imported(ctx: typer.Context, parts: list["Imported"]) -> tuple[int,
     opts = options(ctx)
     shipped = load_settings(paths.config_path(opts.home)).shipped_decks
     loaded = {p.resolve() for p in deck_files(opts.home, list(opts.decks), shipped)}
-    here = [f"{part.deck.module.slug}/{card_id}" for part, card_id in wanted
+    here = [f"{part.module.slug}/{card_id}" for part, card_id in wanted
             if part.path.resolve() in loaded]
     if here:
         with workspace(ctx, sync=False) as ws:

@@ -57,17 +57,22 @@ class Encoded(str):
 PLACEHOLDER = "\x00"  # stands for an `Encoded` value while the rest is encoded
 
 
+SORTED = json.JSONEncoder(sort_keys=True).encode  # `json.dumps(…, sort_keys=True)`, made once
+
+
 def _object(value: dict[str, object]) -> str:
     """`json.dumps(value, sort_keys=True)` for a flat object, with its `Encoded` values as
     they are: one C-encoded dump with a placeholder for each, then the placeholder, found
-    after its key (a quote that is not escaped only ever delimits a string), replaced."""
-    encoded = {key: item for key, item in value.items() if isinstance(item, Encoded)}
+    after its key (a quote that is not escaped only ever delimits a string), replaced.
+    One encoder for every card: `json.dumps` with an option makes an encoder each call."""
+    encoded = [key for key, item in value.items() if isinstance(item, Encoded)]
     if not encoded:
-        return json.dumps(value, sort_keys=True)
-    text = json.dumps({key: PLACEHOLDER if key in encoded else item
-                       for key, item in value.items()}, sort_keys=True)
-    for key, item in encoded.items():
-        text = text.replace(f'{json.dumps(key)}: "\\u0000"', f"{json.dumps(key)}: {item}", 1)
+        return SORTED(value)
+    text = SORTED({key: PLACEHOLDER if isinstance(item, Encoded) else item
+                   for key, item in value.items()})
+    for key in encoded:
+        name = json.dumps(key)
+        text = text.replace(f'{name}: "\\u0000"', f"{name}: {value[key]}", 1)
     return text
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from pmquiz.interop.html_scan import attributes_of, scan
-
-if TYPE_CHECKING:
-    from pmquiz.interop.markdown_out import Node
+from pmquiz.interop.markdown_out import Node, markdown_of
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 
@@ -104,8 +101,6 @@ def kept_tree(fragment: str, media: dict[str, str] | None = None) -> tuple[Node,
     a browser reads them; kept tags nested deeper than `MAX_NESTING` are dropped, their text
     kept. Also whether any tag was read. One pass over `scan`: Markdown is written from
     the tree, so a 6,000-note package converts in a fraction of a second."""
-    from pmquiz.interop.markdown_out import Node
-
     root = Node("")
     stack = [root]
     open_tags = [""]  # the stack's tags: the root's "" is no tag's name
@@ -215,8 +210,6 @@ def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     root, tags = kept_tree(fragment, media)
     if not tags:  # no markup left: the text as it reads
         return " ".join("".join(root.children).split())  # type: ignore[arg-type]
-    from pmquiz.interop.markdown_out import markdown_of
-
     return markdown_of(root)
 
 

@@ -21,9 +21,11 @@ from pmquiz.model import Card, Deck, Module
 
 @dataclass
 class Imported:
-    """The deck written and what happened on the way."""
+    """The deck written (its module and its cards of each kind: a forked copy that wrote it
+    sends back no cards, which are in the file) and what happened on the way."""
 
-    deck: Deck
+    module: Module
+    kinds: dict[str, int]
     path: Path
     format: str
     warnings: list[Warning_] = field(default_factory=list)
@@ -328,8 +330,11 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
             raise ImportFormatError(f"{source}: the imported cards do not form a valid "
                                     f"deck:\n{exc}") from None
     suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
-    done = Imported(deck=deck, path=target, format=kind, warnings=notes, report=report,
-                    suspended=suspended)
+    kinds: dict[str, int] = {}
+    for card in deck.cards:
+        kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
+    done = Imported(module=deck.module, kinds=kinds, path=target, format=kind,
+                    warnings=notes, report=report, suspended=suspended)
     unchanged = existing is not None and not (report.added or report.changed or
                                               report.retired)
     if unchanged and existing is not None and not target.exists():
