@@ -134,13 +134,21 @@ class Session:
             if row in firsts:
                 continue
             firsts.add(row)
-            earlier = " " + normalize(" ".join(
-                block for (other, _, _), block in zip(self.asked[:index], self.blocks[:index],
-                                                      strict=True) if other != row)) + " "
-            if any(len(normalize(a)) > 3 and f" {normalize(a)} " in earlier
+            before = [block for (other, _, _), block in zip(self.asked[:index],
+                                                             self.blocks[:index], strict=True)
+                      if other != row]
+            earlier = " " + normalize(" ".join(before)) + " "
+            # a choice card's answer offered among another card's options tells nothing its
+            # own options do not show: only where else it is printed counts
+            told = " " + normalize(" ".join(OPTION_LINE.sub("", b) for b in before)) + " " \
+                if card.kind is Kind.CHOICE else earlier
+            if any(len(normalize(a)) > 3 and f" {normalize(a)} " in told
                    for a in answers_of(card)) and asked_too(card, earlier):
                 found.append(card.key)
         return found
+
+
+OPTION_LINE = re.compile(r"^ +\d+\) .*$", re.MULTILINE)  # "  2) Deliver value fast"
 
 
 def asked_too(card: Card, earlier: str) -> bool:

@@ -161,3 +161,27 @@ def test_extra_new_cards_within_one_module(home: Path, monkeypatch: pytest.Monke
     assert {card.deck for _, card, _ in session.asked} == {"intro-pm"}
     assert asked["new"] <= 20
     assert promised["new"] == 0  # without --extra-new the module has nothing new today
+
+
+def test_the_give_away_counter_tells_an_option_from_a_printed_answer() -> None:
+    """The counter the month tests hold to one a day: a choice card whose answer another
+    card offered only as an option is not given away (its own options show it too); one
+    whose answer another screen printed, with its question's words, is."""
+    from pmquiz.model import Card, Kind
+    from simulated_learner import Session
+
+    def choice(key: str, prompt: str, answer: str) -> Card:
+        return Card(deck="intro-pm", id=key, kind=Kind.CHOICE, prompt=prompt, answer=answer,
+                    options=("Deliver value fast", "Drive virality", "Build recurring value"))
+
+    aha = choice("which-aha", "Which core principle means: help users reach the aha moment "
+                 "within minutes?", "Deliver value fast")
+    sharing = choice("which-sharing", "Which core principle means: design for natural "
+                     "sharing, network effects and organic growth?", "Drive virality")
+    offered = ("Which core principle means: design for natural sharing?\n"
+               "  1) Deliver value fast\n  2) Drive virality\n  3) Build recurring value\n"
+               "answer> ✗ wrong\nAnswer: Drive virality\nUsers reach the moment within a "
+               "week.\n")
+    assert Session([(1, sharing, 2), (2, aha, 2)], [offered, ""]).leaks() == []
+    told = offered + "Deliver value fast: help users reach the aha moment within minutes.\n"
+    assert Session([(1, sharing, 2), (2, aha, 2)], [told, ""]).leaks() == ["intro-pm/which-aha"]
