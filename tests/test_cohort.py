@@ -213,3 +213,17 @@ def test_log_lines_the_report_cannot_use_are_counted_not_dropped_in_silence(
     shown = runner.invoke(app, ["cohort", "report", str(tmp_path)]).output
     assert "2 log lines left out: no learner, module, card or time, or a rating outside 1-4" \
         in " ".join(shown.split())
+
+
+@pytest.mark.parametrize("noise", [-1e-17, 0.0, 1e-17])
+def test_a_correlation_of_zero_gets_one_verdict_whatever_its_float_noise(noise: float) -> None:
+    """Two log readers sum in different orders: an item-rest correlation that is 0 came out
+    -1e-17 from JSON lines and 1e-17 from Parquet, and the card was flagged "strong learners
+    do worse" by one and "equally well" by the other. It is judged as printed: 0.00."""
+    from pmquiz.cohort.flags import CardReport, _flags
+
+    figures = {"module": "m", "card": "c", "facility": 0.8 + noise, "item_rest": noise,
+               "first_ms": 7140.0, "reviews": 188, "override_rate": 0.0,
+               "overruled_of_wrong": 0.0, "learners": 40}
+    flags = _flags(CardReport(figures))
+    assert [(f.rule, f.detail) for f in flags] == [("low-discrimination", "item-rest r 0.00")]

@@ -141,7 +141,10 @@ def _options(rows: list[dict[str, Any]], card: Card | None) -> list[dict[str, An
 def _flags(report: CardReport) -> list[Flag]:
     row, key = report.figures, report.key
     flags = []
-    facility, rest = row["facility"], row["item_rest"]
+    # judged as the report prints them (4 places): a correlation that is 0 but summed in
+    # another order by another log reader (-1e-17, 1e-17) gets one verdict, not two
+    facility = round(row["facility"], 4) + 0.0
+    rest = None if row["item_rest"] is None else round(row["item_rest"], 4) + 0.0  # no -0.0
     if facility >= TOO_EASY and (row["first_ms"] or 0) <= GIVEAWAY_MS:
         flags.append(Flag(key, "too-easy", f"facility {facility:.2f}, first answers in "
                                            f"{(row['first_ms'] or 0) / 1000:.1f} s"))

@@ -11,7 +11,7 @@ from pmquiz.model import Card
 
 
 def _rounded(value: Any) -> Any:
-    return round(value, 4) if isinstance(value, float) else value
+    return round(value, 4) + 0.0 if isinstance(value, float) else value  # + 0.0: no "-0.0"
 
 
 def build(figures: Figures, decks: dict[str, Card] | None = None) -> dict[str, Any]:
