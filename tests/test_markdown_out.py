@@ -92,3 +92,88 @@ def test_the_scanner_reads_every_fragment_as_one_match_per_token_does(fragment: 
     from pmquiz.interop.html_scan import scan
 
     assert list(scan(fragment)) == _scan_by_matches(fragment)
+
+
+def _tree_in_two_passes(fragment: str) -> tuple[object, bool]:
+    """The kept-tag tree as first built: `scan`'s tokens filtered into kept tokens, then a
+    second walk that nests them (the reference `kept_tree` must equal), as nested tuples."""
+    import html
+
+    from pmquiz.interop.html import KEPT, MAX_NESTING, VOID, WHITESPACE
+    from pmquiz.interop.html_scan import attributes_of, scan
+
+    tokens: list[tuple[str, str, bool, str]] = []
+    pre = depth = 0
+    for kind, value, closing, attributes in scan(fragment):
+        if kind == "text":
+            text = WHITESPACE.sub(" ", value) if not pre else value
+            tokens.append(("text", text, False, ""))
+        elif value == "img" and not closing:
+            name = attributes_of(attributes).get("src") or \
+                attributes_of(attributes).get("alt") or "image"
+            tokens.append(("text", f"[image: {name}]", False, ""))
+        elif value in KEPT:
+            if value == "pre":
+                pre = max(0, pre - 1) if closing else pre + 1
+            if closing:
+                if value not in VOID:
+                    if depth <= MAX_NESTING:
+                        tokens.append(("tag", value, True, ""))
+                    depth = max(0, depth - 1)
+                continue
+            if value not in VOID:
+                depth += 1
+                if depth > MAX_NESTING:
+                    continue
+            values = attributes_of(attributes)
+            kept = "".join(f' {n}="{html.escape(values[n])}"' for n in KEPT[value]
+                           if n in values and not values[n].lower().startswith(
+                               ("javascript:", "data:")))
+            tokens.append(("tag", value, False, kept))
+    root: list[object] = ["", ""]
+    stack, names = [root], [""]
+    for kind, value, closing, attributes in tokens:
+        if kind == "text":
+            stack[-1].append(value)
+        elif closing:
+            if value in names:
+                while names[-1] != value:
+                    stack.pop()
+                    names.pop()
+                stack.pop()
+                names.pop()
+        else:
+            node: list[object] = [value, attributes]
+            stack[-1].append(node)
+            if value not in VOID:
+                stack.append(node)
+                names.append(value)
+
+    def frozen(node: object) -> object:
+        return tuple(frozen(c) for c in node) if isinstance(node, list) else node
+
+    return frozen(root), any(kind == "tag" for kind, *_ in tokens)
+
+
+TREE_BITS = ["a b", "  ", "\n", "<b>", "</b>", "<i>", "</i>", "<ul>", "<li>", "</li>", "</ul>",
+             "<pre>", "</pre>", "<br>", "</br>", "<hr>", "<span>", "</span>", "<img src=p.png>",
+             "<a href='javascript:x'>", "<a href=u>", "</a>", "&amp;", "<script>", "</script>",
+             "<table>", "<tr>", "<td>", "</td>", "<div>" * 20, "</div>" * 20, "<!-- c -->"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(TREE_BITS), max_size=24).map("".join))
+def test_the_kept_tree_is_the_tree_the_two_pass_reading_built(fragment: str) -> None:
+    """One pass over the scanner builds what filtering its tokens and then nesting them
+    built (deep nesting past `MAX_NESTING`, stray closing tags, `pre` whitespace, images,
+    unsafe links): the Markdown of every field is unchanged by the faster reading."""
+    from pmquiz.interop.html import kept_tree
+    from pmquiz.interop.markdown_out import Node
+
+    def frozen(node: Node | str) -> object:
+        if isinstance(node, str):
+            return node
+        return (node.tag, node.attrs, *(frozen(c) for c in node.children))
+
+    root, tags = kept_tree(fragment)
+    assert (frozen(root), tags) == _tree_in_two_passes(fragment)
