@@ -4,6 +4,7 @@ keeping ids of a deck that is already there."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -330,9 +331,7 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
             raise ImportFormatError(f"{source}: the imported cards do not form a valid "
                                     f"deck:\n{exc}") from None
     suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
-    kinds: dict[str, int] = {}
-    for card in deck.cards:
-        kinds[card.kind.value] = kinds.get(card.kind.value, 0) + 1
+    kinds = dict(Counter(card.kind.value for card in deck.cards))
     done = Imported(module=deck.module, kinds=kinds, path=target, format=kind,
                     warnings=notes, report=report, suspended=suspended)
     unchanged = existing is not None and not (report.added or report.changed or
