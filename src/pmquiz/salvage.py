@@ -32,10 +32,12 @@ class Salvage:
 
 def is_damaged(path: Path) -> bool:
     """SQLite finds the file malformed (its quick check fails or cannot run)."""
+    from pmquiz.store.opening import read_only
+
     if not path.exists():
         return False
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = read_only(path)
         try:
             return [r[0] for r in conn.execute("PRAGMA quick_check(1)")] != ["ok"]
         finally:

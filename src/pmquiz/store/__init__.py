@@ -31,6 +31,7 @@ from pmquiz.store.opening import (
     _check_file,
     _check_ours,
     describe_sqlite_error,
+    recover_hot_journal,
 )
 from pmquiz.store.queue import Queue
 
@@ -57,6 +58,7 @@ class Store:
     def open(cls, path: Path, check_damage: bool = True) -> Store:
         """Open (creating if needed) and migrate. A file that is not ours, or damaged, is
         left untouched (`check_damage` False: for `doctor`, which examines it itself)."""
+        recover_hot_journal(path)
         existed = path.exists() and path.stat().st_size > 0
         if existed:
             _check_file(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import suppress
 from pathlib import Path
 
 from pmquiz import migrations
@@ -28,11 +29,52 @@ def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
         (migrations.SET_NAME,))]
 
 
+# What a read-only connection meets after a program was killed in a write: a journal to
+# roll back, or a WAL whose index must be rebuilt. Either needs a writable connection.
+NEEDS_RECOVERY = ("SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY")
+
+
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to `path`. If the last writer was killed mid-transaction
+    (`kill -9`, power cut), SQLite must first restore the last committed state, which a
+    read-only connection cannot do: `recover` does it, then the file is read."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if getattr(exc, "sqlite_errorname", "") not in NEEDS_RECOVERY:
+            raise
+        recover(path)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return conn
+
+
+def recover(path: Path) -> None:
+    """Let SQLite restore the last committed state of a file whose writer was killed (roll
+    back a hot journal, rebuild a WAL index): a writable connection that reads nothing
+    else, as any SQLite program opening the file does."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    finally:
+        conn.close()
+
+
+def recover_hot_journal(path: Path) -> None:
+    """A first start killed in its first write leaves a journal and a file whose first page
+    (the SQLite header) was never written: roll it back before the file is judged."""
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        with suppress(sqlite3.DatabaseError):  # not SQLite's: the checks after say so
+            recover(path)
+
+
 def _check_ours(path: Path) -> None:
     """Refuse, before writing anything, an SQLite file that another program made: it has
     tables but no pmquiz schema steps."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = read_only(path)
         try:
             tables = [r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
