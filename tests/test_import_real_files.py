@@ -5,6 +5,7 @@ three cards per file field by field, written before the readers (issue #28)."""
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ def _matches(card: Any, want: dict[str, Any]) -> bool:
         "options": lambda v: sorted(card.options) == sorted(v),
         "items": lambda v: list(card.items) == v,
         "explain_has": lambda v: v in card.explain,
+        # text inside one of a cloze prompt's gaps, which must each stay on one line
+        "gap_has": lambda v: any(v in gap and "\n" not in gap
+                                 for gap in re.findall(r"\{\{(.*?)\}\}", card.prompt,
+                                                       re.DOTALL)),
     }
     return all(checks[key](value) for key, value in want.items())
 

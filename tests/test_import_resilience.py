@@ -56,6 +56,25 @@ def test_a_gap_across_a_line_break_is_kept_on_one_line(home: Path, tmp_path: Pat
     assert "kept with its gap on one line" in result.output
 
 
+def test_a_gap_across_lines_that_holds_braces_is_kept_too(tmp_path: Path) -> None:
+    """A gap wrapping a formula (`\\frac{a}{b}`, as in the Google glossary notes of
+    tests/data/samples/import/google-ml-glossary) was left out: the mending read a gap as
+    text without braces. A gap across lines is mended also in a card that another gap kept
+    valid (it was left as braces around two lines); a gap on one line is left as it is."""
+    from pmquiz.interop.importer import _valid_cards
+    from pmquiz.model import Card, Kind
+
+    formula = "Accuracy:\n\n\\frac{\\text{right} } {\\text{all} }\n\n- TP, TN"
+    cards = [Card(deck="m", id="f", kind=Kind.CLOZE, prompt=f"## accuracy\n\n{{{{{formula}}}}}"),
+             Card(deck="m", id="g", kind=Kind.CLOZE,
+                  prompt="Keep {{a {b} c}} as it is\n\nand {{two\nlines}}")]
+    kept, warnings = _valid_cards(cards, tmp_path / "m.toml", "m")
+    assert [c.prompt for c in kept] == [
+        "## accuracy\n\n{{Accuracy: \\frac{\\text{right} } {\\text{all} } - TP, TN}}",
+        "Keep {{a {b} c}} as it is\n\nand {{two lines}}"]
+    assert [w.message.split(":")[0] for w in warnings] == ['card "f"', 'card "g"']
+
+
 def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,
                                                               tmp_path: Path) -> None:
     source = cloze_package(tmp_path, ["A cloze note whose gap was deleted in Anki",

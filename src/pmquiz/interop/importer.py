@@ -17,7 +17,7 @@ from pmquiz.deck import checked_text, free_id, parse_deck, write_atomic
 from pmquiz.deck_text import render_deck
 from pmquiz.errors import DeckErrors, ImportFormatError
 from pmquiz.interop.records import ReadNotes
-from pmquiz.model import Card, Deck, Module
+from pmquiz.model import Card, Deck, Kind, Module
 
 
 @dataclass
@@ -358,14 +358,17 @@ def _kept_fields(card: Card, mine: Card) -> Card:
                    options=options, source=mine.source)
 
 
-GAP_ACROSS_LINES = re.compile(r"\{\{([^{}]*?\n[^{}]*?)\}\}")
+# A gap as the deck reads one (`model.CLOZE_GAP`: the first `}}` closes it, braces inside are
+# text, as in LaTeX's `\frac{a}{b}`), here across lines.
+GAP_ACROSS_LINES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
 def _mended(card: Card) -> Card:
     """The nearest valid form of a card the deck format refuses: a cloze gap that holds a
     line break (`{{c1::a<br>b}}`) keeps its words on one line."""
     def one_line(match: re.Match[str]) -> str:
-        return "{{" + " ".join(match.group(1).split()) + "}}"
+        gap = match.group(1)
+        return "{{" + " ".join(gap.split()) + "}}" if "\n" in gap else match.group(0)
 
     return replace(card, prompt=GAP_ACROSS_LINES.sub(one_line, card.prompt))
 
@@ -376,6 +379,16 @@ def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card]
     its nearest valid form, or left out, each with a warning naming it; the others are
     written whatever one note holds."""
     module = Module(slug=slug, title=slug, phase=0)
+    warnings: list[Warning_] = []
+    # A gap across lines is no gap to the deck format: mended wherever it is, also in a
+    # card that another gap keeps valid (it would show as braces around two lines).
+    mended = [_mended(card) if card.kind is Kind.CLOZE and "\n" in card.prompt else card
+              for card in cards]
+    for card, fixed in zip(cards, mended, strict=True):
+        if fixed is not card and fixed != card:
+            warnings.append(Warning_(0, f'card "{card.id}": a cloze gap held a line break; '
+                                     "kept with its gap on one line"))
+    cards = mended
 
     def problems(these: list[Card]) -> dict[str | None, list[str]]:
         text = render_deck(Deck(module=module, cards=tuple(these)), "")
@@ -390,24 +403,16 @@ def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card]
 
     found = problems(cards)
     if not found:
-        return cards, []
+        return cards, warnings
     if None in found:  # the deck as a whole, not one card: nothing to mend
         raise ImportFormatError(f"{target}: the imported cards do not form a valid deck: "
                                 + "; ".join(found[None]))
     kept: list[Card] = []
-    warnings: list[Warning_] = []
     for card in cards:
         if card.id not in found:
             kept.append(card)
             continue
-        mended = _mended(card)
-        why = "; ".join(found[card.id])
-        if mended != card and not problems([mended]):
-            kept.append(mended)
-            warnings.append(Warning_(0, f'card "{card.id}": {why}; kept with its gap on one '
-                                     "line"))
-        else:
-            warnings.append(Warning_(0, f'card "{card.id}" left out: {why}'))
+        warnings.append(Warning_(0, f'card "{card.id}" left out: {"; ".join(found[card.id])}'))
     return kept, warnings
 
 
