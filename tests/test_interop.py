@@ -94,6 +94,23 @@ def test_hand_made_edge_cases(tmp_path: Path) -> None:
     assert [c.id for c in again.cards] == [c.id for c in result.cards]
 
 
+def test_a_short_row_that_still_makes_a_note_is_not_called_skipped(tmp_path: Path) -> None:
+    """Seen in real GCSE exports: a cloze row that lost its empty Back Extra column, so its
+    deck name sits in the field column. Anki imports it (the deck name as Back Extra, the
+    deck column empty); pmquiz did too but warned "row skipped"."""
+    path = tmp_path / "short.txt"
+    path.write_text("#separator:tab\n#html:true\n#notetype column:1\n#deck column:4\n"
+                    "Basic\tQ one?\tA one\tCS::Paper 2\n"
+                    "Cloze\tSQL: {{c1::SELECT *}}\tCS::Paper 2\n"
+                    "Basic\tQ three?\tA three\tCS::Paper 2\n"
+                    "Basic\tonly a question\n", encoding="utf-8")
+    result = read_text_export(path, "short")
+    assert [c.prompt for c in result.cards] == ["Q one?", "SQL: {{SELECT *}}", "Q three?"]
+    assert {w.line: w.message for w in result.warnings} == {
+        6: "3 fields where most rows have 4; read with the missing fields empty",
+        8: "2 fields where most rows have 4; row skipped"}
+
+
 def test_malformed_inputs_are_clear_errors(tmp_path: Path, home: Path) -> None:
     fake = tmp_path / "fake.apkg"
     fake.write_text("not a zip")

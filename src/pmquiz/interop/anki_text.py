@@ -118,11 +118,15 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
     expected = max(widths, key=lambda w: (widths[w], w)) if widths else 0
     for row_line, row in rows:
         if len(row) != expected:
+            # a short row still makes a note when it has a question and an answer column
+            # (Anki reads it so: the fields it lacks are empty)
+            skipped = len(row) < expected and \
+                len([i for i in range(len(row)) if i not in meta]) < 2
+            what = "extra fields ignored" if len(row) > expected else \
+                "row skipped" if skipped else "read with the missing fields empty"
             result.warnings.append(Warning_(row_line, f"{len(row)} fields where most rows have "
-                                            f"{expected}; " + ("extra fields ignored"
-                                                               if len(row) > expected else
-                                                               "row skipped")))
-            if len(row) < expected and len([i for i in range(len(row)) if i not in meta]) < 2:
+                                            f"{expected}; {what}"))
+            if skipped:
                 continue
         fields = [cell for i, cell in enumerate(row) if i not in meta][: max(2, expected -
                                                                              len(meta))]
