@@ -115,6 +115,19 @@ def test_obsidian_reads_only_tagged_notes_and_never_splits_math_or_code(
     assert other.exit_code != 0 and "no #cards tag" in other.output
 
 
+def test_the_plugins_scheduling_comment_is_never_part_of_a_multi_line_answer(
+        tmp_path: Path) -> None:
+    """Seen in a real vault note: the plugin writes `<!--SR:!due,interval,ease-->` on the
+    line under a multi-line card it has reviewed; it showed at the end of every answer."""
+    note = ("#flashcards/vhdl\n## 1. Units\nWhat do `entity` and `architecture` do?\n?\n"
+            "**Answer:**\nThe entity is the interface.\n<!--SR:!2026-08-28,4,270-->\n\n"
+            "What is `std_logic`?\n?\nA nine-valued logic type <!--SR:!2026-08-27,3,250-->\n")
+    _report, cards = run_import(tmp_path, "v.md", note)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What do `entity` and `architecture` do?", "**Answer:**\nThe entity is the interface."),
+        ("What is `std_logic`?", "A nine-valued logic type")]
+
+
 def _vault(root: Path, settings: dict[str, object] | str) -> Path:
     """A vault folder with the Spaced Repetition plugin's data.json, as the plugin writes
     it (its settings under "settings", beside its own bookkeeping)."""

@@ -231,7 +231,11 @@ class Reader:
             while card.answer and card.answer[-1] == "" and not any(
                     a.strip() for a in card.answer):
                 card.answer.pop()
-            card.answer.append(line[min(indent, card.indent):].rstrip())  # the card's margin
+            # the plugin's scheduling comment under a multi-line answer (or at its end)
+            # is bookkeeping, not the answer
+            kept = SR_COMMENT.sub("", line).rstrip() if "<!--SR:" in line else line.rstrip()
+            if kept.strip():
+                card.answer.append(kept[min(indent, card.indent):])  # the card's margin
             return
         if card is not None:
             option = OPTION.match(line)
