@@ -126,6 +126,14 @@ def vault_settings(note: Path) -> VaultSettings:
     return VaultSettings(_plugin_settings(raw), data, unapplied=unapplied)
 
 
+def vault_folder(note: Path) -> Path | None:
+    """The vault holding `note` (its folder with `.obsidian`), if it is in one."""
+    try:
+        return _vault_of(note)
+    except OSError:
+        return None
+
+
 def _vault_of(note: Path) -> Path | None:
     """The nearest folder above the note that holds `.obsidian`, if any."""
     folder = note.resolve().parent
