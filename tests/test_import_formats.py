@@ -50,6 +50,27 @@ def test_logseq_card_blocks_keep_their_children_and_drop_properties(tmp_path: Pa
     assert load_file(tmp_path / "out.toml").module.title == "Product roles"
 
 
+def test_logseq_backs_show_code_highlights_and_clozes_as_logseq_does(tmp_path: Path) -> None:
+    """Seen in real graphs: a card's code block lost its blank lines and indentation, a
+    child block's `{{cloze …}}` showed as macro syntax and `^^highlights^^` kept their
+    carets."""
+    page = ("- ### References #card\n  card-repeats:: 1\n"
+            "\t- References point to objects.\n\t  \n\t  ```java\n\t  class Main {\n"
+            "\t      int x = 1;\n\t  \n\t      key:: not a property in code\n\t  }\n"
+            "\t  ```\n"
+            "- How does a request come in? #card\n"
+            "\t- Entry {{cloze LVS}} + {{cloze Nginx \\\\ proxy}}\n"
+            "- What is a programming model? #card\n"
+            "\t- It defines ^^how instructions access operands^^ and `^^code^^`.\n")
+    _report, cards = run_import(tmp_path, "java.md", page)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("References", "References point to objects.\n```java\nclass Main {\n"
+                       "    int x = 1;\n\n    key:: not a property in code\n}\n```"),
+        ("How does a request come in?", "Entry LVS + Nginx"),
+        ("What is a programming model?",
+         "It defines how instructions access operands and `^^code^^`.")]
+
+
 def test_quiz_pages_with_the_answer_in_bold_or_in_details(tmp_path: Path) -> None:
     page = ("# JavaScript questions\n\n###### 1. What's the output?\n\n```javascript\n"
             "console.log(typeof null)\n```\n\n- A: `\"null\"`\n- B: `\"object\"`\n"

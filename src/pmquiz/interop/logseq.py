@@ -21,7 +21,8 @@ PROPERTY = re.compile(r"^\s*[A-Za-z][\w.-]*:: ")
 CARD_TAG = re.compile(r"(?:^|\s)(?:#card|#\[\[card\]\]|\[\[card\]\])(?=\s|$)", re.I)
 CLOZE = re.compile(r"\{\{(?:cloze|c\d+)\s+(.*?)\}\}")
 HEADING = re.compile(r"^#{1,6}\s+")
-PAGE_REF = re.compile(r"(`[^`\n]*`)|#?\[\[([^\[\]\n]+)\]\]")
+PAGE_REF = re.compile(r"(`[^`\n]*`)|#?\[\[([^\[\]\n]+)\]\]|\^\^([^\^\n]+?)\^\^")
+FENCE = re.compile(r"^\s*(```|~~~)")
 BOLD = re.compile(r"^(\*\*|__)(?!.*\1.+\1)(.+)\1$", re.S)
 FRONT_TITLE = re.compile(r"^---\n(?:.*\n)*?title:\s*(.+?)\s*\n(?:.*\n)*?---\n")
 
@@ -35,8 +36,14 @@ def looks_like(text: str) -> bool:
 
 
 def _plain(text: str) -> str:
-    """Page references as their names (`[[Ed]]` reads "Ed"); code spans untouched."""
-    return PAGE_REF.sub(lambda m: m.group(1) or m.group(2), text)
+    """Page references as their names (`[[Ed]]` reads "Ed") and `^^highlights^^` as their
+    text; code spans untouched."""
+    return PAGE_REF.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
+
+
+def _revealed(text: str) -> str:
+    """A card's back as the review shows it once answered: `{{cloze X}}` reads "X"."""
+    return CLOZE.sub(lambda m: m.group(1).partition(" \\\\ ")[0].strip(), text)
 
 
 @dataclass
@@ -45,9 +52,16 @@ class Block:
     line: int
     lines: list[str] = field(default_factory=list)
     children: list[Block] = field(default_factory=list)
+    margin: str = ""  # what starts each of its continuation lines (its bullet's indent + 2)
 
     def text(self) -> str:
-        return "\n".join(line for line in self.lines if not PROPERTY.match(line)).strip()
+        kept, fenced = [], False
+        for line in self.lines:
+            if FENCE.match(line):
+                fenced = not fenced
+            if fenced or not PROPERTY.match(line):
+                kept.append(line)
+        return "\n".join(kept).strip()
 
 
 def _width(indent: str) -> int:
@@ -58,16 +72,23 @@ def _blocks(lines: list[str]) -> tuple[list[Block], str]:
     roots: list[Block] = []
     stack: list[Block] = []
     title = ""
+    fenced = False  # inside a code block: every line is the block's, kept as written
     for number, line in enumerate(lines, 1):
-        bullet = BULLET.match(line)
+        bullet = None if fenced else BULLET.match(line)
         if bullet:
-            block = Block(_width(bullet.group(1)), number, [bullet.group(2)])
+            block = Block(_width(bullet.group(1)), number, [bullet.group(2)],
+                          margin=bullet.group(1) + "  ")
             while stack and stack[-1].depth >= block.depth:
                 stack.pop()
             (stack[-1].children if stack else roots).append(block)
             stack.append(block)
-        elif stack and line.strip():
-            stack[-1].lines.append(line.strip())
+            fenced = bool(FENCE.match(bullet.group(2)))
+        elif stack and (line.strip() or fenced):
+            margin = stack[-1].margin
+            kept = line[len(margin):] if line.startswith(margin) else line.strip()
+            stack[-1].lines.append(kept.rstrip() if fenced else kept.strip())
+            if FENCE.match(line):
+                fenced = not fenced
         elif not stack and line.strip().lower().startswith("title::"):
             title = line.split("::", 1)[1].strip()
     return roots, title
@@ -78,13 +99,16 @@ def _back(children: list[Block]) -> str:
     nested Markdown list."""
     shown = [c for c in children if _untagged(c.text())]
     if len(shown) == 1 and not any(_untagged(c.text()) for c in shown[0].children):
-        return _untagged(shown[0].text())
-    return "\n".join(_outline(shown)).strip()
+        return _revealed(_untagged(shown[0].text()))
+    return _revealed("\n".join(_outline(shown)).strip())
 
 
 def _untagged(text: str) -> str:
-    """Block text without the card tag, page references as names."""
-    return _plain(re.sub(r"[ \t]{2,}", " ", CARD_TAG.sub(" ", text)).strip())
+    """Block text without the card tag, page references as names (a line keeps its spaces
+    unless the tag was on it: code keeps its indentation)."""
+    lines = [" ".join(CARD_TAG.sub(" ", line).split()) if CARD_TAG.search(line) else line
+             for line in text.splitlines()]
+    return _plain("\n".join(lines).strip())
 
 
 def _outline(blocks: list[Block], depth: int = 0) -> list[str]:
