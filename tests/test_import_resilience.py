@@ -75,6 +75,19 @@ def test_a_gap_across_lines_that_holds_braces_is_kept_too(tmp_path: Path) -> Non
     assert [w.message.split(":")[0] for w in warnings] == ['card "f"', 'card "g"']
 
 
+def test_a_package_cloze_note_with_two_numbers_is_counted_in_a_warning(
+        home: Path, tmp_path: Path) -> None:
+    source = cloze_package(tmp_path, ["{{c1::Paris}} is the capital of {{c2::France}}",
+                                      "Product management owns the {{c1::why}}"])
+    result, out = imported(tmp_path, source)
+    assert [c.prompt for c in load_file(out).cards] == [
+        "{{Paris}} is the capital of {{France}}", "Product management owns the {{why}}"]
+    said = " ".join(result.output.split())
+    assert "1 cloze note has several gap numbers (c1, c2…): each is one card here that " \
+        "asks all its gaps at once, where Anki makes one card per number (2 cards from " \
+        "this note)" in said
+
+
 def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,
                                                               tmp_path: Path) -> None:
     source = cloze_package(tmp_path, ["A cloze note whose gap was deleted in Anki",

@@ -111,6 +111,27 @@ def test_a_short_row_that_still_makes_a_note_is_not_called_skipped(tmp_path: Pat
         8: "2 fields where most rows have 4; row skipped"}
 
 
+def test_cloze_notes_with_several_numbers_say_how_many_cards_anki_makes(
+        tmp_path: Path) -> None:
+    """Seen in 38 real GCSE exports: Anki makes 2,677 cards of their 1,016 notes, one per
+    cloze number; pmquiz makes one card per note, asking all its gaps. The count is told,
+    not left for the learner to find."""
+    path = tmp_path / "gcse.txt"
+    path.write_text("#separator:tab\n#html:true\n#notetype column:1\n"
+                    "Cloze\t{{c1::Alliteration}}: a repeated first sound, e.g. "
+                    "{{c2::cold, crisp ice}}; with s: {{c3::sibilance}}\t\n"
+                    "Cloze\t{{c1::Anaphora}} repeats {{c1::words}} at line starts\t\n"
+                    "Cloze\t{{c1::Caesura}}: a {{c2::pause}}\t\n"
+                    "Basic\tWhat is a volta?\tA turn\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "g.toml"), "--json"])
+    report = json.loads(result.output)
+    assert report["cards"] == 4
+    assert report["warnings"] == [
+        f"{path}: 2 cloze notes have several gap numbers (c1, c2…): each is one card here "
+        "that asks all its gaps at once, where Anki makes one card per number (5 cards from "
+        "these notes)"]
+
+
 def test_malformed_inputs_are_clear_errors(tmp_path: Path, home: Path) -> None:
     fake = tmp_path / "fake.apkg"
     fake.write_text("not a zip")

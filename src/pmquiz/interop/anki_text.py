@@ -154,6 +154,8 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             result.warnings.append(Warning_(row_line, "no question or no answer; row skipped"))
             continue
         result.cards.append(card)
+        if card.kind.value == "cloze":
+            result.note_merged(front)
         guid = meta_value("guid")
         # an Anki note's GUID and note type name: `export text` gives them back, so Anki
         # updates the note (a text export carries no note type definition for packages)

@@ -69,6 +69,8 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
             raise ImportFormatError(f"{package.path}: this package needs a newer Anki to read; "
                                     "it has no collection.anki21 or anki21b pmquiz can use")
         else:
+            if any(ordinal < 0 for ordinal, _ in made):  # a cloze note's one card
+                result.note_merged(*fields)
             result.cards.extend(cards)
             result.modules.extend([own.group(1) if own else ""] * len(cards))
             result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
@@ -88,6 +90,7 @@ def joined(result: ReadNotes, later: ReadNotes) -> None:
         result.notetypes.setdefault(key, value)
     result.modules.extend(later.modules)
     result.suspended.update(later.suspended)
+    result.merged.extend(later.merged)
 
 
 def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],

@@ -10,7 +10,7 @@ from pmquiz.compile.document import Warning_
 from pmquiz.grading import normalize
 from pmquiz.kinds import kind_of
 from pmquiz.kinds.base import EXPLAIN_RULE
-from pmquiz.kinds.cloze import anki_cloze_to_gaps, has_anki_cloze
+from pmquiz.kinds.cloze import ANKI_CLOZE, anki_cloze_to_gaps, has_anki_cloze
 from pmquiz.model import Card, Kind
 
 
@@ -31,6 +31,26 @@ class ReadNotes:
     # for packages, one entry per card: the pmquiz module its GUID names ("" for others)
     modules: list[str] = field(default_factory=list)
     suspended: set[str] = field(default_factory=set)  # ids of cards suspended in Anki
+    # cloze notes with several gap numbers (c1, c2…), each read as one card asking all its
+    # gaps: how many cards Anki makes of each (one per number)
+    merged: list[int] = field(default_factory=list)
+
+    def note_merged(self, *texts: str) -> None:
+        """Count a cloze note whose texts hold several gap numbers (see `merged`)."""
+        numbers = {m.group(1) for text in texts for m in ANKI_CLOZE.finditer(text)}
+        if len(numbers) > 1:
+            self.merged.append(len(numbers))
+
+    def merged_warning(self) -> Warning_ | None:
+        """The one warning that says what `merged` counts."""
+        if not self.merged:
+            return None
+        notes = len(self.merged)
+        return Warning_(0, f"{notes} cloze note{'s' if notes > 1 else ''} "
+                           f"{'have' if notes > 1 else 'has'} several gap numbers (c1, c2…): "
+                           f"each is one card here that asks all its gaps at once, where Anki "
+                           f"makes one card per number ({sum(self.merged)} cards from "
+                           f"{'these notes' if notes > 1 else 'this note'})")
 
 
 def stable_id(prefix: str, key: str) -> str:
