@@ -71,6 +71,25 @@ def test_logseq_backs_show_code_highlights_and_clozes_as_logseq_does(tmp_path: P
          "It defines how instructions access operands and `^^code^^`.")]
 
 
+def test_question_and_answer_pairs_kept_as_list_items(tmp_path: Path) -> None:
+    """Seen in real revision notes ("Quick Revision Flashcards": `- **Q:** …` / `- **A:** …`
+    list items, and `- **Q:** … \\` with the answer on the item's next line): refused as
+    "no cards found" before."""
+    page = ("## Quick Revision Flashcards\n"
+            "- **Q:** What is the difference between IPv4 and IPv6?\n"
+            "- **A:** IPv4 uses 32-bit addresses; IPv6 uses 128-bit ones.\n"
+            "- **Q:** How does a router differ from a switch? \\\n"
+            "  **A:** A router works at layer 3, a switch at layer 2.\n"
+            "1. Q: Which layer is TCP?\n2. A: Transport\n")
+    _report, cards = run_import(tmp_path, "net.md", page)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What is the difference between IPv4 and IPv6?",
+         "IPv4 uses 32-bit addresses; IPv6 uses 128-bit ones."),
+        ("How does a router differ from a switch?",
+         "A router works at layer 3, a switch at layer 2."),
+        ("Which layer is TCP?", "Transport")]
+
+
 def test_quiz_pages_with_the_answer_in_bold_or_in_details(tmp_path: Path) -> None:
     page = ("# JavaScript questions\n\n###### 1. What's the output?\n\n```javascript\n"
             "console.log(typeof null)\n```\n\n- A: `\"null\"`\n- B: `\"object\"`\n"

@@ -43,11 +43,12 @@ from pmquiz.interop.obsidian_sr import (
 from pmquiz.interop.records import Parts, ReadNotes, cloze_ids, gap_prompts, id_for
 from pmquiz.model import Card, Kind
 
-QUESTION = re.compile(r"^\s*(?:\*\*|__)?Q(?:uestion)?\s*[:.](?:\*\*|__)?\s*(.*)$",
-                      re.IGNORECASE)
+# Also as list items ("- **Q:** …" then "- **A:** …"), as revision notes often keep them.
+QUESTION = re.compile(r"^\s*(?:(?:\d+[.)]|[-*+])\s+)?(?:\*\*|__)?Q(?:uestion)?\s*[:.]"
+                      r"(?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
 # "A." is left to lettered options; an answer line is "A:" or "Answer:".
-ANSWER = re.compile(r"^\s*(?:\*\*|__)?(?:A\s*:|Answer\s*[:.])(?:\*\*|__)?\s*(.*)$",
-                    re.IGNORECASE)
+ANSWER = re.compile(r"^\s*(?:(?:\d+[.)]|[-*+])\s+)?(?:\*\*|__)?(?:A\s*:|Answer\s*[:.])"
+                    r"(?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
 OPTION = re.compile(r"^\s*(?:\(([A-Ha-h])\)|([A-Ha-h])[).])\s+(.+)$")
 RULE = re.compile(r"^\s*(?:---+|\*\*\*+|___+)\s*$")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w-]*)")
@@ -215,7 +216,9 @@ class Reader:
         if question:
             self.close()
             self.finish_loose()
-            self.card = Pending(number, [question.group(1).strip()], indent=indent)
+            # a Markdown hard line break (a trailing backslash) ends the question's line
+            asked = question.group(1).strip().removesuffix("\\").rstrip()
+            self.card = Pending(number, [asked], indent=indent)
             return
         if HEADING.match(line) or RULE.match(line):
             self.close()
