@@ -4,6 +4,7 @@ template syntax on its own."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -483,6 +484,54 @@ def test_cards_from_an_anki_text_export_go_back_and_update_their_notes(
     assert runner.invoke(app, ["export", "anki", "-o", str(package)]).exit_code == 0
     import_into_anki(col, package)
     assert col.note_count() == 1
+    col.close()
+
+
+def test_reversed_note_types_of_a_text_export_make_anki_s_cards_and_go_back_as_one_note(
+        home: Path, tmp_path: Path) -> None:
+    """A text export names its note types, not their templates: Anki's stock reversed
+    types still make the back-to-front card, as in Anki (6 cards of these 4 notes), and
+    `export text` gives Anki each note once, so nothing is added or swapped there."""
+    from anki.collection import Collection, ImportCsvRequest
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+    from pmquiz.deck import load_file
+
+    from helpers import own_decks_only
+
+    runner = CliRunner()
+    source = tmp_path / "words.txt"
+    source.write_text("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n"
+                      "g1\tBasic (and reversed card)\tchien\tdog\n"
+                      "g2\tBasic (optional reversed card)\tchat\tcat\ty\n"
+                      "g3\tBasic (optional reversed card)\tvache\tcow\t\n"
+                      "g4\tBasic\tCapital of Italy?\tRome\n", encoding="utf-8")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    col.import_csv(ImportCsvRequest(path=str(source), metadata=col.get_csv_metadata(
+        path=str(source), delimiter=None)))
+    assert (col.note_count(), col.card_count()) == (4, 6)
+    deck_file = own_decks_only(home) / "words.toml"
+    result = runner.invoke(app, ["import", str(source), "-o", str(deck_file), "--json"])
+    assert result.exit_code == 0, result.output
+    assert sorted((c.prompt, c.answer) for c in load_file(deck_file).cards) == sorted([
+        ("chien", "dog"), ("dog", "chien"), ("chat", "cat"), ("cat", "chat"), ("vache", "cow"),
+        ("Capital of Italy?", "Rome")])
+    assert json.loads(result.output)["warnings"] == []  # each note type's own width
+    back = tmp_path / "back.txt"
+    assert runner.invoke(app, ["export", "text", "-o", str(back)]).exit_code == 0
+    rows = [line.split("\t")[:4] for line in back.read_text(encoding="utf-8").splitlines()
+            if line.startswith("g")]
+    assert rows == [["g1", "Basic (and reversed card)", rows[0][2], "chien"],
+                    ["g2", "Basic (optional reversed card)", rows[1][2], "chat"],
+                    ["g3", "Basic (optional reversed card)", rows[2][2], "vache"],
+                    ["g4", "Basic", rows[3][2], "Capital of Italy?"]]
+    log = col.import_csv(ImportCsvRequest(path=str(back), metadata=col.get_csv_metadata(
+        path=str(back), delimiter=None))).log
+    assert len(log.new) == 0 and col.note_count() == 4
+    assert sorted(col.get_note(n).fields[0] for n in col.find_notes("")) == \
+        ["Capital of Italy?", "chat", "chien", "vache"]  # no note got its back as its front
     col.close()
 
 

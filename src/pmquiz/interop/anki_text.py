@@ -101,8 +101,15 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
     meta = set(columns.values())
     result.guided = "guid" in columns
     first_line = body_start + 1
-    widths: dict[int, int] = {}
+    # How many fields a row has, counted per note type: a Basic row and a Basic (optional
+    # reversed card) row differ by one field, and neither is short.
+    widths: dict[str, dict[int, int]] = {}
     rows = []
+
+    def typed(row: list[str]) -> str:
+        where = columns.get("notetype")
+        return row[where].strip() if where is not None and where < len(row) else ""
+
     try:
         for row in reader:
             row_line = first_line
@@ -112,11 +119,13 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             if row[0].startswith("#"):
                 continue
             rows.append((row_line, row))
-            widths[len(row)] = widths.get(len(row), 0) + 1
+            counts = widths.setdefault(typed(row), {})
+            counts[len(row)] = counts.get(len(row), 0) + 1
     except csv.Error as exc:
         raise ImportFormatError(f"{path}:{body_start + reader.line_num}: {exc}") from None
-    expected = max(widths, key=lambda w: (widths[w], w)) if widths else 0
+    usual = {name: max(counts, key=lambda w: (counts[w], w)) for name, counts in widths.items()}
     for row_line, row in rows:
+        expected = usual[typed(row)]
         if len(row) != expected:
             # a short row still makes a note when it has a question and an answer column
             # (Anki reads it so: the fields it lacks are empty)
@@ -159,12 +168,28 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
         guid = meta_value("guid")
         # an Anki note's GUID and note type name: `export text` gives them back, so Anki
         # updates the note (a text export carries no note type definition for packages)
-        result.origins.append({"guid": guid, "notetype_name": notetype or
-                               ("Cloze" if card.kind.value == "cloze" else "Basic")}
-                              if guid and not PMQUIZ_GUID.match(guid) else None)
+        origin: dict[str, object] | None = {
+            "guid": guid, "notetype_name": notetype or
+            ("Cloze" if card.kind.value == "cloze" else "Basic")} \
+            if guid and not PMQUIZ_GUID.match(guid) else None
+        result.origins.append(origin)
+        # Anki's stock reversed note types make a second card, back to front
+        reversed_too = REVERSED.get(notetype.strip().lower())
+        if card.kind.value == "basic" and (reversed_too == "always" or (
+                reversed_too == "optional" and len(fields) > 2 and fields[2].strip())):
+            other = note_card(deck_slug, f"{guid}#1" if guid else None, back, front,
+                              source=deck_name)
+            if other is not None:
+                result.cards.append(other)
+                result.origins.append({**origin, "reverse": True} if origin else None)
     if not any(result.origins):
         result.origins = []
     return result
+
+
+# Anki's stock note types that add a back-to-front card: always, or when the note's third
+# field ("Add Reverse") is not empty. (A text export names its note type, not its templates.)
+REVERSED = {"basic (and reversed card)": "always", "basic (optional reversed card)": "optional"}
 
 
 def _quote(value: str) -> str:
@@ -222,10 +247,16 @@ def write_text_export(decks: list[Deck], problems: list[str] | None = None) -> s
     for deck in decks:
         origins = read_origins(Path(deck.path), problems).get("cards", {}) \
             if deck.path else {}
+        forward = {str(o.get("guid")) for o in origins.values()
+                   if isinstance(o, dict) and not o.get("reverse")}
         for card in deck.cards:
             front, back = front_and_back(card)
             notetype = "Cloze" if kind_of(card).to_anki(card).cloze else "Basic"
             origin = origins.get(card.id)
+            if isinstance(origin, dict) and origin.get("reverse"):
+                if str(origin.get("guid")) in forward:
+                    continue  # Anki makes it again from its note's forward card
+                front, back = back, front  # the note, from its one card left here
             guid = note_guid(card)
             if isinstance(origin, dict) and isinstance(origin.get("guid"), str):
                 guid = origin["guid"]
