@@ -102,13 +102,18 @@ def test_a_short_row_that_still_makes_a_note_is_not_called_skipped(tmp_path: Pat
     path.write_text("#separator:tab\n#html:true\n#notetype column:1\n#deck column:4\n"
                     "Basic\tQ one?\tA one\tCS::Paper 2\n"
                     "Cloze\tSQL: {{c1::SELECT *}}\tCS::Paper 2\n"
+                    "Cloze\t{{c1::FROM}} names the table\t\tCS::Paper 2\n"
+                    "Cloze\t{{c1::WHERE}} filters rows\t\tCS::Paper 2\n"
                     "Basic\tQ three?\tA three\tCS::Paper 2\n"
                     "Basic\tonly a question\n", encoding="utf-8")
     result = read_text_export(path, "short")
-    assert [c.prompt for c in result.cards] == ["Q one?", "SQL: {{SELECT *}}", "Q three?"]
+    assert [c.prompt for c in result.cards] == [
+        "Q one?", "SQL: {{SELECT *}}", "{{FROM}} names the table", "{{WHERE}} filters rows",
+        "Q three?"]
+    # widths are judged per note type (most Cloze rows have 4 fields, most Basic rows 4)
     assert {w.line: w.message for w in result.warnings} == {
         6: "3 fields where most rows have 4; read with the missing fields empty",
-        8: "2 fields where most rows have 4; row skipped"}
+        10: "2 fields where most rows have 4; row skipped"}
 
 
 def test_cloze_notes_with_several_numbers_say_how_many_cards_anki_makes(
