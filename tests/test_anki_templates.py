@@ -78,9 +78,12 @@ def test_every_template_gives_its_card(tmp_path: Path, legacy: bool) -> None:
     }
     # the Listen template has an empty front for both notes: no card, as in Anki
     assert not any(c.prompt.startswith("Listen") for c in read.cards)
-    [cloze] = [c for c in read.cards if c.kind is Kind.CLOZE]
-    assert cloze.prompt == "{{Paris}} is the capital of {{France}}."
-    assert cloze.explain == "Since the year 508."
+    # a card per cloze number, the other number's words shown, as Anki makes them
+    clozes = [c for c in read.cards if c.kind is Kind.CLOZE]
+    assert [c.prompt for c in clozes] == ["{{Paris}} is the capital of France.",
+                                          "Paris is the capital of {{France}}."]
+    assert {c.explain for c in clozes} == {"Since the year 508."}
+    assert clozes[0].groups == clozes[1].groups == (clozes[0].id,)  # siblings
     ids = [c.id for c in read.cards]
     assert len(ids) == len(set(ids))  # a reverse card has an id of its own
 
@@ -161,10 +164,12 @@ def test_a_bare_collection_and_a_colpkg_import(home: Path, tmp_path: Path) -> No
         out = tmp_path / f"{source.stem}.toml"
         result = runner.invoke(app, ["import", str(source), "-o", str(out)])
         assert result.exit_code == 0, result.output
-        assert "6 cards" in result.output
+        assert "7 cards" in result.output  # as many as Anki's (below)
         assert 'prompt = "dog (hint: a pet)"' in out.read_text(encoding="utf-8")
     # the collection file was only read
-    assert Collection(str(tmp_path / "collection.anki2")).note_count() == 4
+    again = Collection(str(tmp_path / "collection.anki2"))
+    assert (again.note_count(), again.card_count()) == (4, 7)
+    again.close()
 
 
 def test_two_imports_never_share_a_module(home: Path, tmp_path: Path) -> None:
@@ -532,6 +537,55 @@ def test_reversed_note_types_of_a_text_export_make_anki_s_cards_and_go_back_as_o
     assert len(log.new) == 0 and col.note_count() == 4
     assert sorted(col.get_note(n).fields[0] for n in col.find_notes("")) == \
         ["Capital of Italy?", "chat", "chien", "vache"]  # no note got its back as its front
+    col.close()
+
+
+def test_cloze_cards_of_one_note_go_back_to_anki_as_that_note(
+        home: Path, tmp_path: Path) -> None:
+    """A cloze note with two numbers is two cards here, as in Anki; `export text` gives
+    Anki the note once, as it was read, so Anki adds nothing and keeps both gaps. A card
+    edited here goes back as a note of its own."""
+    from anki.collection import Collection, ImportCsvRequest
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+    from pmquiz.deck import load_file
+
+    from helpers import own_decks_only
+
+    runner = CliRunner()
+    source = tmp_path / "capitals.txt"
+    source.write_text("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n"
+                      "g5\tCloze\t{{c1::Paris}} is the capital of {{c2::France}}\tsince 508\n",
+                      encoding="utf-8")
+    (tmp_path / "anki").mkdir()
+    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+
+    def into_anki(path: Path) -> Any:
+        return col.import_csv(ImportCsvRequest(path=str(path), metadata=col.get_csv_metadata(
+            path=str(path), delimiter=None))).log
+
+    into_anki(source)
+    assert (col.note_count(), col.card_count()) == (1, 2)
+    deck_file = own_decks_only(home) / "capitals.toml"
+    assert runner.invoke(app, ["import", str(source), "-o", str(deck_file)]).exit_code == 0
+    assert [c.prompt for c in load_file(deck_file).cards] == [
+        "{{Paris}} is the capital of France", "Paris is the capital of {{France}}"]
+    back = tmp_path / "back.txt"
+    assert runner.invoke(app, ["export", "text", "-o", str(back)]).exit_code == 0
+    rows = [line.split("\t") for line in back.read_text(encoding="utf-8").splitlines()
+            if line.startswith("g5")]
+    assert [row[3] for row in rows] == ["{{c1::Paris}} is the capital of {{c2::France}}"]
+    log = into_anki(back)
+    assert len(log.new) == 0 and (col.note_count(), col.card_count()) == (1, 2)
+    deck_file.write_text(deck_file.read_text(encoding="utf-8").replace(
+        "Paris is the capital of {{France}}", "Paris is the capital of {{la France}}"),
+        encoding="utf-8")
+    assert runner.invoke(app, ["export", "text", "-o", str(back)]).exit_code == 0
+    fronts = [line.split("\t")[3] for line in back.read_text(encoding="utf-8").splitlines()
+              if "capital" in line]
+    assert fronts == ["{{c1::Paris}} is the capital of {{c2::France}}",
+                      "Paris is the capital of {{c1::la France}}"]
     col.close()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.html import looks_like_html, to_markdown
-from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
+from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card, only_number
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck
 
@@ -162,9 +162,6 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
         if card is None:
             result.warnings.append(Warning_(row_line, "no question or no answer; row skipped"))
             continue
-        result.cards.append(card)
-        if card.kind.value == "cloze":
-            result.note_merged(front)
         guid = meta_value("guid")
         # an Anki note's GUID and note type name: `export text` gives them back, so Anki
         # updates the note (a text export carries no note type definition for packages)
@@ -172,6 +169,16 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             "guid": guid, "notetype_name": notetype or
             ("Cloze" if card.kind.value == "cloze" else "Basic")} \
             if guid and not PMQUIZ_GUID.match(guid) else None
+        made = cloze_cards(deck_slug, guid or None, front, back, source=deck_name,
+                           tags=meta_value("tags")) if card.kind.value == "cloze" else []
+        if len(made) > 1:  # a card per cloze number, as Anki makes them
+            for ordinal, sibling in made:
+                result.cards.append(sibling)
+                # the note's own text, so `export text` gives Anki the note once
+                result.origins.append({**origin, "cloze": front, "number": ordinal + 1}
+                                      if origin else None)
+            continue
+        result.cards.append(card)
         result.origins.append(origin)
         # Anki's stock reversed note types make a second card, back to front
         reversed_too = REVERSED.get(notetype.strip().lower())
@@ -190,6 +197,15 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
 # Anki's stock note types that add a back-to-front card: always, or when the note's third
 # field ("Add Reverse") is not empty. (A text export names its note type, not its templates.)
 REVERSED = {"basic (and reversed card)": "always", "basic (optional reversed card)": "optional"}
+
+
+def _sibling_as_read(card: Card, origin: dict[str, object]) -> bool:
+    """Whether a card of one cloze number still asks what its note's text gave it."""
+    from pmquiz.kinds.cloze import anki_cloze_to_gaps
+
+    number = origin.get("number")
+    return isinstance(number, int) and card.prompt == anki_cloze_to_gaps(
+        only_number(str(origin["cloze"]), number))
 
 
 def _quote(value: str) -> str:
@@ -249,6 +265,7 @@ def write_text_export(decks: list[Deck], problems: list[str] | None = None) -> s
             if deck.path else {}
         forward = {str(o.get("guid")) for o in origins.values()
                    if isinstance(o, dict) and not o.get("reverse")}
+        cloze_notes: set[str] = set()  # notes of split cloze cards already written
         for card in deck.cards:
             front, back = front_and_back(card)
             notetype = "Cloze" if kind_of(card).to_anki(card).cloze else "Basic"
@@ -257,6 +274,16 @@ def write_text_export(decks: list[Deck], problems: list[str] | None = None) -> s
                 if str(origin.get("guid")) in forward:
                     continue  # Anki makes it again from its note's forward card
                 front, back = back, front  # the note, from its one card left here
+            if isinstance(origin, dict) and isinstance(origin.get("cloze"), str):
+                # one card per cloze number: the note goes back once, as it was read,
+                # unless this card was edited here (then it is a note of its own)
+                if _sibling_as_read(card, origin):
+                    if str(origin.get("guid")) in cloze_notes:
+                        continue
+                    cloze_notes.add(str(origin.get("guid")))
+                    front = str(origin["cloze"])
+                else:
+                    origin = None
             guid = note_guid(card)
             if isinstance(origin, dict) and isinstance(origin.get("guid"), str):
                 guid = origin["guid"]

@@ -142,9 +142,6 @@ def _read(source: Path, wanted: str, progress: Callable[[int, int], None] | None
             read = fmt.read(source, wanted, text, **given)
         tried.append((fmt.label, read))
         if read.cards:
-            merged = read.merged_warning()
-            if merged is not None:
-                read.warnings.append(merged)
             return read, read.format_name or fmt.name
     raise ImportFormatError(_no_cards(source, tried))
 

@@ -14,7 +14,7 @@ from pmquiz.compile.document import Warning_
 from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_notes import note_origins
 from pmquiz.interop.html import to_markdown, without_hidden
-from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, note_card
+from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card
 from pmquiz.interop.templates import NoteType, answer_part, render
 from pmquiz.kinds.cloze import has_anki_cloze
 from pmquiz.model import Card
@@ -69,8 +69,6 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
             raise ImportFormatError(f"{package.path}: this package needs a newer Anki to read; "
                                     "it has no collection.anki21 or anki21b pmquiz can use")
         else:
-            if any(ordinal < 0 for ordinal, _ in made):  # a cloze note's one card
-                result.note_merged(*fields)
             result.cards.extend(cards)
             result.modules.extend([own.group(1) if own else ""] * len(cards))
             result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
@@ -90,17 +88,16 @@ def joined(result: ReadNotes, later: ReadNotes) -> None:
         result.notetypes.setdefault(key, value)
     result.modules.extend(later.modules)
     result.suspended.update(later.suspended)
-    result.merged.extend(later.merged)
 
 
 def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
                deck_name: str, tags: str,
                present: set[int] | None = None) -> list[tuple[int, Card]]:
-    """The cards Anki makes of one note, each with its template number (-1 for a cloze
-    note's one card, which stands for all of Anki's): a cloze card, or one card per
-    template whose front is not empty (a reverse template gives a second card, with an id
-    of its own); without templates, the first two fields. `present`: the template numbers
-    the package holds a card for (None: not known, every template counts)."""
+    """The cards Anki makes of one note, each with its card number: a cloze card per gap
+    number (`records.cloze_cards`; -1 for a note's one card that asks every gap), or one
+    card per template whose front is not empty (a reverse template gives a second card,
+    with an id of its own); without templates, the first two fields. `present`: the card
+    numbers the package holds a card for (None: not known, every one counts)."""
     cloze_at = note_type.cloze_field()
     if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
         index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
@@ -109,9 +106,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             list(range(index + 1, len(fields)))
         extra = next((shown for i in extras
                       if (shown := to_markdown(fields[i])) and not shown.isdigit()), "")
-        card = note_card(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
-                         cloze=True, tags=tags)
-        return [(-1, card)] if card else []
+        return cloze_cards(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
+                           tags, present)
     if not note_type.templates:
         front = to_markdown(fields[0]) if fields else ""
         back = to_markdown(fields[1]) if len(fields) > 1 else ""

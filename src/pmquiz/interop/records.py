@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pmquiz.compile.document import Warning_
 from pmquiz.grading import normalize
@@ -31,26 +31,6 @@ class ReadNotes:
     # for packages, one entry per card: the pmquiz module its GUID names ("" for others)
     modules: list[str] = field(default_factory=list)
     suspended: set[str] = field(default_factory=set)  # ids of cards suspended in Anki
-    # cloze notes with several gap numbers (c1, c2…), each read as one card asking all its
-    # gaps: how many cards Anki makes of each (one per number)
-    merged: list[int] = field(default_factory=list)
-
-    def note_merged(self, *texts: str) -> None:
-        """Count a cloze note whose texts hold several gap numbers (see `merged`)."""
-        numbers = {m.group(1) for text in texts for m in ANKI_CLOZE.finditer(text)}
-        if len(numbers) > 1:
-            self.merged.append(len(numbers))
-
-    def merged_warning(self) -> Warning_ | None:
-        """The one warning that says what `merged` counts."""
-        if not self.merged:
-            return None
-        notes = len(self.merged)
-        return Warning_(0, f"{notes} cloze note{'s' if notes > 1 else ''} "
-                           f"{'have' if notes > 1 else 'has'} several gap numbers (c1, c2…): "
-                           f"each is one card here that asks all its gaps at once, where Anki "
-                           f"makes one card per number ({sum(self.merged)} cards from "
-                           f"{'these notes' if notes > 1 else 'this note'})")
 
 
 def stable_id(prefix: str, key: str) -> str:
@@ -100,6 +80,36 @@ def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
         return None
     return Card(deck=deck, id=card_id, kind=Kind.BASIC, prompt=front, answer=back,
                 explain=explain, source=source)
+
+
+def cloze_cards(deck: str, guid: str | None, front: str, back: str, source: str,
+                tags: str = "", present: set[int] | None = None) -> list[tuple[int, Card]]:
+    """The cards Anki makes of a cloze note, each with its card number (`ord`): one per gap
+    number, asking that number's gaps with the other gaps' words shown, as Anki does; a
+    number whose card the package does not hold (`present`: deleted in Anki) is left out.
+    The cards of one note are siblings (one group). A note with one number, or one pmquiz
+    wrote (its one card asked every gap), is one card (-1)."""
+    card = note_card(deck, guid, front, back, source, cloze=True, tags=tags)
+    if card is None:
+        return []
+    numbers = sorted({int(m.group(1)) for m in ANKI_CLOZE.finditer(front)})
+    if len(numbers) < 2 or (guid and PMQUIZ_GUID.match(guid)):
+        return [(-1, card)]
+    made = []
+    for number in numbers:
+        if present is not None and number - 1 not in present:
+            continue  # that card was deleted in Anki
+        prompt = anki_cloze_to_gaps(only_number(front, number))
+        card_id = card.id if number == numbers[0] else f"{card.id}-c{number}"
+        made.append((number - 1, replace(card, id=card_id, prompt=prompt, groups=(card.id,))))
+    return made
+
+
+def only_number(text: str, number: int) -> str:
+    """An Anki cloze text as its card `number` shows it: that number's gaps kept, the
+    others' words shown."""
+    return ANKI_CLOZE.sub(lambda m: m.group(0) if int(m.group(1)) == number else m.group(2),
+                          text)
 
 
 # A cloze text as read from a plain-text format: ("text", words) and ("gap", words) parts.

@@ -83,8 +83,8 @@ def has_anki_cloze(text: str) -> bool:
 
 
 def anki_cloze_to_gaps(text: str) -> str:
-    """`{{c1::answer::hint}}` -> `{{answer::hint}}` (pmquiz asks every gap of a note at
-    once)."""
+    """`{{c1::answer::hint}}` -> `{{answer::hint}}`, every number alike (an importer splits
+    a note by number first where Anki would: `interop.records.cloze_cards`)."""
     def gap(match: re.Match[str]) -> str:
         answer = match.group(2).replace("|", "/").strip()
         hint = f"::{match.group(3).strip()}" if match.group(3) else ""
