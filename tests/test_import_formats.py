@@ -27,6 +27,12 @@ def run_import(tmp_path: Path, name: str, text: str, *args: str) -> tuple[dict, 
     return json.loads(result.output), list(load_file(out).cards)
 
 
+def sides(tmp_path: Path, name: str, text: str) -> list[tuple[str, str]]:
+    """Each imported card's prompt and answer."""
+    _report, cards = run_import(tmp_path, name, text)
+    return [(c.prompt, c.answer) for c in cards]
+
+
 def test_logseq_card_blocks_keep_their_children_and_drop_properties(tmp_path: Path) -> None:
     page = ("title:: Product roles\ntags:: pm\n\n- Some note that is no card\n"
             "- What does a product manager own? #card\n  card-last-interval:: 4\n"
@@ -62,8 +68,7 @@ def test_logseq_backs_show_code_highlights_and_clozes_as_logseq_does(tmp_path: P
             "\t- Entry {{cloze LVS}} + {{cloze Nginx \\\\ proxy}}\n"
             "- What is a programming model? #card\n"
             "\t- It defines ^^how instructions access operands^^ and `^^code^^`.\n")
-    _report, cards = run_import(tmp_path, "java.md", page)
-    assert [(c.prompt, c.answer) for c in cards] == [
+    assert sides(tmp_path, "java.md", page) == [
         ("References", "References point to objects.\n```java\nclass Main {\n"
                        "    int x = 1;\n\n    key:: not a property in code\n}\n```"),
         ("How does a request come in?", "Entry LVS + Nginx"),
@@ -81,8 +86,7 @@ def test_question_and_answer_pairs_kept_as_list_items(tmp_path: Path) -> None:
             "- **Q:** How does a router differ from a switch? \\\n"
             "  **A:** A router works at layer 3, a switch at layer 2.\n"
             "1. Q: Which layer is TCP?\n2. A: Transport\n")
-    _report, cards = run_import(tmp_path, "net.md", page)
-    assert [(c.prompt, c.answer) for c in cards] == [
+    assert sides(tmp_path, "net.md", page) == [
         ("What is the difference between IPv4 and IPv6?",
          "IPv4 uses 32-bit addresses; IPv6 uses 128-bit ones."),
         ("How does a router differ from a switch?",
