@@ -72,7 +72,9 @@ def test_a_gap_across_lines_that_holds_braces_is_kept_too(tmp_path: Path) -> Non
     assert [c.prompt for c in kept] == [
         "## accuracy\n\n{{Accuracy: \\frac{\\text{right} } {\\text{all} } - TP, TN}}",
         "Keep {{a {b} c}} as it is\n\nand {{two lines}}"]
-    assert [w.message.split(":")[0] for w in warnings] == ['card "f"', 'card "g"']
+    assert [w.message for w in warnings] == [
+        '2 cards had a cloze gap across a line break, each kept with its gap on one line: '
+        '"f", "g"']
 
 
 def test_a_package_makes_the_cloze_cards_it_holds_one_per_number(
@@ -93,6 +95,22 @@ def test_a_package_makes_the_cloze_cards_it_holds_one_per_number(
     assert [c.prompt for c in load_file(out).cards] == [
         "{{Paris}} is the capital of France", "Paris is the capital of {{France}}",
         "Rome is the capital of {{Italy}}"]
+
+
+def test_many_mended_gaps_are_told_in_one_line(tmp_path: Path) -> None:
+    """A glossary can have a gap across lines in every note: one warning names the first
+    ten cards and counts the rest (the Google glossary file gave 30 lines before)."""
+    from pmquiz.interop.importer import SHOWN_IDS, _valid_cards
+    from pmquiz.model import Card, Kind
+
+    cards = [Card(deck="m", id=f"c{n:02}", kind=Kind.CLOZE, prompt=f"Term {n}: {{{{a\nb}}}}")
+             for n in range(SHOWN_IDS + 2)]
+    kept, warnings = _valid_cards(cards, tmp_path / "m.toml", "m")
+    assert [c.prompt for c in kept] == [f"Term {n}: {{{{a b}}}}" for n in range(12)]
+    [warning] = warnings
+    assert warning.message.startswith("12 cards had a cloze gap across a line break, each "
+                                      'kept with its gap on one line: "c00", "c01"')
+    assert warning.message.endswith('"c09" and 2 more')
 
 
 def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,

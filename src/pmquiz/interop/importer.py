@@ -358,6 +358,8 @@ def _kept_fields(card: Card, mine: Card) -> Card:
                    options=options, source=mine.source)
 
 
+SHOWN_IDS = 10  # card ids a warning about many cards names
+
 # A gap as the deck reads one (`model.CLOZE_GAP`: the first `}}` closes it, braces inside are
 # text, as in LaTeX's `\frac{a}{b}`), here across lines.
 GAP_ACROSS_LINES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -384,10 +386,16 @@ def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card]
     # card that another gap keeps valid (it would show as braces around two lines).
     mended = [_mended(card) if card.kind is Kind.CLOZE and "\n" in card.prompt else card
               for card in cards]
-    for card, fixed in zip(cards, mended, strict=True):
-        if fixed is not card and fixed != card:
-            warnings.append(Warning_(0, f'card "{card.id}": a cloze gap held a line break; '
-                                     "kept with its gap on one line"))
+    changed = [card.id for card, fixed in zip(cards, mended, strict=True)
+               if fixed is not card and fixed != card]
+    if len(changed) == 1:
+        warnings.append(Warning_(0, f'card "{changed[0]}": a cloze gap held a line break; '
+                                 "kept with its gap on one line"))
+    elif changed:  # one line for them all: a glossary can have a gap like this in every note
+        named = ", ".join(f'"{card_id}"' for card_id in changed[:SHOWN_IDS])
+        more = f" and {len(changed) - SHOWN_IDS} more" if len(changed) > SHOWN_IDS else ""
+        warnings.append(Warning_(0, f"{len(changed)} cards had a cloze gap across a line "
+                                 f"break, each kept with its gap on one line: {named}{more}"))
     cards = mended
 
     def problems(these: list[Card]) -> dict[str | None, list[str]]:
