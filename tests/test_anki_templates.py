@@ -537,6 +537,16 @@ def test_reversed_note_types_of_a_text_export_make_anki_s_cards_and_go_back_as_o
     assert len(log.new) == 0 and col.note_count() == 4
     assert sorted(col.get_note(n).fields[0] for n in col.find_notes("")) == \
         ["Capital of Italy?", "chat", "chien", "vache"]  # no note got its back as its front
+    # the forward card deleted here: the note still goes back, from its reverse card
+    text = deck_file.read_text(encoding="utf-8")
+    forward = next(c for c in load_file(deck_file).cards if c.prompt == "chien")
+    start = text.index(f'id = "{forward.id}"')
+    block = text[text.rindex("[[cards]]", 0, start):text.index("[[cards]]", start)]
+    deck_file.write_text(text.replace(block, ""), encoding="utf-8")
+    assert runner.invoke(app, ["export", "text", "-o", str(back)]).exit_code == 0
+    g1 = [line.split("\t") for line in back.read_text(encoding="utf-8").splitlines()
+          if line.startswith("g1")]
+    assert [row[3:5] for row in g1] == [["chien", "dog"]]
     col.close()
 
 

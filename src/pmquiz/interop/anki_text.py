@@ -169,8 +169,7 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             "guid": guid, "notetype_name": notetype or
             ("Cloze" if card.kind.value == "cloze" else "Basic")} \
             if guid and not PMQUIZ_GUID.match(guid) else None
-        made = cloze_cards(deck_slug, guid or None, front, back, source=deck_name,
-                           tags=meta_value("tags")) if card.kind.value == "cloze" else []
+        made = cloze_cards(card, front, guid or None) if card.kind.value == "cloze" else []
         if len(made) > 1:  # a card per cloze number, as Anki makes them
             for ordinal, sibling in made:
                 result.cards.append(sibling)
@@ -263,8 +262,9 @@ def write_text_export(decks: list[Deck], problems: list[str] | None = None) -> s
     for deck in decks:
         origins = read_origins(Path(deck.path), problems).get("cards", {}) \
             if deck.path else {}
-        forward = {str(o.get("guid")) for o in origins.values()
-                   if isinstance(o, dict) and not o.get("reverse")}
+        # notes whose forward card is still in the deck (a reverse card then goes with it)
+        forward = {str(o.get("guid")) for card in deck.cards
+                   if isinstance(o := origins.get(card.id), dict) and not o.get("reverse")}
         cloze_notes: set[str] = set()  # notes of split cloze cards already written
         for card in deck.cards:
             front, back = front_and_back(card)

@@ -366,8 +366,8 @@ GAP_ACROSS_LINES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
 def _mended(card: Card) -> Card:
-    """The nearest valid form of a card the deck format refuses: a cloze gap that holds a
-    line break (`{{c1::a<br>b}}`) keeps its words on one line."""
+    """The nearest valid form of a cloze card whose gap holds a line break
+    (`{{c1::a<br>b}}`): the gap keeps its words on one line."""
     def one_line(match: re.Match[str]) -> str:
         gap = match.group(1)
         return "{{" + " ".join(gap.split()) + "}}" if "\n" in gap else match.group(0)
@@ -377,17 +377,16 @@ def _mended(card: Card) -> Card:
 
 def _valid_cards(cards: list[Card], target: Path, slug: str) -> tuple[list[Card],
                                                                       list[Warning_]]:
-    """The cards, each checked as the deck file will be read: one that fails is mended into
-    its nearest valid form, or left out, each with a warning naming it; the others are
-    written whatever one note holds."""
+    """The cards, each checked as the deck file will be read: a cloze gap across lines is
+    mended first (`_mended`), then a card that still fails is left out; each with a warning
+    naming it, and the others written whatever one note holds."""
     module = Module(slug=slug, title=slug, phase=0)
     warnings: list[Warning_] = []
     # A gap across lines is no gap to the deck format: mended wherever it is, also in a
     # card that another gap keeps valid (it would show as braces around two lines).
     mended = [_mended(card) if card.kind is Kind.CLOZE and "\n" in card.prompt else card
               for card in cards]
-    changed = [card.id for card, fixed in zip(cards, mended, strict=True)
-               if fixed is not card and fixed != card]
+    changed = [card.id for card, fixed in zip(cards, mended, strict=True) if fixed != card]
     if len(changed) == 1:
         warnings.append(Warning_(0, f'card "{changed[0]}": a cloze gap held a line break; '
                                  "kept with its gap on one line"))

@@ -466,6 +466,7 @@ def _with_embeds(path: Path, result: ReadNotes) -> list[Card]:
     from pmquiz.interop.obsidian_sr import vault_folder
 
     embeds = Embeds(path, vault_folder(path) or path.resolve().parent)
+
     def shown(card: Card, text: str) -> str:
         if "![[" not in text:
             return text

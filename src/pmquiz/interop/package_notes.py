@@ -106,8 +106,9 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             list(range(index + 1, len(fields)))
         extra = next((shown for i in extras
                       if (shown := to_markdown(fields[i])) and not shown.isdigit()), "")
-        return cloze_cards(deck_slug, guid, to_markdown(fields[index]), extra, deck_name,
-                           tags, present)
+        text = to_markdown(fields[index])
+        card = note_card(deck_slug, guid, text, extra, deck_name, cloze=True, tags=tags)
+        return cloze_cards(card, text, guid, present) if card else []
     if not note_type.templates:
         front = to_markdown(fields[0]) if fields else ""
         back = to_markdown(fields[1]) if len(fields) > 1 else ""

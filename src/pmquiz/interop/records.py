@@ -82,16 +82,14 @@ def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
                 explain=explain, source=source)
 
 
-def cloze_cards(deck: str, guid: str | None, front: str, back: str, source: str,
-                tags: str = "", present: set[int] | None = None) -> list[tuple[int, Card]]:
-    """The cards Anki makes of a cloze note, each with its card number (`ord`): one per gap
-    number, asking that number's gaps with the other gaps' words shown, as Anki does; a
-    number whose card the package does not hold (`present`: deleted in Anki) is left out.
-    The cards of one note are siblings (one group). A note with one number, or one pmquiz
-    wrote (its one card asked every gap), is one card (-1)."""
-    card = note_card(deck, guid, front, back, source, cloze=True, tags=tags)
-    if card is None:
-        return []
+def cloze_cards(card: Card, front: str, guid: str | None,
+                present: set[int] | None = None) -> list[tuple[int, Card]]:
+    """The cards Anki makes of a cloze note, from the one card (`note_card`) that asks all
+    its gaps, each with its card number (`ord`): one per gap number, asking that number's
+    gaps with the other gaps' words shown, as Anki does; a number whose card the package
+    does not hold (`present`: deleted in Anki) is left out. The cards of one note are
+    siblings (one group). A note with one number, or one pmquiz wrote (its one card asked
+    every gap), stays that card (-1)."""
     numbers = sorted({int(m.group(1)) for m in ANKI_CLOZE.finditer(front)})
     if len(numbers) < 2 or (guid and PMQUIZ_GUID.match(guid)):
         return [(-1, card)]
