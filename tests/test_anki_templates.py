@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pmquiz.interop.apkg import read_package
@@ -707,3 +707,25 @@ def test_a_media_file_whose_compressed_stream_is_broken_is_skipped_by_name(
     assert (tmp_path / "out" / "good.png").read_bytes() == b"fine " * 500
     assert [w.message.split(" (")[0] for w in warnings] == [
         'media "bad.png" skipped: damaged in the package']
+
+
+PIECES = st.sampled_from(["<b>", "</b>", "<div class=x>", "</div>", "<br>", "&amp;", "&#x1F600;",
+                          "&CounterClockwiseContourIntegral;", " ", "\n", "a", "word ",
+                          "<!-- c -->", "<!--", "-->", "<script>", "</script>", "<", ">",
+                          "<img src=a.png>", "\xa0", "&", ";", "<span style='x'>",
+                          "word word word word "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2000), st.lists(PIECES, max_size=400))
+# 30 letters of text and an entity the head's end cuts after "&CounterClockwise": the head
+# reads 47 characters of text, the whole 31
+@example(pad=1953, pieces=["a"] * 30 + ["&CounterClockwiseContourIntegral;"])
+def test_a_long_value_is_told_long_as_its_whole_text_says(pad: int, pieces: list[str]) -> None:
+    """`templates._long` reads a long value's head first: its verdict is the whole text's,
+    also when the head is cut inside an entity, a tag, a comment or a script."""
+    from pmquiz.interop.html import to_text
+    from pmquiz.interop.templates import REPEAT_CHARS, _long
+
+    value = "<i></i>" * (pad // 7) + "".join(pieces)
+    assert _long(value) == (len(to_text(value)) >= REPEAT_CHARS)

@@ -176,3 +176,35 @@ def test_a_deck_nested_too_deep_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DeckErrors) as caught:
         parse_deck(path, raw)
     assert "nested too deep" in str(caught.value) and str(path) in str(caught.value)
+
+
+TEXT = st.text(max_size=8)
+WORDS = st.tuples(TEXT, TEXT).map(tuple)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({"deck": TEXT, "id": TEXT, "kind": st.sampled_from(list(Kind)),
+                              "prompt": TEXT}, optional={
+    "answer": TEXT, "options": WORDS, "categories": WORDS, "items": WORDS, "explain": TEXT,
+    "source": TEXT, "line": st.integers(0, 99), "keep": st.booleans(), "groups": WORDS,
+    "also": WORDS, "ordered": st.booleans(), "pick": st.integers(0, 9),
+    "any_order": st.booleans(), "links": WORDS, "told": WORDS}))
+def test_a_card_is_made_as_its_dataclass_fields_say(values: dict[str, object]) -> None:
+    """Card's one-update `__init__` (`model._filled_at_once`) gives what the dataclass's
+    own did: every field given or defaulted, by keyword or by position, still frozen, and
+    `replace` and equality work on it."""
+    import dataclasses
+
+    from pmquiz.model import Card
+
+    card = Card(**values)  # type: ignore[arg-type]
+    fields = dataclasses.fields(Card)
+    expected = {f.name: values.get(f.name, f.default) for f in fields}
+    assert dataclasses.asdict(card) == expected
+    assert Card(*expected.values()) == card  # type: ignore[arg-type]
+    assert dataclasses.replace(card, prompt="changed").prompt == "changed"
+    assert dataclasses.replace(card, prompt=card.prompt) == card
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        card.id = "other"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Card(deck="d", id="i", kind=Kind.BASIC)  # type: ignore[call-arg]

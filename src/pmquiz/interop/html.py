@@ -21,15 +21,16 @@ MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|&[a-zA-Z]+;|&#\d+;")
 def to_text(fragment: str) -> str:
     """Visible text of an HTML fragment: tags dropped, entities decoded, images named
     (cached by field text up to 64 KB, as `to_markdown` is)."""
-    return _cached_text(fragment) if len(fragment) <= 65536 else _to_text(fragment)
+    return _cached_text(fragment) if len(fragment) <= 65536 else text_once(fragment)
 
 
 @lru_cache(maxsize=4096)
 def _cached_text(fragment: str) -> str:
-    return _to_text(fragment)
+    return text_once(fragment)
 
 
-def _to_text(fragment: str) -> str:
+def text_once(fragment: str) -> str:
+    """`to_text` not kept in its cache: for a text read once (a long field's head)."""
     parts: list[str] = []
     for kind, value, closing, attributes in scan(fragment):
         if kind == "text":

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pmquiz.interop.html import has_text, to_text
+from pmquiz.interop.html import has_text, text_once, to_text
 
 TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
@@ -71,8 +71,10 @@ class NoteType:
                 if name in self.fields and name not in front and name != "FrontSide"]
 
 
-def _names(fmt: str) -> list[str]:
-    return [tag.strip().lstrip("#^/").split(":")[-1].strip() for tag in TAG.findall(fmt)]
+@lru_cache(maxsize=256)
+def _names(fmt: str) -> tuple[str, ...]:
+    """The field names a template's tags use: once per template, not once per note."""
+    return tuple(tag.strip().lstrip("#^/").split(":")[-1].strip() for tag in TAG.findall(fmt))
 
 
 SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -124,12 +126,30 @@ def _render(parts: list[str], start: int, values: dict[str, str], side: str,
                 shown.intersection_update(before)
             continue
         value = _field(tag, values, side, front_side)
-        if value in shown and len(to_text(value)) >= REPEAT_CHARS:
+        if value in shown and _long(value):
             continue
         if len(value) >= REPEAT_CHARS:  # its text can be no longer than it
             shown.add(value)
         out.append(value)
     return "".join(out), index
+
+
+HEAD_CHARS = 2_000  # of a long value, read first to tell that its text is long
+ENTITY_CHARS = 32  # the most a cut entity ("&CounterClockwiseContourIntegral") adds
+
+
+def _long(value: str) -> bool:
+    """`len(to_text(value)) >= REPEAT_CHARS`, its first `HEAD_CHARS` read first (a 12 KB
+    glossary repeated on a side was converted whole for each note): the text of a head cut
+    before a tag can be longer than the whole's only by an entity cut short."""
+    if len(value) > HEAD_CHARS:
+        head = value[:HEAD_CHARS]
+        opened = head.rfind("<")
+        if opened > head.rfind(">"):
+            head = head[:opened]
+        if len(text_once(head)) >= REPEAT_CHARS + ENTITY_CHARS:
+            return True
+    return len(to_text(value)) >= REPEAT_CHARS
 
 
 def _field(tag: str, values: dict[str, str], side: str, front_side: str) -> str:
