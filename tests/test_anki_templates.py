@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example as example_case
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmquiz.interop.apkg import read_package
@@ -128,6 +129,15 @@ GLOSSARY = "<ol><li>I, me (slightly formal or feminine)</li><li>see also: 僕, �
     # different values both show
     ("{{Main}}|{{Glossary}}", {"Main": GLOSSARY, "Glossary": GLOSSARY + "."},
      f"{GLOSSARY}|{GLOSSARY}."),
+    # the same text in other markup is the same value (Yomitan writes one table with a
+    # <tbody> and one without, a no-break space as &nbsp; in one and U+00A0 in the other)
+    ("{{Main}}|{{Glossary}}",
+     {"Main": f"<table><tr><td>priority\xa0form</td></tr></table>{GLOSSARY}",
+      "Glossary": f"<table><tbody><tr><td>priority&nbsp;form</td></tr></tbody></table>{GLOSSARY}"},
+     f"<table><tr><td>priority\xa0form</td></tr></table>{GLOSSARY}|"),
+    # other words in other markup both show
+    ("{{Main}}|{{Glossary}}", {"Main": f"<b>{GLOSSARY}</b>", "Glossary": f"{GLOSSARY} more"},
+     f"<b>{GLOSSARY}</b>|{GLOSSARY} more"),
     # a short value may repeat (a word and its reading)
     ("{{Word}} ({{Reading}})", {"Word": "いいか", "Reading": "いいか"}, "いいか (いいか)"),
     # a section that does not show does not count as shown
@@ -720,7 +730,7 @@ PIECES = st.sampled_from(["<b>", "</b>", "<div class=x>", "</div>", "<br>", "&am
 @given(st.integers(0, 2000), st.lists(PIECES, max_size=400))
 # 30 letters of text and an entity the head's end cuts after "&CounterClockwise": the head
 # reads 47 characters of text, the whole 31
-@example(pad=1953, pieces=["a"] * 30 + ["&CounterClockwiseContourIntegral;"])
+@example_case(pad=1953, pieces=["a"] * 30 + ["&CounterClockwiseContourIntegral;"])
 def test_a_long_value_is_told_long_as_its_whole_text_says(pad: int, pieces: list[str]) -> None:
     """`templates._long` reads a long value's head first: its verdict is the whole text's,
     also when the head is cut inside an entity, a tag, a comment or a script."""

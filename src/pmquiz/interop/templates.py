@@ -9,19 +9,22 @@ dropped), `hint:` (the field, as the hint it reveals), `type:` (the answer box: 
 the front, the field on the back), `cloze:` (handled by the cloze reader), and any other
 filter (`furigana:`, `kana:`, `tts en_US:`…) read as the plain field.
 
-A side shows a long field value once: note types built as carousels (Lapis shows a "primary
-definition" and the "glossaries" one at a time, by script, and Yomitan fills both with the
-same glossary) would otherwise print the same 12 KB twice on one card. Short values (under
-`REPEAT_CHARS` characters of text) may repeat: a word and its reading can be equal.
+A side shows a long field value once, also when a second field holds its text in other
+markup: note types built as carousels (Lapis shows a "primary definition" and the
+"glossaries" one at a time, by script, and Yomitan fills both with the same glossary,
+sometimes with a `<tbody>` more) would otherwise print the same 12 KB twice on one card.
+Short values (under `REPEAT_CHARS` characters of text) may repeat: a word and its reading
+can be equal.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pmquiz.interop.html import has_text, text_once, to_text
+from pmquiz.interop.html import PLAIN_TAG, has_text, text_once, to_text
 
 TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
@@ -126,12 +129,35 @@ def _render(parts: list[str], start: int, values: dict[str, str], side: str,
                 shown.intersection_update(before)
             continue
         value = _field(tag, values, side, front_side)
-        if value in shown and _long(value):
+        if (value in shown or _twin_shown(value, shown)) and _long(value):
             continue
         if len(value) >= REPEAT_CHARS:  # its text can be no longer than it
             shown.add(value)
         out.append(value)
     return "".join(out), index
+
+
+# how much longer or shorter the same text's markup may be: a tenth, at least 64 characters
+TWIN_SLACK, TWIN_CHARS = 0.1, 64
+
+
+def _twin_shown(value: str, shown: set[str]) -> bool:
+    """Whether a value already on this side has the same text in other markup (Yomitan
+    fills Lapis's two glossary panels with one glossary, one table with `<tbody>`, one
+    without): only values of about the same length are compared."""
+    if len(value) < REPEAT_CHARS or not shown:
+        return False
+    slack = max(TWIN_CHARS, len(value) * TWIN_SLACK)
+    return any(abs(len(other) - len(value)) <= slack and _bare(other) == _bare(value)
+               for other in shown)
+
+
+@lru_cache(maxsize=64)
+def _bare(value: str) -> str:
+    """A value's words with every tag read as a space and entities decoded: equal for the
+    same text in other markup (`&nbsp;` in one, U+00A0 in the other)."""
+    text = PLAIN_TAG.sub(" ", value)
+    return " ".join((html.unescape(text) if "&" in text else text).split())
 
 
 HEAD_CHARS = 2_000  # of a long value, read first to tell that its text is long
