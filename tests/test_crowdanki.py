@@ -102,7 +102,7 @@ def test_a_crowdanki_deck_imports_as_anki_would_show_it(tmp_path: Path) -> None:
     warnings = "\n".join(report["warnings"])
     # Katze has no meaning: Anki makes no "Back" card, and a "Forward" card with no answer
     # is nothing to quiz on, so it is left out and said
-    assert "note 2 (Word) has no question or answer; skipped" in warnings
+    assert "note 2 (Word) has a question but no answer to grade it by; skipped" in warnings
     assert 'note 3 of "German": its fields are not a list of texts; skipped' in warnings
     assert 'media "gone.png" is not in' in warnings
     imported = home / "decks" / "imported"

@@ -121,7 +121,7 @@ def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,
     result, out = imported(tmp_path, source)
     assert [c.prompt for c in load_file(out).cards] == [
         "Product management owns the {{why}}", "Project management owns the {{how}}"]
-    assert "note 1 (Cloze) has no question or answer; skipped" in \
+    assert "note 1 (Cloze) has no cloze gap; skipped" in \
         result.output.replace("\n", " ")
 
 
@@ -372,3 +372,37 @@ def test_a_piped_import_report_prints_what_rich_prints(lines: list[tuple[str, st
         say_lines(lines)
     assert not sys.stdout.isatty()
     assert plain.getvalue() == as_rich()
+
+
+BASIC = json.dumps({"2": {
+    "id": 2, "name": "Basic", "type": 0,
+    "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+    "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}",
+               "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}], "css": ""}})
+
+
+def test_a_note_that_makes_no_card_is_named_with_its_reason(tmp_path: Path) -> None:
+    """What the learner would fix in Anki: a front with no back (a real math deck has a
+    "look at the unit circle" note with an image and no answer), an empty front, a cloze
+    text without a gap, a note whose cards the package does not hold; the others import."""
+    models = json.loads(BASIC) | {"1": json.loads(CLOZE)["1"]}
+    rows = [(1, "g1", 2, "Internalise the unit circle<img src=circle.png>\x1f", ""),
+            (2, "g2", 2, "\x1fan answer to no question", ""),
+            (3, "g3", 1, "A cloze note whose gap was deleted\x1f", ""),
+            (4, "g4", 2, "Whose cards were deleted?\x1fall of them", ""),
+            (5, "g5", 2, "What does a product manager own?\x1fthe why", "")]
+    db = collection(tmp_path / "c.db", models=json.dumps(models), rows=rows)
+    conn = sqlite3.connect(db)
+    conn.executescript("DROP TABLE cards; CREATE TABLE cards (id, nid, did, ord, queue);")
+    conn.executemany("INSERT INTO cards VALUES (?, ?, 1, 0, 0)",
+                     [(100 + n, n) for n in (1, 2, 3, 5)])
+    conn.commit()
+    conn.close()
+    result, out = imported(tmp_path, package(tmp_path, db))
+    assert [c.prompt for c in load_file(out).cards] == ["What does a product manager own?"]
+    said = result.output.replace("\n", " ")
+    for expected in ("note 1 (Basic) has a question but no answer to grade it by; skipped",
+                     "note 2 (Basic) has no question; skipped",
+                     "note 3 (Cloze) has no cloze gap; skipped",
+                     "note 4 (Basic) has its cards deleted in Anki; skipped"):
+        assert expected in " ".join(said.split()), said

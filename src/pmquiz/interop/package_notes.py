@@ -53,8 +53,9 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
         deck_name = package.decks.get(package.note_deck.get(nid, 0), "")
         if deck_name and deck_name not in result.decks:
             result.decks.append(deck_name)
-        made = note_cards(package.deck_slug, guid, note_type, fields, deck_name, labels,
-                          present.get(nid) if present else None)
+        # a package that lists its cards holds none of a note it lists none for
+        holds = present.get(nid, set()) if present else None
+        made = note_cards(package.deck_slug, guid, note_type, fields, deck_name, labels, holds)
         cards = [card for _, card in made]
         held = suspended.get(nid, set())
         result.suspended.update(card.id for ordinal, card in made
@@ -62,8 +63,9 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
                                                        held == present.get(nid)))
         own = PMQUIZ_GUID.match(guid or "")
         if not cards:
+            why = _why_no_card(note_type, fields, holds)
             result.warnings.append(Warning_(0, f"note {nid} ({note_type.name or 'unknown type'}"
-                                            ") has no question or answer; skipped"))
+                                            f") {why}; skipped"))
         elif package.collection == "collection.anki2" and package.notes == 1 and \
                 "newer version of Anki" in f"{cards[0].prompt} {cards[0].answer}":
             raise ImportFormatError(f"{package.path}: this package needs a newer Anki to read; "
@@ -136,3 +138,23 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
         if card is not None:
             made.append((template.ord, card))
     return made
+
+
+def _why_no_card(note_type: NoteType, fields: list[str], present: set[int] | None) -> str:
+    """Why a note made no card, as the learner would fix it in Anki: a cloze text without
+    a gap, a front with nothing to ask, or a back with no answer to check (Anki shows that
+    card and lets the learner rate it; pmquiz has no answer to grade it by); or the
+    package holds none of its cards (`present`: the card numbers it holds)."""
+    if note_type.cloze or note_type.cloze_field() is not None:
+        return "has its cards deleted in Anki" if any(has_anki_cloze(f) for f in fields) \
+            else "has no cloze gap"
+    if note_type.templates:
+        values = dict(zip(note_type.fields, fields, strict=False))
+        if present is not None and not any(t.ord in present for t in note_type.templates):
+            return "has its cards deleted in Anki"
+        fronts = [to_markdown(without_hidden(render(t.front, values, "front"), note_type.hidden))
+                  for t in note_type.templates]
+        asks = any(front.strip() for front in fronts)
+    else:
+        asks = bool(fields and to_markdown(fields[0]).strip())
+    return "has a question but no answer to grade it by" if asks else "has no question"
