@@ -76,7 +76,28 @@ def import_file(source: Path, target: Path | None, home_decks: Path, phase: int 
     several modules (Anki decks) writes one deck per module unless `target` names one
     file or `title` one module; the others are in `Imported.more`. `loaded` lists the deck
     files this home loads, each with the file a change to it goes to (the learner's copy of
-    a shipped deck)."""
+    a shipped deck).
+
+    Python's cycle collector is paused meanwhile: an import makes hundreds of thousands of
+    objects that reference counting frees (element trees, cards, field texts, none in a
+    cycle), and each collection walked every one still alive, a tenth of a large package's
+    reading. What a cycle holds is collected when the import ends."""
+    import gc
+
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_file(source, target, home_decks, phase, title, progress, options,
+                            loaded)
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _import_file(source: Path, target: Path | None, home_decks: Path, phase: int | None,
+                 title: str | None, progress: Callable[[int, int], None] | None,
+                 options: dict[str, object] | None,
+                 loaded: Callable[[], list[tuple[Path, Path]]] | None) -> Imported:
     wanted = slugify(title or source.stem, 6)
     read, kind = _read(source, wanted, progress, options)
     # a package's Anki decks become modules, unless one file or one module title is asked for
