@@ -6,7 +6,7 @@ import html
 import re
 from functools import lru_cache
 
-from pmquiz.interop.html_scan import attributes_of, scan
+from pmquiz.interop.html_scan import TOKEN, attributes_of, scan
 from pmquiz.interop.markdown_out import Node, markdown_of
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
@@ -109,16 +109,37 @@ def kept_tree(fragment: str, media: dict[str, str] | None = None) -> tuple[Node,
     pre = 0
     depth = 0  # open kept tags; deeper ones are dropped, their text kept
     tags = False
-    for kind, value, closing, attributes in scan(fragment):
-        if kind == "text":
-            text = _sounds(value, media) if "[sound:" in value else value
+    skip = 0  # open script and style elements: their text and tags are dropped
+    unescape = html.unescape
+    # `scan`'s pieces read in place (text, then a tag's three groups, then text…), without
+    # a generator's tuple for each
+    pieces = TOKEN.split(fragment)
+    last = len(pieces) - 1
+    for index in range(0, len(pieces), 4):
+        text = pieces[index]
+        if text and not skip:
+            if "&" in text:
+                text = unescape(text)
+            if "[sound:" in text:
+                text = _sounds(text, media)
             if not pre and ("  " in text or "\n" in text or "\t" in text or "\r" in text):
                 text = WHITESPACE.sub(" ", text)
             children.append(text)
+        if index == last:
+            break
+        name = pieces[index + 2]
+        if name is None:
+            continue  # a comment, CDATA or a declaration
+        value = name.lower()
+        closing = pieces[index + 1] == "/"
+        if value == "script" or value == "style":
+            skip = max(0, skip - 1) if closing else skip + 1
+            continue
+        if skip:
             continue
         if value == "img":
             if not closing:
-                values = attributes_of(attributes)
+                values = attributes_of(pieces[index + 3])
                 name = values.get("src") or values.get("alt") or "image"
                 children.append(_media_label("image", name, media))
             continue
@@ -145,7 +166,7 @@ def kept_tree(fragment: str, media: dict[str, str] | None = None) -> tuple[Node,
         tags = True
         kept = ""
         if wanted:
-            values = attributes_of(attributes)
+            values = attributes_of(pieces[index + 3])
             kept = "".join(f' {name}="{html.escape(values[name])}"' for name in wanted
                            if name in values and not values[name].lower().startswith(
                                ("javascript:", "data:")))

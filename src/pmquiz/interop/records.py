@@ -50,6 +50,10 @@ def id_for(guid: str | None, question: str) -> str:
     return stable_id("q", normalize(question) or question)
 
 
+# the kinds a note pmquiz exported reads back from the Basic note it was written as
+RESTORED_KINDS = frozenset(k.value for k in Kind) - {Kind.BASIC.value, Kind.CLOZE.value}
+
+
 def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
               cloze: bool = False, tags: str = "") -> Card | None:
     """A pmquiz card from a note's front and back (None when the front is empty). Notes that
@@ -61,9 +65,9 @@ def note_card(deck: str, guid: str | None, front: str, back: str, source: str,
     explain = ""
     if EXPLAIN_RULE in back:
         back, explain = (part.strip() for part in back.split(EXPLAIN_RULE, 1))
-    kind = next((t.removeprefix("kind-") for t in tags.split() if t.startswith("kind-")), "")
-    if guid and PMQUIZ_GUID.match(guid) and kind in {k.value for k in Kind} and \
-            kind not in (Kind.BASIC.value, Kind.CLOZE.value):
+    kind = next((t.removeprefix("kind-") for t in tags.split() if t.startswith("kind-")),
+                "") if "kind-" in tags else ""
+    if kind in RESTORED_KINDS and guid and PMQUIZ_GUID.match(guid):
         # A note pmquiz exported: its kind reads it back from the Basic note it wrote.
         restored = kind_of(Kind(kind)).from_anki(Card(
             deck=deck, id=card_id, kind=Kind.BASIC, prompt=front, answer=back,
