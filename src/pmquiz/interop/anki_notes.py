@@ -211,9 +211,10 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
     if not guid or PMQUIZ_GUID.match(guid) or not isinstance(mid, int) or \
             not note_type.templates:
         return [None] * len(cards)
-    notetypes.setdefault(str(mid), {
-        "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
-        "templates": [[t.name, t.front, t.back] for t in note_type.templates]})
+    if str(mid) not in notetypes:  # once per note type, not built again for every note
+        notetypes[str(mid)] = {
+            "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
+            "templates": [[t.name, t.front, t.back] for t in note_type.templates]}
     # a field's words, whole when it is short, else its first ones (a long field is read
     # whole only when its first words are a card's); made only for a field whose Markdown
     # was not made lately (a field a template shows alone was: its card's text is it)
