@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -177,3 +178,29 @@ def test_the_kept_tree_is_the_tree_the_two_pass_reading_built(fragment: str) -> 
 
     root, tags = kept_tree(fragment)
     assert (frozen(root), tags) == _tree_in_two_passes(fragment)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .,\t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u200b\u3000é")),
+               max_size=30))
+def test_plain_text_reads_as_its_lines_with_single_spaces(text: str) -> None:
+    """A field with no markup: each line (as `str.splitlines` breaks them) with its runs of
+    spaces and tabs made one, and the whole stripped; the one-line shortcut says the same."""
+    import re
+
+    from pmquiz.interop.html import _to_markdown
+
+    lines = text.replace("\xa0", " ").splitlines()
+    assert _to_markdown(text) == "\n".join(re.sub(r"[ \t]+", " ", line).strip()
+                                           for line in lines).strip()
+
+
+def test_the_markdown_cache_keeps_the_latest_field_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmquiz.interop import html
+
+    monkeypatch.setattr(html, "MARKDOWN_CACHE", 8)
+    html._markdown.clear()
+    for n in range(20):
+        assert html.to_markdown(f"<b>{n}</b>") == f"**{n}**"
+    assert list(html._markdown) == [f"<b>{n}</b>" for n in range(12, 20)]
+    assert html.known_markdown("<b>19</b>") == "**19**" and html.known_markdown("<b>3</b>") is None

@@ -179,5 +179,5 @@ def _table(node: Node) -> str:
 def markdown_of(root: Node) -> str:
     """Markdown from `html.kept_tree`'s tree."""
     text = _blocks(root)
-    lines = [line.rstrip() for line in text.replace("\xa0", " ").split("\n")]
-    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    joined = "\n".join([line.rstrip() for line in text.replace("\xa0", " ").split("\n")])
+    return (BLANK_LINES.sub("\n\n", joined) if "\n\n\n" in joined else joined).strip()

@@ -57,10 +57,11 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
         holds = present.get(nid, set()) if present else None
         made = note_cards(package.deck_slug, guid, note_type, fields, deck_name, labels, holds)
         cards = [card for _, card in made]
-        held = suspended.get(nid, set())
-        result.suspended.update(card.id for ordinal, card in made
-                                if ordinal in held or (ordinal < 0 and held and
-                                                       held == present.get(nid)))
+        held = suspended.get(nid)
+        if held:
+            result.suspended.update(card.id for ordinal, card in made
+                                    if ordinal in held or (ordinal < 0 and
+                                                           held == present.get(nid)))
         own = PMQUIZ_GUID.match(guid or "")
         if not cards:
             why = _why_no_card(note_type, fields, holds)
