@@ -204,3 +204,22 @@ def test_the_markdown_cache_keeps_the_latest_field_texts(monkeypatch: pytest.Mon
         assert html.to_markdown(f"<b>{n}</b>") == f"**{n}**"
     assert list(html._markdown) == [f"<b>{n}</b>" for n in range(12, 20)]
     assert html.known_markdown("<b>19</b>") == "**19**" and html.known_markdown("<b>3</b>") is None
+
+
+@pytest.mark.parametrize("href", [
+    "https://e.org/wiki/您", "plecoapi://x-callback-url/s?q=N/PN (Neg)(A) SV[, N 也 SV]",
+    "https://e.org/a_(b)", "https://e.org/a b", "https://e.org/<x>", "https://e.org/a\nb"])
+def test_a_link_reads_as_a_link_to_its_url(href: str) -> None:
+    """A real Chinese deck's dictionary links hold spaces and parentheses (`?q=S ( 的 O)`):
+    written bare, `[p](…)` ended at the first space or ")" and read as text. CommonMark
+    (markdown-it, as rich uses it) reads each as one link to the whole URL."""
+    import html as html_module
+    from urllib.parse import unquote
+
+    from markdown_it import MarkdownIt
+
+    escaped = html_module.escape(href)
+    field = f'<a href="{escaped}">p</a> and <a href="{escaped}">{escaped}</a>'
+    tokens = MarkdownIt().parseInline(to_markdown(field))[0].children or []
+    links = [t.attrGet("href") for t in tokens if t.type == "link_open"]
+    assert [unquote(str(link)) for link in links] == [href, href]

@@ -28,6 +28,7 @@ class Node:
 
 BLANK_LINES = re.compile(r"\n{3,}")
 HREF = re.compile(r'href="([^"]*)"')
+LINK_BREAKERS = re.compile(r"[\s()<>]")  # what ends or breaks a bare link target
 
 
 def _inline(node: Node | str, pre: bool = False) -> str:
@@ -48,7 +49,12 @@ def _inline(node: Node | str, pre: bool = False) -> str:
         text = inner.strip()
         if not href or not text:
             return inner
-        return f"<{href}>" if text == href else f"[{text}]({href})"
+        if not LINK_BREAKERS.search(href):
+            return f"<{href}>" if text == href else f"[{text}]({href})"
+        # a URL with spaces or parentheses (a dictionary lookup's `?q=N (Neg) SV`) is a
+        # link only between angle brackets, where "<", ">" and a line break cannot stand
+        target = href.replace("<", "%3C").replace(">", "%3E").replace("\n", "%0A")
+        return f"[{text}](<{target}>)"
     if tag in BLOCKS or tag == "li":
         return "\n" + _blocks(node) + "\n"
     return inner
