@@ -739,3 +739,45 @@ def test_a_long_value_is_told_long_as_its_whole_text_says(pad: int, pieces: list
 
     value = "<i></i>" * (pad // 7) + "".join(pieces)
     assert _long(value) == (len(to_text(value)) >= REPEAT_CHARS)
+
+
+@pytest.mark.parametrize("language", ["fr_FR", "de_DE", "ja_JP"])
+def test_a_text_export_from_anki_in_another_language_makes_anki_s_cards(
+        home: Path, tmp_path: Path, language: str) -> None:
+    """Anki names its stock note types in the learner's language ("Généralités (deux sens)",
+    "Einfach (und wahlweise die umgekehrte Richtung)", "基本 (表面と裏面を反転したカードも作成)"):
+    a text export made by Anki in French, German or Japanese gives the cards Anki makes of
+    it (7 of these 4 notes; the reverse cards were missing before: 5)."""
+    import anki.lang
+    from anki.collection import Collection, DeckIdLimit
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+    from pmquiz.deck import load_file
+
+    source = tmp_path / "words.txt"
+    anki.lang.set_lang(language)
+    try:
+        col = Collection(str(tmp_path / "collection.anki2"))
+        names = {m.get("originalStockKind"): m["name"] for m in col.models.all()}
+        deck = col.decks.id("Words")
+        for kind, fields in ((2, ["chien", "dog"]), (3, ["chat", "cat", "y"]),
+                             (3, ["vache", "cow", ""]),
+                             (5, ["The {{c1::vision}} and the {{c2::strategy}}", ""])):
+            note = col.new_note(col.models.by_name(names[kind]))
+            for index, value in enumerate(fields):
+                note.fields[index] = value
+            col.add_note(note, deck)
+        cards = col.card_count()
+        col.export_note_csv(out_path=str(source), limit=DeckIdLimit(deck), with_html=True,
+                            with_tags=True, with_deck=True, with_notetype=True, with_guid=True)
+        col.close()
+    finally:
+        anki.lang.set_lang("en_US")
+    assert cards == 7
+    out = tmp_path / "words.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(c.prompt for c in load_file(out).cards) == sorted([
+        "chien", "dog", "chat", "cat", "vache", "The {{vision}} and the strategy",
+        "The vision and the {{strategy}}"])

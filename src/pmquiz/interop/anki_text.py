@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
@@ -157,7 +159,8 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
         if deck_name and deck_name not in result.decks:
             result.decks.append(deck_name)
         card = note_card(deck_slug, meta_value("guid") or None, front, back,
-                         source=deck_name, cloze="cloze" in notetype.lower(),
+                         source=deck_name, cloze=stock_kind(notetype) == "cloze" or
+                         "cloze" in notetype.lower(),
                          tags=meta_value("tags"))
         if card is None:
             result.warnings.append(Warning_(row_line, "no question or no answer; row skipped"))
@@ -180,9 +183,9 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
         result.cards.append(card)
         result.origins.append(origin)
         # Anki's stock reversed note types make a second card, back to front
-        reversed_too = REVERSED.get(notetype.strip().lower())
-        if card.kind.value == "basic" and (reversed_too == "always" or (
-                reversed_too == "optional" and len(fields) > 2 and fields[2].strip())):
+        reversed_too = stock_kind(notetype)
+        if card.kind.value == "basic" and (reversed_too == "reversed" or (
+                reversed_too == "optional_reversed" and len(fields) > 2 and fields[2].strip())):
             other = note_card(deck_slug, f"{guid}#1" if guid else None, back, front,
                               source=deck_name)
             if other is not None:
@@ -193,9 +196,19 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
     return result
 
 
-# Anki's stock note types that add a back-to-front card: always, or when the note's third
-# field ("Add Reverse") is not empty. (A text export names its note type, not its templates.)
-REVERSED = {"basic (and reversed card)": "always", "basic (optional reversed card)": "optional"}
+def stock_kind(notetype: str) -> str:
+    """Which of Anki's stock note types a text export's note type name is, in any language
+    Anki speaks: "reversed" (a back-to-front card too), "optional_reversed" (that card when
+    the third field, "Add Reverse", is not empty), "cloze", or "" (a text export names its
+    note type, not its templates; `bench/stock_note_types.py` reads the names from Anki)."""
+    name = notetype.strip().lower()
+    return next((kind for kind, names in _stock_names().items() if name in names), "")
+
+
+@lru_cache(maxsize=1)
+def _stock_names() -> dict[str, frozenset[str]]:
+    found = json.loads(Path(__file__).with_name("stock_note_types.json").read_text("utf-8"))
+    return {kind: frozenset(names) for kind, names in found.items()}
 
 
 def _sibling_as_read(card: Card, origin: dict[str, object]) -> bool:
