@@ -61,14 +61,14 @@ def test_a_gap_across_lines_that_holds_braces_is_kept_too(tmp_path: Path) -> Non
     tests/data/samples/import/google-ml-glossary) was left out: the mending read a gap as
     text without braces. A gap across lines is mended also in a card that another gap kept
     valid (it was left as braces around two lines); a gap on one line is left as it is."""
-    from pmquiz.interop.importer import _valid_cards
+    from pmquiz.interop.valid_cards import valid_cards
     from pmquiz.model import Card, Kind
 
     formula = "Accuracy:\n\n\\frac{\\text{right} } {\\text{all} }\n\n- TP, TN"
     cards = [Card(deck="m", id="f", kind=Kind.CLOZE, prompt=f"## accuracy\n\n{{{{{formula}}}}}"),
              Card(deck="m", id="g", kind=Kind.CLOZE,
                   prompt="Keep {{a {b} c}} as it is\n\nand {{two\nlines}}")]
-    kept, warnings = _valid_cards(cards, tmp_path / "m.toml", "m")
+    kept, warnings = valid_cards(cards, tmp_path / "m.toml", "m")
     assert [c.prompt for c in kept] == [
         "## accuracy\n\n{{Accuracy: \\frac{\\text{right} } {\\text{all} } - TP, TN}}",
         "Keep {{a {b} c}} as it is\n\nand {{two lines}}"]
@@ -100,12 +100,12 @@ def test_a_package_makes_the_cloze_cards_it_holds_one_per_number(
 def test_many_mended_gaps_are_told_in_one_line(tmp_path: Path) -> None:
     """A glossary can have a gap across lines in every note: one warning names the first
     ten cards and counts the rest (the Google glossary file gave 30 lines before)."""
-    from pmquiz.interop.importer import SHOWN_IDS, _valid_cards
+    from pmquiz.interop.valid_cards import SHOWN_IDS, valid_cards
     from pmquiz.model import Card, Kind
 
     cards = [Card(deck="m", id=f"c{n:02}", kind=Kind.CLOZE, prompt=f"Term {n}: {{{{a\nb}}}}")
              for n in range(SHOWN_IDS + 2)]
-    kept, warnings = _valid_cards(cards, tmp_path / "m.toml", "m")
+    kept, warnings = valid_cards(cards, tmp_path / "m.toml", "m")
     assert [c.prompt for c in kept] == [f"Term {n}: {{{{a b}}}}" for n in range(12)]
     [warning] = warnings
     assert warning.message.startswith("12 cards had a cloze gap across a line break, each "
@@ -126,12 +126,12 @@ def test_a_note_without_its_gap_is_named_and_the_rest_written(home: Path,
 
 
 def test_a_card_the_deck_format_refuses_is_left_out_by_name(tmp_path: Path) -> None:
-    from pmquiz.interop.importer import _valid_cards
+    from pmquiz.interop.valid_cards import valid_cards
     from pmquiz.model import Card, Kind
 
     cards = [Card(deck="m", id="bad", kind=Kind.CLOZE, prompt="no gap at all"),
              Card(deck="m", id="good", kind=Kind.BASIC, prompt="Q?", answer="A")]
-    kept, warnings = _valid_cards(cards, tmp_path / "m.toml", "m")
+    kept, warnings = valid_cards(cards, tmp_path / "m.toml", "m")
     assert [c.id for c in kept] == ["good"]
     assert [w.message for w in warnings] == [
         'card "bad" left out: kind "cloze" needs at least one {{gap}} in its prompt']
