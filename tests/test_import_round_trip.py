@@ -348,3 +348,23 @@ def test_module_shares_cover_every_module_once_and_stay_near_equal(
     assert len(shares) == min(count, len(sizes))
     totals = [sum(sizes[job] for job in share) for share in shares]
     assert max(totals) - min(totals) <= max(sizes)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("**chien**", 0),  # the front's Markdown
+    ("dog", 1),  # the back, a plain field
+    ("- a pet\n- barks", 2),  # a list field
+    ("dog\n\n- a pet\n- barks", None),  # a side made of two fields is no one field
+    ("chien", None),  # the front's words in other markup: not its text
+    ("", None),
+])
+def test_an_edited_card_goes_back_into_the_field_its_text_came_from(
+        text: str, expected: int | None) -> None:
+    """`field_index` finds, when an edited card is exported, the field whose Markdown is
+    the card's text as imported (the origins file no longer says it for each card)."""
+    from pmquiz.interop import html
+    from pmquiz.interop.anki_notes import field_index
+
+    html._markdown.clear()  # as in a later `export` process: nothing converted yet
+    fields = ["<b>chien</b>", "dog", "<ul><li>a pet</li><li>barks</li></ul>", ""]
+    assert field_index(fields, text) == expected

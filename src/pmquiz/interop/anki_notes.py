@@ -1,12 +1,12 @@
 """Cards that came from Anki go back to Anki as the notes they were.
 
 An import from a package writes, beside the deck, `<deck>.anki.json`: for each card the Anki
-note it came from (GUID, note type, modification time, the note's fields, and which field
-the card's prompt and answer are) and each note type's fields and templates. `pmquiz export
-anki` then writes those notes with their own GUID and note type, so Anki updates them
-instead of adding second notes: a card unchanged since the import keeps the note's own
-modification time (Anki sees nothing new), a card edited in pmquiz writes its new text into
-the field it came from and is stamped now (Anki updates that note).
+note it came from (GUID, note type, modification time, the note's fields, and the card's
+text as imported) and each note type's fields and templates. `pmquiz export anki` then
+writes those notes with their own GUID and note type, so Anki updates them instead of
+adding second notes: a card unchanged since the import keeps the note's own modification
+time (Anki sees nothing new), a card edited in pmquiz writes its new text into the field
+its imported text came from (`field_index`) and is stamped now (Anki updates that note).
 """
 
 from __future__ import annotations
@@ -193,10 +193,14 @@ def notes_for_anki(cards: list[Card], origins: dict[str, Any]
         kept_type, fields, edited = notes.get(guid, (
             {**note_type, "id": int(origin["notetype"]), "guid": guid,
              "mod": origin.get("mod", 0)}, [str(f) for f in origin["fields"]], False))
-        for text, was, index in ((card.prompt, origin.get("prompt"), origin.get("prompt_field")),
-                                 (card.answer, origin.get("answer"), origin.get("answer_field"))):
+        for text, was, key in ((card.prompt, origin.get("prompt"), "prompt_field"),
+                               (card.answer, origin.get("answer"), "answer_field")):
             if text != was:
                 edited = True
+                # which field the text came from is looked for now, for an edited card only
+                # (an origins file written before says it)
+                index = origin[key] if key in origin else \
+                    field_index([str(f) for f in origin["fields"]], was)
                 if isinstance(index, int) and 0 <= index < len(fields):
                     fields[index] = to_html(text)
         notes[guid] = (kept_type, fields, edited)
@@ -206,8 +210,8 @@ def notes_for_anki(cards: list[Card], origins: dict[str, Any]
 def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType,
                  fields: list[str], cards: list[Card],
                  notetypes: dict[str, dict[str, object]]) -> list[dict[str, object] | None]:
-    """Where each card of a note came from: its GUID, note type, modification time, fields
-    and which field (if one) its prompt and answer are; and the note type's definition."""
+    """Where each card of a note came from: its GUID, note type, modification time and
+    fields, and its text as imported; and the note type's definition."""
     if not guid or PMQUIZ_GUID.match(guid) or not isinstance(mid, int) or \
             not note_type.templates:
         return [None] * len(cards)
@@ -215,44 +219,35 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
         notetypes[str(mid)] = {
             "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
             "templates": [[t.name, t.front, t.back] for t in note_type.templates]}
-    # a field's words, whole when it is short, else its first ones (a long field is read
-    # whole only when its first words are a card's); made only for a field whose Markdown
-    # was not made lately (a field a template shows alone was: its card's text is it)
-    heads: dict[int, str] = {}
-    whole: dict[int, str] = {}
-
-    def field_of(text: str) -> int | None:
-        """The first field whose Markdown is the card's text: a field converted lately is
-        compared as it is; of the others, only fields with the card's words are converted."""
-        if not text:
-            return None
-        wanted: str | None = None
-        for index, field in enumerate(fields):
-            known = known_markdown(field)
-            if known is not None:
-                if known == text:
-                    return index
-                continue
-            if wanted is None:
-                wanted = _words(text)
-            if index not in heads:
-                heads[index] = _words(_head(field))
-                if len(field) <= HEAD:
-                    whole[index] = heads[index]
-            short = min(len(wanted), len(heads[index]), 40)
-            if wanted[:short] != heads[index][:short]:
-                continue
-            if index not in whole:
-                whole[index] = _words(field)
-            if whole[index] == wanted and to_markdown(field) == text:
-                return index
-        return None
-
     encoded = Encoded(json.dumps(fields))
     return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
              "fields": encoded, "prompt": card.prompt, "answer": card.answer,
-             "explain": card.explain, "prompt_field": field_of(card.prompt),
-             "answer_field": field_of(card.answer)} for card in cards]
+             "explain": card.explain} for card in cards]
+
+
+def field_index(fields: list[str], text: object) -> int | None:
+    """The first field whose Markdown is `text` (a card's prompt or answer as it was
+    imported), or None: where a card edited in pmquiz writes its new text. Looked for when
+    a card is exported edited, not on import (a sixth of reading a real 6,542-card package
+    went to finding the field of every card). A field converted lately is compared as it
+    is; of the others, only a field with the text's words is converted."""
+    if not isinstance(text, str) or not text:
+        return None
+    wanted = _words(text)
+    for index, field in enumerate(fields):
+        known = known_markdown(field)
+        if known is not None:
+            if known == text:
+                return index
+            continue
+        head = _words(_head(field))
+        short = min(len(wanted), len(head), 40)
+        if wanted[:short] != head[:short]:
+            continue
+        words = head if len(field) <= HEAD else _words(field)
+        if words == wanted and to_markdown(field) == text:
+            return index
+    return None
 
 
 TAGS = re.compile(r"<[^>]*>")
