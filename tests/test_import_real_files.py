@@ -190,3 +190,26 @@ def test_an_import_pauses_the_cycle_collector_and_holds_back_little(
             assert gc.collect() < 3_000, name
     finally:
         gc.enable()
+
+
+def test_a_large_module_s_origins_encoded_by_a_copy_are_the_same_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module of 1,000 cards or more written alone has its origins file encoded by a
+    forked copy while the deck is rendered and checked: the file is the one this process
+    writes by itself (the real French package, one deck of 1,639 cloze notes)."""
+    from pmquiz import side_work
+    from pmquiz.interop import importer
+
+    package = SAMPLES.parent / "anki" / "mauriciopoppe-anki-decks" / \
+        "My_french_words_and_phrases_20260328.apkg"
+    forks: list[int] = []
+    starting = side_work.started
+    monkeypatch.setattr(side_work, "started",
+                        lambda work: (forks.append(1), starting(work))[1])
+    importer.import_file(package, tmp_path / "a" / "fr.toml", tmp_path, None, None)
+    assert len(forks) == 2  # the package's later half of notes, then the origins
+    monkeypatch.setattr(side_work, "_can_fork", lambda: False)
+    importer.import_file(package, tmp_path / "b" / "fr.toml", tmp_path, None, None)
+    sidecars = [(tmp_path / side / "fr.anki.json").read_bytes() for side in ("a", "b")]
+    assert sidecars[0] == sidecars[1] and len(sidecars[0]) > 100_000
+    assert (tmp_path / "a" / "fr.toml").read_bytes() == (tmp_path / "b" / "fr.toml").read_bytes()

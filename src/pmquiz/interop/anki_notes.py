@@ -32,20 +32,29 @@ def origins_path(deck_file: Path) -> Path:
 
 
 def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, object] | None],
-                  notetypes: dict[str, dict[str, object]]) -> None:
-    """Keep where each imported card came from (by card id) beside the deck file."""
+                  notetypes: dict[str, dict[str, object]], text: str | None = None) -> None:
+    """Keep where each imported card came from (by card id) beside the deck file: `text`
+    when `origins_text` was made already (by a forked copy meanwhile), else made here."""
+    text = text if text is not None else origins_text(cards, origins, notetypes)
+    if text:
+        write_atomic(origins_path(deck_file), text)
+
+
+def origins_text(cards: list[Card], origins: list[dict[str, object] | None],
+                 notetypes: dict[str, dict[str, object]]) -> str:
+    """The origins file's text ("" when no card came from Anki)."""
     kept = {card.id: {**origin, "prompt": card.prompt, "answer": card.answer,
                       "explain": card.explain}
             for card, origin in zip(cards, origins, strict=False) if origin is not None}
     if not kept:
-        return
+        return ""
     # one line per card (json's C encoder: an indented dump is written in pure Python), in
     # ASCII with \u escapes: a 10 MB sidecar of Japanese glossaries encoded and was written
     # in 75 ms that way, 160 ms as UTF-8 text; a note's fields come encoded already
     lines = ",\n".join(f"{json.dumps(key)}: {_object(value)}"
                        for key, value in sorted(kept.items()))
-    write_atomic(origins_path(deck_file), "{\"cards\": {\n" + lines + "\n},\n\"notetypes\": "
-                 + json.dumps(notetypes, sort_keys=True) + "}\n")
+    return ("{\"cards\": {\n" + lines + "\n},\n\"notetypes\": "
+            + json.dumps(notetypes, sort_keys=True) + "}\n")
 
 
 class Encoded(str):

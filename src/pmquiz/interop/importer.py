@@ -139,7 +139,7 @@ def _import_file(source: Path, target: Path | None, home_decks: Path, phase: int
                                                            if existing else 0),
                     order=existing.module.order if existing else 0, source=source.name)
     done = _write(source, kind, read, list(range(len(read.cards))), module, target,
-                  existing)
+                  existing, alone=True)
     done.warnings = notes + done.warnings + read.warnings
     return done
 
@@ -198,6 +198,7 @@ def _modules(read: ReadNotes) -> list[Group]:
 
 
 SIDE_CARDS = 1_000  # cards from which a package's later modules are written by copies
+SIDE_ORIGINS = 1_000  # cards of a module written alone from which a copy encodes its origins
 WRITERS = 3  # processes that write a large package's modules: this one and two copies
 
 
@@ -306,9 +307,11 @@ def _module_target(folder: Path, wanted: str, ids: set[str], claimed: set[Path],
 
 
 def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module: Module,
-           target: Path, existing: Deck | None) -> Imported:
+           target: Path, existing: Deck | None, alone: bool = False) -> Imported:
     """Merge the cards at `indexes` into `existing` and write the deck (unless nothing
-    changed in a deck that is there already) with the notes' origins beside it."""
+    changed in a deck that is there already) with the notes' origins beside it. `alone`:
+    no other process writes a module meanwhile, so a large new deck's origins file is
+    encoded by a forked copy while this one renders and checks the deck."""
     slug = module.slug
     taken = [read.cards[i] for i in indexes]
     origins = [read.origins[i] if i < len(read.origins) else None for i in indexes]
@@ -336,6 +339,15 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
     # as it will be read, once; only a deck that fails is checked card by card, to mend or
     # leave out what fails.
     notes: list[Warning_] = []
+    first = cards
+    encoding = None
+    if alone and existing is None and len(cards) >= SIDE_ORIGINS and \
+            any(o is not None for o in origin_of.values()):
+        from pmquiz.interop.anki_notes import origins_text
+        from pmquiz.side_work import started
+
+        encoding = started(lambda: origins_text(first, [origin_of.get(c.id) for c in first],
+                                                read.notetypes))
     deck, report = build(cards)
     try:
         text = checked_text(target, deck, header)
@@ -362,10 +374,12 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
         return done
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)
+    made = encoding() if encoding is not None else None  # the copy's text, for `first`
     if any(o is not None for o in origin_of.values()):
         from pmquiz.interop.anki_notes import write_origins
 
-        write_origins(target, cards, [origin_of.get(c.id) for c in cards], read.notetypes)
+        write_origins(target, cards, [origin_of.get(c.id) for c in cards], read.notetypes,
+                      made if cards is first else None)
     return done
 
 
