@@ -101,8 +101,8 @@ def kept_tree(fragment: str, media: dict[str, str] | None = None) -> tuple[Node,
     `[image: NAME]` / `[sound: NAME]` (with `media` mapping a file name to where it was
     saved). A stray closing tag is ignored and an unclosed element ends with its parent, as
     a browser reads them; kept tags nested deeper than `MAX_NESTING` are dropped, their text
-    kept. Also whether any tag was read. One pass over `scan`: Markdown is written from
-    the tree, so a 6,000-note package converts in a fraction of a second."""
+    kept. Also whether any tag was read. One pass over `scan`'s pieces: Markdown is
+    written from the tree, so a 6,000-note package converts in a fraction of a second."""
     root = Node("")
     stack = [root]
     open_tags = [""]  # the stack's tags: the root's "" is no tag's name

@@ -154,7 +154,7 @@ def _why_no_card(note_type: NoteType, fields: list[str], present: set[int] | Non
         if present is not None and not any(t.ord in present for t in note_type.templates):
             return "has its cards deleted in Anki"
         fronts = [to_markdown(without_hidden(render(t.front, values, "front"), note_type.hidden))
-                  for t in note_type.templates]
+                  for t in note_type.templates if present is None or t.ord in present]
         asks = any(front.strip() for front in fronts)
     else:
         asks = bool(fields and to_markdown(fields[0]).strip())
