@@ -8,6 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -406,3 +407,62 @@ def test_a_note_that_makes_no_card_is_named_with_its_reason(tmp_path: Path) -> N
                      "note 3 (Cloze) has no cloze gap; skipped",
                      "note 4 (Basic) has its cards deleted in Anki; skipped"):
         assert expected in " ".join(said.split()), said
+
+
+def children() -> set[int]:
+    """This process's child processes, zombies included (read from /proc: other tests in
+    the same worker may have children of their own, so a test compares before and after)."""
+    import os
+
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_a_large_import_that_mends_its_cards_leaves_no_copy_and_keeps_their_origins(
+        tmp_path: Path) -> None:
+    """A module of 1,000 cards or more has its origins file encoded by a forked copy while
+    the deck is checked; when the check fails and cards are mended, the copy is waited for
+    (none outlives the import) and the origins file holds the mended cards' text."""
+    from pmquiz.interop.importer import SIDE_ORIGINS
+
+    texts = [f"Note {n} has the {{{{c1::first<br>line}}}} gap" for n in range(SIDE_ORIGINS)]
+    before = children()
+    result, out = imported(tmp_path, cloze_package(tmp_path, texts))
+    assert f"{SIDE_ORIGINS} cards had a cloze gap across a line break" in \
+        " ".join(result.output.split())
+    assert children() <= before  # no forked copy left behind
+    cards = load_file(out).cards
+    origins = json.loads(out.with_name("out.anki.json").read_text(encoding="ascii"))["cards"]
+    assert len(cards) == len(origins) == SIDE_ORIGINS
+    assert all(origins[c.id]["prompt"] == c.prompt == f"Note {c.prompt.split()[1]} has the "
+               "{{first line}} gap" for c in cards)
+
+
+def test_a_large_import_that_fails_leaves_no_forked_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy that encodes a large module's origins is waited for also when the deck
+    cannot be written at all (no card valid, nothing written)."""
+    from pmquiz.errors import DeckErrors, ImportFormatError
+    from pmquiz.interop import importer
+
+    def refused(*_: object) -> str:
+        raise DeckErrors([])
+
+    def nothing_valid(*_: object) -> tuple[list[object], list[object]]:
+        raise ImportFormatError("no card it holds is valid")
+
+    monkeypatch.setattr(importer, "checked_text", refused)
+    monkeypatch.setattr(importer, "valid_cards", nothing_valid)
+    texts = [f"Note {n} has a {{{{c1::gap}}}}" for n in range(importer.SIDE_ORIGINS)]
+    source = cloze_package(tmp_path, texts)
+    before = children()
+    with pytest.raises(ImportFormatError):
+        importer.import_file(source, tmp_path / "out.toml", tmp_path, None, None)
+    assert children() <= before

@@ -352,6 +352,9 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
     try:
         text = checked_text(target, deck, header)
     except DeckErrors:
+        if encoding is not None:  # the copy encoded the cards before mending: waited for,
+            encoding()  # so that no copy outlives a failed import, and not used
+            encoding = None
         cards, notes = valid_cards(cards, target, slug)
         if not cards and not existing:
             raise ImportFormatError(f"{source}: no card it holds is valid; nothing written:\n  "
@@ -363,6 +366,7 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
         except DeckErrors as exc:
             raise ImportFormatError(f"{source}: the imported cards do not form a valid "
                                     f"deck:\n{exc}") from None
+    made = encoding() if encoding is not None else None  # the copy's text, for these cards
     suspended = sorted(renamed[i] for i in read.suspended if i in renamed)
     kinds = dict(Counter(card.kind.value for card in deck.cards))
     done = Imported(module=deck.module, kinds=kinds, path=target, format=kind,
@@ -374,12 +378,11 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
         return done
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text)
-    made = encoding() if encoding is not None else None  # the copy's text, for `first`
     if any(o is not None for o in origin_of.values()):
         from pmquiz.interop.anki_notes import write_origins
 
         write_origins(target, cards, [origin_of.get(c.id) for c in cards], read.notetypes,
-                      made if cards is first else None)
+                      made)
     return done
 
 
