@@ -1,6 +1,7 @@
 """`pmquiz import` against Anki's own library on the same package, whole processes,
 alternating run by run so that a busy machine slows both alike (issue #28: at most 1.5x):
-`python bench/import_vs_anki.py [RUNS] [ja|gen|fr ...]`. Needs the `anki` test extra."""
+`python bench/import_vs_anki.py [RUNS] [ja|gen|fr|PACKAGE.apkg ...]`. Needs the `anki` test
+extra."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def main() -> None:
         packages = {"fr": SAMPLES / "My_french_words_and_phrases_20260328.apkg",
                     "ja": SAMPLES / "Language_Japanese_Mining_20260328.apkg",
                     "gen": large_package(tmp / "large.apkg") if "gen" in which else tmp}
+        packages |= {label: Path(label) for label in which if label not in packages}
         for label in which:
             mine, theirs = [], []
             for n in range(runs):
