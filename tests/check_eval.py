@@ -23,7 +23,8 @@ class Score:
     statements: int = 0
     verdicts: int = 0
     right: int = 0
-    right_without_set: int = 0
+    right_without_set: int = 0  # without --set: the leading comparison's verdict is right
+    wrong_without_set: int = 0  # … and wrong (no comparison leading is neither)
     unrelated: int = 0
     unrelated_silent: int = 0
     wrong: list[tuple[str, str, str]] = field(default_factory=list)
@@ -82,6 +83,7 @@ def evaluate(name: str, db: Path, pages: tuple[str, ...] = ()) -> Score:
                         score.wrong.append((statement, category, check.category))
                     free = check_statement(store, Scope(), statement)
                     score.right_without_set += free.category == category
+                    score.wrong_without_set += free.category not in (None, category)
             score.per_set[entry["name"]] = (counts[0], counts[1], counts[2])
         for statement in data["unrelated"]:
             score.unrelated += 1

@@ -35,7 +35,8 @@ def _held_out(name: str, tmp_path: Path, pages: tuple[str, ...], floors: tuple[f
     score = evaluate(name, tmp_path / "pmquiz.db", pages)
     print(f"{name}: {score.right}/{score.statements} right, {score.verdicts} verdicts, "
           f"precision {score.precision:.2f}, unrelated silent {score.unrelated_silent}/"
-          f"{score.unrelated}, without --set {score.right_without_set}, per set "
+          f"{score.unrelated}, without --set {score.right_without_set} right and "
+          f"{score.wrong_without_set} wrong, per set "
           f"{score.per_set}, wrong: {score.wrong}")
     accuracy, precision, silent, each = floors
     assert score.accuracy >= accuracy
@@ -46,10 +47,17 @@ def _held_out(name: str, tmp_path: Path, pages: tuple[str, ...], floors: tuple[f
     return score
 
 
+# WITHOUT_SET: without --set, a comparison leads only when no other comparison that says
+# otherwise fits about as well (statement_check.LEAD_GAP, chosen on these five files and the
+# tuning statements after round 7). The leading verdict, right / wrong, before and after:
+# round 1 64 / 24 -> 44 / 7, round 4 57 / 39 -> 32 / 4, round 5 73 / 27 -> 41 / 3, round 6
+# 61 / 39 -> 35 / 5, round 7 55 / 43 -> 25 / 3; the rest get each comparison's verdict and
+# none leads. Not held-out figures: round 8 is the first that is. Floors and ceilings by them.
 def test_held_out_statements(tmp_path: Path) -> None:
     score = _held_out("classify_holdout.toml", tmp_path, (),
                       (ACCURACY_FLOOR, PRECISION_FLOOR, UNRELATED_FLOOR, 0.5))
     assert score.statements == 90
+    assert score.right_without_set >= 42 and score.wrong_without_set <= 9  # see WITHOUT_SET
 
 
 # The second held-out set (issue #26: four comparisons, two from pages the check never saw),
@@ -62,6 +70,7 @@ def test_second_held_out_set_over_four_comparisons(tmp_path: Path) -> None:
     score = _held_out("classify_holdout_round4.toml", tmp_path, ROUND4_PAGES,
                       (0.74, 0.88, 0.8, 0.62))
     assert score.statements == 96 and len(score.per_set) == 4
+    assert score.right_without_set >= 30 and score.wrong_without_set <= 6  # see WITHOUT_SET
 
 
 # The third held-out set (tests/data/classify_holdout_round5.toml), written before the
@@ -73,7 +82,7 @@ def test_third_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
     score = _held_out("classify_holdout_round5.toml", tmp_path, ROUND4_PAGES,
                       (0.82, 0.92, 0.9, 0.5))
     assert score.statements == 100 and len(score.per_set) == 5
-    assert score.right_without_set >= 70
+    assert score.right_without_set >= 39 and score.wrong_without_set <= 4  # see WITHOUT_SET
 
 
 # The fourth held-out set (tests/data/classify_holdout_round6.toml: round 5's comparisons,
@@ -88,7 +97,7 @@ def test_fourth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
     score = _held_out("classify_holdout_round6.toml", tmp_path, ROUND4_PAGES,
                       (0.82, 0.93, 0.9, 0.7))
     assert score.statements == 100 and len(score.per_set) == 5
-    assert score.right_without_set >= 58
+    assert score.right_without_set >= 33 and score.wrong_without_set <= 6  # see WITHOUT_SET
 
 
 # The fifth held-out set (tests/data/classify_holdout_round7.toml: the same comparisons, 20
@@ -103,7 +112,21 @@ def test_fifth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
     score = _held_out("classify_holdout_round7.toml", tmp_path, ROUND4_PAGES,
                       (0.76, 0.9, 0.9, 0.6))
     assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
-    assert score.right_without_set >= 53
+    assert score.right_without_set >= 23 and score.wrong_without_set <= 4  # see WITHOUT_SET
+
+
+# The sixth held-out set (tests/data/classify_holdout_round8.toml: the same comparisons, 20
+# unrelated sentences on new topics), committed before it was run and first run on
+# 2026-12-01 with LEAD_GAP in place: 73 of 100 right, 78 verdicts (5 wrong), 20 of 20
+# unrelated sentences silent (first seen by the test above, which reads every statement
+# file, with the same code); per comparison 17, 13, 16, 13 and 14 of 20. Without --set a
+# comparison led for 35 statements, 26 right and 9 wrong; the rule before LEAD_GAP, run
+# afterwards for the comparison, led for 99, 51 right and 48 wrong. Floors just under.
+def test_sixth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
+    score = _held_out("classify_holdout_round8.toml", tmp_path, ROUND4_PAGES,
+                      (0.72, 0.92, 1.0, 0.6))
+    assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
+    assert score.right_without_set >= 24 and score.wrong_without_set <= 10
 
 
 def test_without_the_sentence_model_the_word_vectors_keep_their_own_rule(
@@ -124,7 +147,7 @@ def test_the_issue_examples_get_a_verdict() -> None:
     pm = "Product management/Project management"
     for statement, category, named in [
             ("Manages the sprint schedule and the budget", "Project management", False),
-            ("Sets the product vision", "Product management", False),
+            ("Sets the product vision", "Product management", True),  # without: below
             # issue #26's learner statements
             ("Manages risks and dependencies so the launch date is met",
              "Project management", False),
@@ -181,8 +204,12 @@ def test_every_unrelated_sentence_of_every_statement_file_gets_no_verdict(
 
 def test_unrelated_text_gets_no_verdict_and_says_why() -> None:
     result = runner.invoke(app, ["classify", "Bakes sourdough bread on Sundays"])
-    assert "No verdict: this does not read like anything in" in result.output
+    assert "No verdict in any comparison:" in result.output
+    assert result.output.count(": unrelated") == 3
     assert "Nearest cards" in result.output
+    named = runner.invoke(app, ["classify", "--set", "Product management/Project management",
+                                "Bakes sourdough bread on Sundays"])
+    assert "No verdict: this does not read like anything in" in named.output
     data = json.loads(runner.invoke(app, ["classify", "--json",
                                           "Bakes sourdough bread on Sundays"]).stdout)
     assert data["category"] is None and data["reason"] == "unrelated"
@@ -197,7 +224,8 @@ def test_the_check_never_touches_the_network(home: Path) -> None:
             "socket.create_connection = refuse\n"
             "import sys\n"
             "from pmquiz.entry import main\n"
-            "sys.argv = ['pmquiz', 'classify', '--json', 'Sets the product vision']\n"
+            "sys.argv = ['pmquiz', 'classify', '--json', '--set',\n"
+            "            'Product management/Project management', 'Sets the product vision']\n"
             "main()\n")
     env = dict(os.environ, PMQUIZ_HOME=str(home), HF_HUB_OFFLINE="0")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -235,12 +263,37 @@ def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict
 
 
 def test_without_a_set_every_comparison_is_judged_and_the_others_listed() -> None:
-    data = json.loads(runner.invoke(app, ["classify", "--json", "Tracks the budget"]).stdout)
+    # the issue's example, once put in the life-cycle comparison: now led by its own
+    statement = "Manages risks and dependencies so the launch date is met"
+    data = json.loads(runner.invoke(app, ["classify", "--json", statement]).stdout)
+    assert (data["category_set"], data["category"]) == \
+        ("Product management/Project management", "Project management")
     others = {o["category_set"] for o in data["others"]}
     assert data["category_set"] not in others
     assert len(others) == 2  # the shipped decks hold three comparisons
-    shown = runner.invoke(app, ["classify", "Sets the product vision"]).output
+    shown = " ".join(runner.invoke(app, ["classify", statement]).output.split())
+    assert "Project management (in Product management/Project management; " in shown
     assert shown.count("also judged in") == 2
+
+
+def test_without_a_set_no_comparison_leads_when_two_fit_about_as_well_and_disagree() -> None:
+    """"Sets the product vision" is product management against project management, and
+    closest to the development lifecycle against the product life cycle, by about as much:
+    each comparison's verdict is shown and none is put first as the answer."""
+    data = json.loads(runner.invoke(app, ["classify", "--json", "Sets the product vision"]
+                                    ).stdout)
+    assert data["category"] is None and data["reason"] == "several comparisons"
+    verdicts = {o["category_set"]: o["category"] for o in data["others"]}
+    assert len(verdicts) == 3  # every comparison, each with its own verdict or none
+    assert verdicts["Product management/Project management"] == "Product management"
+    assert len({v for v in verdicts.values() if v}) >= 2  # they disagree
+    shown = " ".join(runner.invoke(app, ["classify", "Sets the product vision"]).output.split())
+    assert "No single verdict" in shown and "also judged" not in shown
+    assert "in Product management/Project management: Product management (sure)" in shown
+    unrelated = " ".join(runner.invoke(app, ["classify", "The dog barked at the postman."]
+                                       ).output.split())
+    assert "No verdict in any comparison:" in unrelated
+    assert unrelated.count(": unrelated") == 3
 
 
 def test_a_sets_evidence_is_cached_and_follows_its_deck_files(

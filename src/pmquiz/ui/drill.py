@@ -138,7 +138,11 @@ def show_check(console: Console, check: Check) -> None:
     """Check mode: the category and how sure, or why there is no verdict; the nearest cards."""
     from rich.table import Table
 
+    from pmquiz.statement_check import SEVERAL
+
     console.print(literal(f"“{check.statement}”", "italic"))
+    # without --set the verdict names its comparison, as the others listed under it do
+    where = f"in {check.category_set}; " if check.others else ""
     if check.category is not None:
         text = literal(check.category, "bold green")
         if check.on_card is not None:
@@ -147,9 +151,14 @@ def show_check(console: Console, check: Check) -> None:
             text.append_text(literal(f"  (your label for “{check.labelled}”)"))
         else:
             others = [c for c in check.scores if c != check.category]
-            text.append_text(literal(f"  ({check.confidence}: margin {check.margin:.3f} over "
-                                     f"{', '.join(others)})"))
+            text.append_text(literal(f"  ({where}{check.confidence}: margin "
+                                     f"{check.margin:.3f} over {', '.join(others)})"))
         console.print(text)
+    elif check.reason == SEVERAL:
+        console.print(literal("No single verdict: the statement fits more than one comparison "
+                              "about equally, and they disagree. In each:", "bold yellow"))
+    elif check.others:  # no comparison gave a verdict
+        console.print(literal("No verdict in any comparison:", "bold yellow"))
     elif check.reason == "unrelated":
         console.print(literal("No verdict: this does not read like anything in "
                               f"“{check.category_set}”.", "bold yellow"))
@@ -157,10 +166,14 @@ def show_check(console: Console, check: Check) -> None:
         console.print(literal("No verdict: the statement fits both categories about equally "
                               f"(margin {check.margin:.3f}); check the course text.",
                               "bold yellow"))
-    for other in check.others:
-        verdict = other.category or ("unrelated" if other.reason == "unrelated" else
-                                     "no clear margin")
-        console.print(literal(f"  also judged in {other.category_set}: {verdict}", "dim"))
+    # each comparison's verdict: under the leading one, or all of them when none leads
+    several = check.category is None and bool(check.others)
+    listed = check.others if check.reason == SEVERAL or not several else [check, *check.others]
+    for other in listed:
+        verdict = f"{other.category} ({other.confidence})" if other.category else \
+            ("unrelated" if other.reason == "unrelated" else "no clear margin")
+        console.print(literal(f"  {'' if several else 'also judged '}in {other.category_set}: "
+                              f"{verdict}", "" if several and other.category else "dim"))
     if not check.nearest:
         return
     table = Table(title="Nearest cards", title_justify="left", show_edge=False, pad_edge=False)
