@@ -402,3 +402,35 @@ def test_a_logseq_cloze_cue_becomes_the_gaps_hint(tmp_path: Path) -> None:
     _, cards = run_import(tmp_path, "apples.md", page)
     assert [c.prompt for c in cards] == ["Most apples are {{red::colour}}.",
                                          "{{Paris}} is the capital of France."]
+
+
+def test_a_logseq_pages_first_block_written_without_its_dash_is_read(tmp_path: Path) -> None:
+    """Logseq writes a page's first block without its `- ` when it is a heading (logseq/
+    logseq issue #3351: "### parent" over "    - child") or has `heading:: true` (logseq/og
+    issue #28: "Foo" / "heading:: true" / "- Bar"). Such a block was skipped: its card lost
+    and its answer counted as a note. Page properties and front matter stay metadata."""
+    heading = ("### What does discovery answer? #card\n"
+               "\t- Whether the problem is worth solving\n"
+               "- What does delivery answer? #card\n"
+               "\t- How to build it well\n")
+    report, cards = run_import(tmp_path, "discovery.md", heading)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What does discovery answer?", "Whether the problem is worth solving"),
+        ("What does delivery answer?", "How to build it well")]
+    assert report["warnings"] == []
+    auto = ("What is a pre-block? #card\nheading:: true\n"
+            "\t- The page's properties, before its first dash\n"
+            "- Bar\n")
+    assert sides(tmp_path, "pre.md", auto) == [
+        ("What is a pre-block?", "The page's properties, before its first dash")]
+    front = ("---\ntitle: Roles\n---\n## Who owns the why? #card\n\t- The product manager\n")
+    (tmp_path / "front").mkdir()
+    report, cards = run_import(tmp_path / "front", "roles.md", front)
+    assert [(c.prompt, c.answer) for c in cards] == [("Who owns the why?",
+                                                      "The product manager")]
+    assert load_file(tmp_path / "front" / "out.toml").module.title == "Roles"
+    properties = ("title:: Roles\nalias:: people\n\n- Who owns the how? #card\n"
+                  "\t- The delivery team\n")
+    report, cards = run_import(tmp_path, "people.md", properties)
+    assert [(c.prompt, c.answer) for c in cards] == [("Who owns the how?", "The delivery team")]
+    assert report["warnings"] == []

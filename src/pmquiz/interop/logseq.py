@@ -1,10 +1,11 @@
-"""Logseq pages: an outline of `- ` blocks; a block tagged `#card` or `[[card]]` is a card,
-its text the question and its child blocks the answer, as Logseq shows them (a child that is
-a card of its own is part of the answer too). `{{cloze …}}` (or `{{c1 …}}`) in a card makes
-it a cloze; outside a card it is text, as in Logseq. Block properties (`card-repeats:: 1`,
-`id:: …`, `logseq.order-list-type:: number`) and page properties are metadata, never card
-text; a page's `title::` (or front matter `title:`) names the module. A page reference
-`[[Ed]]` reads "Ed", and bold around a whole question is dropped: cards show text as it is."""
+"""Logseq pages: an outline of `- ` blocks (the first one maybe without its dash); a block
+tagged `#card` or `[[card]]` is a card, its text the question and its child blocks the
+answer, as Logseq shows them (a child that is a card of its own is part of the answer too).
+`{{cloze …}}` (or `{{c1 …}}`) in a card makes it a cloze; outside a card it is text, as in
+Logseq. Block properties (`card-repeats:: 1`, `id:: …`, `logseq.order-list-type:: number`)
+and page properties are metadata, never card text; a page's `title::` (or front matter
+`title:`) names the module. A page reference `[[Ed]]` reads "Ed", and bold around a whole
+question is dropped: cards show text as it is."""
 
 from __future__ import annotations
 
@@ -27,12 +28,19 @@ BOLD = re.compile(r"^(\*\*|__)(?!.*\1.+\1)(.+)\1$", re.S)
 FRONT_TITLE = re.compile(r"^---\n(?:.*\n)*?title:\s*(.+?)\s*\n(?:.*\n)*?---\n")
 
 
+# A page's first block as Logseq writes it when it is a heading: no dash, its child blocks
+# indented under it (its own properties between)
+DASHLESS_CARD = re.compile(r"^[^\s-][^\n]*(?:#card\b|\[\[card\]\])[^\n]*\n"
+                           r"(?:[A-Za-z][\w.-]*:: [^\n]*\n)*[ \t]+- ", re.M | re.I)
+
+
 def looks_like(text: str) -> bool:
     """A `#card` block, or an outline with `key:: value` properties (a Logseq page with no
     card is then refused by name, not read as other Markdown first)."""
     return bool(re.search(r"^\s*- .*(?:#card\b|\[\[card\]\])", text, re.M | re.I)) or (
         bool(re.search(r"^\s*- \S", text, re.M)) and
-        bool(re.search(r"^\s*[A-Za-z][\w.-]*:: \S", text, re.M)))
+        bool(re.search(r"^\s*[A-Za-z][\w.-]*:: \S", text, re.M))) or \
+        bool(DASHLESS_CARD.search(text))
 
 
 def _plain(text: str) -> str:
@@ -69,11 +77,25 @@ def _width(indent: str) -> int:
 
 
 def _blocks(lines: list[str]) -> tuple[list[Block], str]:
+    """The page's block tree, and its `title::`. Before the first bullet come the page's
+    properties (or front matter), and maybe its first block without its dash: Logseq
+    writes a heading first block so ("### Title" over its indented children)."""
     roots: list[Block] = []
     stack: list[Block] = []
     title = ""
     fenced = False  # inside a code block: every line is the block's, kept as written
+    front = bool(lines) and lines[0].strip() == "---"  # front matter, up to its "---"
     for number, line in enumerate(lines, 1):
+        if front:
+            front = number == 1 or line.strip() != "---"
+            continue
+        if not roots and not fenced and line.strip() and not BULLET.match(line) \
+                and not PROPERTY.match(line) and not line[:1].isspace():
+            block = Block(0, number, [line.strip()])  # the first block, written dashless
+            roots.append(block)
+            stack.append(block)
+            fenced = bool(FENCE.match(line))
+            continue
         bullet = None if fenced else BULLET.match(line)
         if bullet:
             block = Block(_width(bullet.group(1)), number, [bullet.group(2)],
