@@ -64,7 +64,9 @@ def test_embedded_sections_blocks_and_notes_become_the_cards_text(tmp_path: Path
         ("Missing note", "![[Nowhere#Idea]]"),
         ("Missing heading", "![[Generations#Nope]]")]
     said = [w.split("gc.md:", 1)[1] for w in report["warnings"]]
-    assert said == [f'17: "![[Nowhere#Idea]]": no note "Nowhere" in {tmp_path}; left as written',
+    assert said == [f'16: "![[diagram.png]]": no file "diagram.png" in {tmp_path}; left as '
+                    "written",  # an image the vault lacks (one it has: test_obsidian_media)
+                    f'17: "![[Nowhere#Idea]]": no note "Nowhere" in {tmp_path}; left as written',
                     '18: "![[Generations#Nope]]": no heading "Nope" in Generations.md; left '
                     "as written"]
 

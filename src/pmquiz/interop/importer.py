@@ -318,8 +318,8 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
     uniqued = _unique(taken, slug)
     origin_of = {card.id: origin for card, origin in zip(uniqued, origins, strict=True)}
     renamed = {old.id: new.id for old, new in zip(taken, uniqued, strict=True)}
-    if kind in ("apkg", "crowdanki"):
-        uniqued = _with_media(source, kind, uniqued, target.parent, slug, read.warnings)
+    if kind in ("apkg", "crowdanki") or read.media_files:
+        uniqued = _with_media(source, kind, uniqued, target.parent, slug, read)
     cards = uniqued
     if existing is not None:
         own = {read.cards[i].id for i in indexes if i < len(read.modules) and read.modules[i]}
@@ -397,20 +397,29 @@ def _kept_fields(card: Card, mine: Card) -> Card:
 
 
 def _with_media(source: Path, kind: str, cards: list[Card], base: Path, slug: str,
-                warnings: list[Warning_]) -> list[Card]:
+                read: ReadNotes) -> list[Card]:
     """Save the images and sounds the cards use into `media/<slug>/` beside the deck (from
-    the package, or from the `media/` folder beside a CrowdAnki deck), and point the cards'
-    `[image: NAME]` at them."""
-    from pmquiz.interop.media import referenced, save_folder_media, save_media, with_paths
+    the package, from the `media/` folder beside a CrowdAnki deck, or the files a Markdown
+    note's embeds were found at), and point the cards' `[image: NAME]` at them."""
+    from pmquiz.interop.media import (
+        referenced,
+        save_files,
+        save_folder_media,
+        save_media,
+        with_paths,
+    )
 
     names = referenced([t for c in cards for t in (c.prompt, c.answer, c.explain,
                                                    *c.options, *c.items)])
     if kind == "crowdanki":
         saved, skipped = save_folder_media(source.parent / "media", names,
                                            base / "media" / slug)
-    else:
+    elif kind == "apkg":
         saved, skipped = save_media(source, names, base / "media" / slug)
-    warnings.extend(skipped)
+    else:  # a note's own `[image: NAME]` text is no embed: only what was found is saved
+        saved, skipped = save_files(read.media_files, names & set(read.media_files),
+                                    base / "media" / slug, str(source.parent))
+    read.warnings.extend(skipped)
     if not saved:
         return cards
 

@@ -461,7 +461,8 @@ def _front_matter(lines: list[str]) -> tuple[str, dict[str, str]]:
 
 def _with_embeds(path: Path, result: ReadNotes) -> list[Card]:
     """The cards with their Obsidian embeds (`![[Note#Heading]]`) replaced by what they
-    show; one that cannot be found is reported with the card's line."""
+    show (an image or a sound by its `[image: NAME]`, its file kept in `media_files` for the
+    importer to save); one that cannot be found is reported with the card's line."""
     from pmquiz.interop.obsidian_embeds import Embeds
     from pmquiz.interop.obsidian_sr import vault_folder
 
@@ -475,8 +476,10 @@ def _with_embeds(path: Path, result: ReadNotes) -> list[Card]:
                                for what in missing)
         return text
 
-    return [replace(card, prompt=shown(card, card.prompt), answer=shown(card, card.answer),
-                    explain=shown(card, card.explain)) for card in result.cards]
+    cards = [replace(card, prompt=shown(card, card.prompt), answer=shown(card, card.answer),
+                     explain=shown(card, card.explain)) for card in result.cards]
+    result.media_files.update(embeds.media)
+    return cards
 
 
 def _tidy(card: Card) -> Card:

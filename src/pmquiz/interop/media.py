@@ -140,6 +140,14 @@ def save_folder_media(source: Path, wanted: set[str], folder: Path
                       ) -> tuple[dict[str, Path], list[Warning_]]:
     """`save_media` for media kept as files (a CrowdAnki export's `media/` folder): each
     name is looked up as a plain file name in `source`, never outside it."""
+    return save_files({name: source / clean for name in wanted if (clean := safe_name(name))},
+                      wanted, folder, str(source))
+
+
+def save_files(files: dict[str, Path], wanted: set[str], folder: Path, where: str
+               ) -> tuple[dict[str, Path], list[Warning_]]:
+    """`save_media` for media found as files (`files`: a name the cards use -> the file);
+    a wanted name with no file is reported as not in `where`."""
     saved: dict[str, Path] = {}
     warnings: list[Warning_] = []
     missing: list[str] = []
@@ -150,11 +158,11 @@ def save_folder_media(source: Path, wanted: set[str], folder: Path
     with _Writes() as writes:
         for name in sorted(wanted):
             clean = safe_name(name)
-            file = source / clean
+            file = files.get(name)
             try:
-                size = file.stat().st_size if clean and file.is_file() else -1
-                if size < 0:
+                if file is None or not clean or not file.is_file():
                     raise FileNotFoundError
+                size = file.stat().st_size
                 if size > MAX_MEDIA_FILE:
                     raise ValueError(f"larger than {MAX_MEDIA_FILE // (1024 * 1024)} MB")
                 if total + size > MAX_MEDIA_TOTAL:
@@ -170,7 +178,7 @@ def save_folder_media(source: Path, wanted: set[str], folder: Path
             total += len(data)
             writes.add(folder / clean, data)
             saved[name] = folder / clean
-    return saved, _missing(missing, str(source)) + warnings
+    return saved, _missing(missing, where) + warnings
 
 
 def _prepare(folder: Path) -> None:

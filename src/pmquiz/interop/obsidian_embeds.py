@@ -2,7 +2,9 @@
 that note, section or block in Obsidian, and so on the Spaced Repetition plugin's cards.
 Each is replaced by that text, read from the note in the vault (or, outside a vault, beside
 the card's note). One whose note or part is not found is left as written and reported.
-Embeds of other files (`![[diagram.png]]`) are left as they are."""
+An image or a sound (`![[diagram.png]]`, `![[beat.mp3]]`) becomes `[image: NAME]` /
+`[sound: NAME]`, as an Anki package's do, with the file it was found at kept (`media`) for
+the importer to save beside the deck; other files (a PDF) are left as they are."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ BLOCK_ID = re.compile(r"\s\^([A-Za-z0-9-]+)\s*$")
 DEPTH = 3  # embeds inside embedded text are followed this far (a note may embed itself)
 NOTE_LIMIT = 4 << 20  # bytes: a bigger file is not read for an embed
 INDEX_LIMIT = 50_000  # notes looked through to find one by name in a vault
+# the image and sound files Obsidian shows embedded (its "Accepted file formats")
+IMAGES = frozenset(".avif .bmp .gif .jpeg .jpg .png .svg .webp".split())
+SOUNDS = frozenset(".flac .m4a .mp3 .ogg .wav .3gp".split())
 
 
 @dataclass
@@ -26,6 +31,8 @@ class Embeds:
     root: Path  # its vault, or its folder outside a vault
     read: dict[Path, list[str] | None] = field(default_factory=dict)
     by_name: dict[str, list[Path]] | None = None
+    files_by_name: dict[str, list[Path]] | None = None
+    media: dict[str, Path] = field(default_factory=dict)  # a media name -> the file found
 
     def resolve(self, text: str, depth: int = 0) -> tuple[str, list[str]]:
         """`text` with its embeds replaced, and the embeds left as written, with why."""
@@ -33,8 +40,12 @@ class Embeds:
 
         def shown(match: re.Match[str]) -> str:
             name, anchor = match.group(1).strip(), (match.group(2) or "").strip()
-            if Path(name).suffix.lower() not in ("", ".md"):
-                return match.group(0)  # an image, a PDF…: not a note's text
+            suffix = Path(name).suffix.lower()
+            if suffix in IMAGES or suffix in SOUNDS:
+                return self._media(match.group(0), name, "image" if suffix in IMAGES
+                                   else "sound", missing)
+            if suffix not in ("", ".md"):
+                return match.group(0)  # a PDF…: neither a note's text nor a card's media
             path = self._find(name)
             lines = self._lines(path) if path is not None else None
             if path is None or lines is None:
@@ -54,24 +65,50 @@ class Embeds:
 
         return EMBED.sub(shown, text), missing
 
-    def _find(self, name: str) -> Path | None:
-        """The note a link names, as Obsidian finds it: a path from the vault, else the
-        note of that name beside the card's note, else the one nearest the vault's top."""
+    def _media(self, written: str, name: str, kind: str, missing: list[str]) -> str:
+        """`[image: NAME]` for an embedded image (or sound) found in the vault, its file
+        kept in `media`; else the embed as written, reported."""
+        path = self._find(name, note=False)
+        if path is None:
+            missing.append(f'"{written}": no file "{name}" in {self.root}')
+            return written
+        shown = path.name
+        if self.media.setdefault(shown, path) != path:
+            missing.append(f'"{written}": another file named "{shown}" is embedded already')
+            return written
+        return f"[{kind}: {shown}]"
+
+    def _find(self, name: str, note: bool = True) -> Path | None:
+        """The note (or, `note` False, the file) a link names, as Obsidian finds it: a path
+        from the vault, else the one of that name beside the card's note, else the one
+        nearest the vault's top."""
         if not name:
-            return self.note  # ![[#Heading]]: this note's own section
-        wanted = name if name.lower().endswith(".md") else f"{name}.md"
+            return self.note if note else None  # ![[#Heading]]: this note's own section
+        wanted = name if not note or name.lower().endswith(".md") else f"{name}.md"
+        top = self.root.resolve()
         for candidate in (self.root / wanted, self.note.parent / wanted):
-            if candidate.is_file():
+            # a link never leaves the vault ("../../secret.png" is no file of it)
+            if candidate.is_file() and candidate.resolve().is_relative_to(top):
                 return candidate
-        if self.by_name is None:
-            self.by_name = {}
-            for count, path in enumerate(self.root.rglob("*.md")):
-                if count >= INDEX_LIMIT:
-                    break
-                if not any(part.startswith(".") for part in path.relative_to(self.root).parts):
-                    self.by_name.setdefault(path.name.lower(), []).append(path)
-        found = self.by_name.get(Path(wanted).name.lower(), [])
+        if note and self.by_name is None:
+            self.by_name = self._index("*.md")
+        elif not note and self.files_by_name is None:
+            self.files_by_name = self._index("*")
+        index = self.by_name if note else self.files_by_name
+        found = (index or {}).get(Path(wanted).name.lower(), [])
         return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
+
+    def _index(self, pattern: str) -> dict[str, list[Path]]:
+        """The vault's files matching `pattern` by lower-case name (hidden folders left
+        out, at most INDEX_LIMIT looked at)."""
+        by_name: dict[str, list[Path]] = {}
+        for count, path in enumerate(self.root.rglob(pattern)):
+            if count >= INDEX_LIMIT:
+                break
+            if not any(part.startswith(".") for part in path.relative_to(self.root).parts) \
+                    and path.is_file():
+                by_name.setdefault(path.name.lower(), []).append(path)
+        return by_name
 
     def _lines(self, path: Path) -> list[str] | None:
         if path not in self.read:

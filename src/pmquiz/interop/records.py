@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from pmquiz.compile.document import Warning_
 from pmquiz.grading import normalize
@@ -31,6 +32,9 @@ class ReadNotes:
     # for packages, one entry per card: the pmquiz module its GUID names ("" for others)
     modules: list[str] = field(default_factory=list)
     suspended: set[str] = field(default_factory=set)  # ids of cards suspended in Anki
+    # for Markdown notes: the images and sounds the cards name (`[image: NAME]`), by name,
+    # with the file each was found at (an Obsidian vault's attachment)
+    media_files: dict[str, Path] = field(default_factory=dict)
 
 
 def stable_id(prefix: str, key: str) -> str:
