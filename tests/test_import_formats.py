@@ -434,3 +434,26 @@ def test_a_logseq_pages_first_block_written_without_its_dash_is_read(tmp_path: P
     report, cards = run_import(tmp_path, "people.md", properties)
     assert [(c.prompt, c.answer) for c in cards] == [("Who owns the how?", "The delivery team")]
     assert report["warnings"] == []
+
+
+WORDS = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Nd")), min_size=1,
+                max_size=8)
+SENTENCES = st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(SENTENCES, SENTENCES), min_size=1, max_size=5),
+       st.sampled_from(["### ", "## ", ""]))
+def test_a_dashless_heading_first_block_reads_as_its_dashed_form(
+        pairs: list[tuple[str, str]], heading: str) -> None:
+    """Whatever the cards, a page whose first block Logseq wrote without its dash gives the
+    cards of the same page written with it."""
+    import tempfile
+
+    dashed = "".join(f"- {heading}{q} #card\n\t- {a}\n" for q, a in pairs)
+    with tempfile.TemporaryDirectory() as folder:
+        first, second = Path(folder) / "one", Path(folder) / "two"
+        first.mkdir()
+        second.mkdir()
+        assert sides(first, "p.md", dashed[2:]) == sides(second, "p.md", dashed) == \
+            [(q, a) for q, a in pairs]
