@@ -316,6 +316,26 @@ def test_a_package_file_named_like_a_shipped_module_takes_a_slug_of_its_own(
     assert again["module"] == "intro-pm-2" and again["added"] == 0
 
 
+@given(st.integers(1, 40), st.text(max_size=30).filter(lambda t: "[[cards]]" not in t))
+def test_a_decks_slug_is_read_from_its_head_alone(chunk: int, title: str) -> None:
+    """An import looks up the slug of every deck the home loads: only the text before the
+    first `[[cards]]` is read (cards that could not even be decoded do not matter), in
+    chunks of any size."""
+    import tempfile
+
+    from pmquiz.deck_text import _toml_string
+    from pmquiz.interop.importer import _head_of, _slug_of
+
+    head = f'[module]\nslug = "big-deck"\ntitle = {_toml_string(title)}\nphase = 0\n'
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "big.toml"
+        path.write_bytes(head.encode() + b"\n[[cards]]\nid = \"a\"\nprompt = \"\xff\xfe\"\n")
+        assert _head_of(path, chunk) == head
+        assert _slug_of(path) == "big-deck"
+        path.write_bytes(head.encode())  # no card at all: the whole file is the head
+        assert _head_of(path, chunk) == head
+
+
 # texts a placeholder could be mistaken in: quotes, backslashes, NUL, the placeholder's text
 TRICKY = st.lists(st.sampled_from([*'ab"\\:, \x00{}', '"fields": "\\u0000"', "\u00fc",
                                    "\u72ac"]), max_size=12).map("".join)

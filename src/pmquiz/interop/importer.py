@@ -436,6 +436,21 @@ def _slugs_in(folder: Path, besides: Path) -> set[str]:
             if path.resolve() != besides.resolve() and (slug := _slug_of(path))}
 
 
+def _head_of(path: Path, chunk: int = 1 << 16) -> str:
+    """A deck file's text before its first `[[cards]]` table, read a chunk at a time: an
+    import looks at every deck of the home, and a large one is megabytes of cards."""
+    mark = b"\n[[cards]]"
+    head = b""
+    with path.open("rb") as source:
+        while block := source.read(chunk):
+            start = max(0, len(head) - len(mark))
+            head += block
+            found = head.find(mark, start)
+            if found >= 0:
+                return head[:found].decode("utf-8")
+    return head.decode("utf-8")
+
+
 def _slug_of(path: Path) -> str:
     """A deck file's module slug, from its [module] table alone (the cards after it can be
     megabytes); "" when it has none or cannot be read."""
@@ -444,8 +459,7 @@ def _slug_of(path: Path) -> str:
     from pmquiz.config import loads_toml
 
     try:
-        head = path.read_text(encoding="utf-8").split("\n[[cards]]", 1)[0]
-        module = loads_toml(head).get("module", {})
+        module = loads_toml(_head_of(path)).get("module", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return ""
     slug = module.get("slug") if isinstance(module, dict) else None
