@@ -457,3 +457,25 @@ def test_a_dashless_heading_first_block_reads_as_its_dashed_form(
         second.mkdir()
         assert sides(first, "p.md", dashed[2:]) == sides(second, "p.md", dashed) == \
             [(q, a) for q, a in pairs]
+
+
+def test_a_question_written_as_a_heading_and_html_comments_in_an_answer(
+        tmp_path: Path) -> None:
+    """Seen in a real Obsidian note of Q/A cards (Italian, non-linear programming; no licence,
+    so measured and not copied): every question a `## Q:` heading and every answer ending in
+    an `<!-- … -->` comment. All 12 of its cards were refused ("an answer without a question
+    ignored"); an HTML comment shows nowhere, so it is no card text either."""
+    note = ("# Product notes\n\n#flashcards/pm\n\n"
+            "## Q: What does a roadmap show?\nA: \n- the direction\n- the **themes**, not dates\n"
+            "<!-- source: intro-pm -->\n\n"
+            "### Question: What is the product life cycle?\n"
+            "Answer: The stages a product goes through on the market.\n"
+            "<!-- source: lifecycle\n     (two lines) -->\n\n"
+            "## Not a question\nsome text\n")
+    report, cards = run_import(tmp_path, "notes.md", note)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What does a roadmap show?", "- the direction\n- the **themes**, not dates"),
+        ("What is the product life cycle?",
+         "The stages a product goes through on the market.")]
+    assert any(w.endswith(":17: text outside any card ignored: some text")
+               for w in report["warnings"]), report["warnings"]

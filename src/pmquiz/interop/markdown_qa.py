@@ -1,8 +1,9 @@
 """Markdown flashcard files, in the dialects people write:
 
 - **Q/A pairs** wherever they stand (under headings, after code, in any order of blank
-  lines): `Q:`/`A:`, `Question:`/`Answer:`, bold `**Q:**`/`**A:**`; an answer may follow a
-  blank line and may be made of paragraphs, lists, tables or code; lettered options
+  lines): `Q:`/`A:`, `Question:`/`Answer:`, bold `**Q:**`/`**A:**`, the question also as a
+  heading (`## Q: …`); HTML comments between are no text (they show nowhere); an answer
+  may follow a blank line and may be made of paragraphs, lists, tables or code; lettered options
   (`A)`, `B.`, `(c)`) with `Answer: B` make a choice card; `---` or a blank line separates.
 - **Fenced blocks**: ```` ```flashcards ```` (or `cards`) holding Q/A pairs, and
   ```` ```quiz ```` holding a question, `- ( )` / `- (x)` options and `>` explanations.
@@ -58,6 +59,7 @@ LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+(.+)$")
 QUIZ_OPTION = re.compile(r"^\s*[-*]\s*\(([ xX])\)\s*(.+)$")
 TAGS_ONLY = re.compile(r"^\s*(?:#[\w/-]+\s*)+$")  # Obsidian tags: metadata, not text
 HTML_LINE = re.compile(r"^\s*</?(?:div|span|p|section)\b[^>]*>\s*$", re.IGNORECASE)
+COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)  # an HTML block of comments only
 FLASHCARD_FENCES = {"flashcards", "flashcard", "cards", "anki", "qa"}
 
 
@@ -146,6 +148,15 @@ class Reader:
                 body = lines[index + 1:end] if kind == "fence" else lines[index:end + 1]
                 self.fenced(info if kind == "fence" else "", body, number,
                             lines[index:end + 1], blank_before)
+                index = end + 1
+                blank_before = False
+                continue
+            if kind == "comment":  # shows nowhere: no card's text, and no card's end
+                index = end + 1
+                continue
+            heading = HEADING.match(line) if kind == "heading" else None
+            if heading and QUESTION.match(heading.group(1)):
+                self.line(heading.group(1), number, blank_before)  # "## Q: …" asks
                 index = end + 1
                 blank_before = False
                 continue
@@ -367,7 +378,8 @@ class Reader:
 
 def _structure(lines: list[str]) -> dict[int, tuple[str, int, str]]:
     """First line -> (kind, last line, fence info) of each top-level fenced or indented code
-    block, heading (ATX or setext) and rule, as CommonMark reads them."""
+    block, heading (ATX or setext), rule and HTML block of comments only, as CommonMark
+    reads them."""
     from markdown_it import MarkdownIt
 
     found: dict[int, tuple[str, int, str]] = {}
@@ -386,6 +398,8 @@ def _structure(lines: list[str]) -> dict[int, tuple[str, int, str]]:
             found[start] = ("heading", end, "")
         elif token.type == "hr":
             found[start] = ("hr", end, "")
+        elif token.type == "html_block" and COMMENTS.fullmatch(token.content):
+            found[start] = ("comment", end, "")
     return found
 
 
