@@ -479,3 +479,15 @@ def test_a_question_written_as_a_heading_and_html_comments_in_an_answer(
          "The stages a product goes through on the market.")]
     assert any(w.endswith(":17: text outside any card ignored: some text")
                for w in report["warnings"]), report["warnings"]
+
+
+def test_q_and_a_marks_bold_without_their_colon(tmp_path: Path) -> None:
+    """Seen in real FAQ pages kept as Q/A (`### Q: …` then `**A**: …`, the colon outside the
+    bold; measured on a real one, not copied): every answer was refused."""
+    page = ("### Q: What does a roadmap show?\n\n**A**: The direction, not the dates.\n\n"
+            "**Q**: Who owns the why?\n**A**:\n1. The product manager\n2. With the team\n\n"
+            "__Question__: What is discovery?\n__Answer__. Learning what to build.\n")
+    assert sides(tmp_path, "faq.md", page) == [
+        ("What does a roadmap show?", "The direction, not the dates."),
+        ("Who owns the why?", "1. The product manager\n2. With the team"),
+        ("What is discovery?", "Learning what to build.")]

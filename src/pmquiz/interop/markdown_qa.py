@@ -1,7 +1,7 @@
 """Markdown flashcard files, in the dialects people write:
 
 - **Q/A pairs** wherever they stand (under headings, after code, in any order of blank
-  lines): `Q:`/`A:`, `Question:`/`Answer:`, bold `**Q:**`/`**A:**`, the question also as a
+  lines): `Q:`/`A:`, `Question:`/`Answer:`, bold `**Q:**`/`**A**:`, the question also as a
   heading (`## Q: …`); HTML comments between are no text (they show nowhere); an answer
   may follow a blank line and may be made of paragraphs, lists, tables or code; lettered options
   (`A)`, `B.`, `(c)`) with `Answer: B` make a choice card; `---` or a blank line separates.
@@ -45,11 +45,12 @@ from pmquiz.interop.records import Parts, ReadNotes, cloze_ids, gap_prompts, id_
 from pmquiz.model import Card, Kind
 
 # Also as list items ("- **Q:** …" then "- **A:** …"), as revision notes often keep them.
-QUESTION = re.compile(r"^\s*(?:(?:\d+[.)]|[-*+])\s+)?(?:\*\*|__)?Q(?:uestion)?\s*[:.]"
-                      r"(?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
+# The bold may hold the colon or not ("**Q:**", "**Q**:").
+QUESTION = re.compile(r"^\s*(?:(?:\d+[.)]|[-*+])\s+)?(?:\*\*|__)?Q(?:uestion)?(?:\*\*|__)?"
+                      r"\s*[:.](?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
 # "A." is left to lettered options; an answer line is "A:" or "Answer:".
-ANSWER = re.compile(r"^\s*(?:(?:\d+[.)]|[-*+])\s+)?(?:\*\*|__)?(?:A\s*:|Answer\s*[:.])"
-                    r"(?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
+ANSWER = re.compile(r"^\s*(?:(?:\d+[.)]|[-*+])\s+)?(?:\*\*|__)?(?:A(?:\*\*|__)?\s*:|"
+                    r"Answer(?:\*\*|__)?\s*[:.])(?:\*\*|__)?\s*(.*)$", re.IGNORECASE)
 OPTION = re.compile(r"^\s*(?:\(([A-Ha-h])\)|([A-Ha-h])[).])\s+(.+)$")
 RULE = re.compile(r"^\s*(?:---+|\*\*\*+|___+)\s*$")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w-]*)")
