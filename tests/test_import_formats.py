@@ -491,3 +491,40 @@ def test_q_and_a_marks_bold_without_their_colon(tmp_path: Path) -> None:
         ("What does a roadmap show?", "The direction, not the dates."),
         ("Who owns the why?", "1. The product manager\n2. With the team"),
         ("What is discovery?", "Learning what to build.")]
+
+
+def test_open_questions_with_a_model_answer_in_details_beside_checkbox_questions(
+        tmp_path: Path) -> None:
+    """Seen in a real interview study page (no licence: measured, not copied): `### Q: …`
+    questions with the model answer in `<details>`, follow-up questions as numbered `Q:`
+    items each with its own `<details>`, then `### MCQ: …` checkbox questions. Only the
+    checkbox questions were read (as "MCQ: …"); the open ones were skipped, a follow-up
+    without a word."""
+    page = ("## Interview Q&A\n\n"
+            "### Q: What does a product manager own?\n**Level:** intro\n\n"
+            "<details><summary>Model answer</summary>\n\n"
+            "The why and the what of the product,\nnot the delivery schedule.\n\n"
+            "The team owns the how.\n\n</details>\n\n**Follow-ups:**\n\n"
+            "1. Q: Who owns the schedule?\n   <details><summary>Answer</summary>\n\n"
+            "   The project manager, who tracks\n   milestones and dependencies.\n\n"
+            "   </details>\n\n---\n\n## Quiz\n\n"
+            "### MCQ: Which stage comes first?\n- [ ] Growth\n- [x] Introduction\n"
+            "- [ ] Maturity\n**Why:** Sales start slowly.\n")
+    report, cards = run_import(tmp_path, "interview.md", page)
+    assert report["format"] == "checkbox-quiz"
+    assert [(c.kind.value, c.prompt, c.answer, c.explain) for c in cards] == [
+        ("basic", "What does a product manager own?\n**Level:** intro",
+         "The why and the what of the product,\nnot the delivery schedule.\n\n"
+         "The team owns the how.", "**Follow-ups:**"),
+        ("basic", "Who owns the schedule?",
+         "The project manager, who tracks\nmilestones and dependencies.", ""),
+        ("choice", "Which stage comes first?", "Introduction", "**Why:** Sales start slowly.")]
+    assert load_file(tmp_path / "out.toml").module.title == "Interview Q&A"
+    only_open = ("# Go interview\n\n### Q: What is a goroutine?\n\n"
+                 "<details><summary>Model answer</summary>\n\nA function the runtime "
+                 "schedules.\n\n</details>\n")
+    (tmp_path / "open").mkdir()
+    report, cards = run_import(tmp_path / "open", "open.md", only_open)
+    assert report["format"] == "checkbox-quiz"
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("What is a goroutine?", "A function the runtime schedules.")]

@@ -1,20 +1,29 @@
-"""Markdown quiz pages: a heading per question (`#### Q1. …`), its options as a list, and the
-right option marked by `- [x]` (the others `- [ ]`), by **bold** text, or named in a
-`<details>` block ("Answer: B" or the option's text) whose other text explains it. Text
-after the options (sources, notes) is the explanation. A first heading with no options
-names the module."""
+"""Markdown quiz pages: a heading per question (`#### Q1. …`, `### MCQ: …`), its options as
+a list, and the right option marked by `- [x]` (the others `- [ ]`), by **bold** text, or
+named in a `<details>` block ("Answer: B" or the option's text) whose other text explains
+it. Text after the options (sources, notes) is the explanation. An open question (no
+options) whose model answer is in a `<details>` block is a basic card, as is a follow-up
+question (`1. Q: …`) with a `<details>` block of its own under it. A first heading with no
+options names the module."""
 
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmquiz.compile.document import Warning_
-from pmquiz.interop.records import ReadNotes, choice_card
+from pmquiz.interop.records import ReadNotes, choice_card, id_for
+from pmquiz.model import Card, Kind
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-NUMBER = re.compile(r"^(?:Q(?:uestion)?\s*)?\d+\s*[.):]\s*", re.I)
+# a question's label: "Q1.", "Question 2:", "3)", "Q:", "MCQ:"
+NUMBER = re.compile(r"^(?:(?:MCQ|Q(?:uestion)?)\s*\d*|\d+)\s*[.):]\s*", re.I)
+# a follow-up question in a question's text: "1. Q: …", "- **Q:** …"
+FOLLOW_UP = re.compile(r"^\s*(?:\d+[.)]\s+|[-*+]\s+)?(?:\*\*|__)?Q(?:uestion)?(?:\*\*|__)?\s*:"
+                       r"(?:\*\*|__)?\s*(\S.*)$", re.I)
+SUMMARY = re.compile(r"</?details[^>]*>|<summary>.*?</summary>", re.I | re.S)
 CHECKBOX = re.compile(r"^\s*[-*+]\s+\[([ xX]?)\]\s+(.*)$")
 ITEM = re.compile(r"^\s*(?:[-*+]|[A-Ha-h][.):])\s+(.*)$")
 LETTERED = re.compile(r"^([A-Ha-h])\s*[:.)]\s+(.*)$")
@@ -22,17 +31,21 @@ BOLD = re.compile(r"^\*\*(.+)\*\*$|^__(.+)__$")
 ANSWER_IS = re.compile(r"answer\s*(?:is)?\s*[:：]?\s*\**\s*([A-Ha-h])\b|answer\s*[:：]\s*(.+)",
                        re.I)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,})\s*$")
 
 
 def looks_like(text: str) -> bool:
-    """Checkbox options under headings, or options with a <details> answer."""
+    """Checkbox options under headings, options with a <details> answer, or `Q:` headings
+    over a <details> model answer."""
     if re.search(r"^\s*[-*+]\s+\[[xX]\]\s+\S", text, re.M):
         return True
     if not re.search(r"^\s{0,3}#{1,6}\s+\S", text, re.M):
         return False
     in_details = "<details" in text and bool(re.search(r"answer\s*[:：]", text, re.I))
     bold_option = re.search(r"^\s*[-*+]\s+(?:\*\*[^*\n]+\*\*|__[^_\n]+__)\s*$", text, re.M)
-    return in_details or bool(bold_option)
+    open_question = "<details" in text and bool(
+        re.search(r"^\s{0,3}#{1,6}\s+(?:MCQ|Q(?:uestion)?)\s*\d*\s*[.):]", text, re.M | re.I))
+    return in_details or bool(bold_option) or open_question
 
 
 @dataclass
@@ -44,6 +57,7 @@ class Question:
     marked: list[bool] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    follow_up: bool = False  # a `Q:` item under another question, not a heading
 
 
 def read_checkbox_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
@@ -73,6 +87,13 @@ def read_checkbox_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
             if line.strip():
                 before.append(number)
             continue
+        if not in_fence and RULE.match(line):
+            continue  # a separator between questions, no text of either
+        follow_up = None if in_fence or current.options else FOLLOW_UP.match(line)
+        if follow_up:  # its own question, answered by the <details> under it
+            current = Question(number, follow_up.group(1).strip(), follow_up=True)
+            questions.append(current)
+            continue
         checkbox = None if in_fence else CHECKBOX.match(line)
         item = None if in_fence else ITEM.match(line)
         if checkbox and not current.after:
@@ -81,8 +102,8 @@ def read_checkbox_quiz(_path: Path, deck_slug: str, text: str) -> ReadNotes:
         elif item and not current.after:
             current.options.append(item.group(1).strip())
             current.marked.append(False)
-        elif current.options:
-            current.after.append(line)
+        elif current.options or current.details:
+            current.after.append(line)  # after the options, or after a model answer
         else:
             current.text.append(line)
     for question in questions:
@@ -102,9 +123,15 @@ def _add(result: ReadNotes, deck: str, question: Question, first: bool) -> None:
         question.text.append(f"- {question.options[0]}")
         question.options, question.marked = [], []
     if not question.options:
-        if first and not _has_text(question):
+        answer = _model_answer(question.details)
+        if answer:
+            prompt = "\n".join([question.title, *question.text]).strip()
+            result.cards.append(Card(deck=deck, id=id_for(None, prompt), kind=Kind.BASIC,
+                                     prompt=prompt, answer=answer, line=question.line,
+                                     explain="\n".join(question.after).strip()))
+        elif first and not _has_text(question) and not question.follow_up:
             result.decks.append(question.title)  # the page's title
-        elif _has_text(question) or question.details:
+        elif _has_text(question) or question.details or question.follow_up:
             result.warnings.append(Warning_(question.line, "a heading with text but no "
                                             "options is not a question; skipped"))
         return
@@ -127,6 +154,13 @@ def _add(result: ReadNotes, deck: str, question: Question, first: bool) -> None:
                                         "bold, or an answer in <details>); skipped"))
     else:
         result.cards.append(card)
+
+
+def _model_answer(details: list[str]) -> str:
+    """The text of a `<details>` block, without its tags and summary ("Model answer"), as
+    written but for the indentation of the list item it stands in."""
+    text = SUMMARY.sub("", "\n".join(details))
+    return textwrap.dedent(text).strip()
 
 
 def _from_details(question: Question, options: list[str], marked: list[bool]) -> str:
