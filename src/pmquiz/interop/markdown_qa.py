@@ -438,7 +438,9 @@ def read_qa(path: Path, deck_slug: str, text: str | None = None,
     if tagged and result.cards:
         result.format_name = "obsidian-sr"
         if "![[" in text:
-            result.cards = _with_embeds(path, result)
+            from pmquiz.interop.obsidian_embeds import with_embeds
+
+            result.cards = with_embeds(path, result)
     if not tagged and not result.cards:
         tags = ", ".join("#" + t.lstrip("#") for t in config.tags)
         result.warnings.insert(0, Warning_(0, f"no {tags} tag: the Obsidian Spaced "
@@ -472,29 +474,6 @@ def _front_matter(lines: list[str]) -> tuple[str, dict[str, str]]:
             settings[SR_KEYS[key]] = value
         lines[index] = ""
     return title, settings
-
-
-def _with_embeds(path: Path, result: ReadNotes) -> list[Card]:
-    """The cards with their Obsidian embeds (`![[Note#Heading]]`) replaced by what they
-    show (an image or a sound by its `[image: NAME]`, its file kept in `media_files` for the
-    importer to save); one that cannot be found is reported with the card's line."""
-    from pmquiz.interop.obsidian_embeds import Embeds
-    from pmquiz.interop.obsidian_sr import vault_folder
-
-    embeds = Embeds(path, vault_folder(path) or path.resolve().parent)
-
-    def shown(card: Card, text: str) -> str:
-        if "![[" not in text:
-            return text
-        text, missing = embeds.resolve(text)
-        result.warnings.extend(Warning_(card.line, f"{what}; left as written")
-                               for what in missing)
-        return text
-
-    cards = [replace(card, prompt=shown(card, card.prompt), answer=shown(card, card.answer),
-                     explain=shown(card, card.explain)) for card in result.cards]
-    result.media_files.update(embeds.media)
-    return cards
 
 
 def _tidy(card: Card) -> Card:

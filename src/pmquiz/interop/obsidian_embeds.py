@@ -9,8 +9,12 @@ the importer to save beside the deck; other files (a PDF) are left as they are."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from pmquiz.compile.document import Warning_
+from pmquiz.interop.records import ReadNotes
+from pmquiz.model import Card
 
 EMBED = re.compile(r"!\[\[([^\[\]|#]*)(?:#([^\[\]|]*))?(?:\|[^\[\]]*)?\]\]")
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
@@ -158,3 +162,25 @@ def _part(lines: list[str], anchor: str) -> str | None:
                        len(lines))
             return "\n".join(lines[index + 1:end]).strip()
     return None
+
+
+def with_embeds(path: Path, result: ReadNotes) -> list[Card]:
+    """The cards with their Obsidian embeds (`![[Note#Heading]]`) replaced by what they
+    show (an image or a sound by its `[image: NAME]`, its file kept in `media_files` for the
+    importer to save); one that cannot be found is reported with the card's line."""
+    from pmquiz.interop.obsidian_sr import vault_folder
+
+    embeds = Embeds(path, vault_folder(path) or path.resolve().parent)
+
+    def shown(card: Card, text: str) -> str:
+        if "![[" not in text:
+            return text
+        text, missing = embeds.resolve(text)
+        result.warnings.extend(Warning_(card.line, f"{what}; left as written")
+                               for what in missing)
+        return text
+
+    cards = [replace(card, prompt=shown(card, card.prompt), answer=shown(card, card.answer),
+                     explain=shown(card, card.explain)) for card in result.cards]
+    result.media_files.update(embeds.media)
+    return cards
