@@ -528,3 +528,9 @@ def test_open_questions_with_a_model_answer_in_details_beside_checkbox_questions
     assert report["format"] == "checkbox-quiz"
     assert [(c.prompt, c.answer) for c in cards] == [
         ("What is a goroutine?", "A function the runtime schedules.")]
+    unanswered = only_open + "\n1. Q: And a thread?\n"
+    (tmp_path / "unanswered").mkdir()
+    report, cards = run_import(tmp_path / "unanswered", "open.md", unanswered)
+    assert len(cards) == 1
+    assert any(w.endswith(":11: a question with no options and no answer in <details>; "
+                          "skipped") for w in report["warnings"]), report["warnings"]

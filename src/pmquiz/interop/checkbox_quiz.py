@@ -131,7 +131,10 @@ def _add(result: ReadNotes, deck: str, question: Question, first: bool) -> None:
                                      explain="\n".join(question.after).strip()))
         elif first and not _has_text(question) and not question.follow_up:
             result.decks.append(question.title)  # the page's title
-        elif _has_text(question) or question.details or question.follow_up:
+        elif question.follow_up:
+            result.warnings.append(Warning_(question.line, "a question with no options and "
+                                            "no answer in <details>; skipped"))
+        elif _has_text(question) or question.details:
             result.warnings.append(Warning_(question.line, "a heading with text but no "
                                             "options is not a question; skipped"))
         return
