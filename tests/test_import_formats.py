@@ -429,6 +429,10 @@ def test_a_logseq_pages_first_block_written_without_its_dash_is_read(tmp_path: P
     assert [(c.prompt, c.answer) for c in cards] == [("Who owns the why?",
                                                       "The product manager")]
     assert load_file(tmp_path / "front" / "out.toml").module.title == "Roles"
+    (tmp_path / "rule").mkdir()  # a first "---" with no second one is no front matter
+    _report, cards = run_import(tmp_path / "rule", "rule.md", "---\n" + heading)
+    assert [c.prompt for c in cards] == ["What does discovery answer?",
+                                         "What does delivery answer?"]
     properties = ("title:: Roles\nalias:: people\n\n- Who owns the how? #card\n"
                   "\t- The delivery team\n")
     report, cards = run_import(tmp_path, "people.md", properties)

@@ -31,8 +31,13 @@ def _vault(tmp_path: Path) -> Path:
                     "What does a mitochondrion look like?::![[mito.png|300]]\n"
                     "Which sound does a heart make?::![[attachments/heart beat.mp3]]\n"
                     "Where is the diagram?::![[missing.png]]\n"
-                    "What is outside?::![[../../outside.png]]\n", encoding="utf-8")
+                    "What is outside?::![[../../outside.png]]\n"
+                    "What hides behind a link?::![[alias.png]]\n"
+                    "What does it look like again?::![[attachments/mito.png]]\n",
+                    encoding="utf-8")
     (tmp_path / "outside.png").write_bytes(PNG)  # beside the vault: never read
+    # a symbolic link in the vault to a file elsewhere is no file of the vault either
+    (vault / "attachments" / "alias.png").symlink_to(tmp_path / "outside.png")
     return note
 
 
@@ -51,13 +56,18 @@ def test_an_embedded_image_or_sound_is_saved_beside_the_deck_and_named_in_the_ca
         ("Which sound does a heart make?",
          f"[sound: heart beat.mp3] (media/{slug}/heart beat.mp3)"),
         ("Where is the diagram?", "![[missing.png]]"),
-        ("What is outside?", "![[../../outside.png]]")]
+        ("What is outside?", "![[../../outside.png]]"),
+        ("What hides behind a link?", "![[alias.png]]"),
+        # the same file by its path: the same media, no second copy and no complaint
+        ("What does it look like again?", f"[image: mito.png] (media/{slug}/mito.png)")]
     assert (decks / "media" / slug / "mito.png").read_bytes() == PNG
     assert (decks / "media" / slug / "heart beat.mp3").read_bytes() == MP3
     assert any(w.endswith(':5: "![[missing.png]]": no file "missing.png" in '
                           f"{note.parent.parent.resolve()}; left as written")
                for w in report["warnings"]), report["warnings"]
     assert any(':6: "![[../../outside.png]]": no file' in w for w in report["warnings"])
+    assert any(':7: "![[alias.png]]": no file' in w for w in report["warnings"])
+    assert len(report["warnings"]) == 3, report["warnings"]
     assert sorted(p.name for p in (decks / "media" / slug).iterdir()) == \
         ["heart beat.mp3", "mito.png"]
 

@@ -18,6 +18,7 @@ from pmquiz.interop.records import ReadNotes, id_for
 from pmquiz.model import Card, Kind
 
 BULLET = re.compile(r"^(\s*)- ?(.*)$")
+RULE = re.compile(r"^\s*-{3,}\s*$")
 PROPERTY = re.compile(r"^\s*[A-Za-z][\w.-]*:: ")
 CARD_TAG = re.compile(r"(?:^|\s)(?:#card|#\[\[card\]\]|\[\[card\]\])(?=\s|$)", re.I)
 CLOZE = re.compile(r"\{\{(?:cloze|c\d+)\s+(.*?)\}\}")
@@ -84,11 +85,12 @@ def _blocks(lines: list[str]) -> tuple[list[Block], str]:
     stack: list[Block] = []
     title = ""
     fenced = False  # inside a code block: every line is the block's, kept as written
-    front = bool(lines) and lines[0].strip() == "---"  # front matter, up to its "---"
+    # front matter: from a first "---" line to the next (with no second one, no front matter)
+    closing = next((i for i, line in enumerate(lines[1:], 2) if line.strip() == "---"), 0) \
+        if lines and lines[0].strip() == "---" else 0
     for number, line in enumerate(lines, 1):
-        if front:
-            front = number == 1 or line.strip() != "---"
-            continue
+        if number <= closing or (not fenced and RULE.match(line)):
+            continue  # front matter, or a rule: no block (`- ` would read "---" as one)
         if not roots and not fenced and line.strip() and not BULLET.match(line) \
                 and not PROPERTY.match(line) and not line[:1].isspace():
             block = Block(0, number, [line.strip()])  # the first block, written dashless

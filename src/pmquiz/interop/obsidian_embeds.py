@@ -89,18 +89,21 @@ class Embeds:
         if not name:
             return self.note if note else None  # ![[#Heading]]: this note's own section
         wanted = name if not note or name.lower().endswith(".md") else f"{name}.md"
-        top = self.root.resolve()
         for candidate in (self.root / wanted, self.note.parent / wanted):
-            # a link never leaves the vault ("../../secret.png" is no file of it)
-            if candidate.is_file() and candidate.resolve().is_relative_to(top):
-                return candidate
+            if candidate.is_file() and self._inside(candidate):
+                return candidate.resolve()
         if note and self.by_name is None:
             self.by_name = self._index("*.md")
         elif not note and self.files_by_name is None:
             self.files_by_name = self._index("*")
         index = self.by_name if note else self.files_by_name
-        found = (index or {}).get(Path(wanted).name.lower(), [])
-        return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
+        found = [p for p in (index or {}).get(Path(wanted).name.lower(), []) if self._inside(p)]
+        return min(found, key=lambda p: (len(p.parts), str(p))).resolve() if found else None
+
+    def _inside(self, path: Path) -> bool:
+        """Whether the file is the vault's: a link never leaves it, through `../` or through a
+        symbolic link to a file elsewhere."""
+        return path.resolve().is_relative_to(self.root.resolve())
 
     def _index(self, pattern: str) -> dict[str, list[Path]]:
         """The vault's files matching `pattern` by lower-case name (hidden folders left
