@@ -239,6 +239,11 @@ def test_ctrl_c_in_the_first_moments_of_start_up_exits_130_without_a_traceback(
         _, err = proc.communicate(timeout=60)
         if "Traceback" in err and not PMQUIZ_FRAME.search(err):
             continue  # Python's own start-up (site, the command's wrapper): a busy machine
+        if proc.returncode == -signal.SIGINT and not err:
+            # killed by the signal's default action: it came before the interpreter handled
+            # signals at all (after that Python raises KeyboardInterrupt, and pmquiz never
+            # restores the default action), so on a busy machine before any of pmquiz ran
+            continue
         assert "Traceback" not in err and "Error" not in err, (attempt, err)
         codes.append(proc.returncode)
     assert len(codes) >= 20, codes  # most attempts reached pmquiz
