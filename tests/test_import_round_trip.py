@@ -288,12 +288,11 @@ def test_the_origins_file_is_the_sorted_json_of_each_cards_origin(tmp_path: Path
 def test_a_card_placed_in_its_module_equals_the_dataclass_replace() -> None:
     from dataclasses import fields, replace
 
-    from pmquiz.interop.importer import _placed
-    from pmquiz.model import Card, Kind
+    from pmquiz.model import Card, Kind, copied
 
     card = Card(deck="x", id="a", kind=Kind.LIST, prompt="p", items=("i", "j"), line=7,
                 groups=("g",), ordered=True, pick=1)
-    placed = _placed(card, "module", "a-2")
+    placed = copied(card, deck="module", id="a-2", line=0)
     assert placed == replace(card, deck="module", id="a-2", line=0)
     assert hash(placed) == hash(replace(card, deck="module", id="a-2", line=0))
     assert card.deck == "x" and card.line == 7  # the card it came from is unchanged

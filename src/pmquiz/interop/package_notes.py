@@ -6,7 +6,7 @@ forked copy meanwhile."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,10 @@ from pmquiz.errors import ImportFormatError
 from pmquiz.interop.anki_notes import note_origins
 from pmquiz.interop.html import to_markdown, without_hidden
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card
+from pmquiz.interop.template_sides import SideCache
 from pmquiz.interop.templates import NoteType, answer_part, render
 from pmquiz.kinds.cloze import has_anki_cloze
-from pmquiz.model import Card
+from pmquiz.model import Card, copied
 
 SPLIT_NOTES = 200  # notes from which the later half is read by a forked copy
 
@@ -41,6 +42,7 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
                 progress: Callable[[int, int], None] | None = None) -> ReadNotes:
     """Add these notes' cards (and what is skipped, and why) to `result`."""
     unknown = NoteType("", False, [])
+    sides = SideCache()
     present, suspended = package.present, package.suspended
     for done, (nid, guid, mid, flds, tags, mod) in enumerate(notes, 1):
         note_type = package.models.get(mid, unknown)
@@ -55,7 +57,8 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
             result.decks.append(deck_name)
         # a package that lists its cards holds none of a note it lists none for
         holds = present.get(nid, set()) if present else None
-        made = note_cards(package.deck_slug, guid, note_type, fields, deck_name, labels, holds)
+        made = note_cards(package.deck_slug, guid, note_type, fields, deck_name, labels, holds,
+                          sides)
         cards = [card for _, card in made]
         held = suspended.get(nid)
         if held:
@@ -95,12 +98,14 @@ def joined(result: ReadNotes, later: ReadNotes) -> None:
 
 def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: list[str],
                deck_name: str, tags: str,
-               present: set[int] | None = None) -> list[tuple[int, Card]]:
+               present: set[int] | None = None,
+               sides: SideCache | None = None) -> list[tuple[int, Card]]:
     """The cards Anki makes of one note, each with its card number: a cloze card per gap
     number (`records.cloze_cards`; -1 for a note's one card that asks every gap), or one
     card per template whose front is not empty (a reverse template gives a second card,
     with an id of its own); without templates, the first two fields. `present`: the card
-    numbers the package holds a card for (None: not known, every one counts)."""
+    numbers the package holds a card for (None: not known, every one counts); `sides`: the
+    package's converted templates, for notes whose fields they can take."""
     cloze_at = note_type.cloze_field()
     if note_type.cloze or cloze_at is not None or any(has_anki_cloze(f) for f in fields[:1]):
         index = cloze_at if cloze_at is not None and cloze_at < len(fields) else \
@@ -124,18 +129,24 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
     for template in note_type.templates:
         if present is not None and template.ord not in present:
             continue  # deleted in Anki: not brought back
-        front = without_hidden(render(template.front, values, "front"), note_type.hidden)
-        prompt = to_markdown(front)
+        converted = sides.sides(note_type, fields, template) if sides else None
+        if converted is not None:
+            prompt, answer = converted
+        else:
+            front = without_hidden(render(template.front, values, "front"), note_type.hidden)
+            prompt = to_markdown(front)
+            answer = ""
+            if prompt.strip():
+                answer = to_markdown(answer_part(without_hidden(render(
+                    template.back, values, "back", front), note_type.hidden), front))
         if not prompt.strip():
             continue  # Anki makes no card whose front is empty
-        back = answer_part(without_hidden(render(template.back, values, "back", front),
-                                          note_type.hidden), front)
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
-        card = note_card(deck_slug, key, prompt, to_markdown(back), deck_name,
+        card = note_card(deck_slug, key, prompt, answer, deck_name,
                          tags=tags if template.ord == 0 else "")
         if card is not None and unshown:
-            card = replace(card, explain=f"{card.explain}\n\n{unshown}".strip())
+            card = copied(card, explain=f"{card.explain}\n\n{unshown}".strip())
         if card is not None:
             made.append((template.ord, card))
     return made
