@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from pmquiz.interop.html_scan import TOKEN, attributes_of, scan
 from pmquiz.interop.markdown_out import Node, markdown_of
+from pmquiz.interop.markers import shaped_markdown
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 
@@ -234,6 +235,14 @@ def _to_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
                          for line in text.splitlines()).strip()
     if len(fragment) > MARKUP_LIMIT:  # one linear pass, whatever the field: its text
         return _sounds(to_text(fragment), media)
+    if media is None:  # a field of a shape seen before: its words put in that Markdown
+        shaped = shaped_markdown(fragment, _html_markdown)
+        if shaped is not None:
+            return shaped
+    return _html_markdown(fragment, media)
+
+
+def _html_markdown(fragment: str, media: dict[str, str] | None = None) -> str:
     root, tags = kept_tree(fragment, media)
     if not tags:  # no markup left: the text as it reads
         return " ".join("".join(root.children).split())  # type: ignore[arg-type]
