@@ -177,3 +177,20 @@ def test_sample_packages_read_the_same_with_their_sides_converted_once(
     fast, slow = _read_both_ways(path, monkeypatch)
     assert fast.cards and fast.cards == slow.cards  # type: ignore[attr-defined]
     assert fast.warnings == slow.warnings  # type: ignore[attr-defined]
+
+
+def test_a_package_of_many_shapes_keeps_a_bounded_number_of_skeletons(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skeletons stop being kept once they hold `MAX_KEPT` characters (a package whose notes
+    come in thousands of shapes would otherwise keep them all): the later notes are
+    converted in full, and read the same."""
+    from pmquiz.interop import template_sides
+
+    monkeypatch.setattr(template_sides, "MAX_KEPT", 200)
+    note_type = NoteType("Words", False, NOTE_TYPE_FIELDS, [Template(
+        0, "Card 1", "<div>{{F}}</div>" + "<p>x</p>" * 20, "{{FrontSide}}<hr id=answer>{{G}}")])
+    # empty and equal fields in turn: a shape per pattern
+    notes = [["a", "b", "c"], ["a", "", "c"], ["a", "a", "c"], ["b", "c", ""], ["x", "y", "z"]]
+    sides = SideCache()
+    assert _cards(note_type, notes, sides) == _cards(note_type, notes, None)
+    assert sum(skeleton is not None for skeleton in sides._made.values()) == 1

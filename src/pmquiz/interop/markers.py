@@ -129,8 +129,10 @@ def links_agree(found: Links, values: Sequence[str]) -> bool:
 VALUE = re.compile(r"(^|>)(\s*)([^<>\s](?:[^<>]*[^<>\s])?)(?=\s*(?:<|$))"
                    r"|(\b(?:href|src)\s*=\s*)([\"'])([^\s\"'<>&()\[\]]+)(?=[\"'])", re.IGNORECASE)
 SLOT = MARK + MARK  # a value's place in a shape (numbered only when the shape is converted)
-SHAPES = 4096  # shapes whose Markdown is kept, the oldest dropped first
-MAX_FRAGMENT = 20_000  # a longer text is converted whole: it rarely shares a shape
+# shapes whose Markdown is kept (the oldest dropped first), each of a text of at most
+# `MAX_FRAGMENT` characters (a longer one rarely shares its shape): at most some 16 MB
+SHAPES = 1024
+MAX_FRAGMENT = 4_000
 _shapes: OrderedDict[str, tuple[Parts, Links] | None] = OrderedDict()
 # Shapes made and shapes used again in this process: a shape made costs about two
 # conversions, one used again saves about half of one, so where shapes are seldom shared

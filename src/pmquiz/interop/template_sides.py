@@ -43,6 +43,7 @@ from pmquiz.interop.templates import (
 IN_TAG = re.compile(r"[\w.~%+,-]+")
 MAX_SIDE = 50_000  # a longer side is converted per note (far under html.MARKUP_LIMIT)
 MAX_SHAPES = 4096  # note shapes kept for one package
+MAX_KEPT = 8_000_000  # characters of skeletons kept for one package (some 16 MB at most)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class SideCache:
 
     def __init__(self) -> None:
         self._made: dict[tuple[int, int, tuple[object, ...]], Skeleton | None] = {}
+        self._kept = 0  # characters the skeletons hold
         self._last: tuple[list[str] | None, tuple[object, ...] | None] = (None, None)
 
     def sides(self, note_type: NoteType, fields: list[str],
@@ -81,9 +83,13 @@ class SideCache:
         key = (id(note_type), template.ord, shape)
         skeleton = self._made.get(key, MISSING)
         if skeleton is MISSING:
-            if len(self._made) >= MAX_SHAPES:
+            if len(self._made) >= MAX_SHAPES or self._kept >= MAX_KEPT:
                 return None
             skeleton = self._made[key] = _skeleton(note_type, template, shape)
+            if skeleton is not None:
+                self._kept += sum(len(part) for parts in (
+                    skeleton.front, skeleton.back, skeleton.front_html, skeleton.back_html)
+                    for part in parts if isinstance(part, str))
         if not isinstance(skeleton, Skeleton):
             return None
         if any(not IN_TAG.fullmatch(fields[index]) for index in skeleton.in_tags):
