@@ -188,6 +188,43 @@ def _vault(root: Path, settings: dict[str, object] | str) -> Path:
     return root
 
 
+def test_a_vault_note_tagged_in_its_properties_with_cards_in_a_task_list(
+        tmp_path: Path) -> None:
+    """Seen in a real vault (33 notes, no licence, so measured and not copied: 0 cards
+    before, 285 after, as the plugin's rules count them): Obsidian's properties editor
+    writes the tag as a YAML list under `tags:`; one-line cards stand in nested list items
+    and tasks (`- [ ] Q;; A`), with the vault's `;;` separator; an answer breaks its lines
+    with `</br>`. The plugin reads all of them; the bullet and the box are no part of the
+    question."""
+    vault = _vault(tmp_path / "vault", {"singleLineCardSeparator": ";;"})
+    note = ("---\ntags:\n  - course\n  - \"#flashcards\"\n---\n### Misc\n"
+            "- [ ] Lifecycle\n\t- Which stage comes first?;; Introduction\n"
+            "\t- [ ] Which stage follows growth?;; Maturity\n"
+            "- What does a roadmap show?;;</br> Themes</br>Outcomes <br/> Timing\n\n"
+            "Plain text, no card\n")
+    report, cards = run_import(vault, "misc.md", note)
+    assert report["format"] == "obsidian-sr"
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("Which stage comes first?", "Introduction"),
+        ("Which stage follows growth?", "Maturity"),
+        ("What does a roadmap show?", "Themes\nOutcomes\nTiming")]
+    assert sorted(w.split(": ", 1)[1] for w in report["warnings"]) == [
+        "text outside any card ignored: - [ ] Lifecycle",
+        "text outside any card ignored: Plain text, no card"]
+    for tags in ("tags: [course, flashcards]", "tags: course, flashcards/pm",
+                 "tag:\n- Flashcards"):
+        _report, cards = run_import(vault, "t.md", f"---\n{tags}\n---\nQ;; A\n")
+        assert [(c.prompt, c.answer) for c in cards] == [("Q", "A")], tags
+    result = runner.invoke(app, ["import", str(_write(vault, "u.md", "---\ntags:\n  - course"
+                                                      "\n---\nQ;; A\n"))])
+    assert result.exit_code != 0 and "no #flashcards tag" in result.output
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
 def test_a_note_in_a_vault_is_read_with_the_vaults_own_plugin_settings(
         tmp_path: Path) -> None:
     """The plugin reads its tags and separators from the vault's data.json: a note two

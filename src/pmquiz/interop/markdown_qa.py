@@ -297,10 +297,12 @@ class Reader:
         for pattern, both in sr.patterns():
             # `code spans` may hold anything, `::` included: match with them masked
             found = pattern.match(CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), stripped))
-            if found and not stripped.startswith(("http", "- ")):
+            if found and not stripped.startswith("http"):
                 self.finish_loose()
-                prompt = stripped[found.start("q"):found.end("q")].strip()
-                reply = stripped[found.start("a"):found.end("a")].strip()
+                # a card written as a list item (a task's too, `- [ ] Q;;A`, as the plugin
+                # reads it): the bullet and the box are no part of the question
+                prompt = _broken(LIST_MARK.sub("", stripped[found.start("q"):found.end("q")]))
+                reply = _broken(stripped[found.start("a"):found.end("a")])
                 self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.BASIC,
                               prompt=prompt, answer=reply, line=number))
                 if both:
@@ -402,6 +404,19 @@ def _structure(lines: list[str]) -> dict[int, tuple[str, int, str]]:
         elif token.type == "html_block" and COMMENTS.fullmatch(token.content):
             found[start] = ("comment", end, "")
     return found
+
+
+# A one-line card breaks its lines with `<br>` (the plugin's documented way; `</br>` too, as
+# browsers read it)
+LINE_BREAK = re.compile(r"\s*</?br\s*/?>\s*", re.IGNORECASE)
+
+
+def _broken(side: str) -> str:
+    """A one-line card's side with its `<br>` breaks as line breaks."""
+    return LINE_BREAK.sub("\n", side).strip() if "br" in side.lower() else side.strip()
+
+
+LIST_MARK = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
 
 
 def _structured(line: str) -> bool:

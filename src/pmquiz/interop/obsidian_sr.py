@@ -52,7 +52,10 @@ class SpacedRepetition:
         body = re.search(rf"(?:^|\s)#(?:{names})(?:/[\w/-]*)?(?=\s|$)",
                          CODE_SPAN.sub("", "\n".join(visible)))
         front = re.search(rf"^(?:tags|tag)\s*:.*\b(?:{names})\b", text[:4000], re.M | re.I)
-        return bool(body or front)
+        wanted = {t.lstrip("#").lower() for t in self.tags}
+        listed = any(tag.lower() in wanted or tag.lower().split("/")[0] in wanted
+                     for tag in front_matter_tags(text))
+        return bool(body or front or listed)
 
     def patterns(self) -> list[tuple[re.Pattern[str], bool]]:
         """Inline separators, longest first, each with whether it adds the reverse card."""
@@ -60,6 +63,39 @@ class SpacedRepetition:
                        key=lambda pair: -len(pair[0]))
         return [(re.compile(rf"^(?P<q>.+?)\s*{re.escape(sep)}\s*(?P<a>.+)$"), both)
                 for sep, both in pairs if sep]
+
+
+FRONT_TAGS = re.compile(r"^(?:tags|tag)\s*:\s*(.*)$", re.I)
+LIST_ITEM = re.compile(r"^\s*-\s+(.+?)\s*$")
+
+
+def front_matter_tags(text: str) -> list[str]:
+    """The tags a note's YAML front matter gives, in any of the forms Obsidian writes:
+    `tags: a, b`, `tags: [a, b]` or a list of `- a` lines under `tags:` (its properties
+    editor writes that one). Quotes and a leading `#` are taken off."""
+    lines = text[:8000].splitlines()
+    if not lines or lines[0].strip() != "---":
+        return []
+    found: list[str] = []
+    listing = False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return found
+        item = LIST_ITEM.match(line) if listing else None
+        if item:
+            found.append(_tag_name(item.group(1)))
+            continue
+        listing = False
+        key = FRONT_TAGS.match(line)
+        if key:
+            value = key.group(1).strip().strip("[]")
+            found.extend(_tag_name(part) for part in re.split(r"[,\s]+", value) if part)
+            listing = not value
+    return []  # no closing line: no front matter
+
+
+def _tag_name(tag: str) -> str:
+    return tag.strip().strip("\"'").lstrip("#")
 
 
 # Where the plugin keeps its settings in a vault, and the ones that decide what is a card.
