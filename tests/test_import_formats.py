@@ -220,6 +220,21 @@ def test_a_vault_note_tagged_in_its_properties_with_cards_in_a_task_list(
     assert result.exit_code != 0 and "no #flashcards tag" in result.output
 
 
+def test_questions_with_no_blank_line_between_them_are_one_card_and_said_so(
+        tmp_path: Path) -> None:
+    """Seen in the same vault: multi-line cards written one under the other without a blank
+    line are one card to the plugin (the later questions in its answer). pmquiz reads them
+    as the plugin does, and names each later separator's line."""
+    note = ("#flashcards\n\nFirst stage?\n?\nIntroduction\nSecond stage?\n?\nGrowth\n\n"
+            "Last stage?\n?\nDecline\n")
+    report, cards = run_import(tmp_path, "s.md", note)
+    assert [(c.prompt, c.answer) for c in cards] == [
+        ("First stage?", "Introduction\nSecond stage?\n?\nGrowth"), ("Last stage?", "Decline")]
+    assert [w.split("s.md:", 1)[1] for w in report["warnings"]] == [
+        '7: "?" inside the answer of the card at line 3: one card, as the plugin reads it (a '
+        "blank line before a question makes it a card of its own)"]
+
+
 def _write(folder: Path, name: str, text: str) -> Path:
     (folder / name).write_text(text, encoding="utf-8")
     return folder / name

@@ -39,6 +39,7 @@ from pmquiz.interop.obsidian_sr import (
     SR_COMMENT,
     SR_KEYS,
     SpacedRepetition,
+    one_line_side,
     vault_settings,
 )
 from pmquiz.interop.records import Parts, ReadNotes, cloze_ids, gap_prompts, id_for
@@ -241,6 +242,8 @@ class Reader:
             card.answer.append(answer.group(1).strip())
             return
         if card is not None and card.in_answer:
+            if said := _separator_in_answer(stripped, self.sr, card):
+                self.warn(number, said)
             # An answer runs on, paragraphs and all, to the next question, heading or rule
             # (or the end of the list item the card stands in).
             while card.answer and card.answer[-1] == "" and not any(
@@ -299,10 +302,8 @@ class Reader:
             found = pattern.match(CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), stripped))
             if found and not stripped.startswith("http"):
                 self.finish_loose()
-                # a card written as a list item (a task's too, `- [ ] Q;;A`, as the plugin
-                # reads it): the bullet and the box are no part of the question
-                prompt = _broken(LIST_MARK.sub("", stripped[found.start("q"):found.end("q")]))
-                reply = _broken(stripped[found.start("a"):found.end("a")])
+                prompt = one_line_side(stripped[found.start("q"):found.end("q")], True)
+                reply = one_line_side(stripped[found.start("a"):found.end("a")])
                 self.add(Card(deck=self.deck, id=id_for(None, prompt), kind=Kind.BASIC,
                               prompt=prompt, answer=reply, line=number))
                 if both:
@@ -406,17 +407,14 @@ def _structure(lines: list[str]) -> dict[int, tuple[str, int, str]]:
     return found
 
 
-# A one-line card breaks its lines with `<br>` (the plugin's documented way; `</br>` too, as
-# browsers read it)
-LINE_BREAK = re.compile(r"\s*</?br\s*/?>\s*", re.IGNORECASE)
-
-
-def _broken(side: str) -> str:
-    """A one-line card's side with its `<br>` breaks as line breaks."""
-    return LINE_BREAK.sub("\n", side).strip() if "br" in side.lower() else side.strip()
-
-
-LIST_MARK = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
+def _separator_in_answer(line: str, sr: SpacedRepetition | None, card: Pending) -> str:
+    """What to say of a multi-line separator inside an Obsidian card's answer (questions
+    written one under the other with no blank line): the plugin reads one card."""
+    if sr is None or line not in (sr.multiline, sr.multiline_reversed) or \
+            not (card.ends_at_blank or card.end_marker):
+        return ""
+    return (f'"{line}" inside the answer of the card at line {card.line}: one card, as the '
+            "plugin reads it (a blank line before a question makes it a card of its own)")
 
 
 def _structured(line: str) -> bool:

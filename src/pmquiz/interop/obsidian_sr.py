@@ -65,6 +65,22 @@ class SpacedRepetition:
                 for sep, both in pairs if sep]
 
 
+# A one-line card breaks its lines with `<br>` (the plugin's documented way; `</br>` too, as
+# browsers read it); one written as a list item (a task's too, `- [ ] Q;;A`, as the plugin
+# reads it) has no bullet or box in its question.
+LINE_BREAK = re.compile(r"\s*</?br\s*/?>\s*", re.IGNORECASE)
+LIST_MARK = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
+
+
+def one_line_side(side: str, question: bool = False) -> str:
+    """A one-line card's side: its `<br>` breaks as line breaks, and a question's list
+    bullet and task box left out."""
+    side = side.strip()
+    if question:
+        side = LIST_MARK.sub("", side)
+    return LINE_BREAK.sub("\n", side).strip() if "br" in side.lower() else side
+
+
 FRONT_TAGS = re.compile(r"^(?:tags|tag)\s*:\s*(.*)$", re.I)
 LIST_ITEM = re.compile(r"^\s*-\s+(.+?)\s*$")
 
