@@ -310,3 +310,19 @@ def test_names_in_brackets_are_alternatives_and_notes_are_explained(tmp_path: Pa
                         "business analysis", "test marketing", "launch", "MVP"],
                        list(card.items), ordered=card.ordered)
     assert grade.outcome.value == "right", grade
+
+
+def test_a_phase_written_as_a_superscript_is_no_phase_and_no_crash(tmp_path: Path) -> None:
+    """"²" is a digit to `str.isdigit` but no number `int` reads (it raised ValueError):
+    the front matter gives no phase, which is said as for a page without one; with
+    `--phase` the page compiles, its order left at 0."""
+    from pmquiz.errors import CompileError
+
+    module = tmp_path / "m.md"
+    module.write_text("---\ntitle: Cadence\nphase: ²\norder: ❸\n---\n\n# Cadence\n\nA sprint is "
+                      "a fixed period of work.\n", encoding="utf-8")
+    with pytest.raises(CompileError, match="no phase found"):
+        compile_module(module)
+    compiled = compile_module(module, phase=1)
+    assert (compiled.deck.module.phase, compiled.deck.module.order) == (1, 0)
+    assert "What is a sprint?" in [c.prompt for c in compiled.deck.cards]

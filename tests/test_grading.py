@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pmquiz.grading import (
@@ -193,6 +193,9 @@ def test_cloze_alternatives_and_partial() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60), st.lists(st.text(max_size=30), min_size=1, max_size=4))
+# a character Python calls a digit that is no number int() reads (it crashed grading)
+@example("❶", ["one"])
+@example("²", ["2 steps"])
 def test_grading_never_crashes_and_scores_stay_in_range(attempt: str, accepted: list[str]) -> None:
     grade = grade_text(attempt, accepted)
     assert 0.0 <= grade.score <= 1.0
@@ -270,3 +273,14 @@ def test_gaps_split_as_before_when_counted_first(text: str, count: int) -> None:
         return [p.strip() for p in re.split(r"[,;\n]", text)]
 
     assert split_gaps(text, count) == before(text, count)
+
+
+@pytest.mark.parametrize(("typed", "picked"), [("2", "Growth"), ("٢", "Growth"), ("²", None),
+                                               ("❷", None), ("3", None)])
+def test_an_option_is_picked_by_its_number_in_any_script_and_never_by_a_sign(
+        typed: str, picked: str | None) -> None:
+    """Typing a decimal digit of any script picks that option; a superscript or circled
+    number (a digit to `str.isdigit`, no number to `int`) picks none and never crashes."""
+    from pmquiz.ui.study import match_option
+
+    assert match_option(typed, ("Introduction", "Growth")) == picked

@@ -387,3 +387,17 @@ def test_an_edited_card_goes_back_into_the_field_its_text_came_from(
     html._markdown.clear()  # as in a later `export` process: nothing converted yet
     fields = ["<b>chien</b>", "dog", "<ul><li>a pet</li><li>barks</li></ul>", ""]
     assert field_index(fields, text) == expected
+
+
+def test_an_origins_file_whose_note_type_id_is_a_superscript_is_reported_not_a_crash(
+        tmp_path: Path) -> None:
+    """A note type keyed "²" (a digit to `str.isdigit`, no number to `int`: it raised
+    ValueError): that note type is reported as not valid, the file's other parts kept."""
+    from pmquiz.interop.anki_notes import origins_path, read_origins
+
+    deck = tmp_path / "deck.toml"
+    origins_path(deck).write_text(json.dumps({"cards": {}, "notetypes": {"²": {}}}),
+                                  encoding="utf-8")
+    problems: list[str] = []
+    read_origins(deck, problems)
+    assert any("its id must be a positive 64-bit number" in p for p in problems), problems

@@ -129,7 +129,7 @@ def tokens(text: str) -> list[str]:
     its American spelling (British and American spellings are one word: `spelling`)."""
     from pmquiz.spelling import american_words
 
-    return american_words([NUMBER_WORDS.get(int(w), w) if w.isdigit() and len(w) <= 2 else w
+    return american_words([NUMBER_WORDS.get(int(w), w) if w.isdecimal() and len(w) <= 2 else w
                            for w in normalize(text).split()])
 
 

@@ -125,13 +125,13 @@ def _front_matter(lines: list[str], doc: Document) -> int:
         key, value = match.group(1), match.group(2).strip().strip('"')
         if key == "title":
             doc.title = value
-        elif key == "phase" and value.isdigit():
+        elif key == "phase" and value.isdecimal():
             doc.phase = int(value)
         elif key == "phase_title":
             doc.phase_title = value
         elif key == "slug":
             doc.slug = value
-        elif key == "order" and value.isdigit():
+        elif key == "order" and value.isdecimal():
             doc.order = int(value)
         elif key == "next_module":
             doc.next_module = value

@@ -134,7 +134,7 @@ def read_origins(deck_file: Path, problems: list[str] | None = None) -> dict[str
 
 
 def _note_type_problem(key: object, note_type: object) -> str:
-    if not isinstance(key, str) or not key.isdigit() or not 0 < int(key) < MAX_ID:
+    if not isinstance(key, str) or not key.isdecimal() or not 0 < int(key) < MAX_ID:
         return "its id must be a positive 64-bit number"
     if not isinstance(note_type, dict):
         return "not an object"

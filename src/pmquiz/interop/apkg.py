@@ -134,7 +134,7 @@ def _sweep_stale_folders(prefix: str = TEMP_PREFIX) -> None:
 
     for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
         pid = folder.name.removeprefix(prefix).split("-")[0]
-        if not pid.isdigit():
+        if not pid.isdecimal():
             continue
         try:
             os.kill(int(pid), 0)

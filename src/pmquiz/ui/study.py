@@ -49,7 +49,7 @@ def option_keys(options: tuple[str, ...]) -> list[str]:
 def match_option(text: str, options: tuple[str, ...]) -> str | None:
     """The option a typed line names: its number, its key letter, its text or a unique start."""
     typed = text.strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(options):
+    if typed.isdecimal() and 1 <= int(typed) <= len(options):
         return options[int(typed) - 1]
     keys = option_keys(options)
     if typed.lower() in keys:
