@@ -9,8 +9,6 @@ from typing import Any
 from pmquiz.model import Card, Deck
 
 TOML_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

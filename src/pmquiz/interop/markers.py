@@ -182,7 +182,7 @@ def shaped_markdown(fragment: str, convert: Callable[[str], str]) -> str | None:
         _shapes[shape] = known
     else:
         _reused += 1
-    if known is None or not isinstance(known, tuple):
+    if not isinstance(known, tuple):
         return None
     markdown, found = known
     if found and not links_agree(found, values):
@@ -194,7 +194,7 @@ class _NotPlain(Exception):
     """A text run that cannot stand as a marker."""
 
 
-MISSING = object()
+MISSING = object()  # a cache's "not looked at yet" (None is a kept answer: "convert whole")
 
 
 def _shape_markdown(shape: str, convert: Callable[[str], str]) -> tuple[Parts, Links] | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pmquiz.interop.html import to_markdown, without_hidden
 from pmquiz.interop.markers import (
     MARK,
+    MISSING,
     PLAIN,
     Links,
     Parts,
@@ -55,7 +56,8 @@ class Skeleton:
     back: Parts
     in_tags: tuple[int, ...]  # fields whose marker stands in an attribute
     anchors: Links  # (target, text) of links a value may make equal
-    front_html: Parts  # the sides as HTML, when the back's start is compared with the front
+    # the sides as HTML, when the answer is what follows the front (no `<hr id=answer>`)
+    front_html: Parts | None
     back_html: Parts
     starts_so: bool  # whether the back starts with the front, markers for values
 
@@ -88,7 +90,7 @@ class SideCache:
             skeleton = self._made[key] = _skeleton(note_type, template, shape)
             if skeleton is not None:
                 self._kept += sum(len(part) for parts in (
-                    skeleton.front, skeleton.back, skeleton.front_html, skeleton.back_html)
+                    skeleton.front, skeleton.back, skeleton.front_html or (), skeleton.back_html)
                     for part in parts if isinstance(part, str))
         if not isinstance(skeleton, Skeleton):
             return None
@@ -96,13 +98,11 @@ class SideCache:
             return None
         if skeleton.anchors and not links_agree(skeleton.anchors, fields):
             return None  # a link whose text may be its target: written another way
-        if skeleton.front_html != ('',) and filled(skeleton.back_html, fields).startswith(
+        if skeleton.front_html is not None and filled(skeleton.back_html, fields).startswith(
                 filled(skeleton.front_html, fields)) != skeleton.starts_so:
             return None
         return filled(skeleton.front, fields), filled(skeleton.back, fields)
 
-
-MISSING = object()
 
 
 def _shape(fields: list[str]) -> tuple[object, ...] | None:
@@ -150,5 +150,5 @@ def _skeleton(note_type: NoteType, template: Template,
     compared = not ANSWER_RULE.search(back_shown) and bool(front)
     return Skeleton(parts_of(to_markdown(front)), parts_of(to_markdown(back)),
                     tuple(sorted(in_tags)), anchors,
-                    parts_of(front) if compared else ("",), parts_of(back_shown),
+                    parts_of(front) if compared else None, parts_of(back_shown),
                     back_shown.startswith(front))
