@@ -143,12 +143,20 @@ GLOSSARY = "<ol><li>I, me (slightly formal or feminine)</li><li>see also: åƒ•, ä
     # a section that does not show does not count as shown
     ("{{^Main}}{{Glossary}}{{/Main}}[{{Glossary}}]", {"Main": "x", "Glossary": GLOSSARY},
      f"[{GLOSSARY}]"),
+    # two pictures with no words are not one value (a real collection of picture cards,
+    # question and answer each a pasted image, lost every answer this way)
+    ("{{FrontSide}}<hr id=answer>{{Back}}",
+     {"Back": '<img src="paste-2c51a0ac1952be6fc9e18e7765223d1175c1a32f.jpg">'},
+     '<img src="paste-72722ea393537c95af0ad3742074acf464de3661.jpg"><hr id=answer>'
+     '<img src="paste-2c51a0ac1952be6fc9e18e7765223d1175c1a32f.jpg">'),
     # long in markup but short in text: may repeat
     ("{{A}}{{B}}", {"A": "<b>" * 30 + "x", "B": "<b>" * 30 + "x"}, ("<b>" * 30 + "x") * 2),
 ])
 def test_a_side_shows_a_long_value_once(template: str, values: dict[str, str],
                                         expected: str) -> None:
-    assert render(template, values, "back", "FRONT") == expected
+    front = '<img src="paste-72722ea393537c95af0ad3742074acf464de3661.jpg">' \
+        if "FrontSide" in template else "FRONT"
+    assert render(template, values, "back", front) == expected
 
 
 def test_the_answer_is_what_the_back_adds() -> None:

@@ -235,6 +235,59 @@ def test_hidden_template_text_never_reaches_a_card(home: Path, tmp_path: Path) -
                                           "Problems and why they matter")
 
 
+DIMMED_MODEL = json.dumps({"7": {
+    "id": 7, "name": "Organisms", "type": 0,
+    "flds": [{"name": "Name", "ord": 0}, {"name": "Class", "ord": 1},
+             {"name": "Diseases", "ord": 2}],
+    "tmpls": [{"name": "Class to name", "ord": 0,
+               "qfmt": "<section>{{#Name}}<p>Class: {{Class}}</p><h2>Name?</h2>{{/Name}}"
+                       "</section>",
+               "afmt": "<div class=off>\n{{FrontSide}}\n</div>\n<section>\n<p></p>\n"
+                       "{{Name}}\n</section>"},
+              {"name": "Diseases", "ord": 1,
+               "qfmt": "<section>{{#Diseases}}Diseases caused by<br>{{Name}}{{/Diseases}}"
+                       "</section>",
+               "afmt": "{{#Diseases}}<div class=off>{{FrontSide}}</div><section><p></p>"
+                       "{{Diseases}}</section>{{/Diseases}}"}],
+    "css": ".card { color: black; }\n.off { color: #bebec8; }"}})
+
+
+def test_a_back_that_shows_the_question_dimmed_answers_with_what_follows(
+        home: Path, tmp_path: Path) -> None:
+    """A back that opens with `<div class=off>{{FrontSide}}</div>`, `.off` only dimming it
+    (as in a real medical collection on GitHub): Anki shows the question above the answer;
+    the card's answer is what follows, never the question again (issue #28, item 2)."""
+    rows = [(1, "guid-1", 7, "Candida albicans\x1fFungi, diploid\x1fThrush", ""),
+            (2, "guid-2", 7, "Aspergillus\x1fMould, saprophytic\x1f", "")]
+    db = collection(tmp_path / "c.db", models=DIMMED_MODEL, rows=rows)
+    _result, out = imported(tmp_path, package(tmp_path, db))
+    cards = [(c.prompt, c.answer) for c in load_file(out).cards]
+    assert cards == [
+        ("Class: Fungi, diploid\n\n## Name?", "Candida albicans"),
+        ("Diseases caused by\nCandida albicans", "Thrush"),
+        ("Class: Mould, saprophytic\n\n## Name?", "Aspergillus"),
+    ]
+
+
+def test_a_back_cut_by_where_the_front_stands_and_only_there() -> None:
+    from pmquiz.interop.templates import placed_back
+
+    values = {"Front": "Paris", "Back": "Paris is the capital of France"}
+    # the front after nothing but markup: the answer is what follows
+    assert placed_back("<div class=dim><b>{{FrontSide}}</b></div><br><p></p>{{Back}}",
+                       values, "Paris", frozenset())[2:] == \
+        ("Paris is the capital of France", True)
+    # text before the front: the back is not cut where the front stands
+    assert placed_back("Asked: {{FrontSide}}<br>{{Back}}", values, "Paris",
+                       frozenset())[2] == "Asked: Paris<br>Paris is the capital of France"
+    # no {{FrontSide}}: a back starting with the front's words keeps them
+    assert placed_back("<div>{{Back}}</div>", values, "Paris", frozenset())[2] == \
+        "<div>Paris is the capital of France</div>"
+    # the front kept where a later {{FrontSide}} repeats it
+    assert placed_back("<i>{{FrontSide}}</i>{{Back}} ({{FrontSide}})", values, "Paris",
+                       frozenset())[2] == "Paris is the capital of France (Paris)"
+
+
 def test_hidden_elements_are_cut_whole_and_nothing_else() -> None:
     from pmquiz.interop.html import hidden_classes, without_hidden
 

@@ -30,12 +30,15 @@ TEMPLATE = st.sampled_from([
     "{{F}}", "{{G}}", "{{H}}", "{{F}}", "{{G}}", "{{text:F}}", "{{hint:G}}", "{{type:H}}",
     "{{#F}}", "{{/F}}", "{{^G}}", "{{/G}}", "{{furigana:H}}",
 ])
-BACK = st.sampled_from(["{{FrontSide}}", "{{FrontSide}}<hr id=answer>"])
+BACK = st.sampled_from(["{{FrontSide}}", "{{FrontSide}}<hr id=answer>",
+                        # the front wrapped, dimmed, in a section, or after a field
+                        '<div class="dim">\n{{FrontSide}}\n</div>\n<p></p>',
+                        "{{#F}}<div>{{FrontSide}}</div>{{/F}}", "{{G}}<br>{{FrontSide}}"])
 # Values: plain words, what URLs and links hold, and what may not be put in as a marker.
 VALUE = st.lists(st.sampled_from([
     "a", "word", " ", "(", ")", "x:", "p", "p;", "amp;", "https://d.org", "ound:", "-", "*",
     ".", "javascript:", "é", "犬", "\ua66e", "<", ">", "&", "[", "]", "\n", "\xa0", "  ",
-    "style", "class", "off", "\"", "'", "=", "0", "1",
+    "style", "class", "off", "\"", "'", "=", "0", "1", "\ue000",
 ]), max_size=6).map("".join)
 NOTE_TYPE_FIELDS = ["F", "G", "H"]
 

@@ -16,7 +16,7 @@ from pmquiz.interop.anki_notes import note_origins
 from pmquiz.interop.html import to_markdown, without_hidden
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card
 from pmquiz.interop.template_sides import SideCache
-from pmquiz.interop.templates import NoteType, answer_part, render
+from pmquiz.interop.templates import NoteType, placed_back, render
 from pmquiz.kinds.cloze import has_anki_cloze
 from pmquiz.model import Card, copied
 
@@ -137,8 +137,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             prompt = to_markdown(front)
             answer = ""
             if prompt.strip():
-                answer = to_markdown(answer_part(without_hidden(render(
-                    template.back, values, "back", front), note_type.hidden), front))
+                answer = to_markdown(placed_back(template.back, values, front,
+                                                 note_type.hidden)[2])
         if not prompt.strip():
             continue  # Anki makes no card whose front is empty
         # the first template keeps the note's own id (as before templates were read)

@@ -35,7 +35,7 @@ from pmquiz.interop.templates import (
     REPEAT_CHARS,
     NoteType,
     Template,
-    answer_part,
+    placed_back,
     render,
 )
 
@@ -130,9 +130,8 @@ def _skeleton(note_type: NoteType, template: Template,
         return None
     front_raw = render(template.front, values, "front")
     front = without_hidden(front_raw, note_type.hidden)
-    back_raw = render(template.back, values, "back", front)
-    back_shown = without_hidden(back_raw, note_type.hidden)
-    back = answer_part(back_shown, front)
+    back_raw, back_shown, back, placed = placed_back(template.back, values, front,
+                                                     note_type.hidden)
     texts = (front_raw, front, back_raw, back_shown, back)
     if MARK not in "".join(texts):
         return None  # nothing of the note's own: converted per note as before (cached)
@@ -147,7 +146,8 @@ def _skeleton(note_type: NoteType, template: Template,
     anchors = links((front, back))
     if anchors is None:
         return None
-    compared = not ANSWER_RULE.search(back_shown) and bool(front)
+    # a back cut where {{FrontSide}} stands is cut so for any values: nothing to compare
+    compared = not ANSWER_RULE.search(back_shown) and not placed and bool(front)
     return Skeleton(parts_of(to_markdown(front)), parts_of(to_markdown(back)),
                     tuple(sorted(in_tags)), anchors,
                     parts_of(front) if compared else None, parts_of(back_shown),

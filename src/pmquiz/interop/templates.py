@@ -24,11 +24,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pmquiz.interop.html import PLAIN_TAG, has_text, text_once, to_text
+from pmquiz.interop.html import PLAIN_TAG, has_text, text_once, to_text, without_hidden
 
 TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
 LEADING_RULES = re.compile(r"^(?:\s|<br\s*/?>|<hr[^>]*>)+", re.IGNORECASE)
+# stands for {{FrontSide}} while a back is rendered, to see what of the back comes before it
+FRONT_MARK = "\ue000"
+OPENING_MARKUP = re.compile(r"(?:\s|<[^<>]*>)*")  # whole tags and spaces: nothing shown
+# what closes the element that wrapped the front, and layout between it and the answer
+CLOSING_MARKUP = re.compile(r"(?:\s|</[^<>]*>|<br\s*/?>|<hr[^>]*>|<p>\s*</p>)*", re.IGNORECASE)
 MAX_DEPTH = 20  # nested sections; deeper is a malformed template
 REPEAT_CHARS = 40  # of a field's text: a longer value already on this side is not repeated
 
@@ -145,8 +150,8 @@ def _twin_shown(value: str, shown: set[str]) -> bool:
     """Whether a value already on this side has the same text in other markup (Yomitan
     fills Lapis's two glossary panels with one glossary, one table with `<tbody>`, one
     without): only values of about the same length are compared."""
-    if len(value) < REPEAT_CHARS or not shown:
-        return False
+    if len(value) < REPEAT_CHARS or not shown or not _bare(value):
+        return False  # short, or no text to compare (two pictures are not one)
     slack = max(TWIN_CHARS, len(value) * TWIN_SLACK)
     return any(abs(len(other) - len(value)) <= slack and _bare(other) == _bare(value)
                for other in shown)
@@ -194,6 +199,30 @@ def _field(tag: str, values: dict[str, str], side: str, front_side: str) -> str:
             value = f"(hint: {to_text(value)})" if to_text(value).strip() else ""
         # cloze:, furigana:, kana:, kanji:, tts…: the field as it is
     return value
+
+
+def placed_back(back_format: str, values: dict[str, str], front: str,
+                hidden: frozenset[str]) -> tuple[str, str, str, bool]:
+    """A back rendered, as (rendered, without its hidden elements, the answer part, whether
+    the answer part was found by where `{{FrontSide}}` stands). Without Anki's answer rule,
+    a back that opens with the front wrapped in markup only (`<div class=off>{{FrontSide}}
+    </div>`: Anki shows the question dimmed above the answer) answers with what follows it;
+    otherwise the answer is as `answer_part` finds it."""
+    raw = render(back_format, values, "back", front)
+    shown = without_hidden(raw, hidden)
+    if "FrontSide" in back_format and front and not ANSWER_RULE.search(shown) and \
+            not shown.startswith(front) and FRONT_MARK not in front and \
+            not any(FRONT_MARK in value for value in values.values()):
+        # rendered once more with a mark for the front, to see what stands before it
+        marked = without_hidden(render(back_format, values, "back", FRONT_MARK), hidden)
+        opening = OPENING_MARKUP.match(marked)
+        start = opening.end() if opening else 0
+        if marked.startswith(FRONT_MARK, start) and shown[:start] == marked[:start] and \
+                shown.startswith(front, start):
+            rest = shown[start + len(front):]
+            closing = CLOSING_MARKUP.match(rest)
+            return raw, shown, rest[closing.end() if closing else 0:], True
+    return raw, shown, answer_part(shown, front), False
 
 
 def answer_part(back: str, front: str) -> str:
