@@ -1,6 +1,7 @@
 """Not a benchmark: writes src/pmquiz/sentence_seed.npz, the sentence vectors a first check
-on the shipped decks needs (every comparison's evidence and the everyday sentences). Run it
-after editing a shipped deck: `python bench/sentence_seed.py`.
+on the shipped decks needs (every comparison's evidence, its worked examples and the
+everyday sentences). Run it after editing a shipped deck or `check_examples.toml`:
+`python bench/sentence_seed.py`.
 tests/test_check_mode.py fails while the seed misses a text of the shipped decks."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 def seed_texts(home: Path) -> list[str]:
     """Every text a check on the shipped decks embeds, besides the statement."""
     from pmquiz import sentence_model
+    from pmquiz.check_examples import examples_for
     from pmquiz.deck import discover, parse_deck
     from pmquiz.everyday import EVERYDAY
     from pmquiz.statement_check import _set_evidence
@@ -26,7 +28,8 @@ def seed_texts(home: Path) -> list[str]:
         model = sentence_model.encoder()
         texts = list(EVERYDAY)
         for name, decks in store.queue.statement_sets(Scope()).items():
-            texts += _set_evidence(store, model, Scope(), name, decks).texts
+            got = _set_evidence(store, model, Scope(), name, decks)
+            texts += got.texts + [text for text, _ in examples_for(got.categories)]
         return list(dict.fromkeys(texts))
     finally:
         store.close()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pmquiz.check_examples import leaving_out
 from pmquiz.classify import set_names
 from pmquiz.deck import discover, parse_deck
 from pmquiz.statement_check import check_statement
@@ -60,34 +62,40 @@ def evaluate(name: str, db: Path, pages: tuple[str, ...] = ()) -> Score:
                    compiled / f"{page}.toml")
     store = Store.open(db)
     try:
-        store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
-        names = set_names(store)
-        score = Score()
-        for entry in data["sets"]:
-            category_set = names[entry["name"]]
-            counts = [0, 0, 0]
-            for category, statements in entry.items():
-                if category == "name":
-                    continue
-                for statement in statements:
-                    check = check_statement(store, Scope(), statement, category_set)
-                    score.statements += 1
-                    counts[0] += 1
-                    if check.category is not None:
-                        score.verdicts += 1
-                        counts[1] += 1
-                    if check.category == category:
-                        score.right += 1
-                        counts[2] += 1
-                    elif check.category is not None:
-                        score.wrong.append((statement, category, check.category))
-                    free = check_statement(store, Scope(), statement)
-                    score.right_without_set += free.category == category
-                    score.wrong_without_set += free.category not in (None, category)
-            score.per_set[entry["name"]] = (counts[0], counts[1], counts[2])
-        for statement in data["unrelated"]:
-            score.unrelated += 1
-            score.unrelated_silent += check_statement(store, Scope(), statement).category is None
-        return score
+        with leaving_out(name):  # a file's own statements are never its evidence
+            return _scored(store, data, compiled)
     finally:
         store.close()
+
+
+def _scored(store: Store, data: dict[str, Any], compiled: Path) -> Score:
+    """Every statement of a file checked in this home, counted."""
+    store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
+    names = set_names(store)
+    score = Score()
+    for entry in data["sets"]:
+        category_set = names[entry["name"]]
+        counts = [0, 0, 0]
+        for category, statements in entry.items():
+            if category == "name":
+                continue
+            for statement in statements:
+                check = check_statement(store, Scope(), statement, category_set)
+                score.statements += 1
+                counts[0] += 1
+                if check.category is not None:
+                    score.verdicts += 1
+                    counts[1] += 1
+                if check.category == category:
+                    score.right += 1
+                    counts[2] += 1
+                elif check.category is not None:
+                    score.wrong.append((statement, category, check.category))
+                free = check_statement(store, Scope(), statement)
+                score.right_without_set += free.category == category
+                score.wrong_without_set += free.category not in (None, category)
+        score.per_set[entry["name"]] = (counts[0], counts[1], counts[2])
+    for statement in data["unrelated"]:
+        score.unrelated += 1
+        score.unrelated_silent += check_statement(store, Scope(), statement).category is None
+    return score

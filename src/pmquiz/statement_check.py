@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmquiz import sentence_seed
+from pmquiz.check_examples import examples_for
 from pmquiz.grading import (
     STOPWORDS,
     content_words,
@@ -375,12 +376,16 @@ def check_statement(store: Store, scope: Scope, statement: str,
     said = model.embed([statement])
     checks: list[Check] = []
     for name, got in evidence.items():
+        # the course's worked examples of this comparison, then the learner's labels
+        examples = examples_for(got.categories) if rule.average else []
         own = [(text, category) for text, category in labels[name]
                if category in got.categories]
-        matrix = np.vstack([got.matrix, vectors(store, model, [t for t, _ in own])]) \
-            if own else got.matrix
+        added = examples + own
+        matrix = np.vstack([got.matrix, vectors(store, model, [t for t, _ in added])]) \
+            if added else got.matrix
         checks.append(_judge(store, statement, name, got, said, matrix,
-                             got.labels + [c for _, c in own], rule, everyday, nearest))
+                             got.labels + [c for _, c in added], rule, everyday, nearest,
+                             len(examples)))
     from dataclasses import replace
 
     # The set the statement fits best leads; the others are listed under it. With sentence
@@ -414,7 +419,7 @@ def _everyday(store: Store, model: Any) -> np.ndarray:
 
 def _judge(store: Store, statement: str, name: str, got: SetEvidence,
            raw_statement: np.ndarray, raw_evidence: np.ndarray, labels: list[str],
-           rule: Rule, everyday: np.ndarray | None, nearest: int) -> Check:
+           rule: Rule, everyday: np.ndarray | None, nearest: int, examples: int = 0) -> Check:
     import numpy as np
 
     from pmquiz.meaning import unit_rows
@@ -422,16 +427,18 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
     said = unit_rows(raw_statement)[0]
     ev = unit_rows(raw_evidence)
     plain = ev @ said
+    course = len(got.texts)  # the course's evidence, then `examples` worked examples, labels
     # Relatedness before centring: centring removes what all the module's cards share, which
-    # is exactly what tells "about this subject" from "about cooking".
-    related = float(plain.max())
+    # is exactly what tells "about this subject" from "about cooking". The worked examples
+    # are everyday-sounding sentences: they count towards a verdict, not towards relatedness.
+    related = float(np.delete(plain, np.s_[course:course + examples]).max())
     if rule.average:
         assert everyday is not None  # the average rule always has its yardstick
         related -= float((everyday @ said).max())
         sims = plain
         named = np.array(labels)
         scores = {}
-        own = np.arange(len(labels)) >= len(got.texts)  # the learner's labels come last
+        own = np.arange(len(labels)) >= course + examples  # the learner's labels come last
         for c in got.categories:
             direction = ev[named == c].sum(axis=0)
             size = float(np.linalg.norm(direction))
