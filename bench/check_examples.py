@@ -24,10 +24,10 @@ def _string(text: str) -> str:
 
 
 def main() -> None:
-    lines = ["# The check mode's worked examples: statements labelled with their category, kept as",
-             "# evidence beside a comparison's cards (issue #26). Written by",
-             "# `python bench/check_examples.py` from the statement files already run; do not edit.",
-             ""]
+    lines = ["# The check mode's worked examples: statements labelled with their category,",
+             "# kept as evidence beside a comparison's cards (issue #26). Written by",
+             "# `python bench/check_examples.py` from the statement files already run;",
+             "# do not edit.", ""]
     count = 0
     for name in RUN:
         data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))

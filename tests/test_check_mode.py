@@ -143,6 +143,33 @@ def test_without_the_sentence_model_the_word_vectors_keep_their_own_rule(
     assert (score.right, score.verdicts, score.unrelated_silent) == (72, 80, 8)
 
 
+# WORKED EXAMPLES (2026-12-02): the labelled statements of the files above join each
+# comparison's evidence (`pmquiz/check_examples.toml`), a file's own left out when it is
+# scored. Leave-one-file-out: round 1 80 of 90 right (5 wrong), round 4 90 of 96 (0), round
+# 5 93 (4), round 6 92 (2), round 7 89 (1), round 8 89 (3); without --set 41 to 48 right and
+# 2 to 4 wrong led. The floors of those tests are as they were; the ones below are new.
+def test_worked_examples_leave_one_file_out(tmp_path: Path) -> None:
+    for number, (name, pages, floors) in enumerate([
+            ("classify_holdout.toml", (), (0.86, 0.92, 1.0, 0.75)),
+            ("classify_holdout_round5.toml", ROUND4_PAGES, (0.9, 0.94, 1.0, 0.8)),
+            ("classify_holdout_round8.toml", ROUND4_PAGES, (0.87, 0.95, 1.0, 0.7))]):
+        (tmp_path / str(number)).mkdir()
+        _held_out(name, tmp_path / str(number), pages, floors)
+
+
+# The seventh held-out set (tests/data/classify_holdout_round9.toml: the same comparisons,
+# 20 unrelated sentences on new topics), committed before the worked examples were built in
+# and first run once after: 87 of 100 right, 88 verdicts (1 wrong: "The stages a new
+# product passes through before it reaches the market." called the product life cycle), 20
+# of 20 unrelated sentences silent; per comparison 19, 18, 19, 14 and 17 of 20. Without
+# --set a comparison led for 40 statements, 36 right and 4 wrong. Floors just under.
+def test_seventh_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
+    score = _held_out("classify_holdout_round9.toml", tmp_path, ROUND4_PAGES,
+                      (0.86, 0.97, 1.0, 0.65))
+    assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
+    assert score.right_without_set >= 34 and score.wrong_without_set <= 5
+
+
 def test_the_issue_examples_get_a_verdict() -> None:
     pm = "Product management/Project management"
     for statement, category, named in [
@@ -162,17 +189,15 @@ def test_the_issue_examples_get_a_verdict() -> None:
         assert len(data["nearest"]) == 3
 
 
-def test_the_known_misses_are_never_sure() -> None:
-    """Two examples of an earlier issue the sentence model gets wrong or leaves open (the
-    word vectors had them): a wrong verdict on them is at most "leaning", and the README
-    lists them."""
+def test_the_known_misses_of_the_cards_alone_are_right_with_the_worked_examples() -> None:
+    """Two examples of an earlier issue the sentence model got wrong or left open on the
+    cards alone (the word vectors had them): with the worked examples both are project
+    management, as the course says."""
     pm = "Product management/Project management"
-    budget = json.loads(runner.invoke(app, ["classify", "--json", "--set", pm,
-                                            "Tracks the budget"]).stdout)
-    assert budget["category"] is None and budget["reason"] == "no clear margin"
-    teams = json.loads(runner.invoke(app, ["classify", "--json", "--set", pm,
-                                           "Coordinates dependencies between teams"]).stdout)
-    assert teams["category"] == "Product management" and teams["confidence"] == "leaning"
+    for statement in ("Tracks the budget", "Coordinates dependencies between teams"):
+        data = json.loads(runner.invoke(app, ["classify", "--json", "--set", pm,
+                                              statement]).stdout)
+        assert data["category"] == "Project management", statement
 
 
 def test_every_unrelated_sentence_of_every_statement_file_gets_no_verdict(
@@ -237,9 +262,10 @@ def test_the_check_never_touches_the_network(home: Path) -> None:
 
 def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict(
         home: Path) -> None:
-    pm = "Product management/Project management"
-    paraphrase = "Coordinates dependencies between teams"
-    label = "Keeps track of the dependencies between teams so the work stays on schedule"
+    pm = "Product life cycle/Product development lifecycle"
+    # round 9's one wrong verdict with the worked examples (its first run)
+    paraphrase = "The stages a new product passes through before it reaches the market."
+    label = "The phases a new product goes through before it is launched"
 
     def check() -> dict[str, object]:
         out = runner.invoke(app, ["classify", "--set", pm, "--json", paraphrase])
@@ -247,13 +273,14 @@ def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict
         return json.loads(out.stdout)  # type: ignore[no-any-return]
 
     before = check()
-    assert before["category"] != "Project management"  # the course alone gets it wrong
-    given = runner.invoke(app, ["classify", "--set", pm, "--is", "Project management", label])
+    assert before["category"] == "Product life cycle"  # the course alone gets it wrong
+    given = runner.invoke(app, ["classify", "--set", pm, "--is",
+                                "Product development lifecycle", label])
     assert given.exit_code == 0 and "Label 1 kept" in given.output
     after = check()
-    assert after["category"] == "Project management"
+    assert after["category"] == "Product development lifecycle"
     listed = json.loads(runner.invoke(app, ["classify", "--labels", "--json"]).stdout)
-    assert [x["category"] for x in listed["labels"]] == ["Project management"]
+    assert [x["category"] for x in listed["labels"]] == ["Product development lifecycle"]
     exact = runner.invoke(app, ["classify", "--set", pm, "--json", label])
     assert json.loads(exact.stdout)["confidence"] == "your label"
     assert runner.invoke(app, ["classify", "--unlabel", "1"]).exit_code == 0
