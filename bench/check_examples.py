@@ -15,7 +15,8 @@ DATA = REPO / "tests" / "data"
 # the statement files whose first run is on record, in the order they were written
 RUN = ["classify_tuning.toml", "classify_holdout.toml", "classify_holdout_round4.toml",
        "classify_holdout_round5.toml", "classify_holdout_round6.toml",
-       "classify_holdout_round7.toml", "classify_holdout_round8.toml"]
+       "classify_holdout_round7.toml", "classify_holdout_round8.toml",
+       "classify_holdout_round9.toml"]
 TARGET = REPO / "src" / "pmquiz" / "check_examples.toml"
 
 

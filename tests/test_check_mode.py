@@ -262,10 +262,11 @@ def test_the_check_never_touches_the_network(home: Path) -> None:
 
 def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict(
         home: Path) -> None:
-    pm = "Product life cycle/Product development lifecycle"
-    # round 9's one wrong verdict with the worked examples (its first run)
-    paraphrase = "The stages a new product passes through before it reaches the market."
-    label = "The phases a new product goes through before it is launched"
+    pm = "Product management/Project management"
+    # agreeing a date with marketing: product management to the course and its examples,
+    # project management to this learner
+    paraphrase = "Agrees the release date with marketing"
+    label = "Settles the launch date together with the marketing team"
 
     def check() -> dict[str, object]:
         out = runner.invoke(app, ["classify", "--set", pm, "--json", paraphrase])
@@ -273,14 +274,13 @@ def test_a_label_decides_a_close_paraphrase_and_removing_it_restores_the_verdict
         return json.loads(out.stdout)  # type: ignore[no-any-return]
 
     before = check()
-    assert before["category"] == "Product life cycle"  # the course alone gets it wrong
-    given = runner.invoke(app, ["classify", "--set", pm, "--is",
-                                "Product development lifecycle", label])
+    assert before["category"] == "Product management"  # the course's verdict
+    given = runner.invoke(app, ["classify", "--set", pm, "--is", "Project management", label])
     assert given.exit_code == 0 and "Label 1 kept" in given.output
     after = check()
-    assert after["category"] == "Product development lifecycle"
+    assert after["category"] == "Project management"
     listed = json.loads(runner.invoke(app, ["classify", "--labels", "--json"]).stdout)
-    assert [x["category"] for x in listed["labels"]] == ["Product development lifecycle"]
+    assert [x["category"] for x in listed["labels"]] == ["Project management"]
     exact = runner.invoke(app, ["classify", "--set", pm, "--json", label])
     assert json.loads(exact.stdout)["confidence"] == "your label"
     assert runner.invoke(app, ["classify", "--unlabel", "1"]).exit_code == 0

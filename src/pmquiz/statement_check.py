@@ -23,6 +23,7 @@ from pmquiz.grading import (
 from pmquiz.kinds import kind_of
 from pmquiz.model import Kind, StoredCard
 from pmquiz.store import Scope, Store
+from pmquiz.worked_verdict import MARGIN, SURE, fitted_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -443,25 +444,48 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
             direction = ev[named == c].sum(axis=0)
             size = float(np.linalg.norm(direction))
             scores[c] = float(direction @ said) / size if size else -1.0
-            # A label is the learner's word on one statement: a close paraphrase of it
-            # follows it, not the average of the course's many.
+        # A label is the learner's word on one statement: a close paraphrase of it follows
+        # it, not the average of the course's many (nor the worked examples' fit).
+        averaged = max(scores.values())
+        by_label = False  # whether a label of the learner's gives the leading score
+        for c in got.categories:
             if (own & (named == c)).any():
-                scores[c] = max(scores[c], float(plain[own & (named == c)].max()))
+                nearest_label = float(plain[own & (named == c)].max())
+                by_label |= nearest_label > averaged
+                scores[c] = max(scores[c], nearest_label)
+        fitted = fitted_scores(ev[:course + examples], labels[:course + examples],
+                               got.categories, said) if examples and not by_label else None
+        if fitted is not None:
+            # the verdict the worked examples teach; `scores` stay the average directions'
+            # (the comparisons' fit, which decides which one leads without --set)
+            return _verdict(store, statement, name, got, fitted, related, sims, nearest,
+                            scores, rule.related, MARGIN, SURE)
     else:
         sims = unit_rows(raw_evidence - got.centre) @ unit_rows(raw_statement - got.centre)[0]
         scores = {c: float(max((sims[i] for i, lab in enumerate(labels) if lab == c),
                                default=-1.0)) for c in got.categories}
-    ranked = sorted(scores.values(), reverse=True)
+    return _verdict(store, statement, name, got, scores, related, sims, nearest, scores,
+                    rule.related, rule.margin, rule.sure)
+
+
+def _verdict(store: Store, statement: str, name: str, got: SetEvidence,
+             decided: dict[str, float], related: float, sims: np.ndarray, nearest: int,
+             scores: dict[str, float], least_related: float, least_margin: float,
+             sure: tuple[float, float]) -> Check:
+    """The check for the category `decided` puts first, with the nearest cards."""
+    import numpy as np
+
+    ranked = sorted(decided.values(), reverse=True)
     margin = ranked[0] - ranked[1] if len(ranked) > 1 else ranked[0]
-    top = max(scores, key=lambda c: scores[c])
+    top = max(decided, key=lambda c: decided[c])
     card_sims = sims[: len(got.members)]
     order = np.argsort(-card_sims)[:nearest]
     close = [Match(store.queue.stored_card(got.members[int(i)][0]), float(card_sims[int(i)]))
              for i in order]
     reason = ""
-    if related < rule.related:
+    if related < least_related:
         reason = "unrelated"
-    elif margin < rule.margin:
+    elif margin < least_margin:
         reason = "no clear margin"
     return Check(statement, name, None if reason else top, margin, related, scores, close,
-                 reason, sure=rule.sure)
+                 reason, sure=sure)

@@ -1,0 +1,45 @@
+"""The worked examples and the verdict fitted on them (issue #26)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pmquiz.check_examples import examples_for, leaving_out
+from pmquiz.meaning import unit_rows
+from pmquiz.worked_verdict import fitted_scores
+
+
+def test_the_fit_puts_first_the_category_whose_examples_a_statement_is_like() -> None:
+    rng = np.random.default_rng(7)
+    shared = rng.normal(size=32)  # what every sentence has in common, as with e5
+    a, b = rng.normal(size=32), rng.normal(size=32)
+    rows = unit_rows(np.vstack([shared * 4 + a + rng.normal(scale=0.3, size=(20, 32)),
+                                shared * 4 + b + rng.normal(scale=0.3, size=(20, 32))]))
+    named = ["A"] * 20 + ["B"] * 20
+    near_a = unit_rows((shared * 4 + a)[None, :])[0]
+    near_b = unit_rows((shared * 4 + b)[None, :])[0]
+    for said, first in ((near_a, "A"), (near_b, "B")):
+        scores = fitted_scores(rows, named, ("A", "B"), said)
+        assert scores is not None and max(scores, key=lambda c: scores[c]) == first
+    # a category with no example, or a single category: nothing to fit
+    assert fitted_scores(rows, named, ("A", "B", "C"), near_a) is None
+    assert fitted_scores(rows[:20], named[:20], ("A",), near_a) is None
+
+
+def test_examples_belong_to_a_comparison_of_exactly_their_categories() -> None:
+    pm = examples_for(("Project management", "Product management"))
+    assert len(pm) > 100 and {c for _, c in pm} == {"Product management", "Project management"}
+    assert ("Keeps the Gantt chart up to date.", "Project management") in pm
+    # a comparison with one more category, or another pair, takes none of them
+    assert examples_for(("Product management", "Project management", "Marketing")) == []
+    assert examples_for(("Product management", "Marketing")) == []
+
+
+def test_a_file_scored_leaves_its_own_examples_out() -> None:
+    pm = ("Product management", "Project management")
+    everything = examples_for(pm)
+    with leaving_out("classify_tuning.toml"):
+        left = examples_for(pm)
+    assert ("Keeps the Gantt chart up to date.", "Project management") not in left
+    assert len(everything) - len(left) == 10
+    assert examples_for(pm) == everything  # back once the evaluation is over
