@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from pmquiz.check_examples import examples_for, leaving_out
@@ -43,3 +45,35 @@ def test_a_file_scored_leaves_its_own_examples_out() -> None:
     assert ("Keeps the Gantt chart up to date.", "Project management") not in left
     assert len(everything) - len(left) == 10
     assert examples_for(pm) == everything  # back once the evaluation is over
+
+
+def test_a_statement_far_from_the_cards_but_near_the_examples_gets_its_verdict(
+        tmp_path: Path) -> None:
+    """Round 8's "Why customers abandon their shopping carts." is farther from the
+    problem-space cards than from an everyday sentence (a shop, a cart), but near the worked
+    examples of the other files: problem space, not "unrelated". An unrelated sentence stays
+    unrelated."""
+    from check_eval import DATA, SHIPPED
+    from pmquiz.classify import set_names
+    from pmquiz.compile import compile_module
+    from pmquiz.deck import discover, parse_deck, write_deck
+    from pmquiz.statement_check import check_statement
+    from pmquiz.store import Scope, Store
+
+    compiled = tmp_path / "compiled"
+    compiled.mkdir()
+    write_deck(compile_module(DATA / "pages" / "problem-solution.page.txt").deck,
+               compiled / "problem-solution.toml")
+    store = Store.open(tmp_path / "pmquiz.db")
+    try:
+        store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
+        name = set_names(store)["problem-space-vs-solution-space"]
+        with leaving_out("classify_holdout_round8.toml"):
+            check = check_statement(store, Scope(), "Why customers abandon their shopping carts.",
+                                    name)
+            assert check.related < -0.013  # the cards alone: unrelated
+            assert (check.category, check.reason) == ("Problem space", "")
+            cooking = check_statement(store, Scope(), "Add a pinch of salt to the soup.", name)
+            assert cooking.category is None and cooking.reason == "unrelated"
+    finally:
+        store.close()

@@ -23,7 +23,7 @@ from pmquiz.grading import (
 from pmquiz.kinds import kind_of
 from pmquiz.model import Kind, StoredCard
 from pmquiz.store import Scope, Store
-from pmquiz.worked_verdict import MARGIN, SURE, fitted_scores
+from pmquiz.worked_verdict import EXAMPLES_RELATED, MARGIN, SURE, fitted_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -435,7 +435,8 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
     related = float(np.delete(plain, np.s_[course:course + examples]).max())
     if rule.average:
         assert everyday is not None  # the average rule always has its yardstick
-        related -= float((everyday @ said).max())
+        yardstick = float((everyday @ said).max())
+        related -= yardstick
         sims = plain
         named = np.array(labels)
         scores = {}
@@ -457,20 +458,24 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
                                got.categories, said) if examples and not by_label else None
         if fitted is not None:
             # the verdict the worked examples teach; `scores` stay the average directions'
-            # (the comparisons' fit, which decides which one leads without --set)
+            # (the comparisons' fit, which decides which one leads without --set). A
+            # statement far from the course's cards (set in a clinic, a restaurant) is still
+            # about the comparison when it is near its worked examples.
+            near_examples = float(plain[course:course + examples].max()) - yardstick
             return _verdict(store, statement, name, got, fitted, related, sims, nearest,
-                            scores, rule.related, MARGIN, SURE)
+                            scores, related >= rule.related or
+                            near_examples >= EXAMPLES_RELATED, MARGIN, SURE)
     else:
         sims = unit_rows(raw_evidence - got.centre) @ unit_rows(raw_statement - got.centre)[0]
         scores = {c: float(max((sims[i] for i, lab in enumerate(labels) if lab == c),
                                default=-1.0)) for c in got.categories}
     return _verdict(store, statement, name, got, scores, related, sims, nearest, scores,
-                    rule.related, rule.margin, rule.sure)
+                    related >= rule.related, rule.margin, rule.sure)
 
 
 def _verdict(store: Store, statement: str, name: str, got: SetEvidence,
              decided: dict[str, float], related: float, sims: np.ndarray, nearest: int,
-             scores: dict[str, float], least_related: float, least_margin: float,
+             scores: dict[str, float], about_it: bool, least_margin: float,
              sure: tuple[float, float]) -> Check:
     """The check for the category `decided` puts first, with the nearest cards."""
     import numpy as np
@@ -483,7 +488,7 @@ def _verdict(store: Store, statement: str, name: str, got: SetEvidence,
     close = [Match(store.queue.stored_card(got.members[int(i)][0]), float(card_sims[int(i)]))
              for i in order]
     reason = ""
-    if related < least_related:
+    if not about_it:
         reason = "unrelated"
     elif margin < least_margin:
         reason = "no clear margin"
