@@ -184,6 +184,21 @@ def test_eighth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
     assert score.right_without_set >= 43 and score.wrong_without_set <= 5
 
 
+# The ninth held-out set (tests/data/classify_holdout_round11.toml: the same comparisons,
+# several statements set in a clinic, a restaurant, a school or a gym; 20 unrelated
+# sentences on new topics), committed before a statement near the worked examples counted
+# as related (`worked_verdict.EXAMPLES_RELATED`) and first run once after: 87 of 100 right,
+# 89 verdicts (2 wrong: password tricks called the solution space, a reminder email the
+# problem space), 20 of 20 unrelated sentences silent; per comparison 15, 18, 18, 17 and 19
+# of 20; three statements still refused as unrelated, eight with no clear margin. Without
+# --set a comparison led for 40 statements, 37 right and 3 wrong. Floors just under.
+def test_ninth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
+    score = _held_out("classify_holdout_round11.toml", tmp_path, ROUND4_PAGES,
+                      (0.86, 0.97, 1.0, 0.7))
+    assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
+    assert score.right_without_set >= 35 and score.wrong_without_set <= 4
+
+
 def test_the_issue_examples_get_a_verdict() -> None:
     pm = "Product management/Project management"
     for statement, category, named in [
