@@ -22,7 +22,7 @@ LAYERS = [
     ["pmquiz.kinds."],
     ["pmquiz.grading_lists"],
     ["pmquiz.grading", "pmquiz.words", "pmquiz.meaning", "pmquiz.sentence_model",
-     "pmquiz.sentence_seed",
+     "pmquiz.sentence_seed", "pmquiz.check_examples", "pmquiz.worked_verdict",
      "pmquiz.everyday", "pmquiz.spelling"],
     ["pmquiz.store.", "pmquiz.migrations"],
     ["pmquiz.scheduler", "pmquiz.memory", "pmquiz.replay_arrays", "pmquiz.log_items"],

@@ -1,7 +1,7 @@
 """Everyday sentences about nothing a course teaches: the check mode's yardstick for
 "unrelated". A statement is about a comparison when it reads more like that comparison's
 evidence than like any of these. Written for pmquiz; chosen on the tuning and earlier
-held-out statements only (issue #26).
+held-out statements only (issue #26; the woodwork sentences after round 11's first run).
 """
 
 EVERYDAY = (
@@ -161,4 +161,13 @@ EVERYDAY = (
     'She bought a new coat in the winter sales.',
     'These shoes are too tight at the toes.',
     'The tailor shortened the trousers by two centimetres.',
+    # woodwork and small repairs: "He planed the door so it would close properly." (round
+    # 10's unrelated sentences, re-scored after the worked examples counted towards
+    # relatedness) was nearer a worked example than any sentence here
+    'She sanded the window frame before varnishing it.',
+    'The carpenter trimmed the bottom of the door so it stopped sticking.',
+    'He fixed the squeaky hinge on the garden gate.',
+    'We glued the broken leg back onto the chair.',
+    'The drawer sticks in damp weather.',
+    'He drilled a hole and put up a hook for the coats.',
 )
