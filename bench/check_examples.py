@@ -1,4 +1,4 @@
-"""Not a benchmark: writes src/pmquiz/check_examples.toml, the check mode's worked examples
+"""Not a benchmark: writes src/pmquiz/check_examples.json, the check mode's worked examples
 (statements already labelled with their category in the statement files that have been
 run, `tests/data/classify_*.toml`, save the newest held-out one), then the seed of their
 vectors: `python bench/check_examples.py`. A new held-out file joins the examples only
@@ -6,6 +6,7 @@ after its first run is in the README."""
 
 from __future__ import annotations
 
+import json
 import sys
 import tomllib
 from pathlib import Path
@@ -17,33 +18,24 @@ RUN = ["classify_tuning.toml", "classify_holdout.toml", "classify_holdout_round4
        "classify_holdout_round5.toml", "classify_holdout_round6.toml",
        "classify_holdout_round7.toml", "classify_holdout_round8.toml",
        "classify_holdout_round9.toml", "classify_holdout_round10.toml"]
-TARGET = REPO / "src" / "pmquiz" / "check_examples.toml"
-
-
-def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+TARGET = REPO / "src" / "pmquiz" / "check_examples.json"
 
 
 def main() -> None:
-    lines = ["# The check mode's worked examples: statements labelled with their category,",
-             "# kept as evidence beside a comparison's cards (issue #26). Written by",
-             "# `python bench/check_examples.py` from the statement files already run;",
-             "# do not edit.", ""]
-    count = 0
+    groups = []
     for name in RUN:
         data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
-        for entry in data["sets"]:
-            lines += ["[[sets]]", f"source = {_string(name)}"]
-            for category, statements in entry.items():
-                if category == "name":
-                    continue
-                lines.append(f"{_string(category)} = [")
-                lines += [f"    {_string(s)}," for s in statements]
-                lines.append("]")
-                count += len(statements)
-            lines.append("")
+        groups += [{"source": name,
+                    "examples": {k: v for k, v in entry.items() if k != "name"}}
+                   for entry in data["sets"]]
+    count = sum(len(v) for g in groups for v in g["examples"].values())
+    text = json.dumps({"about": "The check mode's worked examples: statements labelled with "
+                                "their category, kept as evidence beside a comparison's cards "
+                                "(issue #26). Written by `python bench/check_examples.py` from "
+                                "the statement files already run; do not edit.",
+                       "sets": groups}, indent=1, ensure_ascii=False) + "\n"
     tmp = TARGET.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(TARGET)
     print(f"{count} examples -> {TARGET.relative_to(REPO)}", file=sys.stderr)
 

@@ -1,6 +1,6 @@
 """Not a benchmark: writes src/pmquiz/sentence_seed.npz, the sentence vectors a first check
 on the shipped decks needs (every comparison's evidence, its worked examples and the
-everyday sentences). Run it after editing a shipped deck or `check_examples.toml`:
+everyday sentences). Run it after editing a shipped deck or `check_examples.json`:
 `python bench/sentence_seed.py`.
 tests/test_check_mode.py fails while the seed misses a text of the shipped decks."""
 

@@ -144,7 +144,7 @@ def test_without_the_sentence_model_the_word_vectors_keep_their_own_rule(
 
 
 # WORKED EXAMPLES (2026-12-02): the labelled statements of the files above join each
-# comparison's evidence (`pmquiz/check_examples.toml`), a file's own left out when it is
+# comparison's evidence (`pmquiz/check_examples.json`), a file's own left out when it is
 # scored. Leave-one-file-out: round 1 80 of 90 right (5 wrong), round 4 90 of 96 (0), round
 # 5 93 (4), round 6 92 (2), round 7 89 (1), round 8 89 (3); without --set 41 to 48 right and
 # 2 to 4 wrong led. The floors of those tests are as they were; the ones below are new.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pmquiz.check_examples import examples_for, leaving_out
 from pmquiz.meaning import unit_rows
@@ -77,3 +78,48 @@ def test_a_statement_far_from_the_cards_but_near_the_examples_gets_its_verdict(
             assert cooking.category is None and cooking.reason == "unrelated"
     finally:
         store.close()
+
+
+def test_a_fit_is_made_once_and_kept_until_its_rows_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmquiz import worked_verdict
+    from pmquiz.store import Store
+    from pmquiz.worked_verdict import cached_scores, fitted_scores
+
+    rng = np.random.default_rng(3)
+    rows = unit_rows(rng.normal(size=(30, 16)))
+    named = ["A", "B"] * 15
+    said = unit_rows(rng.normal(size=(1, 16)))[0]
+    made: list[int] = []
+    real_fit = worked_verdict.fit
+    monkeypatch.setattr(worked_verdict, "fit", lambda *a: made.append(1) or real_fit(*a))
+    store = Store.open(tmp_path / "pmquiz.db")
+    try:
+        fresh = fitted_scores(rows, named, ("A", "B"), said)
+        assert fresh is not None and len(made) == 1
+        first = cached_scores(store.cache, "A/B", rows, named, ("A", "B"), said)
+        again = cached_scores(store.cache, "A/B", rows, named, ("A", "B"), said)
+        assert len(made) == 2  # fitted once for the cache, then read from it
+        assert first is not None and again == first
+        assert all(abs(first[c] - fresh[c]) < 1e-4 for c in fresh)
+        changed = rows.copy()
+        changed[0] = unit_rows(rng.normal(size=(1, 16)))[0]
+        cached_scores(store.cache, "A/B", changed, named, ("A", "B"), said)
+        assert len(made) == 3  # other rows: fitted anew, and the old fit dropped
+        assert store.cache.drop_prefix("fit:") == 1
+    finally:
+        store.close()
+
+
+def test_the_examples_come_in_the_same_order_in_every_process() -> None:
+    """A comparison's fit is cached under its rows: examples in another order (a set's
+    order differs with the hash seed) made a new fit in every process."""
+    import subprocess
+    import sys
+
+    code = ("from pmquiz.check_examples import examples_for; "
+            "print(examples_for(('Product management', 'Project management'))[:3])")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+                           check=True).stdout for seed in ("1", "2", "3")}
+    assert len(seen) == 1

@@ -23,7 +23,7 @@ from pmquiz.grading import (
 from pmquiz.kinds import kind_of
 from pmquiz.model import Kind, StoredCard
 from pmquiz.store import Scope, Store
-from pmquiz.worked_verdict import EXAMPLES_RELATED, MARGIN, SURE, fitted_scores
+from pmquiz.worked_verdict import EXAMPLES_RELATED, MARGIN, SURE, cached_scores
 
 if TYPE_CHECKING:
     import numpy as np
@@ -454,8 +454,9 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
                 nearest_label = float(plain[own & (named == c)].max())
                 by_label |= nearest_label > averaged
                 scores[c] = max(scores[c], nearest_label)
-        fitted = fitted_scores(ev[:course + examples], labels[:course + examples],
-                               got.categories, said) if examples and not by_label else None
+        fitted = cached_scores(store.cache, name, ev[:course + examples],
+                               labels[:course + examples], got.categories, said) \
+            if examples and not by_label else None
         if fitted is not None:
             # the verdict the worked examples teach; `scores` stay the average directions'
             # (the comparisons' fit, which decides which one leads without --set). A
