@@ -1,7 +1,8 @@
 """Everyday sentences about nothing a course teaches: the check mode's yardstick for
 "unrelated". A statement is about a comparison when it reads more like that comparison's
 evidence than like any of these. Written for pmquiz; chosen on the tuning and earlier
-held-out statements only (issue #26; the woodwork sentences after round 11's first run).
+held-out statements only (issue #26; the woodwork sentences after round 11's first run,
+the camping and craft ones after round 12's).
 """
 
 EVERYDAY = (
@@ -170,4 +171,13 @@ EVERYDAY = (
     'We glued the broken leg back onto the chair.',
     'The drawer sticks in damp weather.',
     'He drilled a hole and put up a hook for the coats.',
+    # camping and handicrafts: round 12's "The tent leaked during the first night of
+    # camping." and "She made beeswax candles for the market." were nearer the course
+    'We pitched the tent beside the lake and lit a fire.',
+    'Rain dripped through the tent all night.',
+    'The sleeping bags were still damp in the morning.',
+    'She dipped the wicks into melted wax again and again.',
+    'He carves wooden spoons and sells them at the craft fair.',
+    'Her stall at the Christmas fair sold out of knitted hats.',
+    'The potter glazed the mugs before the weekend fair.',
 )
