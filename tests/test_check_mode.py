@@ -145,64 +145,57 @@ def test_without_the_sentence_model_the_word_vectors_keep_their_own_rule(
 # file among the examples, least lead 0.15): the first set 84 of 90 right (2 wrong), round 5
 # 96 (1), round 8 99 (0): their floors above were raised to just under these. The others
 # keep their first-run floors.
-# The seventh held-out set (tests/data/classify_holdout_round9.toml: the same comparisons,
-# 20 unrelated sentences on new topics), committed before the worked examples were built in
-# and first run once after: 87 of 100 right, 88 verdicts (1 wrong: "The stages a new
-# product passes through before it reaches the market." called the product life cycle), 20
-# of 20 unrelated sentences silent; per comparison 19, 18, 19, 14 and 17 of 20. Without
-# --set a comparison led for 40 statements, 36 right and 4 wrong. Floors just under.
-def test_seventh_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
-    score = _held_out("classify_holdout_round9.toml", tmp_path, ROUND4_PAGES,
-                      (0.86, 0.97, 1.0, 0.65))
+# The held-out sets since the worked examples: all five comparisons, 100 statements and
+# 20 unrelated sentences each; floors (accuracy, precision, unrelated silent, each
+# comparison's share right) and, without --set, the least right and most wrong leads.
+LATER_ROUNDS = [
+    # The seventh held-out set (tests/data/classify_holdout_round9.toml: the same comparisons,
+    # 20 unrelated sentences on new topics), committed before the worked examples were built in
+    # and first run once after: 87 of 100 right, 88 verdicts (1 wrong: "The stages a new
+    # product passes through before it reaches the market." called the product life cycle), 20
+    # of 20 unrelated sentences silent; per comparison 19, 18, 19, 14 and 17 of 20. Without
+    # --set a comparison led for 40 statements, 36 right and 4 wrong. Floors just under.
+    ("classify_holdout_round9.toml", (0.86, 0.97, 1.0, 0.65), 34, 5),
+    # The eighth held-out set (tests/data/classify_holdout_round10.toml: the same comparisons,
+    # 20 unrelated sentences on new topics), committed before the fitted verdict
+    # (`worked_verdict`) was built in and first run once after: 86 of 100 right, 86 verdicts
+    # (none wrong), 20 of 20 unrelated sentences silent; per comparison 16, 18, 20, 13 and 19 of
+    # 20. Eight of the 14 without a verdict were refused as unrelated to the course (nurses'
+    # handovers, parking, medicine reminders), six had no clear margin. Without --set a
+    # comparison led for 49 statements, 45 right and 4 wrong. Floors just under.
+    ("classify_holdout_round10.toml", (0.85, 1.0, 1.0, 0.6), 43, 5),
+    # The ninth held-out set (tests/data/classify_holdout_round11.toml: the same comparisons,
+    # several statements set in a clinic, a restaurant, a school or a gym; 20 unrelated
+    # sentences on new topics), committed before a statement near the worked examples counted
+    # as related (`worked_verdict.EXAMPLES_RELATED`) and first run once after: 87 of 100 right,
+    # 89 verdicts (2 wrong: password tricks called the solution space, a reminder email the
+    # problem space), 20 of 20 unrelated sentences silent; per comparison 15, 18, 18, 17 and 19
+    # of 20; three statements still refused as unrelated, eight with no clear margin. Without
+    # --set a comparison led for 40 statements, 37 right and 3 wrong. Floors just under. With
+    # the least lead at 0.15 (round 12) it scores 90 right and 3 wrong: precision floor 0.96.
+    ("classify_holdout_round11.toml", (0.86, 0.96, 1.0, 0.7), 35, 4),
+    # The tenth held-out set (tests/data/classify_holdout_round12.toml: the same comparisons,
+    # some statements short or lower-case as learners type them, set in a bank, a charity, a
+    # game studio or a farm shop; 20 unrelated sentences on new topics), committed before the
+    # fitted verdict's least lead went from 0.2 to 0.15 and first run once after: 95 of 100
+    # right, 95 verdicts (none wrong), 18 of 20 unrelated sentences silent ("The tent leaked
+    # during the first night of camping." and "She made beeswax candles for the market." got a
+    # verdict, both passing the course's own relatedness test); per comparison 18, 19, 20, 19
+    # and 19 of 20. Without --set a comparison led for 52 statements, 50 right and 2 wrong.
+    # Then seven camping and craft sentences joined the yardstick: the tent is silent, the
+    # candles are not (KNOWN_LEAKS). Floors just under.
+    ("classify_holdout_round12.toml", (0.94, 1.0, 0.95, 0.85), 48, 3),
+]
+
+
+@pytest.mark.parametrize(("name", "floors", "least_right", "most_wrong"), LATER_ROUNDS)
+def test_later_held_out_sets_over_five_comparisons(
+        name: str, floors: tuple[float, ...], least_right: int, most_wrong: int,
+        tmp_path: Path) -> None:
+    score = _held_out(name, tmp_path, ROUND4_PAGES, floors)
     assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
-    assert score.right_without_set >= 34 and score.wrong_without_set <= 5
-
-
-# The eighth held-out set (tests/data/classify_holdout_round10.toml: the same comparisons,
-# 20 unrelated sentences on new topics), committed before the fitted verdict
-# (`worked_verdict`) was built in and first run once after: 86 of 100 right, 86 verdicts
-# (none wrong), 20 of 20 unrelated sentences silent; per comparison 16, 18, 20, 13 and 19 of
-# 20. Eight of the 14 without a verdict were refused as unrelated to the course (nurses'
-# handovers, parking, medicine reminders), six had no clear margin. Without --set a
-# comparison led for 49 statements, 45 right and 4 wrong. Floors just under.
-def test_eighth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
-    score = _held_out("classify_holdout_round10.toml", tmp_path, ROUND4_PAGES,
-                      (0.85, 1.0, 1.0, 0.6))
-    assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
-    assert score.right_without_set >= 43 and score.wrong_without_set <= 5
-
-
-# The ninth held-out set (tests/data/classify_holdout_round11.toml: the same comparisons,
-# several statements set in a clinic, a restaurant, a school or a gym; 20 unrelated
-# sentences on new topics), committed before a statement near the worked examples counted
-# as related (`worked_verdict.EXAMPLES_RELATED`) and first run once after: 87 of 100 right,
-# 89 verdicts (2 wrong: password tricks called the solution space, a reminder email the
-# problem space), 20 of 20 unrelated sentences silent; per comparison 15, 18, 18, 17 and 19
-# of 20; three statements still refused as unrelated, eight with no clear margin. Without
-# --set a comparison led for 40 statements, 37 right and 3 wrong. Floors just under. With
-# the least lead at 0.15 (round 12) it scores 90 right and 3 wrong: precision floor 0.96.
-def test_ninth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
-    score = _held_out("classify_holdout_round11.toml", tmp_path, ROUND4_PAGES,
-                      (0.86, 0.96, 1.0, 0.7))
-    assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
-    assert score.right_without_set >= 35 and score.wrong_without_set <= 4
-
-
-# The tenth held-out set (tests/data/classify_holdout_round12.toml: the same comparisons,
-# some statements short or lower-case as learners type them, set in a bank, a charity, a
-# game studio or a farm shop; 20 unrelated sentences on new topics), committed before the
-# fitted verdict's least lead went from 0.2 to 0.15 and first run once after: 95 of 100
-# right, 95 verdicts (none wrong), 18 of 20 unrelated sentences silent ("The tent leaked
-# during the first night of camping." and "She made beeswax candles for the market." got a
-# verdict, both passing the course's own relatedness test); per comparison 18, 19, 20, 19
-# and 19 of 20. Without --set a comparison led for 52 statements, 50 right and 2 wrong.
-# Then seven camping and craft sentences joined the yardstick: the tent is silent, the
-# candles are not (KNOWN_LEAKS). Floors just under.
-def test_tenth_held_out_set_over_five_comparisons(tmp_path: Path) -> None:
-    score = _held_out("classify_holdout_round12.toml", tmp_path, ROUND4_PAGES,
-                      (0.94, 1.0, 0.95, 0.85))
-    assert score.statements == 100 and score.unrelated == 20 and len(score.per_set) == 5
-    assert score.right_without_set >= 48 and score.wrong_without_set <= 3
+    assert score.right_without_set >= least_right
+    assert score.wrong_without_set <= most_wrong
 
 
 def test_the_issue_examples_get_a_verdict() -> None:
