@@ -1,8 +1,8 @@
 """Not a benchmark: writes src/pmquiz/check_examples.json, the check mode's worked examples
-(statements already labelled with their category in the statement files that have been
-run, `tests/data/classify_*.toml`, save the newest held-out one), then the seed of their
-vectors: `python bench/check_examples.py`. A new held-out file joins the examples only
-after its first run is in the README."""
+(statements already labelled with their category in the statement files of `RUN`,
+`tests/data/classify_*.toml`): `python bench/check_examples.py`, then
+`python bench/sentence_seed.py` for their vectors. A held-out file goes into `RUN` only
+after its first run is in the README, never before."""
 
 from __future__ import annotations
 

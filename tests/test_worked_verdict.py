@@ -9,7 +9,7 @@ import pytest
 
 from pmquiz.check_examples import examples_for, leaving_out
 from pmquiz.meaning import unit_rows
-from pmquiz.worked_verdict import fitted_scores
+from pmquiz.worked_verdict import fit, scores_of
 
 
 def test_the_fit_puts_first_the_category_whose_examples_a_statement_is_like() -> None:
@@ -22,11 +22,13 @@ def test_the_fit_puts_first_the_category_whose_examples_a_statement_is_like() ->
     near_a = unit_rows((shared * 4 + a)[None, :])[0]
     near_b = unit_rows((shared * 4 + b)[None, :])[0]
     for said, first in ((near_a, "A"), (near_b, "B")):
-        scores = fitted_scores(rows, named, ("A", "B"), said)
-        assert scores is not None and max(scores, key=lambda c: scores[c]) == first
+        fitted = fit(rows, named, ("A", "B"))
+        assert fitted is not None
+        scores = scores_of(fitted, ("A", "B"), said)
+        assert max(scores, key=lambda c: scores[c]) == first
     # a category with no example, or a single category: nothing to fit
-    assert fitted_scores(rows, named, ("A", "B", "C"), near_a) is None
-    assert fitted_scores(rows[:20], named[:20], ("A",), near_a) is None
+    assert fit(rows, named, ("A", "B", "C")) is None
+    assert fit(rows[:20], named[:20], ("A",)) is None
 
 
 def test_examples_belong_to_a_comparison_of_exactly_their_categories() -> None:
@@ -84,7 +86,7 @@ def test_a_fit_is_made_once_and_kept_until_its_rows_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pmquiz import worked_verdict
     from pmquiz.store import Store
-    from pmquiz.worked_verdict import cached_scores, fitted_scores
+    from pmquiz.worked_verdict import cached_scores
 
     rng = np.random.default_rng(3)
     rows = unit_rows(rng.normal(size=(30, 16)))
@@ -95,8 +97,9 @@ def test_a_fit_is_made_once_and_kept_until_its_rows_change(
     monkeypatch.setattr(worked_verdict, "fit", lambda *a: made.append(1) or real_fit(*a))
     store = Store.open(tmp_path / "pmquiz.db")
     try:
-        fresh = fitted_scores(rows, named, ("A", "B"), said)
-        assert fresh is not None and len(made) == 1
+        fitted = worked_verdict.fit(rows, named, ("A", "B"))
+        assert fitted is not None and len(made) == 1
+        fresh = scores_of(fitted, ("A", "B"), said)
         first = cached_scores(store.cache, "A/B", rows, named, ("A", "B"), said)
         again = cached_scores(store.cache, "A/B", rows, named, ("A", "B"), said)
         assert len(made) == 2  # fitted once for the cache, then read from it

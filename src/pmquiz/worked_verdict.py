@@ -1,6 +1,7 @@
 """A comparison's verdict learnt from its worked examples: a ridge regression from sentence
-vectors to categories, fitted at check time on the comparison's evidence (its cards, their
-course sections) and its worked examples (`check_examples`). The average direction of each
+vectors to categories, fitted on the comparison's evidence (its cards, their course
+sections) and its worked examples (`check_examples`) when a check first needs it, then kept
+in the cache. The average direction of each
 category weighs every dimension alike; the fit finds the few that tell the categories apart
 ("who decides" against "when it is due"), which averages of everyday-sounding sentences blur.
 
@@ -54,7 +55,7 @@ def fit(rows: np.ndarray, named: list[str], categories: tuple[str, ...]
         - 1.0 / len(categories)
     weights = np.linalg.solve(centred.T @ centred + RIDGE * np.eye(rows.shape[1]),
                               centred.T @ targets)
-    return np.vstack([centre[None, :].T, weights.T.reshape(-1, 1)]).astype(np.float32)[:, 0]
+    return np.concatenate([centre, weights.T.ravel()]).astype(np.float32)
 
 
 def scores_of(fitted: np.ndarray, categories: tuple[str, ...], said: np.ndarray
@@ -66,17 +67,11 @@ def scores_of(fitted: np.ndarray, categories: tuple[str, ...], said: np.ndarray
     return {c: float(found[i]) for i, c in enumerate(categories)}
 
 
-def fitted_scores(rows: np.ndarray, named: list[str], categories: tuple[str, ...],
-                  said: np.ndarray) -> dict[str, float] | None:
-    """Each category's score for `said` by a fit of these rows (None: nothing to fit)."""
-    fitted = fit(rows, named, categories)
-    return None if fitted is None else scores_of(fitted, categories, said)
-
-
 def cached_scores(cache: Cache, name: str, rows: np.ndarray, named: list[str],
                   categories: tuple[str, ...], said: np.ndarray) -> dict[str, float] | None:
-    """`fitted_scores`, the fit of comparison `name` kept in the cache under its rows: a
-    solve of about 10 ms a comparison, a third of a warm check, is made once."""
+    """Each category's score for `said` by the `fit` of comparison `name`'s rows (None:
+    nothing to fit), the fit kept in the cache under its rows: a solve of about 10 ms a
+    comparison, a third of a warm check, is made once."""
     import numpy as np
 
     which = hashlib.sha1(name.encode()).hexdigest()
