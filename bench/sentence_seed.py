@@ -1,6 +1,6 @@
 """Not a benchmark: writes src/pmquiz/sentence_seed.npz, the sentence vectors a first check
-on the shipped decks needs (every comparison's evidence, its worked examples and the
-everyday sentences). Run it after editing a shipped deck or `check_examples.json`:
+on the shipped decks needs (every comparison's evidence, the worked examples, the everyday
+sentences and the statement files' unrelated ones). Run it after editing a shipped deck or `check_examples.json`:
 `python bench/sentence_seed.py`.
 tests/test_check_mode.py fails while the seed misses a text of the shipped decks."""
 
@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 def seed_texts(home: Path) -> list[str]:
     """Every text a check on the shipped decks embeds, besides the statement."""
     from pmquiz import sentence_model
-    from pmquiz.check_examples import examples_for
+    from pmquiz.check_examples import every_example, examples_for, unrelated_sentences
     from pmquiz.deck import discover, parse_deck
     from pmquiz.everyday import EVERYDAY
     from pmquiz.statement_check import _set_evidence
@@ -30,7 +30,9 @@ def seed_texts(home: Path) -> list[str]:
         for name, decks in store.queue.statement_sets(Scope()).items():
             got = _set_evidence(store, model, Scope(), name, decks)
             texts += got.texts + [text for text, _ in examples_for(got.categories)]
-        return list(dict.fromkeys(texts))
+        # the line between the course and everyday text (`course_topic`) is fitted on every
+        # comparison's examples and the unrelated sentences
+        return list(dict.fromkeys(texts + every_example() + unrelated_sentences()))
     finally:
         store.close()
 

@@ -251,7 +251,7 @@ def test_edit_distance_is_symmetric_and_bounded(a: str, b: str) -> None:
 def test_statements_alike_is_the_similarity_bound_without_the_full_distance(
         a: str, b: str, least: float) -> None:
     from pmquiz.grading import statement_similarity
-    from pmquiz.statement_check import statements_alike
+    from pmquiz.same_statement import statements_alike
 
     assert statements_alike(a, b, least) == (statement_similarity(a, b) >= least)
 

@@ -23,6 +23,7 @@ LAYERS = [
     ["pmquiz.grading_lists"],
     ["pmquiz.grading", "pmquiz.words", "pmquiz.meaning", "pmquiz.sentence_model",
      "pmquiz.sentence_seed", "pmquiz.check_examples", "pmquiz.worked_verdict",
+     "pmquiz.course_topic", "pmquiz.same_statement",
      "pmquiz.everyday", "pmquiz.spelling"],
     ["pmquiz.store.", "pmquiz.migrations"],
     ["pmquiz.scheduler", "pmquiz.memory", "pmquiz.replay_arrays", "pmquiz.log_items"],

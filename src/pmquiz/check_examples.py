@@ -18,22 +18,32 @@ EXAMPLES = Path(__file__).with_name("check_examples.json")
 _left_out: set[str] = set()  # statement files an evaluation leaves out (`leaving_out`)
 
 
+Example = tuple[str, frozenset[str], str, str]  # source file, categories, category, statement
+
+
 @lru_cache(maxsize=1)
-def _all() -> tuple[tuple[str, frozenset[str], str, str], ...]:
-    """(source file, categories, category, statement) of every example; none when the file
-    is missing or unreadable (the check works on the cards alone then)."""
+def _read() -> tuple[tuple[Example, ...], tuple[tuple[str, str], ...]]:
+    """(source file, categories, category, statement) of every example, and (source file,
+    sentence) of every unrelated sentence; none when the file is missing or unreadable (the
+    check works on the cards alone then)."""
     try:
         data = json.loads(EXAMPLES.read_text(encoding="utf-8"))
-        found: list[tuple[str, frozenset[str], str, str]] = []
+        found: list[Example] = []
         for entry in data["sets"]:
             given = entry["examples"]
             # in the file's order, so a comparison's evidence (and its cached fit) is the
             # same in every run
             found += [(str(entry["source"]), frozenset(given), category, str(statement))
                       for category in given for statement in given[category]]
+        unrelated = [(str(entry["source"]), str(sentence)) for entry in data["unrelated"]
+                     for sentence in entry["sentences"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return ()
-    return tuple(found)
+        return (), ()
+    return tuple(found), tuple(unrelated)
+
+
+def _all() -> tuple[Example, ...]:
+    return _read()[0]
 
 
 def examples_for(categories: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -41,6 +51,16 @@ def examples_for(categories: tuple[str, ...]) -> list[tuple[str, str]]:
     wanted = frozenset(categories)
     return [(statement, category) for source, group, category, statement in _all()
             if group == wanted and source not in _left_out]
+
+
+def every_example() -> list[str]:
+    """The statements of every comparison's examples: what the course is about."""
+    return [statement for source, _, _, statement in _all() if source not in _left_out]
+
+
+def unrelated_sentences() -> list[str]:
+    """The statement files' sentences about nothing the course teaches."""
+    return [sentence for source, sentence in _read()[1] if source not in _left_out]
 
 
 @contextmanager

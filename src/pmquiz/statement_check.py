@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmquiz import sentence_seed
 from pmquiz.check_examples import examples_for
-from pmquiz.grading import (
-    STOPWORDS,
-    content_words,
-    edit_distance,
-    normalize,
-    shared_words,
-    statement_similarity,
-)
+from pmquiz.grading import normalize, statement_similarity
 from pmquiz.kinds import kind_of
 from pmquiz.model import Kind, StoredCard
+from pmquiz.same_statement import ON_A_CARD, on_a_card
 from pmquiz.store import Scope, Store
 from pmquiz.worked_verdict import EXAMPLES_RELATED, MARGIN, SURE, cached_scores
 
@@ -72,7 +66,6 @@ RULES = {
     "wordllama-l2-supercat-256": Rule(related=0.38, margin=0.02, sure=(0.10, 0.05),
                                       average=False),
 }
-ON_A_CARD = 0.9  # word overlap from which the statement is taken to be that card
 # Without --set, a comparison leads only if it fits this much better (its leading category's
 # score) than any other comparison whose verdict differs; else no comparison leads. Chosen on
 # the six statement files run before round 8 (516 statements, sentence vectors): the lead was
@@ -215,47 +208,6 @@ def vectors(store: Store, model: Any, texts: list[str],
     return rows
 
 
-def statements_alike(a: str, b: str, least: float) -> bool:
-    """Whether `statement_similarity(a, b) >= least`, without the full edit distance: the
-    word overlap first, then the text's edit distance bounded by what `least` allows (a
-    check against thousands of card statements at 100k cards)."""
-    wa, wb = content_words(a), content_words(b)
-    if wa and wb and 2 * shared_words(wa, wb) / (len(wa) + len(wb)) >= least:
-        return True
-    na, nb = normalize(a[:400]), normalize(b[:400])
-    if na == nb:
-        return True
-    if not na or not nb:
-        return False
-    longest = max(len(na), len(nb))
-    limit = int((1 - least) * longest)
-    while 1.0 - (limit + 1) / longest >= least:  # the float bound, exactly as `similarity`
-        limit += 1
-    while limit >= 0 and 1.0 - limit / longest < least:
-        limit -= 1
-    return limit >= 0 and edit_distance(na, nb, limit) <= limit
-
-
-def _on_a_card(statement: str, members: list[tuple[int, str, str]]
-               ) -> tuple[int, str, str] | None:
-    """The classify card (row, statement, category) whose statement this (nearly) is. Only
-    statements that could reach ON_A_CARD are compared word by word: text similarity needs
-    lengths within 10% (an edit per character of difference), word overlap needs
-    content-word counts whose smaller is at least 0.45 of their sum."""
-    text = normalize(statement[:400])
-    words = sum(1 for w in normalize(statement).split() if w not in STOPWORDS)
-    for member in members:
-        other = normalize(member[1][:400])
-        count = sum(1 for w in normalize(member[1]).split() if w not in STOPWORDS)
-        close_text = abs(len(text) - len(other)) <= (1 - ON_A_CARD) * max(len(text),
-                                                                          len(other))
-        close_words = min(words, count) >= ON_A_CARD / 2 * (words + count) and \
-            min(words, count) > 0
-        if (close_text or close_words) and statements_alike(statement, member[1], ON_A_CARD):
-            return member
-    return None
-
-
 @dataclass
 class SetEvidence:
     """What a category set's verdicts are judged against: its card statements (first, in
@@ -369,7 +321,7 @@ def check_statement(store: Store, scope: Scope, statement: str,
     evidence = {name: _set_evidence(store, model, scope, name, decks, progress)
                 for name, decks in sets.items()}
     # A statement that is (nearly) a card's own is that card's category, for certain.
-    found = _on_a_card(statement, [m for e in evidence.values() for m in e.everyone])
+    found = on_a_card(statement, [m for e in evidence.values() for m in e.everyone])
     if found is not None:
         stored = store.queue.stored_card(found[0])
         card = stored.card
@@ -385,10 +337,13 @@ def check_statement(store: Store, scope: Scope, statement: str,
         added = examples + own
         matrix = np.vstack([got.matrix, vectors(store, model, [t for t, _ in added])]) \
             if added else got.matrix
-        checks.append(_judge(store, statement, name, got, said, matrix,
-                             got.labels + [c for _, c in added], rule, everyday, nearest,
-                             len(examples)))
-    from dataclasses import replace
+        check = _judge(store, statement, name, got, said, matrix,
+                       got.labels + [c for _, c in added], rule, everyday, nearest,
+                       len(examples))
+        if examples and check.category is not None and everyday is not None and \
+                not _about_the_course(store, model, name, got, said, everyday):
+            check = replace(check, category=None, reason="unrelated")
+        checks.append(check)
 
     # The set the statement fits best leads; the others are listed under it. With sentence
     # vectors that is a set with a verdict, by its leading category's score (139 of 216 dev
@@ -409,6 +364,29 @@ def check_statement(store: Store, scope: Scope, statement: str,
         return Check(statement, None, None, fit(best)[1] - fit(rivals[0])[1], best.related,
                      {}, best.nearest, SEVERAL, sure=best.sure, others=[best, *others])
     return replace(best, others=others)
+
+
+def _about_the_course(store: Store, model: Any, name: str, got: SetEvidence,
+                      said: np.ndarray, everyday: np.ndarray) -> bool:
+    """Whether the statement lies on the course's side of the line `course_topic` fits
+    between this comparison's evidence and every worked example, and the everyday
+    sentences and the statement files' unrelated ones."""
+    import numpy as np
+
+    from pmquiz import course_topic
+    from pmquiz.check_examples import every_example, unrelated_sentences
+    from pmquiz.everyday import EVERYDAY
+    from pmquiz.meaning import unit_rows
+
+    examples, unrelated = every_example(), unrelated_sentences()
+
+    def rows() -> tuple[np.ndarray, np.ndarray]:
+        return (unit_rows(np.vstack([got.matrix, vectors(store, model, examples)])),
+                np.vstack([everyday, unit_rows(vectors(store, model, unrelated))]))
+
+    texts = [model.name, *got.texts, "", *examples, "", *EVERYDAY, "", *unrelated]
+    return course_topic.cached_score(store.cache, name, texts, rows,
+                                     unit_rows(said)[0]) >= course_topic.LEAST
 
 
 def _everyday(store: Store, model: Any) -> np.ndarray:

@@ -1,0 +1,95 @@
+"""The line between what the course is about and everyday text (`course_topic`, issue #26):
+a sentence on a topic the everyday yardstick does not cover, worded with a course word, is
+refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pmquiz import course_topic
+from pmquiz.check_examples import leaving_out, unrelated_sentences
+from pmquiz.meaning import unit_rows
+
+
+def _groups(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two groups sharing most of their direction, as e5's vectors do, and what sets the
+    first apart."""
+    shared = rng.normal(size=24)
+    course = rng.normal(size=24)
+    about = unit_rows(shared * 4 + course + rng.normal(scale=0.5, size=(60, 24)))
+    other = unit_rows(shared * 4 - course + rng.normal(scale=0.5, size=(25, 24)))
+    return about, other, unit_rows((shared * 4 + np.vstack([course, -course])))
+
+
+def test_the_line_puts_the_course_side_above_the_least_score_and_everyday_text_below(
+) -> None:
+    about, other, (near_course, near_everyday) = _groups(np.random.default_rng(5))
+    fitted = course_topic.fit(about, other)
+    assert course_topic.score(fitted, near_course) > 0 > course_topic.LEAST
+    assert course_topic.score(fitted, near_everyday) < course_topic.LEAST
+    # the groups weigh alike: many more course rows do not pull the line onto everyday text
+    many = course_topic.fit(np.vstack([about] * 5), other)
+    assert course_topic.score(many, near_everyday) < course_topic.LEAST
+
+
+def test_a_fit_is_made_once_and_made_again_when_its_texts_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmquiz.store import Store
+
+    about, other, (said, _) = _groups(np.random.default_rng(9))
+    made: list[int] = []
+
+    def rows() -> tuple[np.ndarray, np.ndarray]:
+        made.append(1)
+        return about, other
+
+    store = Store.open(tmp_path / "pmquiz.db")
+    try:
+        first = course_topic.cached_score(store.cache, "A/B", ["a", "b"], rows, said)
+        again = course_topic.cached_score(store.cache, "A/B", ["a", "b"], rows, said)
+        assert made == [1] and again == pytest.approx(first)
+        assert first == pytest.approx(course_topic.score(course_topic.fit(about, other), said),
+                                      abs=1e-4)
+        course_topic.cached_score(store.cache, "A/B", ["a", "b", "c"], rows, said)
+        assert made == [1, 1]  # other texts: fitted anew, the old fit dropped
+        assert store.cache.drop_prefix("topic:") == 1
+    finally:
+        store.close()
+
+
+def test_the_unrelated_sentences_of_a_file_scored_are_left_out() -> None:
+    everything = unrelated_sentences()
+    assert "She made beeswax candles for the market." in everything
+    with leaving_out("classify_holdout_round12.toml"):
+        left = unrelated_sentences()
+    assert "She made beeswax candles for the market." not in left
+    assert len(everything) - len(left) == 20
+    assert unrelated_sentences() == everything
+
+
+def test_a_sentence_the_nearest_sentence_test_lets_through_is_refused(tmp_path: Path) -> None:
+    """Round 12's candles passed the nearest-sentence test (no everyday sentence is about
+    crafts for a market) and got a verdict; scored without round 12's own sentences, the
+    line refuses them, and a round 12 statement set on a farm keeps its verdict."""
+    from check_eval import SHIPPED
+    from pmquiz.deck import discover, parse_deck
+    from pmquiz.statement_check import RULES, check_statement
+    from pmquiz.store import Scope, Store
+
+    store = Store.open(tmp_path / "pmquiz.db")
+    try:
+        store.decks.sync(discover([SHIPPED]), parse_deck)
+        with leaving_out("classify_holdout_round12.toml"):
+            candles = check_statement(store, Scope(), "She made beeswax candles for the market.",
+                                      "Product management/Product development")
+            assert candles.related >= RULES["multilingual-e5-small-q4"].related
+            assert (candles.category, candles.reason) == (None, "unrelated")
+            farm = check_statement(store, Scope(),
+                                   "Designing, prototyping and testing a new farm machine.",
+                                   "Product management/Product development")
+            assert farm.category == "Product development"
+    finally:
+        store.close()
