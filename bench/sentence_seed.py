@@ -1,7 +1,7 @@
 """Not a benchmark: writes src/pmquiz/sentence_seed.npz, the sentence vectors a first check
 on the shipped decks needs (every comparison's evidence, the worked examples, the everyday
-sentences and the statement files' unrelated ones). Run it after editing a shipped deck or `check_examples.json`:
-`python bench/sentence_seed.py`.
+sentences and the statement files' unrelated ones). Run it after editing a shipped deck or
+`check_examples.json`: `python bench/sentence_seed.py`.
 tests/test_check_mode.py fails while the seed misses a text of the shipped decks."""
 
 from __future__ import annotations

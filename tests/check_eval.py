@@ -97,5 +97,8 @@ def _scored(store: Store, data: dict[str, Any], compiled: Path) -> Score:
         score.per_set[entry["name"]] = (counts[0], counts[1], counts[2])
     for statement in data["unrelated"]:
         score.unrelated += 1
-        score.unrelated_silent += check_statement(store, Scope(), statement).category is None
+        check = check_statement(store, Scope(), statement)
+        # silent: no verdict, and none in any comparison ("no single verdict" lists them)
+        score.unrelated_silent += check.category is None and \
+            all(other.category is None for other in check.others)
     return score

@@ -21,7 +21,7 @@ def _groups(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarra
     course = rng.normal(size=24)
     about = unit_rows(shared * 4 + course + rng.normal(scale=0.5, size=(60, 24)))
     other = unit_rows(shared * 4 - course + rng.normal(scale=0.5, size=(25, 24)))
-    return about, other, unit_rows((shared * 4 + np.vstack([course, -course])))
+    return about, other, unit_rows(shared * 4 + np.vstack([course, -course]))
 
 
 def test_the_line_puts_the_course_side_above_the_least_score_and_everyday_text_below(

@@ -6,13 +6,17 @@ topic the yardstick covers; a sentence on a topic it does not cover but worded w
 course word ("She made beeswax candles for the market.") passed it. A fitted line weighs
 what sets the course's sentences apart from everyday ones, whatever the topic.
 
-Chosen leave-one-file-out on the twelve statement files up to round 12 (each file's
-examples and unrelated sentences out of the fit that scores it; the 13 yardstick sentences
-written after rounds 10 and 12 also out for those rounds): a related statement that passed
-the nearest-sentence test scored -0.08 or more, an unrelated one -0.37 or less (the candles
--0.72); the least score is set between them. As a test on its own the line was as good as
-the nearest-sentence test (2 related statements refused against 5, no unrelated sentence
-passing at -0.1), but the two together refuse no related statement the old test kept.
+Chosen leave-one-file-out (each file's examples and unrelated sentences out of the fit
+that scores it; the 13 yardstick sentences written after rounds 10 and 12 also out for
+rounds 10 to 13), counting only statements the nearest-sentence test lets through:
+- on the twelve files up to round 12, related statements scored -0.08 or more and
+  unrelated ones -0.37 or less (the candles -0.72): the least score was -0.22, midway;
+- round 13's first run then gave one unrelated sentence a verdict in three comparisons
+  ("Calligraphy takes a steady hand and good ink.", -0.19). On the thirteen files up to
+  round 13: related statements -0.091 or more, unrelated ones -0.184 or less: the least
+  score is now -0.14, midway (penalty 0.003: -0.092 and -0.167; 0.0003: -0.108 and -0.169).
+As a test on its own the line did about as well as the nearest-sentence test; the two
+together refuse no related statement the old test kept.
 A weighted ridge fit, the classes weighed alike: one 384 x 384 solve a comparison, cached.
 """
 
@@ -27,8 +31,8 @@ if TYPE_CHECKING:
 
     from pmquiz.store.cache import Cache
 
-RIDGE = 0.001  # 0.003 left the gap between the two groups narrower (-0.10 against -0.32)
-LEAST = -0.22  # the least score of a statement about the course (midway in the gap)
+RIDGE = 0.001  # the penalty on the line's weights (see above for 0.003 and 0.0003)
+LEAST = -0.14  # the least score of a statement about the course (midway in the gap)
 
 
 def fit(about: np.ndarray, not_about: np.ndarray) -> np.ndarray:
