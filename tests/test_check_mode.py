@@ -183,8 +183,29 @@ LATER_ROUNDS = [
     # verdict, both passing the course's own relatedness test); per comparison 18, 19, 20, 19
     # and 19 of 20. Without --set a comparison led for 52 statements, 50 right and 2 wrong.
     # Then seven camping and craft sentences joined the yardstick: the tent is silent, the
-    # candles are not (KNOWN_LEAKS). Floors just under.
-    ("classify_holdout_round12.toml", (0.94, 1.0, 0.95, 0.85), 48, 3),
+    # candles are not. Floors just under; the course line (round 13) silences the candles.
+    ("classify_holdout_round12.toml", (0.94, 1.0, 1.0, 0.85), 48, 3),
+    # The eleventh held-out set (tests/data/classify_holdout_round13.toml: the same
+    # comparisons, some set at a bus company, a publisher, a dental practice, a ticketing app,
+    # a library or a brewery; 20 unrelated sentences on new topics), committed before the
+    # course line (`course_topic`, least score -0.22) was built in and first run once after:
+    # 97 of 100 right, 97 verdicts (none wrong), 20 of 20 unrelated sentences without a
+    # verdict, but "Calligraphy takes a steady hand and good ink." got one in each of three
+    # comparisons, which disagreed ("no single verdict"): 19 of 20 silent as counted since.
+    # Per comparison 19, 20, 20, 19 and 19 of 20; without --set 43 right and 3 wrong. The
+    # least score was then re-chosen on the thirteen files (-0.14): all 20 silent.
+    ("classify_holdout_round13.toml", (0.96, 1.0, 1.0, 0.9), 40, 4),
+    # The twelfth held-out set (tests/data/classify_holdout_round14.toml: the same
+    # comparisons, some set at a hotel chain, a fitness tracker, a council website, a
+    # car-sharing service, a museum, a vet clinic or an online grocer; 20 unrelated sentences
+    # on new topics, some about a skill, some with a course word), committed before round 13
+    # joined the examples and the line's least score went to -0.14, and first run once after:
+    # 92 of 100 right, 93 verdicts (1 wrong: "A 'did you forget?' list before checkout."
+    # called the problem space), 20 of 20 unrelated sentences silent in every comparison
+    # (17 of 20 without the line); per comparison 17, 19, 19, 18 and 19 of 20; 4 statements
+    # refused as unrelated, all by the nearest-sentence test. Without --set 45 right and 7
+    # wrong. Floors just under.
+    ("classify_holdout_round14.toml", (0.91, 0.98, 1.0, 0.85), 42, 8),
 ]
 
 
@@ -233,8 +254,10 @@ def test_every_unrelated_sentence_of_every_statement_file_gets_no_verdict(
     """Issue #26 asks that every unrelated sentence be refused. With 60 everyday sentences
     as the yardstick, three of the 77 in the statement files got a verdict in the life-cycle
     comparison (a tennis final, a relay race, a ghost story); with 150, over more topics,
-    none did, and no related statement of those files lost its verdict. Of the 177 in the
-    files now, one still gets a verdict (KNOWN_LEAKS)."""
+    none did, and no related statement of those files lost its verdict. Round 12's candles
+    still got one until the course line (`course_topic`); now none of the 217 in the files
+    gets a verdict in any comparison (the shipped decks' three here; the held-out tests
+    count the same in all five, each file without its own sentences)."""
     import tomllib
 
     from check_eval import DATA, SHIPPED
@@ -249,17 +272,13 @@ def test_every_unrelated_sentence_of_every_statement_file_gets_no_verdict(
         for path in sorted(DATA.glob("classify_*.toml")):
             for sentence in tomllib.loads(path.read_text(encoding="utf-8"))["unrelated"]:
                 check = check_statement(store, Scope(), sentence)
-                if check.category is not None:
-                    given[sentence] = (check.category_set, check.category)
+                # a verdict, or one in any comparison ("no single verdict" lists them)
+                for one in [check, *check.others]:
+                    if one.category is not None:
+                        given[sentence] = (one.category_set, one.category)
     finally:
         store.close()
-    assert given == KNOWN_LEAKS
-
-
-# Unrelated sentences the check still gives a verdict: "for the market" reads like making a
-# product for a market to the sentence model, and the yardstick keeps out course words.
-KNOWN_LEAKS = {"She made beeswax candles for the market.":
-               ("Product management/Product development", "Product development")}
+    assert given == {}
 
 
 def test_unrelated_text_gets_no_verdict_and_says_why() -> None:
