@@ -1,5 +1,5 @@
 """Scores `pmquiz classify "STATEMENT"` on a statement file (held-out or tuning), against the
-shipped decks. Used by tests/test_check_mode.py and bench/check_mode.py."""
+shipped decks. Used by tests/test_check_mode.py and bench/course_line.py."""
 
 from __future__ import annotations
 

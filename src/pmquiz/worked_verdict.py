@@ -31,7 +31,8 @@ RIDGE = 0.1  # the penalty on the weights: smaller follows the examples more clo
 MARGIN = 0.15
 # The leads from which a verdict is "sure" / "fairly sure", set by hand. Measured after
 # round 14 (every statement file leave-one-file-out, 1,161 verdicts): sure 976 right and 1
-# wrong, fairly sure 105 and 2, leaning 74 and 3: wrong 0.1, 1.9 and 3.9 % of the time.
+# wrong, fairly sure 105 and 2, leaning 74 and 3: wrong 0.1, 1.9 and 3.9 % of the time
+# (`python bench/course_line.py --confidence`).
 SURE = (0.5, 0.35)
 # A statement the course's cards and sections find unrelated (its nearest no closer than
 # its nearest everyday sentence) is about the comparison when its nearest worked example is
