@@ -87,6 +87,9 @@ def test_a_sentence_the_nearest_sentence_test_lets_through_is_refused(tmp_path: 
                                       "Product management/Product development")
             assert candles.related >= RULES["multilingual-e5-small-q4"].related
             assert (candles.category, candles.reason) == (None, "unrelated")
+            # without --set, every comparison calls it unrelated (not "no clear margin")
+            anywhere = check_statement(store, Scope(), "She made beeswax candles for the market.")
+            assert [one.reason for one in [anywhere, *anywhere.others]] == ["unrelated"] * 3
             farm = check_statement(store, Scope(),
                                    "Designing, prototyping and testing a new farm machine.",
                                    "Product management/Product development")

@@ -340,7 +340,8 @@ def check_statement(store: Store, scope: Scope, statement: str,
         check = _judge(store, statement, name, got, said, matrix,
                        got.labels + [c for _, c in added], rule, everyday, nearest,
                        len(examples))
-        if examples and check.category is not None and everyday is not None and \
+        # (also without a clear margin: "unrelated" is the truer reason then)
+        if examples and check.reason != "unrelated" and everyday is not None and \
                 not _about_the_course(store, model, name, got, said, everyday):
             check = replace(check, category=None, reason="unrelated")
         checks.append(check)
