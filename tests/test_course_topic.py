@@ -96,3 +96,22 @@ def test_a_sentence_the_nearest_sentence_test_lets_through_is_refused(tmp_path: 
             assert farm.category == "Product development"
     finally:
         store.close()
+
+
+def test_an_examples_file_without_unrelated_sentences_keeps_its_examples(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from pmquiz import check_examples
+
+    data = json.loads(check_examples.EXAMPLES.read_text(encoding="utf-8"))
+    del data["unrelated"]
+    older = tmp_path / "check_examples.json"
+    older.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(check_examples, "EXAMPLES", older)
+    check_examples._read.cache_clear()
+    try:
+        assert check_examples.unrelated_sentences() == []
+        assert len(check_examples.every_example()) > 1000
+    finally:
+        check_examples._read.cache_clear()

@@ -35,8 +35,10 @@ def _read() -> tuple[tuple[Example, ...], tuple[tuple[str, str], ...]]:
             # same in every run
             found += [(str(entry["source"]), frozenset(given), category, str(statement))
                       for category in given for statement in given[category]]
-        unrelated = [(str(entry["source"]), str(sentence)) for entry in data["unrelated"]
-                     for sentence in entry["sentences"]]
+        # (a file written before the unrelated sentences were kept has none: the examples
+        # still count)
+        unrelated = [(str(entry["source"]), str(sentence))
+                     for entry in data.get("unrelated", []) for sentence in entry["sentences"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return (), ()
     return tuple(found), tuple(unrelated)
