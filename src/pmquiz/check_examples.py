@@ -45,6 +45,7 @@ def _read() -> tuple[tuple[Example, ...], tuple[tuple[str, str], ...]]:
 
 
 def _all() -> tuple[Example, ...]:
+    """Every example, left-out files included."""
     return _read()[0]
 
 

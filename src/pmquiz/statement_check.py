@@ -1,7 +1,9 @@
 """Statement checks (`pmquiz classify "STATEMENT"`): which category of a set a statement
 belongs to, judged by meaning against the set's cards, their course sections, its worked
 examples (`check_examples`, whose fit decides: `worked_verdict`) and the learner's labels; no
-verdict for a statement unrelated to the set or without a clear margin.
+verdict for a statement unrelated to the set (nearer an everyday sentence than the set's
+evidence, or on the everyday side of the course line: `course_topic`) or without a clear
+margin.
 """
 
 from __future__ import annotations
