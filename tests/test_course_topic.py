@@ -115,3 +115,33 @@ def test_an_examples_file_without_unrelated_sentences_keeps_its_examples(
         assert len(check_examples.every_example()) > 1000
     finally:
         check_examples._read.cache_clear()
+
+
+def test_a_label_on_an_everyday_sentence_still_decides_its_close_paraphrase(
+        home: Path) -> None:
+    """The learner's word outranks the course line: a paraphrase of a sentence they
+    labelled follows the label, however everyday its setting; without the label it is
+    unrelated again."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    runner = CliRunner()
+    paraphrase = "She bakes bread for the village fete"
+
+    def check() -> dict[str, object]:
+        out = runner.invoke(app, ["classify", "--json", paraphrase])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+    assert (check()["category"], check()["reason"]) == (None, "unrelated")
+    given = runner.invoke(app, ["classify", "--is", "Project management",
+                                "Bakes the bread for the village fete"])
+    assert given.exit_code == 0, given.output
+    after = check()
+    assert (after["category_set"], after["category"]) == \
+        ("Product management/Project management", "Project management")
+    assert runner.invoke(app, ["classify", "--unlabel", "1"]).exit_code == 0
+    assert (check()["category"], check()["reason"]) == (None, "unrelated")

@@ -91,6 +91,7 @@ class Check:
     reason: str = ""
     on_card: StoredCard | None = None
     labelled: str = ""  # the learner's own label that decided it (`classify --is`)
+    by_label: bool = False  # a label of the learner's gave the leading score (a paraphrase)
     sure: tuple[float, float] = (1.0, 1.0)  # the model's "sure" / "fairly sure" margins
     # the other sets it was judged in (without --set); every set, the best first, when no
     # set leads (reason SEVERAL)
@@ -342,8 +343,10 @@ def check_statement(store: Store, scope: Scope, statement: str,
         check = _judge(store, statement, name, got, said, matrix,
                        got.labels + [c for _, c in added], rule, everyday, nearest,
                        len(examples))
-        # (also without a clear margin: "unrelated" is the truer reason then)
-        if examples and check.reason != "unrelated" and everyday is not None and \
+        # (also without a clear margin: "unrelated" is the truer reason then); the learner's
+        # label decides a close paraphrase, whatever its setting
+        if examples and not check.by_label and check.reason != "unrelated" and \
+                everyday is not None and \
                 not _about_the_course(store, model, name, got, said, everyday):
             check = replace(check, category=None, reason="unrelated")
         checks.append(check)
@@ -415,6 +418,7 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
     # is exactly what tells "about this subject" from "about cooking". The worked examples
     # are everyday-sounding sentences: they count towards a verdict, not towards relatedness.
     related = float(np.delete(plain, np.s_[course:course + examples]).max())
+    by_label = False  # whether a label of the learner's gives the leading score
     if rule.average:
         assert everyday is not None  # the average rule always has its yardstick
         yardstick = float((everyday @ said).max())
@@ -430,7 +434,6 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
         # A label is the learner's word on one statement: a close paraphrase of it follows
         # it, not the average of the course's many (nor the worked examples' fit).
         averaged = max(scores.values())
-        by_label = False  # whether a label of the learner's gives the leading score
         for c in got.categories:
             if (own & (named == c)).any():
                 nearest_label = float(plain[own & (named == c)].max())
@@ -452,8 +455,9 @@ def _judge(store: Store, statement: str, name: str, got: SetEvidence,
         sims = unit_rows(raw_evidence - got.centre) @ unit_rows(raw_statement - got.centre)[0]
         scores = {c: float(max((sims[i] for i, lab in enumerate(labels) if lab == c),
                                default=-1.0)) for c in got.categories}
-    return _verdict(store, statement, name, got, scores, related, sims, nearest, scores,
-                    related >= rule.related, rule.margin, rule.sure)
+    check = _verdict(store, statement, name, got, scores, related, sims, nearest, scores,
+                     related >= rule.related, rule.margin, rule.sure)
+    return replace(check, by_label=True) if by_label else check
 
 
 def _verdict(store: Store, statement: str, name: str, got: SetEvidence,
