@@ -145,3 +145,28 @@ def test_a_label_on_an_everyday_sentence_still_decides_its_close_paraphrase(
         ("Product management/Project management", "Project management")
     assert runner.invoke(app, ["classify", "--unlabel", "1"]).exit_code == 0
     assert (check()["category"], check()["reason"]) == (None, "unrelated")
+
+
+def test_a_check_by_the_word_vector_fallback_says_so(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a processor the sentence model cannot run on, the word vectors judge, with neither
+    the worked examples nor the course line: the screen says so under the verdict, and the
+    JSON names the model. With the sentence model, neither."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+
+    runner = CliRunner()
+    said = runner.invoke(app, ["classify", "Tracks the budget"])
+    assert said.exit_code == 0 and "word vectors" not in said.output
+    data = json.loads(runner.invoke(app, ["classify", "--json", "Tracks the budget"]).stdout)
+    assert data["model"] == "multilingual-e5-small-q4"
+    monkeypatch.setenv("PMQUIZ_SENTENCE_MODEL", "wordllama")
+    said = runner.invoke(app, ["classify", "Tracks the budget"])
+    assert said.exit_code == 0, said.output
+    assert "Judged with word vectors" in " ".join(said.output.split())
+    data = json.loads(runner.invoke(app, ["classify", "--json", "Tracks the budget"]).stdout)
+    assert data["model"] == "wordllama-l2-supercat-256"
+    assert data["category"] == "Project management"

@@ -92,12 +92,16 @@ def classify(
                                         progress=reading)
             finally:
                 reading.stop()
+            from pmquiz.meaning import Embedder
+            from pmquiz.sentence_model import NAME, installed
+
+            sentences = installed()  # else the word vectors judged, by their weaker rule
             if as_json:
-                print_json(check.to_dict())
+                print_json({**check.to_dict(), "model": NAME if sentences else Embedder.name})
             else:
                 from pmquiz.ui.drill import show_check
 
-                show_check(out, check)
+                show_check(out, check, word_vectors=not sentences)
             return
         ui: Any
         if interactive() and not as_json:

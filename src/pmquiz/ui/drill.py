@@ -134,8 +134,10 @@ def drill_summary(console: Console, result: DrillResult) -> None:
             console.print(line)
 
 
-def show_check(console: Console, check: Check) -> None:
-    """Check mode: the category and how sure, or why there is no verdict; the nearest cards."""
+def show_check(console: Console, check: Check, word_vectors: bool = False) -> None:
+    """Check mode: the category and how sure, or why there is no verdict; the nearest cards.
+    `word_vectors`: judged by the fallback for processors the sentence model cannot run on,
+    whose verdicts are less often right: said under the verdict."""
     from rich.table import Table
 
     from pmquiz.statement_check import SEVERAL
@@ -174,6 +176,11 @@ def show_check(console: Console, check: Check) -> None:
             ("unrelated" if other.reason == "unrelated" else "no clear margin")
         console.print(literal(f"  {'' if several else 'also judged '}in {other.category_set}: "
                               f"{verdict}", "" if several and other.category else "dim"))
+    if word_vectors:
+        console.print(literal("Judged with word vectors: this processor cannot run the sentence "
+                              "model (it needs AVX2 and FMA), and their verdicts are less often "
+                              "right (README, “Checking a statement that is on no card”).",
+                              "dim"))
     if not check.nearest:
         return
     table = Table(title="Nearest cards", title_justify="left", show_edge=False, pad_edge=False)
