@@ -10,36 +10,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pmquiz import sentence_seed
 from pmquiz.check_examples import examples_for
+from pmquiz.check_result import SEVERAL, Check, Match
+from pmquiz.comparison_lead import led_by_fit
 from pmquiz.grading import normalize, statement_similarity
 from pmquiz.kinds import kind_of
-from pmquiz.model import Kind, StoredCard
+from pmquiz.model import Kind
 from pmquiz.same_statement import ON_A_CARD, on_a_card
 from pmquiz.store import Scope, Store
 from pmquiz.worked_verdict import EXAMPLES_RELATED, MARGIN, SURE, cached_scores
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-@dataclass(frozen=True)
-class Match:
-    """A classify card close to a statement."""
-
-    card: StoredCard
-    score: float
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON form."""
-        card = self.card.card
-        return {"card": card.key, "statement": card.prompt, "category": card.answer,
-                "category_set": card.category_set, "module": self.card.module_title,
-                "phase": self.card.phase_number, "score": round(self.score, 3),
-                "source": card.source}
 
 
 @dataclass(frozen=True)
@@ -74,58 +60,6 @@ RULES = {
 # right for 311 and wrong for 201 statements; with this gap it leads for 193, right for 169
 # and wrong for 24 (0.01: 222 and 54; 0.02: 117 and 13).
 LEAD_GAP = 0.015
-SEVERAL = "several comparisons"  # the reason when no comparison leads
-
-
-@dataclass(frozen=True)
-class Check:
-    """The verdict on one statement: a category with how sure it is, or none and why."""
-
-    statement: str
-    category_set: str | None
-    category: str | None
-    margin: float
-    related: float
-    scores: dict[str, float]
-    nearest: list[Match]
-    reason: str = ""
-    on_card: StoredCard | None = None
-    labelled: str = ""  # the learner's own label that decided it (`classify --is`)
-    by_label: bool = False  # a label of the learner's gave the leading score (a paraphrase)
-    sure: tuple[float, float] = (1.0, 1.0)  # the model's "sure" / "fairly sure" margins
-    # the other sets it was judged in (without --set); every set, the best first, when no
-    # set leads (reason SEVERAL)
-    others: list[Check] = field(default_factory=list)
-
-    @property
-    def confidence(self) -> str:
-        """"on a card", "sure", "fairly sure", "leaning", or "" without a verdict."""
-        if self.category is None:
-            return ""
-        if self.on_card is not None:
-            return "on a card"
-        if self.labelled:
-            return "your label"
-        if self.margin >= self.sure[0]:
-            return "sure"
-        return "fairly sure" if self.margin >= self.sure[1] else "leaning"
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON form."""
-        return {"statement": self.statement, "category": self.category,
-                "category_set": self.category_set, "confidence": self.confidence or None,
-                "margin": round(self.margin, 3), "related": round(self.related, 3),
-                "scores": {k: round(v, 3) for k, v in self.scores.items()},
-                "reason": self.reason or None,
-                "match": Match(self.on_card, 1.0).to_dict() if self.on_card else None,
-                "labelled": self.labelled or None,
-                "others": [{"category_set": o.category_set, "category": o.category,
-                            "confidence": o.confidence or None, "margin": round(o.margin, 3),
-                            "related": round(o.related, 3), "reason": o.reason or None}
-                           for o in self.others],
-                "source": self.nearest[0].card.card.source
-                if self.category and self.nearest else None,
-                "nearest": [m.to_dict() for m in self.nearest]}
 
 
 def row_text(statement: str) -> str:
@@ -332,6 +266,8 @@ def check_statement(store: Store, scope: Scope, statement: str,
                      {card.answer: 1.0}, [Match(stored, 1.0)], on_card=stored)
     said = model.embed([statement])
     checks: list[Check] = []
+    matrices: list[np.ndarray] = []  # each comparison's evidence, examples and labels
+    taught = False  # whether a comparison has worked examples
     for name, got in evidence.items():
         # the course's worked examples of this comparison, then the learner's labels
         examples = examples_for(got.categories) if rule.average else []
@@ -350,6 +286,10 @@ def check_statement(store: Store, scope: Scope, statement: str,
                 not _about_the_course(store, model, name, got, said, everyday):
             check = replace(check, category=None, reason="unrelated")
         checks.append(check)
+        matrices.append(matrix)
+        taught |= bool(examples)
+    if taught and len(checks) > 1:
+        return led_by_fit(store.cache, statement, checks, matrices, said)
 
     # The set the statement fits best leads; the others are listed under it. With sentence
     # vectors that is a set with a verdict, by its leading category's score (139 of 216 dev

@@ -11,9 +11,9 @@ from pmquiz.ui.text import literal
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from pmquiz.check_result import Check
     from pmquiz.classify import DrillResult
     from pmquiz.model import StoredCard
-    from pmquiz.statement_check import Check
 
 
 class LineDrillUI(LineProtocol):
@@ -140,7 +140,7 @@ def show_check(console: Console, check: Check, word_vectors: bool = False) -> No
     whose verdicts are less often right: said under the verdict."""
     from rich.table import Table
 
-    from pmquiz.statement_check import SEVERAL
+    from pmquiz.check_result import SEVERAL
 
     console.print(literal(f"“{check.statement}”", "italic"))
     # without --set the verdict names its comparison, as the others listed under it do
@@ -158,7 +158,7 @@ def show_check(console: Console, check: Check, word_vectors: bool = False) -> No
         console.print(text)
     elif check.reason == SEVERAL:
         console.print(literal("No single verdict: the statement fits more than one comparison "
-                              "about equally, and they disagree. In each:", "bold yellow"))
+                              "about as well. In each:", "bold yellow"))
     elif check.others:  # no comparison gave a verdict
         console.print(literal("No verdict in any comparison:", "bold yellow"))
     elif check.reason == "unrelated":
