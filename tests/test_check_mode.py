@@ -184,7 +184,8 @@ LATER_ROUNDS = [
     # and 19 of 20. Without --set a comparison led for 52 statements, 50 right and 2 wrong.
     # Then seven camping and craft sentences joined the yardstick: the tent is silent, the
     # candles are not. Floors just under; the course line (round 13) silences the candles.
-    ("classify_holdout_round12.toml", (0.94, 1.0, 1.0, 0.85), 48, 3),
+    # Without --set, since the comparison fit (round 15): 45 right, 2 wrong.
+    ("classify_holdout_round12.toml", (0.94, 1.0, 1.0, 0.85), 43, 3),
     # The eleventh held-out set (tests/data/classify_holdout_round13.toml: the same
     # comparisons, some set at a bus company, a publisher, a dental practice, a ticketing app,
     # a library or a brewery; 20 unrelated sentences on new topics), committed before the
@@ -204,8 +205,20 @@ LATER_ROUNDS = [
     # called the problem space), 20 of 20 unrelated sentences silent in every comparison
     # (17 of 20 without the line); per comparison 17, 19, 19, 18 and 19 of 20; 4 statements
     # refused as unrelated, all by the nearest-sentence test. Without --set 45 right and 7
-    # wrong. Floors just under.
-    ("classify_holdout_round14.toml", (0.91, 0.98, 1.0, 0.85), 42, 8),
+    # wrong. Floors just under. Without --set, since the comparison fit (round 15): 36 right,
+    # 3 wrong.
+    ("classify_holdout_round14.toml", (0.91, 0.98, 1.0, 0.85), 34, 4),
+    # The thirteenth held-out set (tests/data/classify_holdout_round15.toml: the same
+    # comparisons, some set at a theatre, a bike-hire scheme, a recycling service, a language
+    # school, a pharmacy app, a travel agency, a furniture maker, a radio station or a zoo;
+    # 20 unrelated sentences on new topics), committed before the comparison fit that picks
+    # which comparison leads without --set (`comparison_lead`) and first run once after: 86
+    # of 100 right, 87 verdicts (1 wrong: "A three-month pilot of the season pass at two
+    # stations only." called the product life cycle), 20 of 20 unrelated sentences silent;
+    # per comparison 18, 19, 16, 16 and 17 of 20; 9 statements with no clear margin, 4
+    # refused as unrelated. Without --set 36 right and 2 wrong (the comparison and category
+    # both right: 35 and 3, against 40 and 5 by the leading score). Floors just under.
+    ("classify_holdout_round15.toml", (0.85, 0.98, 1.0, 0.75), 34, 3),
 ]
 
 
