@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pmquiz.check_result import SEVERAL, Check
-from pmquiz.worked_verdict import cached_scores
+from pmquiz.worked_verdict import fit, scores_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,12 +27,13 @@ COMPARISON_LEAD = 0.4
 
 
 def led_by_fit(cache: Cache, statement: str, checks: list[Check],
-               matrices: list[np.ndarray], said: np.ndarray) -> Check:
+               matrices: list[np.ndarray], texts: list[list[str]], said: np.ndarray
+               ) -> Check:
     """Without --set: which comparison's check leads, the others listed under it (in the
     fit's order where it was needed, else by their leading category's score); "several
-    comparisons" when two or more give a verdict and none leads."""
-    import numpy as np
-
+    comparisons" when two or more give a verdict and none leads. `texts` are the rows of
+    `matrices` as text: the fit is cached under them (hashing the 3,000 rows' vectors took
+    about 30 ms a check)."""
     from pmquiz.meaning import unit_rows
 
     def by_score(check: Check) -> float:
@@ -45,10 +46,7 @@ def led_by_fit(cache: Cache, statement: str, checks: list[Check],
         lead = first or min(checks, key=by_score)
         return replace(lead, others=sorted((c for c in checks if c is not lead), key=by_score))
     names = tuple(c.category_set or "" for c in checks)
-    rows = unit_rows(np.vstack(matrices))
-    named = [name for name, m in zip(names, matrices, strict=True) for _ in range(len(m))]
-    scores = cached_scores(cache, "\n".join(["comparisons", *names]), rows, named, names,
-                           unit_rows(said)[0]) or {}
+    scores = _scores(cache, names, matrices, texts, unit_rows(said)[0])
     best, *others = sorted(checks, key=lambda c: -scores.get(c.category_set or "", 0.0))
     margin = scores.get(best.category_set or "", 0.0) - \
         scores.get(others[0].category_set or "", 0.0)
@@ -56,3 +54,27 @@ def led_by_fit(cache: Cache, statement: str, checks: list[Check],
         return replace(best, others=others)
     return Check(statement, None, None, margin, best.related, {}, best.nearest, SEVERAL,
                  sure=best.sure, others=[best, *others])
+
+
+def _scores(cache: Cache, names: tuple[str, ...], matrices: list[np.ndarray],
+            texts: list[list[str]], said: np.ndarray) -> dict[str, float]:
+    """Each comparison's score for `said` by the fit over their rows, kept in the cache."""
+    import hashlib
+
+    import numpy as np
+
+    from pmquiz.meaning import unit_rows
+
+    which = hashlib.sha1("\n".join(names).encode()).hexdigest()
+    key = f"lead:{which}:" + hashlib.sha1("\n\n".join(
+        "\n".join(given) for given in texts).encode()).hexdigest()
+    kept = cache.get([key]).get(key)
+    if kept is not None and len(kept) == 4 * len(said) * (len(names) + 1):
+        return scores_of(np.frombuffer(kept, dtype=np.float32), names, said)
+    named = [name for name, m in zip(names, matrices, strict=True) for _ in range(len(m))]
+    fitted = fit(unit_rows(np.vstack(matrices)), named, names)
+    if fitted is None:
+        return {}
+    cache.drop_prefix(f"lead:{which}:")  # one fit for these comparisons: a newer one replaces it
+    cache.put({key: fitted.tobytes()})
+    return scores_of(fitted, names, said)

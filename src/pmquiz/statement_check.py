@@ -267,6 +267,7 @@ def check_statement(store: Store, scope: Scope, statement: str,
     said = model.embed([statement])
     checks: list[Check] = []
     matrices: list[np.ndarray] = []  # each comparison's evidence, examples and labels
+    texts: list[list[str]] = []  # the same as text (with each label's category)
     taught = False  # whether a comparison has worked examples
     for name, got in evidence.items():
         # the course's worked examples of this comparison, then the learner's labels
@@ -287,9 +288,10 @@ def check_statement(store: Store, scope: Scope, statement: str,
             check = replace(check, category=None, reason="unrelated")
         checks.append(check)
         matrices.append(matrix)
+        texts.append([model.name, *got.texts, *(f"{t}\t{c}" for t, c in added)])
         taught |= bool(examples)
     if taught and len(checks) > 1:
-        return led_by_fit(store.cache, statement, checks, matrices, said)
+        return led_by_fit(store.cache, statement, checks, matrices, texts, said)
 
     # The set the statement fits best leads; the others are listed under it. With sentence
     # vectors that is a set with a verdict, by its leading category's score (139 of 216 dev
