@@ -23,7 +23,6 @@ A weighted ridge fit, the classes weighed alike: one 384 x 384 solve a compariso
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -64,15 +63,9 @@ def cached_score(cache: Cache, name: str, texts: list[str],
     """The statement's `score` by comparison `name`'s fit, made from `rows()` (about, not
     about) when the cache has no fit for these `texts` (the rows' texts: the same texts give
     the same vectors, and hashing them spares reading a thousand vectors a check)."""
-    import numpy as np
+    from pmquiz.worked_verdict import kept_fit
 
-    which = hashlib.sha1(name.encode()).hexdigest()
-    key = f"topic:{which}:" + hashlib.sha1(
-        "\n".join([repr(RIDGE), *texts]).encode()).hexdigest()
-    kept = cache.get([key]).get(key)
-    if kept is not None and len(kept) == 8 * len(said):
-        return score(np.frombuffer(kept, dtype=np.float32), said)
-    fitted = fit(*rows())
-    cache.drop_prefix(f"topic:{which}:")  # one fit a comparison: a newer one replaces it
-    cache.put({key: fitted.tobytes()})
+    fitted = kept_fit(cache, "topic", name, "\n".join([repr(RIDGE), *texts]).encode(),
+                      2 * len(said), lambda: fit(*rows()))
+    assert fitted is not None  # a line can always be fitted
     return score(fitted, said)

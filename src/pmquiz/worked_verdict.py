@@ -14,6 +14,7 @@ A closed-form solve of one 384 x 384 system per comparison, a few milliseconds."
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -71,22 +72,31 @@ def scores_of(fitted: np.ndarray, categories: tuple[str, ...], said: np.ndarray
     return {c: float(found[i]) for i, c in enumerate(categories)}
 
 
+def kept_fit(cache: Cache, kind: str, name: str, made_from: bytes, size: int,
+             make: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+    """A fit of `size` float32 values kept in the cache under `kind`, `name` and a hash of
+    what it is `made_from`; made by `make` (None: nothing to fit) when the cache has none.
+    One fit a name: a newer one replaces the older."""
+    import numpy as np
+
+    which = hashlib.sha1(name.encode()).hexdigest()
+    key = f"{kind}:{which}:" + hashlib.sha1(made_from).hexdigest()
+    kept = cache.get([key]).get(key)
+    if kept is not None and len(kept) == 4 * size:
+        return np.frombuffer(kept, dtype=np.float32)
+    fitted = make()
+    if fitted is not None:
+        cache.drop_prefix(f"{kind}:{which}:")
+        cache.put({key: fitted.astype(np.float32).tobytes()})
+    return fitted
+
+
 def cached_scores(cache: Cache, name: str, rows: np.ndarray, named: list[str],
                   categories: tuple[str, ...], said: np.ndarray) -> dict[str, float] | None:
     """Each category's score for `said` by the `fit` of comparison `name`'s rows (None:
     nothing to fit), the fit kept in the cache under its rows: a solve of about 10 ms a
     comparison, a third of a warm check, is made once."""
-    import numpy as np
-
-    which = hashlib.sha1(name.encode()).hexdigest()
-    key = f"fit:{which}:" + hashlib.sha1(rows.tobytes() + "\n".join(
-        [*named, "", *categories]).encode()).hexdigest()
-    kept = cache.get([key]).get(key)
-    if kept is not None and len(kept) == 4 * len(said) * (len(categories) + 1):
-        return scores_of(np.frombuffer(kept, dtype=np.float32), categories, said)
-    fitted = fit(rows, named, categories)
-    if fitted is None:
-        return None
-    cache.drop_prefix(f"fit:{which}:")  # one fit a comparison: a newer one replaces it
-    cache.put({key: fitted.tobytes()})
-    return scores_of(fitted, categories, said)
+    fitted = kept_fit(cache, "fit", name, rows.tobytes() + "\n".join(
+        [*named, "", *categories]).encode(), len(said) * (len(categories) + 1),
+        lambda: fit(rows, named, categories))
+    return None if fitted is None else scores_of(fitted, categories, said)

