@@ -19,7 +19,8 @@ RUN = ["classify_tuning.toml", "classify_holdout.toml", "classify_holdout_round4
        "classify_holdout_round7.toml", "classify_holdout_round8.toml",
        "classify_holdout_round9.toml", "classify_holdout_round10.toml",
        "classify_holdout_round11.toml", "classify_holdout_round12.toml",
-       "classify_holdout_round13.toml"]
+       "classify_holdout_round13.toml", "classify_holdout_round14.toml",
+       "classify_holdout_round15.toml", "classify_holdout_round16.toml"]
 TARGET = REPO / "src" / "pmquiz" / "check_examples.json"
 
 
