@@ -194,8 +194,9 @@ LATER_ROUNDS = [
     # verdict, but "Calligraphy takes a steady hand and good ink." got one in each of three
     # comparisons, which disagreed ("no single verdict"): 19 of 20 silent as counted since.
     # Per comparison 19, 20, 20, 19 and 19 of 20; without --set 43 right and 3 wrong. The
-    # least score was then re-chosen on the thirteen files (-0.14): all 20 silent.
-    ("classify_holdout_round13.toml", (0.96, 1.0, 1.0, 0.9), 40, 4),
+    # least score was then re-chosen on the thirteen files (-0.14): all 20 silent. With the
+    # least lead at 0.08 (round 17) 98 right and 1 wrong: precision floor 0.98.
+    ("classify_holdout_round13.toml", (0.96, 0.98, 1.0, 0.9), 40, 4),
     # The twelfth held-out set (tests/data/classify_holdout_round14.toml: the same
     # comparisons, some set at a hotel chain, a fitness tracker, a council website, a
     # car-sharing service, a museum, a vet clinic or an online grocer; 20 unrelated sentences
@@ -217,8 +218,9 @@ LATER_ROUNDS = [
     # stations only." called the product life cycle), 20 of 20 unrelated sentences silent;
     # per comparison 18, 19, 16, 16 and 17 of 20; 9 statements with no clear margin, 4
     # refused as unrelated. Without --set 36 right and 2 wrong (the comparison and category
-    # both right: 35 and 3, against 40 and 5 by the leading score). Floors just under.
-    ("classify_holdout_round15.toml", (0.85, 0.98, 1.0, 0.75), 34, 3),
+    # both right: 35 and 3, against 40 and 5 by the leading score). Floors just under. With
+    # the least lead at 0.08 (round 17) 94 right and 2 wrong: precision floor 0.97.
+    ("classify_holdout_round15.toml", (0.85, 0.97, 1.0, 0.75), 34, 3),
     # The fourteenth held-out set (tests/data/classify_holdout_round16.toml: the same
     # comparisons, some set at a parcel-locker company, a wedding planner, a cinema chain, a
     # garden centre, a garage, a tutoring platform, a food bank, a housing association or an
@@ -229,6 +231,20 @@ LATER_ROUNDS = [
     # sentences silent; per comparison 18, 18, 18, 19 and 18 of 20. Without --set 37 right
     # and 1 wrong. Floors just under.
     ("classify_holdout_round16.toml", (0.9, 0.97, 1.0, 0.85), 35, 2),
+    # The fifteenth and sixteenth held-out sets (tests/data/classify_holdout_round17.toml and
+    # _round18.toml: the same comparisons, set at a bike-share scheme, a vet clinic, a school
+    # canteen, a museum, a ferry, a bakery... and at a dog-walking app, a bookshop, a
+    # theatre, a taxi firm, a driving school...; 20 unrelated sentences each on new topics),
+    # written together and committed before rounds 14 to 16 joined the examples and the
+    # least lead went from 0.15 to 0.08, then first run once after. Round 17: 92 of 100
+    # right, 92 verdicts (none wrong), 20 of 20 unrelated sentences silent; per comparison
+    # 17, 18, 20, 17 and 20 of 20; 7 statements refused as unrelated, 1 with no clear
+    # margin; without --set 39 right and 3 wrong. Round 18: 94 of 100 right, 95 verdicts (1
+    # wrong: "A thumbs up or down after each taxi ride." called interviews), 20 of 20
+    # silent; per comparison 19, 20, 19, 19 and 17 of 20; 3 refused as unrelated, 2 with no
+    # clear margin; without --set 39 right and 2 wrong. Floors just under.
+    ("classify_holdout_round17.toml", (0.91, 0.99, 1.0, 0.85), 37, 3),
+    ("classify_holdout_round18.toml", (0.93, 0.98, 1.0, 0.85), 37, 2),
 ]
 
 
