@@ -353,13 +353,22 @@ def compare_words(attempt: str, expected: str, known: frozenset[str] = frozenset
                 used[j] = Mark.SAME
                 matched[i] = (j, Mark.SAME)
                 break
-    unique = {w: j for j, w in reversed(list(enumerate(given))) if w not in FUNCTION_WORDS}
-    if hint_only and len(unique) > HINT_FUZZY:
-        # Typos and forms are looked for among the first words only: it is a hint, and a
-        # long essay must not delay the next card.
-        import heapq
-
-        unique = dict(heapq.nsmallest(HINT_FUZZY, unique.items(), key=lambda item: item[1]))
+    unique: dict[str, int] = {}
+    if hint_only:
+        # Typos and forms are looked for among the first distinct words only, in the order
+        # given: it is a hint, and a long essay must not delay the next card (found in one
+        # pass that stops there, not by sorting every distinct word of it).
+        for j, w in enumerate(given):
+            if w not in FUNCTION_WORDS and w not in unique:
+                unique[w] = j
+                if len(unique) > HINT_FUZZY:
+                    del unique[w]
+                    break
+        else:
+            unique = {}
+    if not unique:
+        unique = {w: j for j, w in reversed(list(enumerate(given)))
+                  if w not in FUNCTION_WORDS}
     for i in keys:
         if i in matched:
             continue
