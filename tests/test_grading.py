@@ -284,3 +284,20 @@ def test_an_option_is_picked_by_its_number_in_any_script_and_never_by_a_sign(
     from pmquiz.ui.study import match_option
 
     assert match_option(typed, ("Introduction", "Growth")) == picked
+
+
+def test_a_long_self_rated_answer_is_hinted_from_its_first_words() -> None:
+    """The key-word hint of a self-rated answer ("Your answer has 3 of the 7 key words")
+    looks for typos among the first 50 distinct words only, so an essay never delays the
+    next card: a typo of a key word among them counts, the same typo after them does not,
+    and an exact key word counts wherever it is."""
+    from pmquiz.grading import HINT_FUZZY, key_words_covered
+
+    expected = "Balancing customer needs and business goals"
+    filler = [f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(2 * HINT_FUZZY)]
+    early = " ".join(["custmer", *filler])
+    late = " ".join([*filler, "custmer"])
+    exact_late = " ".join([*filler, "customer"])
+    assert key_words_covered(early, expected) == (1, 5)
+    assert key_words_covered(late, expected) == (0, 5)
+    assert key_words_covered(exact_late, expected) == (1, 5)
