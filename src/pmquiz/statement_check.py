@@ -276,6 +276,7 @@ def check_statement(store: Store, scope: Scope, statement: str,
     matrices: list[np.ndarray] = []  # each comparison's evidence, examples and labels
     texts: list[list[str]] = []  # the same as text (with each label's category)
     taught = False  # whether a comparison has worked examples
+    contenders: set[str] = set()  # comparisons without examples that lean to a category
     for name, got in evidence.items():
         # the course's worked examples of this comparison, then the learner's labels
         examples = examples_for(got.categories) if rule.average else []
@@ -300,8 +301,10 @@ def check_statement(store: Store, scope: Scope, statement: str,
         matrices.append(matrix)
         texts.append([model.name, *got.texts, *(f"{t}\t{c}" for t, c in added)])
         taught |= bool(examples)
+        if not examples and check.reason == "no clear margin" and check.margin >= rule.margin:
+            contenders.add(name)
     if taught and len(checks) > 1:
-        return led_by_fit(store.cache, statement, checks, matrices, texts, said)
+        return led_by_fit(store.cache, statement, checks, matrices, texts, said, contenders)
 
     # The set the statement fits best leads; the others are listed under it. With sentence
     # vectors that is a set with a verdict, by its leading category's score (139 of 216 dev
