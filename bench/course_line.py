@@ -21,24 +21,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-PAGES = ("problem-solution", "customer-discovery")  # the pages the held-out tests compile
+PAGES = ("problem-solution", "customer-discovery", "roles", "kano", "prioritisation", "roadmaps",
+         "product-metrics")  # the pages the held-out tests compile
 LATE = 13  # the yardstick's last sentences, written after rounds 10 and 12 were run
 
 
 def _home(folder: Path):  # type: ignore[no-untyped-def]
-    from check_eval import DATA, SHIPPED
-    from pmquiz.compile import compile_module
-    from pmquiz.deck import discover, parse_deck, write_deck
-    from pmquiz.store import Store
+    from check_eval import compiled_home
 
-    compiled = folder / "compiled"
-    compiled.mkdir()
-    for page in PAGES:
-        write_deck(compile_module(DATA / "pages" / f"{page}.page.txt").deck,
-                   compiled / f"{page}.toml")
-    store = Store.open(folder / "pmquiz.db")
-    store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
-    return store
+    return compiled_home(folder, PAGES)
 
 
 def _files(skip: list[str]) -> list[tuple[str, dict]]:  # type: ignore[type-arg]

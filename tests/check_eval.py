@@ -68,6 +68,22 @@ def evaluate(name: str, db: Path, pages: tuple[str, ...] = ()) -> Score:
         store.close()
 
 
+def compiled_home(folder: Path, pages: tuple[str, ...]) -> Store:
+    """A home in `folder` with the shipped decks and the decks compiled from
+    tests/data/pages/PAGE.page.txt (the caller closes the store)."""
+    from pmquiz.compile import compile_module
+    from pmquiz.deck import write_deck
+
+    compiled = folder / "compiled"
+    compiled.mkdir(exist_ok=True)
+    for page in pages:
+        write_deck(compile_module(DATA / "pages" / f"{page}.page.txt").deck,
+                   compiled / f"{page}.toml")
+    store = Store.open(folder / "pmquiz.db")
+    store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
+    return store
+
+
 def _scored(store: Store, data: dict[str, Any], compiled: Path) -> Score:
     """Every statement of a file checked in this home, counted."""
     store.decks.sync(discover([SHIPPED, compiled]), parse_deck)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from check_eval import DATA, SHIPPED, evaluate
+from check_eval import DATA, compiled_home, evaluate
 from pmquiz.check_result import SEVERAL
 
 PAGES = ("problem-solution", "customer-discovery", "roles", "kano", "prioritisation",
@@ -17,21 +17,6 @@ PAGES = ("problem-solution", "customer-discovery", "roles", "kano", "prioritisat
 UNTAUGHT = {"Product manager/Designer/Tech lead", "Basic needs/Performance needs/Delighters",
             "Output/Outcome", "Leading indicators/Lagging indicators", "Now/Next/Later",
             "Roadmap/Release plan"}
-
-
-def _home(folder: Path):  # type: ignore[no-untyped-def]
-    from pmquiz.compile import compile_module
-    from pmquiz.deck import discover, parse_deck, write_deck
-    from pmquiz.store import Store
-
-    compiled = folder / "compiled"
-    compiled.mkdir()
-    for page in PAGES:
-        write_deck(compile_module(DATA / "pages" / f"{page}.page.txt").deck,
-                   compiled / f"{page}.toml")
-    store = Store.open(folder / "pmquiz.db")
-    store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
-    return store
 
 
 # Round 19 (tests/data/classify_holdout_round19.toml: 114 statements, 20 unrelated
@@ -65,7 +50,7 @@ def test_no_unrelated_sentence_gets_a_verdict_in_a_comparison_without_examples(
     from pmquiz.statement_check import check_statement
     from pmquiz.store import Scope
 
-    store = _home(tmp_path)
+    store = compiled_home(tmp_path, PAGES)
     try:
         assert set(store.queue.statement_sets(Scope())) >= UNTAUGHT
         given = {}
@@ -89,7 +74,7 @@ def test_a_lone_verdict_beside_a_leaning_comparison_without_examples_does_not_le
     from pmquiz.statement_check import check_statement
     from pmquiz.store import Scope
 
-    store = _home(tmp_path)
+    store = compiled_home(tmp_path, PAGES)
     try:
         check = check_statement(store, Scope(), "Revenue at the end of the financial year.")
     finally:

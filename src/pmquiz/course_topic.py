@@ -19,6 +19,9 @@ rounds 10 to 13), counting only statements the nearest-sentence test lets throug
 same: a gap from -0.183 (unrelated) to -0.1 (related), one greenhouse statement aside.
 Since round 19 the line judges every comparison, also one without worked examples (a page
 compiled by the learner): its own cards beside every worked example on the course's side.
+There it is less clean: over the six comparisons the held-out pages compile to, one
+unrelated sentence ("I pay the electricity bill at the start of each month.") scores -0.03
+in leading vs lagging indicators, and three related statements score -0.26 or less.
 As a test on its own the line did about as well as the nearest-sentence test; the two
 together refuse no related statement the old test kept.
 A weighted ridge fit, the classes weighed alike: one 384 x 384 solve a comparison, cached.
