@@ -789,3 +789,38 @@ def test_a_text_export_from_anki_in_another_language_makes_anki_s_cards(
     assert sorted(c.prompt for c in load_file(out).cards) == sorted([
         "chien", "dog", "chat", "cat", "vache", "The {{vision}} and the strategy",
         "The vision and the {{strategy}}"])
+
+
+def test_notes_whose_guids_start_with_a_hash_or_a_quote_come_through_a_text_export(
+        home: Path, tmp_path: Path) -> None:
+    """Anki's own library exports notes whose GUIDs start with "#" or a quote and imports
+    all of them again; pmquiz imports all of them too (a random GUID starting with "#"
+    once lost its note here)."""
+    from anki.collection import Collection, DeckIdLimit
+    from anki.import_export_pb2 import ImportCsvRequest
+    from typer.testing import CliRunner
+
+    from pmquiz.cli import app
+    from pmquiz.deck import load_file
+
+    source = tmp_path / "words.txt"
+    col = Collection(str(tmp_path / "collection.anki2"))
+    deck = col.decks.id("Words")
+    for guid, front in (("#abc!x", "chien"), ('"q', "vache"), ("plain1", "chat")):
+        note = col.new_note(col.models.by_name("Basic"))
+        note.fields[0], note.fields[1] = front, f"{front} in English"
+        col.add_note(note, deck)
+        note.guid = guid
+        col.update_note(note)
+    col.export_note_csv(out_path=str(source), limit=DeckIdLimit(deck), with_html=True,
+                        with_tags=True, with_deck=True, with_notetype=True, with_guid=True)
+    col.close()
+    again = Collection(str(tmp_path / "again.anki2"))
+    again.import_csv(ImportCsvRequest(path=str(source),
+                                      metadata=again.get_csv_metadata(str(source), None)))
+    assert again.note_count() == 3
+    again.close()
+    out = tmp_path / "words.toml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+    assert sorted(c.prompt for c in load_file(out).cards) == ["chat", "chien", "vache"]

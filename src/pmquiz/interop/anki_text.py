@@ -118,7 +118,11 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             first_line = body_start + reader.line_num + 1
             if not row or all(not cell.strip() for cell in row):
                 continue
-            if row[0].startswith("#"):
+            if lines[row_line - 1].startswith("#"):
+                # a comment, as Anki reads it: the line itself starts with "#" (a field that
+                # starts with one is quoted by Anki's export: a GUID such as "#abc" is data)
+                result.warnings.append(Warning_(row_line, "a line starting with # is a "
+                                                "comment in Anki's text format; not imported"))
                 continue
             rows.append((row_line, row))
             counts = widths.setdefault(typed(row), {})
