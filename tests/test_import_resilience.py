@@ -528,7 +528,8 @@ def test_a_text_export_row_whose_guid_starts_with_a_hash_is_a_note_not_a_comment
     and it is reported by line (a test importing Anki's own exports lost the note of a
     random "#..." GUID now and then)."""
     source = tmp_path / "words.txt"
-    source.write_text('#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n'
+    source.write_text('#separator:tab\n#html:true\n# made by hand\n#guid column:1\n'
+                      '#notetype column:2\n'
                       '"#abc!x"\tBasic\tchien\tdog\n'
                       '"""q"\tBasic\tvache\tcow\n'
                       '#a note to myself\tBasic\tlost\tlost\n'
@@ -537,5 +538,7 @@ def test_a_text_export_row_whose_guid_starts_with_a_hash_is_a_note_not_a_comment
     deck = load_file(out)
     assert [(c.prompt, c.answer) for c in deck.cards] == [
         ("chien", "dog"), ("vache", "cow"), ("chat", "cat")]
-    assert "7: a line starting with # is a comment in Anki's text format; not imported" \
-        in result.output.replace("\n", " ")
+    said = result.output.replace("\n", " ")
+    for line in (3, 8):  # in the header and among the rows
+        assert f"{line}: a line starting with # is a comment in Anki's text format; not " \
+            "imported" in said

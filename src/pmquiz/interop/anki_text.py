@@ -45,6 +45,7 @@ def sniff_separator(lines: list[str], sample: int = 20) -> str:
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|",
               "colon": ":"}
 HEADER = re.compile(r"^#([a-zA-Z ]+):(.*)$")
+COMMENT = "a line starting with # is a comment in Anki's text format; not imported"
 ANSWER_RULE = re.compile(r"<hr\s+id=[\"']?answer[\"']?\s*/?>", re.IGNORECASE)
 
 
@@ -82,7 +83,8 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             break
         body_start = index + 1
         if not match:
-            continue  # a comment
+            result.warnings.append(Warning_(index + 1, COMMENT))
+            continue
         key, value = match.group(1).strip().lower(), match.group(2).strip()
         if key == "separator":
             separator = SEPARATORS.get(value.lower(), value[:1] if value else "\t")
@@ -121,8 +123,7 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
             if lines[row_line - 1].startswith("#"):
                 # a comment, as Anki reads it: the line itself starts with "#" (a field that
                 # starts with one is quoted by Anki's export: a GUID such as "#abc" is data)
-                result.warnings.append(Warning_(row_line, "a line starting with # is a "
-                                                "comment in Anki's text format; not imported"))
+                result.warnings.append(Warning_(row_line, COMMENT))
                 continue
             rows.append((row_line, row))
             counts = widths.setdefault(typed(row), {})
