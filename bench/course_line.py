@@ -29,7 +29,7 @@ LATE = 13  # the yardstick's last sentences, written after rounds 10 and 12 were
 def _home(folder: Path):  # type: ignore[no-untyped-def]
     from check_eval import compiled_home
 
-    return compiled_home(folder, PAGES)
+    return compiled_home(folder / "pmquiz.db", PAGES)
 
 
 def _files(skip: list[str]) -> list[tuple[str, dict]]:  # type: ignore[type-arg]

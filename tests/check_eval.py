@@ -51,42 +51,33 @@ class Score:
 def evaluate(name: str, db: Path, pages: tuple[str, ...] = ()) -> Score:
     """Check every statement of tests/data/NAME against its category set, in a home with
     the shipped decks and the decks compiled from tests/data/pages/PAGE.page.txt."""
+    data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+    store = compiled_home(db, pages)
+    try:
+        with leaving_out(name):  # a file's own statements are never its evidence
+            return _scored(store, data)
+    finally:
+        store.close()
+
+
+def compiled_home(db: Path, pages: tuple[str, ...]) -> Store:
+    """A home whose database is `db`, with the shipped decks and the decks compiled from
+    tests/data/pages/PAGE.page.txt beside it (the caller closes the store)."""
     from pmquiz.compile import compile_module
     from pmquiz.deck import write_deck
 
-    data = tomllib.loads((DATA / name).read_text(encoding="utf-8"))
     compiled = db.parent / "compiled"
     compiled.mkdir(exist_ok=True)
     for page in pages:
         write_deck(compile_module(DATA / "pages" / f"{page}.page.txt").deck,
                    compiled / f"{page}.toml")
     store = Store.open(db)
-    try:
-        with leaving_out(name):  # a file's own statements are never its evidence
-            return _scored(store, data, compiled)
-    finally:
-        store.close()
-
-
-def compiled_home(folder: Path, pages: tuple[str, ...]) -> Store:
-    """A home in `folder` with the shipped decks and the decks compiled from
-    tests/data/pages/PAGE.page.txt (the caller closes the store)."""
-    from pmquiz.compile import compile_module
-    from pmquiz.deck import write_deck
-
-    compiled = folder / "compiled"
-    compiled.mkdir(exist_ok=True)
-    for page in pages:
-        write_deck(compile_module(DATA / "pages" / f"{page}.page.txt").deck,
-                   compiled / f"{page}.toml")
-    store = Store.open(folder / "pmquiz.db")
     store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
     return store
 
 
-def _scored(store: Store, data: dict[str, Any], compiled: Path) -> Score:
+def _scored(store: Store, data: dict[str, Any]) -> Score:
     """Every statement of a file checked in this home, counted."""
-    store.decks.sync(discover([SHIPPED, compiled]), parse_deck)
     names = set_names(store)
     score = Score()
     for entry in data["sets"]:

@@ -50,7 +50,7 @@ def test_no_unrelated_sentence_gets_a_verdict_in_a_comparison_without_examples(
     from pmquiz.statement_check import check_statement
     from pmquiz.store import Scope
 
-    store = compiled_home(tmp_path, PAGES)
+    store = compiled_home(tmp_path / "pmquiz.db", PAGES)
     try:
         assert set(store.queue.statement_sets(Scope())) >= UNTAUGHT
         given = {}
@@ -74,7 +74,7 @@ def test_a_lone_verdict_beside_a_leaning_comparison_without_examples_does_not_le
     from pmquiz.statement_check import check_statement
     from pmquiz.store import Scope
 
-    store = compiled_home(tmp_path, PAGES)
+    store = compiled_home(tmp_path / "pmquiz.db", PAGES)
     try:
         check = check_statement(store, Scope(), "Revenue at the end of the financial year.")
     finally:
