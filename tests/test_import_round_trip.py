@@ -359,7 +359,7 @@ def test_module_shares_cover_every_module_once_and_stay_near_equal(
         sizes: list[int], count: int) -> None:
     """Each module is written by exactly one writer, a writer's modules in package order, and
     no share outweighs the lightest by more than one module (the greedy bound)."""
-    from pmquiz.interop.importer import _shares
+    from pmquiz.side_work import near_equal_shares as _shares
 
     shares = _shares(sizes, count)
     assert sorted(job for share in shares for job in share) == list(range(len(sizes)))

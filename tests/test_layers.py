@@ -18,7 +18,7 @@ LAYERS = [
      "pmquiz.doctor", "pmquiz.salvage"],
     ["pmquiz.compile.", "pmquiz.interop."],
     ["pmquiz.recorder"],
-    ["pmquiz.deck_text", "pmquiz.deck", "pmquiz.siblings"],
+    ["pmquiz.deck_text", "pmquiz.deck", "pmquiz.siblings", "pmquiz.durable_batch"],
     ["pmquiz.kinds."],
     ["pmquiz.grading_lists"],
     ["pmquiz.grading", "pmquiz.words", "pmquiz.meaning", "pmquiz.sentence_model",

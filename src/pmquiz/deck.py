@@ -354,11 +354,51 @@ def checked_text(path: Path, deck: Deck, header: str = "") -> str:
     return text
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, sweep: bool = True) -> None:
     """Write via a temporary file in the same folder and a rename: never a half-written file.
     An existing file keeps its permissions; a full disk or a missing permission is a
-    `WriteError` that names the file, and the old file stays as it was."""
-    replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
+    `WriteError` that names the file, and the old file stays as it was. `sweep=False`: the
+    caller removed what killed writes left in the folder once, for many files."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}; nothing was "
+                         "changed") from None
+    if sweep:
+        _sweep_stale_temporaries(path)
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """`data` as `target`, whole or not at all: written under a temporary name beside it,
+    flushed to disk, renamed over it, keeping an old file's permissions (what
+    `replace_atomically` does, with one open and a name of this process instead of a
+    random one: 347 media files spent half their 0.19 s in that set-up)."""
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        try:
+            mode: int | None = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = None  # the usual 0666 less the umask
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # left by a killed run of this pid: the careful way
+            replace_atomically(target, lambda path: path.write_bytes(data), sweep=False)
+            return
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+                if mode is not None:
+                    os.fchmod(out.fileno(), mode)
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}; nothing was "
+                         "changed") from None
 
 
 STALE_AFTER = 3600  # seconds: a temporary file this old beside its target was left by a kill

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 HOME_ENV = "PMQUIZ_HOME"
@@ -33,6 +34,7 @@ def user_decks_dir(home: Path) -> Path:
     return home / "decks"
 
 
+@lru_cache(maxsize=1)  # where pmquiz is installed does not change while it runs
 def shipped_decks_dir() -> Path:
     """The decks that come with pmquiz: package data once installed, `decks/` in a checkout."""
     packaged = Path(__file__).parent / "decks"

@@ -177,3 +177,16 @@ def _run_in_child(work: Callable[[], object], reading: int, writing: int) -> NoR
         code = 1
     finally:
         os._exit(code)
+
+
+def near_equal_shares(sizes: list[int], count: int) -> list[list[int]]:
+    """The job numbers (indexes of `sizes`) in `count` shares of near-equal size (largest
+    job first into the smallest share), each share in job order; the first share is the
+    one done here, the others by forked copies."""
+    shares: list[list[int]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for job in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
+        least = totals.index(min(totals))
+        shares[least].append(job)
+        totals[least] += sizes[job]
+    return [sorted(share) for share in shares if share]

@@ -15,13 +15,16 @@ import html
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmquiz.deck import write_atomic
 from pmquiz.interop.html import known_markdown, to_markdown
 from pmquiz.interop.records import PMQUIZ_GUID
 from pmquiz.interop.templates import NoteType
 from pmquiz.model import Card
+
+if TYPE_CHECKING:
+    from pmquiz.durable_batch import DurableBatch
 
 SUFFIX = ".anki.json"
 
@@ -32,12 +35,16 @@ def origins_path(deck_file: Path) -> Path:
 
 
 def write_origins(deck_file: Path, cards: list[Card], origins: list[dict[str, object] | None],
-                  notetypes: dict[str, dict[str, object]], text: str | None = None) -> None:
+                  notetypes: dict[str, dict[str, object]], text: str | None = None,
+                  sweep: bool = True, batch: DurableBatch | None = None) -> None:
     """Keep where each imported card came from (by card id) beside the deck file: `text`
-    when `origins_text` was made already (by a forked copy meanwhile), else made here."""
+    when `origins_text` was made already (by a forked copy meanwhile), else made here.
+    `sweep`: as `write_atomic`'s; `batch`: the file goes to it, written at its commit."""
     text = text if text is not None else origins_text(cards, origins, notetypes)
-    if text:
-        write_atomic(origins_path(deck_file), text)
+    if text and batch is not None:
+        batch.add(origins_path(deck_file), text.encode("utf-8"))
+    elif text:
+        write_atomic(origins_path(deck_file), text, sweep=sweep)
 
 
 def origins_text(cards: list[Card], origins: list[dict[str, object] | None],
@@ -227,7 +234,7 @@ def note_origins(guid: str | None, mid: object, mod: object, note_type: NoteType
     if str(mid) not in notetypes:  # once per note type, not built again for every note
         notetypes[str(mid)] = {
             "name": note_type.name, "cloze": note_type.cloze, "fields": note_type.fields,
-            "templates": [[t.name, t.front, t.back] for t in note_type.templates]}
+            "templates": [[t.name, *t.written] for t in note_type.templates]}
     encoded = Encoded(json.dumps(fields))
     return [{"guid": guid, "notetype": str(mid), "mod": mod if isinstance(mod, int) else 0,
              "fields": encoded, "prompt": card.prompt, "answer": card.answer,

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pmquiz.interop.html_scan import TOKEN, attributes_of, scan
 from pmquiz.interop.markdown_out import Node, markdown_of
 from pmquiz.interop.markers import shaped_markdown
+from pmquiz.interop.tex_macros import without_definitions
 
 BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
 
@@ -260,10 +261,16 @@ STYLED = re.compile(r"<([a-zA-Z][\w-]*+)([^<>]*?(?:style|class)[^<>]*)>")
 
 
 def without_hidden(fragment: str, classes: frozenset[str] = frozenset()) -> str:
-    """The fragment without the elements a card never shows: an inline `display:none` or
-    `visibility:hidden` style, or a class the note type's CSS hides (a MathJax preamble of
-    `\\def`s, a `{{FrontSide}}` kept for Anki's layout only). Linear: the regex skips to the
-    tags with a style or a class, and a hidden element's own tags are walked to its end."""
+    """The fragment without what a card never shows: elements with an inline `display:none`
+    or `visibility:hidden` style, or a class the note type's CSS hides (a `{{FrontSide}}`
+    kept for Anki's layout only), and TeX macro definitions, which MathJax draws as nothing
+    however their element is styled (`tex_macros`)."""
+    return without_definitions(_without_hidden_elements(fragment, classes))
+
+
+def _without_hidden_elements(fragment: str, classes: frozenset[str]) -> str:
+    """Linear: the regex skips to the tags with a style or a class, and a hidden element's
+    own tags are walked to its end."""
     if "<" not in fragment or ("style" not in fragment and
                                not (classes and "class" in fragment)):
         return fragment  # nothing can hide anything

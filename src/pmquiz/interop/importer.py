@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmquiz.compile import existing_deck
 from pmquiz.compile.document import Warning_, slugify
@@ -18,6 +19,9 @@ from pmquiz.errors import DeckErrors, ImportFormatError
 from pmquiz.interop.records import ReadNotes
 from pmquiz.interop.valid_cards import valid_cards
 from pmquiz.model import Card, Deck, Module, copied
+
+if TYPE_CHECKING:
+    from pmquiz.durable_batch import DurableBatch
 
 
 @dataclass
@@ -202,19 +206,31 @@ def _write_modules(source: Path, kind: str, read: ReadNotes,
     has its modules written here again, which gives the same files or the same error).
     Three writers on two cores: three equal modules take the time of one and a half."""
     def write(part: list[int]) -> list[tuple[Imported, list[Warning_]]]:
+        from pmquiz.durable_batch import DurableBatch
+
         done = []
-        for job in part:
-            mine = replace(read, warnings=[])  # what this module adds, told back
-            done.append((_write(source, kind, mine, jobs[job][0].indexes, *jobs[job][1]),
-                         mine.warnings))
+        batch = DurableBatch()  # the share's decks and origins made durable together
+        try:
+            for job in part:
+                mine = replace(read, warnings=[])  # what this module adds, told back
+                done.append((_write(source, kind, mine, jobs[job][0].indexes, *jobs[job][1],
+                                    swept=True, batch=batch), mine.warnings))
+        except BaseException:
+            batch.discard()
+            raise
+        batch.commit()
         return done
+
+    from pmquiz.deck import sweep_stale_temporaries
+    from pmquiz.side_work import near_equal_shares, started
+
+    for folder in {target.parent for _, (_, target, _) in jobs}:
+        sweep_stale_temporaries(folder)  # once, not once a file (155 modules' 310 files)
 
     sizes = [len(group.indexes) for group, _ in jobs]
     shares = [list(range(len(jobs)))]
     if sum(sizes) >= SIDE_CARDS and len(jobs) > 1:
-        shares = _shares(sizes, min(WRITERS, len(jobs)))
-    from pmquiz.side_work import started
-
+        shares = near_equal_shares(sizes, min(WRITERS, len(jobs)))
     later = [started(partial(write, part)) for part in shares[1:]]
     written = dict(zip(shares[0], write(shares[0]), strict=True))
     for part, result in zip(shares[1:], later, strict=True):
@@ -222,18 +238,6 @@ def _write_modules(source: Path, kind: str, read: ReadNotes,
     for job in range(len(jobs)):  # the warnings in module order, as one pass says them
         read.warnings.extend(written[job][1])
     return [written[job][0] for job in range(len(jobs))]
-
-
-def _shares(sizes: list[int], count: int) -> list[list[int]]:
-    """The job numbers in `count` shares of near-equal size (largest job first into the
-    smallest share), each share in job order; the first share is the one written here."""
-    shares: list[list[int]] = [[] for _ in range(count)]
-    totals = [0] * count
-    for job in sorted(range(len(sizes)), key=lambda i: (-sizes[i], i)):
-        least = totals.index(min(totals))
-        shares[least].append(job)
-        totals[least] += sizes[job]
-    return [sorted(share) for share in shares if share]
 
 
 def _tell_apart(groups: list[Group]) -> None:
@@ -299,11 +303,14 @@ def _module_target(folder: Path, wanted: str, ids: set[str], claimed: set[Path],
 
 
 def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module: Module,
-           target: Path, existing: Deck | None, alone: bool = False) -> Imported:
+           target: Path, existing: Deck | None, alone: bool = False,
+           swept: bool = False, batch: DurableBatch | None = None) -> Imported:
     """Merge the cards at `indexes` into `existing` and write the deck (unless nothing
     changed in a deck that is there already) with the notes' origins beside it. `alone`:
     no other process writes a module meanwhile, so a large new deck's origins file is
-    encoded by a forked copy while this one renders and checks the deck."""
+    encoded by a forked copy while this one renders and checks the deck. `swept`: what
+    killed writes left in the target's folder was removed already; `batch`: the files go
+    to it, to be written with others at its commit."""
     slug = module.slug
     taken = [read.cards[i] for i in indexes]
     origins = [read.origins[i] if i < len(read.origins) else None for i in indexes]
@@ -369,12 +376,15 @@ def _write(source: Path, kind: str, read: ReadNotes, indexes: list[int], module:
         done.path = Path(existing.path)  # a shipped deck that is the same: no copy made
         return done
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, text)
+    if batch is not None:
+        batch.add(target, text.encode("utf-8"))
+    else:
+        write_atomic(target, text, sweep=not swept)
     if any(o is not None for o in origin_of.values()):
         from pmquiz.interop.anki_notes import write_origins
 
         write_origins(target, cards, [origin_of.get(c.id) for c in cards], read.notetypes,
-                      made)
+                      made, sweep=not swept, batch=batch)
     return done
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from pmquiz.compile.document import Warning_
-from pmquiz.deck import replace_atomically, sweep_stale_temporaries
+from pmquiz.deck import sweep_stale_temporaries
+from pmquiz.deck import write_bytes_atomic as _write  # a name tests replace
 
 MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\](?: \(([^)\n]+)\))?")
 MAX_MEDIA_FILE = 16 * 1024 * 1024  # bytes: a larger image or sound is skipped
@@ -250,43 +251,6 @@ class _Writes:
                     self._oldest()
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _write(target: Path, data: bytes) -> None:
-    """`data` as `target`, whole or not at all: written under a temporary name beside it,
-    flushed to disk, renamed over it, keeping an old file's permissions (what
-    `replace_atomically` does, without its per-file set-up and random name: 347 files
-    spent half their 0.19 s there)."""
-    import os
-    import stat
-
-    from pmquiz.errors import WriteError
-
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        try:
-            mode: int | None = stat.S_IMODE(target.stat().st_mode)
-        except FileNotFoundError:
-            mode = None  # the usual 0666 less the umask
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:  # left by a killed run of this pid: the careful way
-            replace_atomically(target, lambda path: path.write_bytes(data), sweep=False)
-            return
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-                if mode is not None:
-                    os.fchmod(out.fileno(), mode)
-            tmp.replace(target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise WriteError(f"cannot write {target}: {exc.strerror or exc}; nothing was "
-                         "changed") from None
 
 
 class _Mapped:

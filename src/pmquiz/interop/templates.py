@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pmquiz.interop.html import PLAIN_TAG, has_text, text_once, to_text, without_hidden
+from pmquiz.interop.tex_macros import without_definitions
 
 TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.IGNORECASE)
@@ -46,6 +47,16 @@ class Template:
     name: str
     front: str
     back: str
+    # front and back as the note type has them (`front` and `back` are what cards show)
+    written: tuple[str, str] = field(default=("", ""), init=False)
+
+    def __post_init__(self) -> None:
+        # a preamble of TeX macro definitions shows nothing: taken out once here, not from
+        # each card's side (a mathematics note type repeats ~800 characters of them); the
+        # note type goes back to Anki as it was written
+        object.__setattr__(self, "written", (self.front, self.back))
+        object.__setattr__(self, "front", without_definitions(self.front))
+        object.__setattr__(self, "back", without_definitions(self.back))
 
 
 @dataclass
