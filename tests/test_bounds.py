@@ -4,8 +4,10 @@ and never reaches the database."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -215,7 +217,29 @@ def test_a_full_disk_while_writing_a_file_is_a_clear_error(
     def full(self: Path, *args: object, **kwargs: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    real_fdopen = os.fdopen
+
+    class FullFile:
+        """A file opened for writing on a full disk: its first write fails."""
+
+        def __init__(self, fd: int, mode: str, *args: Any, **kwargs: Any) -> None:
+            self.real = real_fdopen(fd, mode, *args, **kwargs)
+
+        def write(self, _data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self) -> FullFile:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.real.close()
+
+    def fdopen(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        return FullFile(fd, mode, *args, **kwargs) if "w" in mode else \
+            real_fdopen(fd, mode, *args, **kwargs)
+
     monkeypatch.setattr(Path, "write_text", full)
+    monkeypatch.setattr(os, "fdopen", fdopen)  # how deck files are written, whole or not
     args = {"compile": ["compile", str(page), "-o", str(target)],
             "import": ["import", str(qa), "-o", str(target)],
             "export": ["export", "text", "-o", str(target)]}[command]

@@ -522,7 +522,12 @@ def test_a_first_check_on_the_shipped_decks_embeds_only_the_statement(
     assert len(seeded) == 2
     fresh = sentence_model.SentenceModel().embed(texts)
     for text, row in zip(texts, fresh, strict=True):
-        assert np.allclose(seeded[vector_key(sentence_model.NAME, text)], row, atol=1e-5)
+        # the engine's SIMD path differs by CPU: the seed made on one machine and the vector
+        # made on an AMD EPYC differ by up to 1.3e-3 a component, cosine 0.99996; another
+        # text's vector is below 0.95
+        seed = seeded[vector_key(sentence_model.NAME, text)]
+        cosine = float(np.dot(seed, row) / np.linalg.norm(seed) / np.linalg.norm(row))
+        assert cosine > 0.9995, (text, cosine)
 
 
 @SENTENCE_MODEL
