@@ -31,6 +31,7 @@ from typing import Any
 
 from pmquiz.config import loads_toml
 from pmquiz.deck_text import deck_data, render_deck
+from pmquiz.durable_batch import mode_to_keep, temporary_beside
 from pmquiz.errors import DeckError, DeckErrors, WriteError
 from pmquiz.kinds import kind_of
 from pmquiz.model import Card, Deck, Kind, Module
@@ -374,12 +375,9 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
     flushed to disk, renamed over it, keeping an old file's permissions (what
     `replace_atomically` does, with one open and a name of this process instead of a
     random one: 347 media files spent half their 0.19 s in that set-up)."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = temporary_beside(target)
     try:
-        try:
-            mode: int | None = stat.S_IMODE(target.stat().st_mode)
-        except FileNotFoundError:
-            mode = None  # the usual 0666 less the umask
+        mode = mode_to_keep(target)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:  # left by a killed run of this pid: the careful way

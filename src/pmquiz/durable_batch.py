@@ -26,12 +26,9 @@ class DurableBatch:
     def add(self, target: Path, data: bytes) -> None:
         """Write `data` beside `target` under a temporary name (an old file's permissions
         kept); a full disk or a missing permission is a `WriteError` naming the file."""
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp = temporary_beside(target)
         try:
-            try:
-                mode: int | None = stat.S_IMODE(target.stat().st_mode)
-            except FileNotFoundError:
-                mode = None  # the usual 0666 less the umask
+            mode = mode_to_keep(target)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
             self.pending.append((tmp, target))
             with os.fdopen(fd, "wb") as out:
@@ -68,6 +65,21 @@ class DurableBatch:
         pending, self.pending = self.pending, []
         for tmp, _ in pending:
             tmp.unlink(missing_ok=True)
+
+
+def temporary_beside(target: Path) -> Path:
+    """This process's temporary name for `target`, in its folder (what a sweep of the folder
+    for killed writes finds: `.name.….tmp`)."""
+    return target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+
+def mode_to_keep(target: Path) -> int | None:
+    """An existing file's permissions, for its new content; None for a new file (the usual
+    0666 less the umask)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        return None
 
 
 def _flush_filesystem(folder: Path) -> bool:
