@@ -213,3 +213,27 @@ def test_a_large_module_s_origins_encoded_by_a_copy_are_the_same_file(
     sidecars = [(tmp_path / side / "fr.anki.json").read_bytes() for side in ("a", "b")]
     assert sidecars[0] == sidecars[1] and len(sidecars[0]) > 100_000
     assert (tmp_path / "a" / "fr.toml").read_bytes() == (tmp_path / "b" / "fr.toml").read_bytes()
+
+
+PACKAGES = Path(__file__).parent / "data" / "samples" / "anki"
+
+
+def test_a_real_packages_empty_cards_are_named_and_the_others_imported(tmp_path: Path) -> None:
+    """deepabjoshi/anki_decks' package holds 4 cloze cards whose gap number the text no
+    longer has (Anki's own library: 239 cards, 4 of them in its Empty Cards report): each
+    is named with its note and number, the other 235 are made (expected.toml, written
+    before the change)."""
+    folder = PACKAGES / "deepabjoshi-anki-decks"
+    want = tomllib.loads((folder / "expected.toml").read_text(encoding="utf-8"))
+    out = tmp_path / "deck.toml"
+    result = runner.invoke(app, ["import", str(folder / "math_ml_data_science.apkg"), "-o",
+                                 str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    deck = load_file(out)
+    assert len(deck.cards) == want["count"] == report["cards"] == want["anki_cards"] - 4
+    empty = [w.split(": ", 1)[1] for w in report["warnings"] if "is empty" in w]
+    assert [w.split(" (its text")[0] for w in empty] == want["warnings"]
+    assert all(w.endswith("; not imported") for w in empty)
+    for expected in want["cards"]:
+        assert any(_matches(card, expected) for card in deck.cards), expected

@@ -162,7 +162,15 @@ def test_malformed_inputs_are_clear_errors(tmp_path: Path, home: Path) -> None:
 def test_apkg_with_anki21_and_nested_deck(home: Path) -> None:
     result = read_package(APKG, "french")
     assert result.collection == "collection.anki21"
-    assert len(result.cards) == 1639
+    # 1,639 notes; one's gap is typed "{{c1L::", which Anki reads as text: its card shows an
+    # empty front there (Anki's Empty Cards lists it), and is named here, not made
+    assert len(result.cards) == 1638
+    assert [w.message for w in result.warnings] == [
+        "note 1761540503238 (My Cloze) has no cloze gap ({{c1L::…}} is none: Anki reads "
+        "{{c1::…}}, and shows this note's card empty); skipped"]
+    # a field without tags keeps no character reference: "j&#x27;ai" reads "j'ai"
+    assert not [c for c in result.cards if "&#" in c.prompt or "&#" in c.explain]
+    assert any("j'ai pu me requinquer" in c.prompt for c in result.cards)
     assert all(c.kind is Kind.CLOZE for c in result.cards)
     assert "Language French::My french words and phrases" in result.decks
     first = result.cards[0]
@@ -170,7 +178,7 @@ def test_apkg_with_anki21_and_nested_deck(home: Path) -> None:
     assert first.explain.startswith("**Sortir de** indicates")  # bold kept as Markdown
     out = invoke("import", str(APKG), "--json")
     data = json.loads(out)
-    assert data["cards"] == 1639
+    assert data["cards"] == 1638
     deck = load_file(Path(data["deck"]))
     assert deck.module.title == "My french words and phrases"
 
@@ -187,7 +195,7 @@ def test_apkg_anki21b_zstd_and_unsafe_zip_entries(tmp_path: Path) -> None:
         archive.writestr("/abs/evil.txt", "nor this")
         archive.writestr("media", "{}")
     result = read_package(crafted, "french")
-    assert result.collection == "collection.anki21b" and len(result.cards) == 1639
+    assert result.collection == "collection.anki21b" and len(result.cards) == 1638
     assert not (tmp_path.parent / "escaped.txt").exists()
     assert not Path("/abs/evil.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "new.apkg"]

@@ -223,3 +223,25 @@ def test_a_link_reads_as_a_link_to_its_url(href: str) -> None:
     tokens = MarkdownIt().parseInline(to_markdown(field))[0].children or []
     links = [t.attrGet("href") for t in tokens if t.type == "link_open"]
     assert [unquote(str(link)) for link in links] == [href, href]
+
+
+@pytest.mark.parametrize(("field", "shown"), [
+    ("Ce que j&#x27;ai dit", "Ce que j'ai dit"),  # as a real French package writes them
+    ("x&sup2; + y&sup2;", "x² + y²"),  # a named reference with a digit in its name
+    ("&#X41;&#66;", "AB"),
+    ("R&D, a &amp b", "R&D, a &amp b"),  # no reference: the text as it is
+])
+def test_a_field_without_tags_shows_its_character_references_decoded(field: str,
+                                                                      shown: str) -> None:
+    assert to_markdown(field) == shown
+
+
+@given(st.lists(st.one_of(st.sampled_from(["&#x27;", "&#39;", "&eacute;", "&sup2;", "&amp;",
+                                           "&#X263A;", "&lt;"]),
+                          st.text(alphabet="abc xyz.,'", min_size=1, max_size=5)),
+                min_size=1, max_size=8))
+def test_character_references_read_as_the_browser_reads_them(pieces: list[str]) -> None:
+    import html
+
+    field = "".join(pieces)
+    assert to_markdown(field) == " ".join(html.unescape(field).split())

@@ -18,7 +18,7 @@ BLOCK = {"br", "div", "p", "li", "tr", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
 SPACES = re.compile(r"[ \t]+")
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 BLANK_LINES = re.compile(r"\n{3,}")
-MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|&[a-zA-Z]+;|&#\d+;")
+MARKUP = re.compile(r"</?[a-zA-Z][^<>]*>|&[a-zA-Z][a-zA-Z0-9]*;|&#(?:\d+|[xX][0-9a-fA-F]+);")
 
 
 def to_text(fragment: str) -> str:

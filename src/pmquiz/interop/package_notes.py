@@ -5,6 +5,7 @@ forked copy meanwhile."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pmquiz.interop.html import to_markdown, without_hidden
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card
 from pmquiz.interop.template_sides import SideCache
 from pmquiz.interop.templates import NoteType, placed_back, render
-from pmquiz.kinds.cloze import has_anki_cloze
+from pmquiz.kinds.cloze import ANKI_CLOZE, has_anki_cloze
 from pmquiz.model import Card, copied
 
 SPLIT_NOTES = 200  # notes from which the later half is read by a forked copy
@@ -79,6 +80,11 @@ def read_notes(package: Package, notes: list[tuple[Any, ...]], result: ReadNotes
             result.modules.extend([own.group(1) if own else ""] * len(cards))
             result.origins.extend(note_origins(guid, mid, mod, note_type, fields, cards,
                                                result.notetypes))
+            empty = _empty_cards(made, holds, note_type, fields) if holds else ""
+            if empty:
+                kind = note_type.name or "unknown type"
+                result.warnings.append(Warning_(0, f"note {nid} ({kind}): {empty}; not "
+                                                "imported"))
         if progress and (done % 200 == 0 or done == package.notes):
             progress(done, package.notes)
     return result
@@ -114,6 +120,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             list(range(index + 1, len(fields)))
         extra = next((shown for i in extras
                       if (shown := to_markdown(fields[i])) and not shown.isdigit()), "")
+        if index >= len(fields) or not has_anki_cloze(fields[index]):
+            return []  # no gap Anki reads: its one card shows an empty front in Anki too
         text = to_markdown(fields[index])
         card = note_card(deck_slug, guid, text, extra, deck_name, cloze=True, tags=tags)
         return cloze_cards(card, text, guid, present) if card else []
@@ -152,14 +160,56 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
     return made
 
 
+def _empty_cards(made: list[tuple[int, Card]], holds: set[int], note_type: NoteType,
+                 fields: list[str]) -> str:
+    """What is wrong with the cards the package holds and the note does not make (Anki's
+    empty cards: a gap number its text no longer has, a front that shows nothing, which
+    Anki keeps until its Tools > Empty Cards deletes them), or "" when there are none."""
+    ords = {ordinal for ordinal, _ in made if ordinal >= 0}
+    cloze = any(ordinal < 0 for ordinal, _ in made) or note_type.cloze or \
+        note_type.cloze_field() is not None
+    if cloze:  # a card per gap number: the numbers the text has now
+        ords |= {int(m.group(1)) - 1 for f in fields for m in ANKI_CLOZE.finditer(f)}
+    left = sorted(holds - ords)
+    if not left:
+        return ""
+    if not cloze:  # a front with a question but no answer is no empty card: said so
+        values = dict(zip(note_type.fields, fields, strict=False))
+        fronts = {t.ord: t.front for t in note_type.templates}
+        asks = [n for n in left if n in fronts and to_markdown(without_hidden(
+            render(fronts[n], values, "front"), note_type.hidden)).strip()]
+        if asks:
+            return (f"its {_numbered(asks)} asks a question with no answer to grade it "
+                    "by" + (f"; its {_numbered([n for n in left if n not in asks])} shows "
+                            "nothing" if len(asks) < len(left) else ""))
+    why = f"its text has no {', '.join(f'c{n + 1}' for n in left)} gap" if cloze else \
+        "its front shows nothing"
+    return (f"its {_numbered(left)} {'is' if len(left) == 1 else 'are'} empty ({why}; Anki "
+            "keeps such a card until its Tools > Empty Cards deletes it)")
+
+
+def _numbered(ordinals: list[int]) -> str:
+    """"card 2", "cards 2 and 6": Anki's card numbers (ordinals from 0)."""
+    numbers = [str(ordinal + 1) for ordinal in ordinals]
+    if len(numbers) == 1:
+        return f"card {numbers[0]}"
+    return f"cards {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+NEAR_GAP = re.compile(r"\{\{c\d+[^\d:{}][^:{}]{0,10}::")  # "{{c1L::": a typo Anki reads as text
+
+
 def _why_no_card(note_type: NoteType, fields: list[str], present: set[int] | None) -> str:
     """Why a note made no card, as the learner would fix it in Anki: a cloze text without
     a gap, a front with nothing to ask, or a back with no answer to check (Anki shows that
     card and lets the learner rate it; pmquiz has no answer to grade it by); or the
     package holds none of its cards (`present`: the card numbers it holds)."""
     if note_type.cloze or note_type.cloze_field() is not None:
-        return "has its cards deleted in Anki" if any(has_anki_cloze(f) for f in fields) \
-            else "has no cloze gap"
+        if any(has_anki_cloze(f) for f in fields):
+            return "has its cards deleted in Anki"
+        near = next((m.group(0) for f in fields if (m := NEAR_GAP.search(f))), None)
+        return f"has no cloze gap ({near}…}}}} is none: Anki reads {{{{c1::…}}}}, and shows " \
+            "this note's card empty)" if near else "has no cloze gap"
     if note_type.templates:
         values = dict(zip(note_type.fields, fields, strict=False))
         if present is not None and not any(t.ord in present for t in note_type.templates):
