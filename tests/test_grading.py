@@ -301,3 +301,28 @@ def test_a_long_self_rated_answer_is_hinted_from_its_first_words() -> None:
     assert key_words_covered(early, expected) == (1, 5)
     assert key_words_covered(late, expected) == (0, 5)
     assert key_words_covered(exact_late, expected) == (1, 5)
+
+
+@pytest.mark.parametrize(("attempt", "expected", "outcome"), [
+    # answers of real imported cards: a hiragana deck's sound, a recording beside the deck
+    ("a", "a[sound: 1_a.mp3]", Outcome.RIGHT),
+    ("What is First Alankar", "What is First Alankar [sound: rec.wav] (media/icm/rec.wav)",
+     Outcome.RIGHT),
+    ("Paris", "[image: paris.jpg] (media/capitals/paris.jpg) Paris", Outcome.RIGHT),
+    ("Lyon", "[image: paris.jpg] (media/capitals/paris.jpg) Paris", Outcome.WRONG),
+    # an answer that is only a sound keeps its words: there is nothing else to compare
+    ("x", "[sound: x.mp3]", Outcome.WRONG),
+])
+def test_a_picture_or_sound_in_the_answer_is_no_word_to_type(
+        attempt: str, expected: str, outcome: Outcome) -> None:
+    assert compare(attempt, expected) is outcome
+
+
+@given(st.lists(st.sampled_from(["capital", "of", "france", "paris", "river", "seine"]),
+                min_size=1, max_size=6).map(" ".join),
+       st.lists(st.sampled_from(["paris", "seine", "lyon", "france"]), max_size=4)
+       .map(" ".join),
+       st.sampled_from(["[sound: a.mp3]", "[image: b.png] (media/m/b.png)"]))
+def test_media_in_an_answer_changes_no_grade(expected: str, attempt: str, media: str) -> None:
+    assert compare(attempt, f"{expected} {media}") is compare(attempt, expected)
+    assert compare(attempt, f"{media} {expected}") is compare(attempt, expected)

@@ -542,3 +542,40 @@ def test_a_text_export_row_whose_guid_starts_with_a_hash_is_a_note_not_a_comment
     for line in (3, 8):  # in the header and among the rows
         assert f"{line}: a line starting with # is a comment in Anki's text format; not " \
             "imported" in said
+
+
+# A note type as a real hiragana collection on GitHub has it (tengis-bataa/Anki, no licence,
+# so measured there and not copied): the answer box on the front, two answer rules on the
+# back, and the field inside a `<div` whose tag never closes before `</div>`: a browser reads
+# the field as that tag's attributes, so Anki's back shows only the box's right answer.
+TYPED_MODEL = json.dumps({"3": {
+    "id": 3, "name": "Basic Card", "type": 0,
+    "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+    "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}\n<br>\n{{type:Back}}\n",
+               "afmt": "{{FrontSide}}\n<hr id=answer>\n<hr id=answer>\n\n<div \n"
+                       "font-size: 4px;\ncolor: white;\n{{Back}}\n</div>"}],
+    "css": ".card { font-size: 60px; }"}})
+
+
+def test_a_back_that_shows_only_the_answer_box_answers_with_its_field(
+        home: Path, tmp_path: Path) -> None:
+    """Before: the answer was `---` (the second rule) and the broken tag's text, `<div
+    font-size: 4px; color: white; a`; now it is the field the box checks."""
+    rows = [(1, "guid-1", 3, "あ\x1fa", ""), (2, "guid-2", 3, "か\x1fka", "")]
+    db = collection(tmp_path / "c.db", models=TYPED_MODEL, rows=rows)
+    _result, out = imported(tmp_path, package(tmp_path, db))
+    assert [(c.prompt, c.answer) for c in load_file(out).cards] == [("あ", "a"), ("か", "ka")]
+
+
+@pytest.mark.parametrize(("back", "answer"), [
+    ("{{FrontSide}}<hr id=answer><hr id=answer><br>{{Back}}", "Paris"),  # layout, not answer
+    ("{{FrontSide}}<hr id=answer>{{Back}}<div font-size: 4px; {{Back}}</div>", "Paris"),
+    ("{{FrontSide}}<hr id=answer>{{Back}} <b>and <i>more</i>", "Paris **and *more***"),
+])
+def test_the_answer_part_reads_as_a_browser_shows_it(back: str, answer: str) -> None:
+    from pmquiz.interop.html import to_markdown
+    from pmquiz.interop.templates import placed_back
+
+    values = {"Front": "Capital of France?", "Back": "Paris"}
+    assert to_markdown(placed_back(back, values, "Capital of France?", frozenset())[2]) == \
+        answer

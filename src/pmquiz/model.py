@@ -8,6 +8,9 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+# A picture or sound in card text: `[image: NAME]`, then ` (media/deck/NAME)` once saved.
+MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\](?: \(([^)\n]+)\))?")
+
 
 class Kind(StrEnum):
     """How a card asks and how its answer is graded."""

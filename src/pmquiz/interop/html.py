@@ -51,7 +51,7 @@ def text_once(fragment: str) -> str:
 # What can make text of a fragment's tags, or hide text between them: an image, a script or
 # style element, a comment, CDATA or a declaration.
 NOT_PLAIN_TAGS = re.compile(r"<[!?]|<(?:img|script|style)", re.IGNORECASE)
-PLAIN_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # a tag as `scan` reads one
+PLAIN_TAG = re.compile(r"</?[a-zA-Z][^>]*(?:>|\Z)")  # a tag as `scan` reads one
 
 
 def has_text(fragment: str) -> bool:

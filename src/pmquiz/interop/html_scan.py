@@ -14,11 +14,13 @@ def attributes_of(text: str) -> dict[str, str]:
             for name, value in ATTRIBUTE.findall(text)}
 
 
-# One pattern for every piece that is not text: a comment, CDATA or declaration (to the end
-# of the fragment when unclosed, as a browser reads them) or a tag, whose attributes never
-# run past the next "<". Every alternative starts with "<", so the engine skips text fast.
+# One pattern for every piece that is not text: a comment, CDATA or declaration, or a tag,
+# each to the end of the fragment when unclosed, as a browser reads them. A tag's attributes
+# run to the next ">" even past a "<" (`<div font-size: 4px; {{Back}} </div>` hides the
+# field in Anki: the browser reads it all as one tag). Every alternative starts with "<", so
+# the engine skips text fast, and each one that starts always matches: linear.
 TOKEN = re.compile(r"<!--.*?-->|<!--.*|<!\[CDATA\[.*?\]\]>|<!\[CDATA\[.*|<[!?][^>]*>|<[!?].*"
-                   r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>", re.DOTALL)
+                   r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)(?:>|\Z)", re.DOTALL)
 
 
 def scan(fragment: str) -> Iterator[tuple[str, str, bool, str]]:

@@ -18,8 +18,8 @@ from typing import Any
 from pmquiz.compile.document import Warning_
 from pmquiz.deck import sweep_stale_temporaries
 from pmquiz.deck import write_bytes_atomic as _write  # a name tests replace
+from pmquiz.model import MEDIA_REF
 
-MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\](?: \(([^)\n]+)\))?")
 MAX_MEDIA_FILE = 16 * 1024 * 1024  # bytes: a larger image or sound is skipped
 MAX_MEDIA_TOTAL = 256 * 1024 * 1024  # bytes over one import
 MAX_INDEX = 4 * 1024 * 1024  # bytes of the package's media index

@@ -17,7 +17,7 @@ from pmquiz.interop.anki_notes import note_origins
 from pmquiz.interop.html import to_markdown, without_hidden
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card
 from pmquiz.interop.template_sides import SideCache
-from pmquiz.interop.templates import NoteType, placed_back, render
+from pmquiz.interop.templates import NoteType, placed_back, render, typed_field
 from pmquiz.kinds.cloze import ANKI_CLOZE, has_anki_cloze
 from pmquiz.model import Card, copied
 
@@ -149,6 +149,8 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
                                                  note_type.hidden)[2])
         if not prompt.strip():
             continue  # Anki makes no card whose front is empty
+        if not answer.strip() and "{{type:" in template.front:
+            answer = to_markdown(typed_field(template.front, values))
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
         card = note_card(deck_slug, key, prompt, answer, deck_name,

@@ -212,6 +212,16 @@ def _field(tag: str, values: dict[str, str], side: str, front_side: str) -> str:
     return value
 
 
+TYPED = re.compile(r"\{\{type:(?:[^{}:]*:)?([^{}]+)\}\}")
+
+
+def typed_field(front_format: str, values: dict[str, str]) -> str:
+    """The field a front's answer box (`{{type:Field}}`) checks: what Anki's back shows as
+    the right answer in its place when the rest of the back shows nothing ("" if none)."""
+    found = TYPED.search(front_format)
+    return values.get(found.group(1).strip(), "") if found else ""
+
+
 def placed_back(back_format: str, values: dict[str, str], front: str,
                 hidden: frozenset[str]) -> tuple[str, str, str, bool]:
     """A back rendered, as (rendered, without its hidden elements, the answer part, whether
@@ -240,8 +250,8 @@ def answer_part(back: str, front: str) -> str:
     """What the back adds to the front: the part after Anki's `<hr id=answer>` rule, or the
     back with the front's text taken off its start."""
     found = ANSWER_RULE.search(back)
-    if found:
-        return back[found.end():]
+    if found:  # a second rule or line breaks after it are layout too
+        return LEADING_RULES.sub("", back[found.end():])
     if front and back.startswith(front):
         # a plain <hr> or line breaks between the two are layout, not answer
         return LEADING_RULES.sub("", back[len(front):])
