@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from pmquiz.model import MEDIA_REF, Rating
+from pmquiz.model import Rating, without_media
 
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -323,7 +323,7 @@ def compare_words(attempt: str, expected: str, known: frozenset[str] = frozenset
     """Compare word by word (the rules are in this module's docstring). A picture or sound
     the expected answer shows is not typed, so its name is no word to type (Anki's answer
     box leaves `[sound:…]` out alike); an answer that is only media stays as it is."""
-    expected = _without_media(expected)
+    expected = without_media(expected)
     want = tokens(expected)
     budget = 12 * HINT_WORDS if hint_only else 20 * len(expected) + 400
     if len(attempt) > budget:
@@ -449,13 +449,6 @@ def grade_text(attempt: str, accepted: list[str], known: frozenset[str] = frozen
     best = _best(attempt, accepted, known)
     score = {Outcome.RIGHT: 1.0, Outcome.CLOSE: 0.5}.get(best.outcome, 0.0)
     return Grade(best.outcome, score, diffs=(best.diff,))
-
-
-def _without_media(answer: str) -> str:
-    if "[" not in answer:
-        return answer
-    words = MEDIA_REF.sub(" ", answer)
-    return " ".join(words.split()) if words.strip() else answer
 
 
 def grade_choice(chosen: str, answer: str) -> Grade:

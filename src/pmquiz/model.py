@@ -12,6 +12,14 @@ from typing import Any
 MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\](?: \(([^)\n]+)\))?")
 
 
+def without_media(text: str) -> str:
+    """The text's words without its pictures and sounds (a text that is only media stays)."""
+    if "[" not in text:
+        return text
+    words = MEDIA_REF.sub(" ", text)
+    return " ".join(words.split()) if words.strip() else text
+
+
 class Kind(StrEnum):
     """How a card asks and how its answer is graded."""
 

@@ -149,14 +149,20 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
                                                  note_type.hidden)[2])
         if not prompt.strip():
             continue  # Anki makes no card whose front is empty
-        if not answer.strip() and "{{type:" in template.front:
-            answer = to_markdown(typed_field(template.front, values))
+        added = ""
+        if "{{type:" in template.front:  # Anki's answer box: its field is what is typed
+            typed = to_markdown(typed_field(template.front, values)).strip()
+            if typed:
+                added = answer.strip()
+                added = added[len(typed):].strip() if added.startswith(typed) else added
+                answer = typed  # what the back shows besides goes to the explanation
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
         card = note_card(deck_slug, key, prompt, answer, deck_name,
                          tags=tags if template.ord == 0 else "")
-        if card is not None and unshown:
-            card = copied(card, explain=f"{card.explain}\n\n{unshown}".strip())
+        if card is not None and (unshown or added):
+            card = copied(card, explain="\n\n".join(part for part in (added, card.explain,
+                                                                     unshown) if part))
         if card is not None:
             made.append((template.ord, card))
     return made
