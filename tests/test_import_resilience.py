@@ -602,3 +602,23 @@ def test_a_typed_answer_is_the_field_its_box_checks(home: Path, tmp_path: Path) 
     cards = [(c.prompt, c.answer, c.explain) for c in load_file(out).cards]
     assert cards == [("Como se diz?\nnapkins", "os guardanapos", "/os guar.da.na.pos/"),
                      ("Como se diz?\nlandlord", "o senhorio", "")]
+
+
+IDIOM_MODEL = json.dumps({"6": {
+    "id": 6, "name": "Idioms", "type": 0,
+    "flds": [{"name": "Expression", "ord": 0}, {"name": "Meaning", "ord": 1}],
+    "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Meaning}}\n{{type:Expression}}",
+               "afmt": "<div>{{Expression}}: {{Meaning}}</div>\n{{type:Expression}}"}],
+    "css": ""}})
+
+
+def test_a_back_that_opens_with_the_typed_answer_explains_with_the_rest(
+        home: Path, tmp_path: Path) -> None:
+    """As the idioms of the 6,148-card package issue #28 measured: the back repeats the
+    expression, then its meaning; the answer is the expression, the meaning explains."""
+    rows = [(1, "g1", 6, "to cut corners\x1fto economize, to save money", "")]
+    db = collection(tmp_path / "c.db", models=IDIOM_MODEL, rows=rows)
+    _result, out = imported(tmp_path, package(tmp_path, db))
+    [card] = load_file(out).cards
+    assert (card.prompt, card.answer, card.explain) == (
+        "to economize, to save money", "to cut corners", "to economize, to save money")

@@ -154,7 +154,10 @@ def note_cards(deck_slug: str, guid: str | None, note_type: NoteType, fields: li
             typed = to_markdown(typed_field(template.front, values)).strip()
             if typed:
                 added = answer.strip()
-                added = added[len(typed):].strip() if added.startswith(typed) else added
+                if added.startswith(typed):  # "to cut corners: to economize" explains
+                    added = added[len(typed):].lstrip(" :;,-–—\n")
+                if added.endswith(typed):  # the box's comparison, shown on the back
+                    added = added[:-len(typed)].rstrip()
                 answer = typed  # what the back shows besides goes to the explanation
         # the first template keeps the note's own id (as before templates were read)
         key = guid if template.ord == 0 or guid is None else f"{guid}#{template.ord}"
