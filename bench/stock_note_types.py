@@ -16,7 +16,9 @@ from pathlib import Path
 from common import REPO
 
 OUT = REPO / "src" / "pmquiz" / "interop" / "stock_note_types.json"
-KINDS = {2: "reversed", 3: "optional_reversed", 5: "cloze"}  # Anki's StockNotetype.Kind
+# Anki's OriginalStockKind: the plain and typing types too, so that a type pmquiz does not
+# know (a user's own, or a stock name of an older Anki) can be told apart and said
+KINDS = {1: "basic", 2: "reversed", 3: "optional_reversed", 4: "typing", 5: "cloze"}
 
 
 def main() -> None:
@@ -36,7 +38,8 @@ def main() -> None:
                 collection.close()
     finally:
         anki.lang.set_lang("en_US")
-    clash = [name for name in found["reversed"] if name in found["optional_reversed"]]
+    clash = [name for kind in found for name in found[kind]
+             if any(name in found[other] for other in found if other != kind)]
     assert not clash, clash  # one name, two kinds: the file could not tell them apart
     text = json.dumps({kind: sorted(names) for kind, names in found.items()},
                       ensure_ascii=False, indent=1, sort_keys=True)

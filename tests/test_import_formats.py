@@ -590,3 +590,29 @@ def test_open_questions_with_a_model_answer_in_details_beside_checkbox_questions
     assert len(cards) == 1
     assert any(w.endswith(":11: a question with no options and no answer in <details>; "
                           "skipped") for w in report["warnings"]), report["warnings"]
+
+
+def test_a_text_exports_other_fields_explain_and_its_own_note_types_are_said(
+        tmp_path: Path) -> None:
+    """As a real German course's export has them (Redclem/Anki-Union's `Allemand.csv`, no
+    licence: measured there, 635 notes, 8 note types of its own): a strong verb's forms
+    after its preterite were dropped; now they explain the card, and each note type the
+    export names but pmquiz cannot see the templates of is said once, with its first line."""
+    from pmquiz.interop.anki_text import read_text_export
+
+    export = tmp_path / "Allemand.txt"
+    export.write_text(
+        "#separator:tab\n#html:false\n#notetype column:1\n#deck column:2\n"
+        "Verbe fort\tAllemand::Verbes\tBacken\tBackte (buk)\tHat gebacken\tBäckt\t"
+        "Cuire au four\t\n"
+        "Basique\tAllemand::Divers\tBeide\tLes deux\t\t\t\t\n"
+        "Verbe fort\tAllemand::Verbes\tBefehlen\tBefahl\tHat befohlen\tBefiehlt\t"
+        "Ordonner\t\n", encoding="utf-8")
+    result = read_text_export(export, "allemand")
+    cards = [(c.prompt, c.answer, c.explain) for c in result.cards]
+    assert cards == [("Backen", "Backte (buk)", "Hat gebacken\nBäckt\nCuire au four"),
+                     ("Beide", "Les deux", ""),
+                     ("Befehlen", "Befahl", "Hat befohlen\nBefiehlt\nOrdonner")]
+    # "Basique" is Anki's French Basic: nothing to say of it
+    assert [(w.line, w.message.split(" is ")[0]) for w in result.warnings] == [
+        (5, 'note type "Verbe fort" (2 notes)')]

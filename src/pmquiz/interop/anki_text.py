@@ -22,7 +22,7 @@ from pmquiz.errors import ImportFormatError
 from pmquiz.interop.html import looks_like_html, to_markdown
 from pmquiz.interop.records import PMQUIZ_GUID, ReadNotes, cloze_cards, note_card, only_number
 from pmquiz.kinds import kind_of
-from pmquiz.model import Card, Deck
+from pmquiz.model import Card, Deck, copied
 
 SNIFFED = ("\t", ";", "|", ",", ":")  # tried in this order when no header names one
 
@@ -109,6 +109,7 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
     # reversed card) row differ by one field, and neither is short.
     widths: dict[str, dict[int, int]] = {}
     rows = []
+    unknown: dict[str, list[int]] = {}  # note type -> [first line, notes]: said once each
 
     def typed(row: list[str]) -> str:
         where = columns.get("notetype")
@@ -160,16 +161,27 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
         front = fields[0] if fields else ""
         back = fields[1] if len(fields) > 1 else ""
         notetype = meta_value("notetype")
+        stock = stock_kind(notetype)
+        if notetype and not stock and "cloze" not in notetype.lower():
+            unknown.setdefault(notetype, [row_line, 0])[1] += 1
+        # the fields after the first two, which the export does not say where its note type
+        # shows: kept in the explanation, never dropped ("Backen": "Backte (buk)" keeps "Hat
+        # gebacken" and "Cuire au four"); the optional reversed type's third only asks for
+        # the reverse card
+        more = "\n".join(f.strip() for f in fields[3 if stock == "optional_reversed" else 2:]
+                         if f.strip())
         deck_name = meta_value("deck")
         if deck_name and deck_name not in result.decks:
             result.decks.append(deck_name)
         card = note_card(deck_slug, meta_value("guid") or None, front, back,
-                         source=deck_name, cloze=stock_kind(notetype) == "cloze" or
+                         source=deck_name, cloze=stock == "cloze" or
                          "cloze" in notetype.lower(),
                          tags=meta_value("tags"))
         if card is None:
             result.warnings.append(Warning_(row_line, "no question or no answer; row skipped"))
             continue
+        if more:
+            card = copied(card, explain="\n\n".join(p for p in (card.explain, more) if p))
         guid = meta_value("guid")
         # an Anki note's GUID and note type name: `export text` gives them back, so Anki
         # updates the note (a text export carries no note type definition for packages)
@@ -188,14 +200,21 @@ def read_text_export(path: Path, deck_slug: str, text: str | None = None) -> Rea
         result.cards.append(card)
         result.origins.append(origin)
         # Anki's stock reversed note types make a second card, back to front
-        reversed_too = stock_kind(notetype)
-        if card.kind.value == "basic" and (reversed_too == "reversed" or (
-                reversed_too == "optional_reversed" and len(fields) > 2 and fields[2].strip())):
+        if card.kind.value == "basic" and (stock == "reversed" or (
+                stock == "optional_reversed" and len(fields) > 2 and fields[2].strip())):
             other = note_card(deck_slug, f"{guid}#1" if guid else None, back, front,
                               source=deck_name)
+            if other is not None and more:
+                other = copied(other, explain=more)
             if other is not None:
                 result.cards.append(other)
                 result.origins.append({**origin, "reverse": True} if origin else None)
+    for type_name, (first, count) in unknown.items():
+        result.warnings.append(Warning_(first, f'note type "{type_name}" ({count} notes) is '
+                                        "none of Anki's stock types: each of its notes makes "
+                                        "one card, its first field asking for its second, the "
+                                        "others kept in the explanation; other cards its "
+                                        "templates make in Anki (a reverse card) are not made"))
     if not any(result.origins):
         result.origins = []
     return result
