@@ -94,8 +94,8 @@ def override_of(path: Path, home: Path) -> Path | None:
         return paths.user_decks_dir(home) / path.relative_to(shipped)
     user = paths.user_decks_dir(home)
     if path.is_relative_to(user) and not user.is_relative_to(shipped):
-        return None  # found in the learner's folder (a home with 155 imported modules
-        # spent a tenth of a second resolving their paths, every command)
+        return None  # found in the learner's folder: no path resolved (under cProfile, a
+        # home with 155 imported modules spent 86 ms resolving theirs)
     try:
         relative = path.resolve().relative_to(shipped.resolve())
     except ValueError:

@@ -216,8 +216,8 @@ TYPED = re.compile(r"\{\{type:(?:[^{}:]*:)?([^{}]+)\}\}")
 
 
 def typed_field(front_format: str, values: dict[str, str]) -> str:
-    """The field a front's answer box (`{{type:Field}}`) checks: what Anki's back shows as
-    the right answer in its place when the rest of the back shows nothing ("" if none)."""
+    """The field a front's answer box (`{{type:Field}}`) checks: the right answer Anki's
+    back shows in the box's place, so the card's answer ("" when the front has no box)."""
     found = TYPED.search(front_format)
     return values.get(found.group(1).strip(), "") if found else ""
 
